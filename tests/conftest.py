@@ -1,0 +1,177 @@
+"""Fixtures: ``app``, ``client``, ``runner``, ``db`` and sign-in helpers.
+
+Tests run on SQLite by default. With ``DATABASE_URL`` pointing at PostgreSQL
+(as ``.ci/run`` does for its second pass) the same tests run there.
+"""
+
+import contextvars
+import os
+import shutil
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import text
+
+from workbench import create_app
+from workbench.extensions import db as _db
+from workbench.extensions import limiter
+
+TEST_PASSWORD = "correct horse battery"
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own app context, as a real server does.
+
+    The test itself holds an app context (for factories and queries); without
+    this, requests would share its ``g`` and database session.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+def _database_url(tmp_path_factory) -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql")):
+        return url
+    return "sqlite:///" + str(tmp_path_factory.getbasetemp() / "template.sqlite")
+
+
+@pytest.fixture(scope="session")
+def database(tmp_path_factory):
+    """Create the schema once, through the committed migrations."""
+    from flask_migrate import upgrade
+
+    url = _database_url(tmp_path_factory)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test"})
+    with app.app_context():
+        if url.startswith("postgres"):
+            _db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            _db.session.commit()
+        upgrade()
+        _db.engine.dispose()
+    return url
+
+
+@pytest.fixture
+def app(database, tmp_path):
+    url = database
+    if url.startswith("sqlite"):
+        # A fresh copy of the migrated database for every test.
+        copy = tmp_path / "test.sqlite"
+        shutil.copy(url.removeprefix("sqlite:///"), copy)
+        url = "sqlite:///" + str(copy)
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test",
+            "SQLALCHEMY_DATABASE_URI": url,
+            "WTF_CSRF_ENABLED": False,
+            "SERVER_NAME": "localhost",
+        }
+    )
+    app.test_client_class = IsolatedClient
+    limiter.reset()
+    with app.app_context():
+        yield app
+        _db.session.remove()
+        if url.startswith("postgres"):
+            tables = ", ".join(t.name for t in _db.metadata.sorted_tables)
+            _db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+            _db.session.commit()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def csrf_app(app):
+    """The same app with CSRF protection switched on, as in production."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    return app
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make_user(db):
+    """Create a user: ``make_user("a@x.org", role="member")``."""
+    from workbench.models import User
+
+    def make(email=None, role="member", name=None, locale="en", password=TEST_PASSWORD):
+        make.count += 1
+        email = email or f"user{make.count}@example.org"
+        user = User(email=email, name=name or email.split("@")[0], role=role, locale=locale)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    make.count = 0
+    return make
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``user`` in on the test client."""
+
+    def do(user, password=TEST_PASSWORD):
+        response = client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return response
+
+    return do
+
+
+@pytest.fixture
+def owners(db):
+    from workbench.teams.services import ensure_default_process_owners, list_process_owners
+
+    ensure_default_process_owners()
+    db.session.commit()
+    return {o.key: o for o in list_process_owners()}
+
+
+@pytest.fixture
+def make_team(db, make_user, owners):
+    """A team with ``size`` new members (first is leader); returns the Team."""
+    from workbench.teams.services import save_team
+
+    def make(name=None, size=3, members=None):
+        make.count += 1
+        members = members or [make_user() for _ in range(size)]
+        rows = [{"user_id": members[0].id, "role": "customer_affairs"}] + [
+            {"user_id": m.id, "role": "process_expert", "process_owner": "production"} for m in members[1:]
+        ]
+        team = save_team(None, name or f"Team {make.count}", members[0].id, rows)
+        db.session.commit()
+        return team
+
+    make.count = 0
+    return make
+
+
+@pytest.fixture
+def make_project(db, make_team):
+    from workbench.models import User
+    from workbench.teams.services import save_project
+
+    def make(team=None, title="Late deliveries", **extra):
+        team = team or make_team()
+        leader = db.session.get(User, team.leader_id)
+        project = save_project(None, leader, {"title": title, "team_id": team.id, "process_owner": "sales", **extra})
+        db.session.commit()
+        return project
+
+    return make

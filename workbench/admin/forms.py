@@ -1,0 +1,29 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from workbench.formtools import choices
+
+ROLE_CHOICES = [
+    ("admin", _l("Administrator")),
+    ("quality_manager", _l("Quality manager")),
+    ("member", _l("Team member")),
+    ("viewer", _l("Viewer (leadership)")),
+]
+
+
+class UserForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
+    locale = SelectField(_l("Language"), choices=choices([("fa", "فارسی"), ("en", "English")]))
+    password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8)])
+    active = BooleanField(_l("Active"), default=True)
+
+
+class ProcessOwnerForm(FlaskForm):
+    key = StringField(_l("Key"), validators=[DataRequired(), Length(max=40)])
+    name_en = StringField(_l("Name in English"), validators=[DataRequired(), Length(max=120)])
+    name_fa = StringField(_l("Name in Persian"), validators=[DataRequired(), Length(max=120)])
+    active = BooleanField(_l("Active"), default=True)

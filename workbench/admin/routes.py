@@ -1,0 +1,98 @@
+"""Administration: users, process owners, and the history of any record."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workbench import audit
+from workbench.access import role_required
+from workbench.admin import bp
+from workbench.admin.forms import ProcessOwnerForm, UserForm
+from workbench.extensions import db
+from workbench.models import User
+from workbench.teams import services as teams
+from workbench.teams.models import ProcessOwner
+from workbench.users import create_user
+from workbench.validation import InvalidInput
+
+
+def _apply_errors(form, error: InvalidInput) -> None:
+    for field, message in error.errors.items():
+        target = getattr(form, field, None)
+        if target is not None and isinstance(getattr(target, "errors", None), list):
+            target.errors.append(message)
+        else:
+            flash(message, "error")
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.name))
+    return render_template("admin/users.html", users=list(rows))
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user_edit(user_id: int | None = None):
+    user = db.get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user)
+    if form.validate_on_submit():
+        try:
+            if user is None:
+                user = create_user(form.email.data, form.name.data, form.role.data, form.password.data, form.locale.data)
+                user.active = form.active.data
+            else:
+                if user.role == "admin" and form.role.data != "admin" and _last_admin(user):
+                    raise InvalidInput({"role": _("The last administrator cannot lose the role.")})
+                user.name, user.role, user.locale = form.name.data.strip(), form.role.data, form.locale.data
+                user.active = form.active.data
+                if form.password.data:
+                    user.set_password(form.password.data)
+                    user.rotate_session_token()
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("admin.users"))
+        except InvalidInput as error:
+            db.session.rollback()
+            _apply_errors(form, error)
+    return render_template("admin/user_form.html", form=form, user=user), 400 if request.method == "POST" else 200
+
+
+def _last_admin(user: User) -> bool:
+    admins = db.session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
+    return admins == [user.id]
+
+
+@bp.route("/process-owners")
+@role_required("admin", "quality_manager")
+def process_owners():
+    return render_template("admin/process_owners.html", owners=teams.list_process_owners(include_inactive=True))
+
+
+@bp.route("/process-owners/new", methods=["GET", "POST"])
+@bp.route("/process-owners/<int:owner_id>", methods=["GET", "POST"])
+@role_required("admin")
+def process_owner_edit(owner_id: int | None = None):
+    owner = db.get_or_404(ProcessOwner, owner_id) if owner_id else None
+    form = ProcessOwnerForm(obj=owner)
+    if form.validate_on_submit():
+        try:
+            teams.save_process_owner(owner, form.key.data, form.name_en.data, form.name_fa.data, form.active.data)
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("admin.process_owners"))
+        except InvalidInput as error:
+            db.session.rollback()
+            _apply_errors(form, error)
+    return render_template("admin/process_owner_form.html", form=form, owner=owner), 400 if request.method == "POST" else 200
+
+
+@bp.route("/history/<table>/<record_id>")
+@role_required("admin", "quality_manager")
+def history(table: str, record_id: str):
+    rows = audit.history(table, record_id)
+    if not rows:
+        abort(404)
+    return render_template("audit/history.html", rows=rows, table=table, record_id=record_id)

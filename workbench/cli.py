@@ -1,0 +1,123 @@
+"""``flask --app wsgi ...`` commands of the core: users, tokens, demo data, backup."""
+
+import os
+import shutil
+import sqlite3
+import subprocess
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+from sqlalchemy.engine import make_url
+
+from workbench.audit import acting_as
+from workbench.extensions import db
+from workbench.models import ROLES, ApiToken, User
+from workbench.validation import InvalidInput
+
+
+def register(app) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(create_token_command)
+    app.cli.add_command(demo_command)
+    app.cli.add_command(backup_command)
+    import importlib
+
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(app)
+
+
+# Capabilities with commands of their own: each module has ``register(app)``.
+COMMAND_MODULES: tuple[str, ...] = ()
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--name", default=None, help="Display name (defaults to the part before @).")
+@click.option("--lang", "locale", type=click.Choice(["fa", "en"]), default=None)
+def create_user_command(email, role, password, name, locale):
+    """Create a user who can sign in."""
+    from workbench.users import create_user
+
+    with acting_as("cli"):
+        try:
+            user = create_user(email, name, role, password, locale)
+            db.session.commit()
+        except InvalidInput as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="cli", show_default=True)
+def create_token_command(email, name):
+    """Create an API token for a user and print it once."""
+    user = db.session.scalar(db.select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No user with email {email}.")
+    token, raw = ApiToken.issue(user, name)
+    db.session.add(token)
+    db.session.commit()
+    click.echo(raw)
+
+
+@click.command("demo")
+@click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
+def demo_command(if_empty):
+    """Load the demo organisation (users, teams, projects, complaints)."""
+    from workbench.demo import DEMO_PASSWORD, load_demo
+
+    if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
+        click.echo("The database already has users; demo not loaded.")
+        return
+    with acting_as("demo"):
+        summary = load_demo()
+    click.echo("Demo organisation loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
+    click.echo(f"Sign in at http://127.0.0.1:5000/login as qm@demo.example / {DEMO_PASSWORD}")
+    click.echo("(also admin@demo.example, member roles and viewer@demo.example; same password)")
+
+
+@click.command("backup")
+@click.argument("destination", required=False)
+def backup_command(destination):
+    """Copy the database safely while the app runs (SQLite online backup, or pg_dump)."""
+    url = make_url(current_app.config["SQLALCHEMY_DATABASE_URI"])
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    backups = Path(current_app.instance_path) / "backups"
+    if url.get_backend_name() == "sqlite":
+        source = url.database
+        if not source or source == ":memory:":
+            raise click.ClickException("An in-memory database cannot be backed up.")
+        target = Path(destination or backups / f"workbench-{stamp}.sqlite")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        dst = sqlite3.connect(target)
+        try:
+            src.backup(dst)  # consistent copy even while the app writes
+        finally:
+            dst.close()
+            src.close()
+    elif url.get_backend_name() == "postgresql":
+        pg_dump = shutil.which("pg_dump")
+        if pg_dump is None:
+            raise click.ClickException("pg_dump is not installed (apt-get install postgresql-client).")
+        target = Path(destination or backups / f"workbench-{stamp}.dump")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        env = dict(os.environ)
+        if url.password:
+            env["PGPASSWORD"] = url.password
+        args = [pg_dump, "--format=custom", "--file", str(target), "--host", url.host or "localhost", "--port", str(url.port or 5432)]
+        if url.username:
+            args += ["--username", url.username]
+        args.append(url.database)
+        result = subprocess.run(args, env=env, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise click.ClickException(f"pg_dump failed: {result.stderr.strip()}")
+    else:
+        raise click.ClickException(f"Backups of {url.get_backend_name()} are not supported.")
+    click.echo(f"Backup written to {target} ({target.stat().st_size} bytes).")

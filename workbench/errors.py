@@ -1,0 +1,65 @@
+"""Error pages, and JSON errors for the API."""
+
+from flask import jsonify, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from workbench.extensions import db
+from workbench.validation import Conflict, InvalidInput
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register(app) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        message = _("The form expired or was not sent by workbench (missing CSRF token). Reload the page and try again.")
+        if _wants_json():
+            return jsonify(error="csrf", message=message), 400
+        return render_template("errors/error.html", code=400, message=message), 400
+
+    @app.errorhandler(InvalidInput)
+    def invalid_input(error):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error="invalid", message=str(error), errors=error.errors), 400
+        return render_template("errors/error.html", code=400, message=str(error)), 400
+
+    @app.errorhandler(Conflict)
+    def conflict(error):
+        db.session.rollback()
+        body = {
+            "error": "conflict",
+            "message": _("Someone else changed this record first. Both versions are included; reload and reapply."),
+            "current": error.current,
+            "submitted": error.submitted,
+        }
+        return jsonify(body), 409
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        if error.code and error.code >= 500:
+            db.session.rollback()
+        if _wants_json():
+            body = {"error": error.name.lower().replace(" ", "_"), "message": error.description}
+            if error.code == 429:
+                body["message"] = _("Too many failed attempts. Try again later.")
+            return jsonify(body), error.code
+        message = {
+            403: _("You do not have access to this page."),
+            404: _("This page does not exist, or you do not have access to it."),
+            413: _("The file is larger than the upload limit of %(mb)d MB.", mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
+            429: _("Too many failed attempts. Try again later."),
+        }.get(error.code, error.description)
+        return render_template("errors/error.html", code=error.code, message=message), error.code
+
+    @app.errorhandler(Exception)
+    def server_error(error):
+        db.session.rollback()
+        app.logger.exception("unhandled error")
+        if _wants_json():
+            return jsonify(error="server_error", message=_("Something went wrong on the server.")), 500
+        return render_template("errors/error.html", code=500, message=_("Something went wrong on the server.")), 500

@@ -1,0 +1,125 @@
+"""Language (Persian RTL / English LTR) and calendar (Jalali / Gregorian) handling."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+import jdatetime
+from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import format_date as babel_format_date
+from flask_babel import format_datetime as babel_format_datetime
+from flask_babel import get_locale
+from flask_login import current_user
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def translation_directories() -> list[str]:
+    """Every ``translations`` folder in the package tree: each capability keeps its own."""
+    return sorted(str(p) for p in PACKAGE_DIR.rglob("translations") if p.is_dir())
+
+
+def select_locale() -> str:
+    """?lang= wins (and is remembered), then the user's preference, then the browser."""
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    asked = request.args.get("lang")
+    if asked in languages:
+        session["lang"] = asked
+        if current_user.is_authenticated and current_user.locale != asked:
+            from workbench.extensions import db
+
+            current_user.locale = asked
+            db.session.commit()
+        return asked
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def select_timezone() -> str:
+    if not has_request_context():
+        return "UTC"
+    return current_app.config.get("DISPLAY_TIMEZONE", "Asia/Tehran") if is_persian() else "UTC"
+
+
+def is_persian() -> bool:
+    return str(get_locale()) == "fa"
+
+
+def text_direction() -> str:
+    return "rtl" if is_persian() else "ltr"
+
+
+def persian_digits(value) -> str:
+    """Write the digits of ``value`` in Persian when the page is Persian."""
+    text = str(value)
+    return text.translate(PERSIAN_DIGITS) if is_persian() else text
+
+
+def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
+    """Jalali with Persian digits in Persian, Gregorian in English."""
+    if value is None:
+        return ""
+    if is_persian():
+        if isinstance(value, datetime):
+            value = babel_to_local(value)
+            return jdatetime.date.fromgregorian(date=value.date()).strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
+        return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
+    if isinstance(value, datetime):
+        value = babel_to_local(value).date()
+    return babel_format_date(value, fmt)
+
+
+def format_datetime(value: datetime | None) -> str:
+    """A date with its time of day, in the page's calendar."""
+    if value is None:
+        return ""
+    if is_persian():
+        local = babel_to_local(value)
+        text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
+        return text.translate(PERSIAN_DIGITS)
+    return babel_format_datetime(value, "medium")
+
+
+def babel_to_local(value: datetime) -> datetime:
+    from flask_babel import to_user_timezone
+
+    if value.tzinfo is None:
+        from datetime import UTC
+
+        value = value.replace(tzinfo=UTC)
+    return to_user_timezone(value)
+
+
+def localized_name(obj) -> str:
+    """``name_fa`` or ``name_en`` of an object by the page language."""
+    if obj is None:
+        return ""
+    return obj.name_fa if is_persian() else obj.name_en
+
+
+def lang_url(code: str) -> str:
+    """This page's address with ``?lang=code`` (other query arguments kept)."""
+    from urllib.parse import urlencode
+
+    args = request.args.to_dict()
+    args["lang"] = code
+    return request.path + "?" + urlencode(args)
+
+
+def init_app(app: Flask) -> None:
+    """Expose the helpers to templates."""
+    app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["digits"] = persian_digits
+    app.jinja_env.filters["localized"] = localized_name
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+
+    @app.context_processor
+    def language_context():
+        return {"lang": str(get_locale()), "text_dir": text_direction()}

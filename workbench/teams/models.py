@@ -1,0 +1,86 @@
+"""Process owners, teams (2-6 members) and improvement projects."""
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workbench.extensions import db
+from workbench.models import Audited, TimestampMixin, User
+
+MEMBER_ROLES = ("customer_affairs", "process_expert")
+STAGES = ("define", "contain", "analyse", "improve", "verify", "closed")
+
+
+class ProcessOwner(TimestampMixin, Audited, db.Model):
+    """A process (and its owner) that complaints are classified against."""
+
+    __tablename__ = "process_owners"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_fa: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def name(self, locale: str) -> str:
+        """Return the display name in ``locale`` ("fa" or "en")."""
+        return self.name_fa if locale == "fa" else self.name_en
+
+
+class Team(TimestampMixin, Audited, db.Model):
+    __tablename__ = "teams"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    leader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    leader: Mapped[User] = relationship(foreign_keys=[leader_id])
+    memberships: Mapped[list["TeamMembership"]] = relationship(
+        back_populates="team", cascade="all, delete-orphan", order_by="TeamMembership.id"
+    )
+    projects: Mapped[list["ImprovementProject"]] = relationship(back_populates="team")
+
+    @property
+    def member_ids(self) -> set[int]:
+        return {m.user_id for m in self.memberships}
+
+
+class TeamMembership(TimestampMixin, Audited, db.Model):
+    __tablename__ = "team_memberships"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    role: Mapped[str] = mapped_column(String(30), default="process_expert")
+    process_owner_id: Mapped[int | None] = mapped_column(ForeignKey("process_owners.id"))
+
+    team: Mapped[Team] = relationship(back_populates="memberships")
+    user: Mapped[User] = relationship()
+    process_owner: Mapped[ProcessOwner | None] = relationship()
+
+
+class ImprovementProject(TimestampMixin, Audited, db.Model):
+    __tablename__ = "projects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+    problem_statement: Mapped[str] = mapped_column(Text, default="")
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    process_owner_id: Mapped[int | None] = mapped_column(ForeignKey("process_owners.id"))
+    leader_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    stage: Mapped[str] = mapped_column(String(20), default="define")
+    started_on: Mapped[date] = mapped_column(default=date.today)
+    target_date: Mapped[date | None]
+    closed_at: Mapped[datetime | None]
+
+    team: Mapped[Team] = relationship(back_populates="projects")
+    process_owner: Mapped[ProcessOwner | None] = relationship()
+    leader: Mapped[User | None] = relationship(foreign_keys=[leader_id])
+
+    @property
+    def status(self) -> str:
+        """``open`` until the project reaches the closed stage."""
+        return "closed" if self.stage == "closed" else "open"

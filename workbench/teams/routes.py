@@ -1,0 +1,187 @@
+
+"""Pages for teams and improvement projects."""
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from workbench.extensions import db
+from workbench.formtools import choices
+from workbench.i18n import localized_name
+from workbench.models import User
+from workbench.teams import bp, services
+from workbench.teams.forms import ProjectForm, TeamForm
+from workbench.validation import InvalidInput
+
+# Capabilities add panels to the project page: ``(project, user) -> dict | None``
+# with ``title``, ``url`` and optional ``summary``.
+PROJECT_PANELS: list = []
+
+
+def _owner_choices(blank: str) -> list[tuple[str, str]]:
+    return choices([("", blank)] + [(o.key, localized_name(o)) for o in services.list_process_owners()])
+
+
+def _user_choices() -> list[tuple[str, str]]:
+    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
+    return choices([("", "—")] + [(str(u.id), f"{u.name} ({u.email})") for u in users])
+
+
+def _show_errors(form, error: InvalidInput) -> None:
+    for field, message in error.errors.items():
+        target = getattr(form, field, None)
+        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+            target.errors.append(message)
+        else:
+            flash(message, "error")
+
+
+@bp.route("/teams")
+@login_required
+def team_list():
+    return render_template("teams/list.html", teams=services.teams_for(current_user))
+
+
+def _team_form(team=None):
+    form = TeamForm(obj=team if request.method == "GET" else None)
+    form.leader_id.choices = _user_choices()
+    for row in form.members:
+        row.user_id.choices = _user_choices()
+        row.process_owner.choices = _owner_choices("—")
+    if request.method == "GET" and team is not None:
+        form.leader_id.data = str(team.leader_id)
+        for row, membership in zip(form.members, team.memberships, strict=False):
+            row.user_id.data = str(membership.user_id)
+            row.role.data = membership.role
+            row.process_owner.data = membership.process_owner.key if membership.process_owner else ""
+    return form
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@login_required
+def team_new():
+    if not current_user.can_manage:
+        abort(403)
+    form = _team_form()
+    if form.validate_on_submit():
+        try:
+            team = services.save_team(None, form.name.data, form.leader_id.data, form.member_rows())
+            db.session.commit()
+            flash(_("Team “%(name)s” created.", name=team.name), "info")
+            return redirect(url_for("teams.team_detail", team_id=team.id))
+        except InvalidInput as error:
+            db.session.rollback()
+            _show_errors(form, error)
+    return render_template("teams/form.html", form=form, team=None), 400 if request.method == "POST" else 200
+
+
+@bp.route("/teams/<int:team_id>")
+@login_required
+def team_detail(team_id: int):
+    team = services.get_team(team_id, current_user)
+    projects = db.session.scalars(services.projects_for(current_user, team_id=team.id))
+    return render_template("teams/detail.html", team=team, projects=list(projects))
+
+
+@bp.route("/teams/<int:team_id>/edit", methods=["GET", "POST"])
+@login_required
+def team_edit(team_id: int):
+    team = services.get_team(team_id, current_user, write=True)
+    form = _team_form(team)
+    if form.validate_on_submit():
+        try:
+            services.save_team(team, form.name.data, form.leader_id.data, form.member_rows())
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("teams.team_detail", team_id=team.id))
+        except InvalidInput as error:
+            db.session.rollback()
+            _show_errors(form, error)
+    return render_template("teams/form.html", form=form, team=team), 400 if request.method == "POST" else 200
+
+
+@bp.route("/projects")
+@login_required
+def project_list():
+    stage = request.args.get("stage") or None
+    page = db.paginate(services.projects_for(current_user, stage=stage), per_page=30, error_out=False)
+    return render_template("teams/projects.html", page=page, stage=stage)
+
+
+def _project_form(project=None):
+    form = ProjectForm(obj=project if request.method == "GET" else None)
+    form.team_id.choices = choices((t.id, t.name) for t in services.teams_for(current_user))
+    form.process_owner.choices = _owner_choices("—")
+    if request.method == "GET":
+        if project is not None:
+            form.team_id.data = str(project.team_id)
+            form.process_owner.data = project.process_owner.key if project.process_owner else ""
+        else:
+            form.team_id.data = request.args.get("team_id", "")
+            form.title.data = request.args.get("title", "")
+            form.problem_statement.data = request.args.get("problem_statement", "")
+            form.process_owner.data = request.args.get("process_owner", "")
+    return form
+
+
+@bp.route("/projects/new", methods=["GET", "POST"])
+@login_required
+def project_new():
+    if current_user.role == "viewer":
+        abort(403)
+    form = _project_form()
+    if form.validate_on_submit():
+        try:
+            project = services.save_project(
+                None,
+                current_user,
+                {
+                    "title": form.title.data,
+                    "problem_statement": form.problem_statement.data,
+                    "team_id": form.team_id.data,
+                    "process_owner": form.process_owner.data,
+                    "target_date": form.target_date.data,
+                },
+            )
+            db.session.commit()
+            return redirect(url_for("teams.project_detail", project_id=project.id))
+        except InvalidInput as error:
+            db.session.rollback()
+            _show_errors(form, error)
+    return render_template("teams/project_form.html", form=form, project=None), 400 if request.method == "POST" else 200
+
+
+@bp.route("/projects/<int:project_id>")
+@login_required
+def project_detail(project_id: int):
+    project = services.get_project(project_id, current_user)
+    panels = [panel for panel in (f(project, current_user) for f in PROJECT_PANELS) if panel]
+    return render_template("teams/project.html", project=project, panels=panels)
+
+
+@bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
+@login_required
+def project_edit(project_id: int):
+    project = services.get_project(project_id, current_user, write=True)
+    form = _project_form(project)
+    if form.validate_on_submit():
+        try:
+            services.save_project(
+                project,
+                current_user,
+                {
+                    "title": form.title.data,
+                    "problem_statement": form.problem_statement.data,
+                    "team_id": form.team_id.data,
+                    "process_owner": form.process_owner.data,
+                    "target_date": form.target_date.data,
+                },
+            )
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("teams.project_detail", project_id=project.id))
+        except InvalidInput as error:
+            db.session.rollback()
+            _show_errors(form, error)
+    return render_template("teams/project_form.html", form=form, project=project), 400 if request.method == "POST" else 200

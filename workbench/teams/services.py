@@ -1,0 +1,291 @@
+"""Teams and projects: the rules (size 2-6, one leader, access) and their writes."""
+
+from datetime import UTC, date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from workbench.access import check_team_access, team_scope
+from workbench.extensions import db
+from workbench.models import User
+from workbench.teams.models import (
+    MEMBER_ROLES,
+    STAGES,
+    ImprovementProject,
+    ProcessOwner,
+    Team,
+    TeamMembership,
+)
+from workbench.validation import InvalidInput
+
+MIN_TEAM_SIZE = 2
+MAX_TEAM_SIZE = 6
+
+_ROLE_ALIASES = {
+    "customer_affairs": "customer_affairs",
+    "customer_affairs_representative": "customer_affairs",
+    "representative": "customer_affairs",
+    "rep": "customer_affairs",
+    "process_expert": "process_expert",
+    "expert": "process_expert",
+}
+
+
+# -- process owners -------------------------------------------------------------
+
+DEFAULT_PROCESS_OWNERS = (
+    ("production", "Production", "تولید"),
+    ("quality", "Quality", "کیفیت"),
+    ("sales", "Sales", "فروش"),
+    ("service", "Service", "خدمات پس از فروش"),
+)
+
+
+def ensure_default_process_owners() -> None:
+    """Create the four default process owners where they are missing."""
+    existing = set(db.session.scalars(select(ProcessOwner.key)))
+    for order, (key, en, fa) in enumerate(DEFAULT_PROCESS_OWNERS):
+        if key not in existing:
+            db.session.add(ProcessOwner(key=key, name_en=en, name_fa=fa, sort_order=order))
+
+
+def list_process_owners(include_inactive: bool = False) -> list[ProcessOwner]:
+    """Return process owners in display order."""
+    stmt = select(ProcessOwner).order_by(ProcessOwner.sort_order, ProcessOwner.id)
+    if not include_inactive:
+        stmt = stmt.where(ProcessOwner.active.is_(True))
+    return list(db.session.scalars(stmt))
+
+
+def process_owner_by_key(key: str | None) -> ProcessOwner | None:
+    """Find a process owner by its stable key (or numeric id); None for blank."""
+    if key in (None, ""):
+        return None
+    owner = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == str(key)))
+    if owner is None and str(key).isdigit():
+        owner = db.session.get(ProcessOwner, int(key))
+    if owner is None:
+        raise InvalidInput({"process_owner": _("Unknown process owner “%(key)s”.", key=key)})
+    return owner
+
+
+def save_process_owner(owner: ProcessOwner | None, key: str, name_en: str, name_fa: str, active: bool = True) -> ProcessOwner:
+    """Create or update a process owner after checking its key is unique."""
+    key = (key or "").strip().lower().replace(" ", "_")
+    errors = {}
+    if not key:
+        errors["key"] = _("A key is required.")
+    if not (name_en or "").strip():
+        errors["name_en"] = _("An English name is required.")
+    if not (name_fa or "").strip():
+        errors["name_fa"] = _("A Persian name is required.")
+    clash = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == key))
+    if clash is not None and clash is not owner:
+        errors["key"] = _("The key “%(key)s” is already used.", key=key)
+    if errors:
+        raise InvalidInput(errors)
+    if owner is None:
+        next_order = db.session.scalar(select(func.coalesce(func.max(ProcessOwner.sort_order), 0))) + 1
+        owner = ProcessOwner(sort_order=next_order)
+        db.session.add(owner)
+    owner.key, owner.name_en, owner.name_fa, owner.active = key, name_en.strip(), name_fa.strip(), active
+    return owner
+
+
+# -- teams ----------------------------------------------------------------------
+
+
+def _int(value, field: str) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
+
+
+def _normalise_members(members) -> list[dict]:
+    if not isinstance(members, list):
+        raise InvalidInput({"members": _("Members must be a list of {user_id, role}.")})
+    result, seen = [], set()
+    for position, member in enumerate(members, start=1):
+        if not isinstance(member, dict):
+            raise InvalidInput({"members": _("Member %(n)d must be an object with user_id and role.", n=position)})
+        user_id = _int(member.get("user_id"), f"members[{position}].user_id")
+        if user_id in seen:
+            raise InvalidInput({"members": _("A person can be in a team only once (user %(id)d).", id=user_id)})
+        seen.add(user_id)
+        role = _ROLE_ALIASES.get(str(member.get("role") or "process_expert").strip().lower())
+        if role is None:
+            raise InvalidInput(
+                {"members": _("Member %(n)d: role must be one of %(roles)s.", n=position, roles=", ".join(MEMBER_ROLES))}
+            )
+        owner = process_owner_by_key(member.get("process_owner"))
+        result.append({"user_id": user_id, "role": role, "process_owner_id": owner.id if owner else None})
+    return result
+
+
+def validate_team(name: str, leader_id, members, team: Team | None = None) -> tuple[str, int, list[dict]]:
+    """Check a team against every rule; raise InvalidInput naming what is wrong."""
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput({"name": _("A team needs a name.")})
+    clash = db.session.scalar(select(Team).where(Team.name == name))
+    if clash is not None and clash is not team:
+        raise InvalidInput({"name": _("A team called “%(name)s” already exists.", name=name)})
+    members = _normalise_members(members)
+    if not MIN_TEAM_SIZE <= len(members) <= MAX_TEAM_SIZE:
+        raise InvalidInput(
+            {
+                "members": _(
+                    "A team has %(min)d to %(max)d members; this one has %(n)d.",
+                    min=MIN_TEAM_SIZE,
+                    max=MAX_TEAM_SIZE,
+                    n=len(members),
+                )
+            }
+        )
+    ids = [m["user_id"] for m in members]
+    found = set(db.session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))))
+    missing = [str(i) for i in ids if i not in found]
+    if missing:
+        raise InvalidInput({"members": _("No active user with id %(ids)s.", ids=", ".join(missing))})
+    leader_id = _int(leader_id, "leader_id")
+    if leader_id not in ids:
+        raise InvalidInput({"leader_id": _("The leader must be one of the team's members.")})
+    return name, leader_id, members
+
+
+def save_team(team: Team | None, name: str, leader_id, members) -> Team:
+    """Create or replace a team with its members after validating every rule."""
+    name, leader_id, members = validate_team(name, leader_id, members, team)
+    if team is None:
+        team = Team(name=name, leader_id=leader_id)
+        db.session.add(team)
+    team.name, team.leader_id = name, leader_id
+    by_user = {m.user_id: m for m in team.memberships}
+    wanted = {m["user_id"] for m in members}
+    for membership in list(team.memberships):
+        if membership.user_id not in wanted:
+            team.memberships.remove(membership)
+    for member in members:
+        membership = by_user.get(member["user_id"])
+        if membership is None:
+            membership = TeamMembership(user_id=member["user_id"])
+            team.memberships.append(membership)
+        membership.role = member["role"]
+        membership.process_owner_id = member["process_owner_id"]
+    return team
+
+
+def teams_for(user: User) -> list[Team]:
+    """Return the teams ``user`` may see, with members loaded."""
+    stmt = select(Team).options(selectinload(Team.memberships).selectinload(TeamMembership.user)).order_by(Team.name)
+    return list(db.session.scalars(team_scope(stmt, Team.id, user)))
+
+
+def get_team(team_id: int, user: User, write: bool = False) -> Team:
+    """Load a team that ``user`` may see (404) and, with ``write``, change (403)."""
+    team = db.get_or_404(Team, team_id)
+    check_team_access(team.id, user, write)
+    if write and not (user.can_manage or user.id == team.leader_id):
+        from flask import abort
+
+        abort(403)
+    return team
+
+
+# -- projects -------------------------------------------------------------------
+
+
+def projects_for(user: User, team_id: int | None = None, stage: str | None = None):
+    """Select statement of the projects ``user`` may see, newest first."""
+    stmt = select(ImprovementProject).options(
+        selectinload(ImprovementProject.team), selectinload(ImprovementProject.process_owner)
+    )
+    if team_id:
+        stmt = stmt.where(ImprovementProject.team_id == team_id)
+    if stage:
+        stmt = stmt.where(ImprovementProject.stage == stage)
+    return team_scope(stmt, ImprovementProject.team_id, user).order_by(ImprovementProject.id.desc())
+
+
+def get_project(project_id: int, user: User, write: bool = False) -> ImprovementProject:
+    """Load a project ``user`` may see (404 otherwise) and, with ``write``, change (403)."""
+    project = db.get_or_404(ImprovementProject, project_id)
+    check_team_access(project.team_id, user, write)
+    return project
+
+
+def _parse_date(value, field: str) -> date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
+
+
+def save_project(project: ImprovementProject | None, user: User, data: dict) -> ImprovementProject:
+    """Create or update a project from plain ``data``; checks the user may write to the team."""
+    errors = {}
+    title = (data.get("title", project.title if project else "") or "").strip()
+    if not title:
+        errors["title"] = _("A project needs a title.")
+    elif len(title) > 200:
+        errors["title"] = _("The title is longer than 200 characters.")
+    team_id = data.get("team_id", project.team_id if project else None)
+    team = None
+    if team_id in (None, ""):
+        errors["team_id"] = _("Choose the team that owns the project.")
+    else:
+        team = db.session.get(Team, _int(team_id, "team_id"))
+        if team is None:
+            errors["team_id"] = _("No team with id %(id)s.", id=team_id)
+    if errors:
+        raise InvalidInput(errors)
+    check_team_access(team.id, user, write=True)
+    if project is not None and project.team_id != team.id:
+        check_team_access(project.team_id, user, write=True)
+    owner_key = data.get("process_owner", project.process_owner.key if project and project.process_owner else None)
+    owner = process_owner_by_key(owner_key)
+    leader_id = data.get("leader_id") or (project.leader_id if project else None) or team.leader_id
+    leader_id = _int(leader_id, "leader_id")
+    if leader_id not in team.member_ids:
+        raise InvalidInput({"leader_id": _("The project leader must be a member of the team.")})
+    stage = data.get("stage", project.stage if project else "define")
+    if stage not in STAGES:
+        raise InvalidInput({"stage": _("Stage must be one of %(stages)s.", stages=", ".join(STAGES))})
+    if project is None:
+        project = ImprovementProject()
+        db.session.add(project)
+    project.title = title
+    project.problem_statement = (data.get("problem_statement", project.problem_statement) or "").strip()
+    project.team_id = team.id
+    project.process_owner_id = owner.id if owner else None
+    project.leader_id = leader_id
+    if "target_date" in data:
+        project.target_date = _parse_date(data.get("target_date"), "target_date")
+    if "started_on" in data and data.get("started_on"):
+        project.started_on = _parse_date(data.get("started_on"), "started_on")
+    if stage != project.stage:
+        project.stage = stage
+        project.closed_at = datetime.now(UTC) if stage == "closed" else None
+    return project
+
+
+def check_version(record, data: dict) -> None:
+    """Raise Conflict when ``data`` carries a ``version`` older than the record's."""
+    from workbench.validation import Conflict
+
+    if "version" not in data:
+        return
+    try:
+        sent = int(data["version"])
+    except (TypeError, ValueError):
+        raise InvalidInput({"version": _("version must be a whole number.")}) from None
+    if sent != record.version:
+        current = {c.key: getattr(record, c.key) for c in record.__table__.columns}
+        current = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in current.items()}
+        raise Conflict(current=current, submitted=data)

@@ -1,0 +1,33 @@
+"""Creating and changing users: shared by the admin pages, the API and the CLI."""
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from workbench.extensions import db
+from workbench.models import ROLES, User
+from workbench.validation import InvalidInput
+
+MIN_PASSWORD_LENGTH = 8
+
+
+def create_user(email, name, role="member", password=None, locale=None) -> User:
+    """Add a user after checking email, role and password; raises InvalidInput."""
+    email = (email or "").strip().lower()
+    errors = {}
+    if "@" not in email or len(email) > 254:
+        errors["email"] = _("“%(email)s” is not an email address.", email=email)
+    elif db.session.scalar(select(User.id).where(User.email == email)):
+        errors["email"] = _("A user with the email %(email)s already exists.", email=email)
+    if role not in ROLES:
+        errors["role"] = _("Role must be one of %(roles)s.", roles=", ".join(ROLES))
+    if not password or len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = _("The password needs at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    if locale not in (None, "", "fa", "en"):
+        errors["locale"] = _("Language must be fa or en.")
+    if errors:
+        raise InvalidInput(errors)
+    user = User(email=email, name=(name or email.split("@")[0]).strip(), role=role, locale=locale or None)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    return user
