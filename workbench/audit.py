@@ -53,8 +53,9 @@ def _text(value) -> str | None:
 
 
 def _record_id(obj) -> str:
-    identity = inspect(obj).identity
-    return ",".join(str(part) for part in identity) if identity else "?"
+    # The identity key is only assigned after the flush; the primary key is already set.
+    key = inspect(obj).mapper.primary_key_from_instance(obj)
+    return ",".join(str(part) for part in key)
 
 
 def _rows_for(obj, action: str) -> list[dict]:
