@@ -19,6 +19,10 @@ from workbench.teams.models import (
 )
 from workbench.validation import InvalidInput
 
+# Other capabilities add gates a stage change must pass: ``(project, new_stage, user) -> None``
+# raising InvalidInput with the reason (e.g. "open actions remain").
+STAGE_GATES: list = []
+
 MIN_TEAM_SIZE = 2
 MAX_TEAM_SIZE = 6
 
@@ -270,6 +274,8 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
     if "started_on" in data and data.get("started_on"):
         project.started_on = _parse_date(data.get("started_on"), "started_on")
     if stage != project.stage:
+        for gate in STAGE_GATES:
+            gate(project, stage, user)
         project.stage = stage
         project.closed_at = datetime.now(UTC) if stage == "closed" else None
     return project
