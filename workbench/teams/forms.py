@@ -14,7 +14,7 @@ MEMBER_ROLE_CHOICES = [
 
 class MemberForm(Form):
     user_id = SelectField(_l("Person"), coerce=str, validate_choice=False)
-    role = SelectField(_l("Role in the team"), choices=choices(MEMBER_ROLE_CHOICES))
+    role = SelectField(_l("Role in the team"), choices=choices(MEMBER_ROLE_CHOICES), validate_choice=False)
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
 
 

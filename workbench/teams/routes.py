@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import FieldList
 
 from workbench.extensions import db
 from workbench.formtools import choices
@@ -31,7 +32,7 @@ def _user_choices() -> list[tuple[str, str]]:
 def _show_errors(form, error: InvalidInput) -> None:
     for field, message in error.errors.items():
         target = getattr(form, field, None)
-        if target is not None and hasattr(target, "errors") and isinstance(target.errors, list):
+        if target is not None and not isinstance(target, FieldList) and isinstance(getattr(target, "errors", None), list):
             target.errors.append(message)
         else:
             flash(message, "error")

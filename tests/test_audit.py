@@ -1,0 +1,69 @@
+import pytest
+from sqlalchemy import text
+
+from workbench.audit import history
+from workbench.models import AuditLog
+
+
+def test_create_update_delete_are_recorded_with_actor_and_values(client, login, make_user, make_team, db):
+    qm = make_user(role="quality_manager", email="qm@example.org")
+    team = make_team()
+    login(qm)
+    created = client.post("/api/v1/projects", json={"title": "Noise", "team_id": team.id, "process_owner": "production"}).get_json()
+    client.patch(f"/api/v1/projects/{created['id']}", json={"title": "Compressor noise"})
+    rows = history("projects", created["id"])
+    creates = {r.field: r for r in rows if r.action == "create"}
+    assert creates["title"].new_value == "Noise" and creates["title"].old_value is None
+    assert creates["title"].actor == "qm@example.org" and creates["title"].actor_id == qm.id
+    updates = [r for r in rows if r.action == "update"]
+    assert [(r.field, r.old_value, r.new_value) for r in updates] == [("title", "Noise", "Compressor noise")]
+    assert all(r.at is not None for r in rows)
+
+    from workbench.teams.models import ImprovementProject
+
+    db.session.delete(db.session.get(ImprovementProject, created["id"]))
+    db.session.commit()
+    deletes = [r for r in history("projects", created["id"]) if r.action == "delete"]
+    assert {r.field: r.old_value for r in deletes}["title"] == "Compressor noise"
+    assert all(r.new_value is None for r in deletes)
+
+
+def test_audit_rows_are_written_in_the_same_transaction(db, make_team):
+    team = make_team()
+    before = db.session.scalar(db.select(db.func.count(AuditLog.id)))
+    team.name = "Renamed"
+    db.session.flush()
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id))) > before
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(AuditLog.id))) == before
+
+
+def test_passwords_never_reach_the_audit_trail(db, make_user):
+    user = make_user()
+    user.set_password("another password")
+    db.session.commit()
+    fields = {r.field for r in history("users", user.id)}
+    assert "password_hash" not in fields and "session_token" not in fields
+
+
+def test_the_database_refuses_to_change_audit_rows(db, make_team):
+    make_team()
+    with pytest.raises(Exception, match="never changed or deleted"):
+        db.session.execute(text("UPDATE audit_log SET new_value = 'forged'"))
+    db.session.rollback()
+    with pytest.raises(Exception, match="never changed or deleted"):
+        db.session.execute(text("DELETE FROM audit_log"))
+    db.session.rollback()
+
+
+def test_history_page_for_quality_manager_only(client, login, make_user, make_project):
+    project = make_project()
+    member = make_user()
+    login(member)
+    assert client.get(f"/admin/history/projects/{project.id}").status_code == 403
+    assert client.get(f"/api/v1/audit/projects/{project.id}").status_code == 403
+    client.post("/logout")
+    login(make_user(role="quality_manager"))
+    page = client.get(f"/admin/history/projects/{project.id}").get_data(as_text=True)
+    assert "Late deliveries" in page
+    assert client.get(f"/api/v1/audit/projects/{project.id}").get_json()["items"][0]["action"] == "create"
