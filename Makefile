@@ -9,9 +9,12 @@ PORT ?= 5000
 .PHONY: run test setup setup-dev translations lint bench clean
 
 run: setup translations
-	$(FLASK) db upgrade
-	$(FLASK) demo --if-empty
-	FLASK_DEBUG=$${FLASK_DEBUG-1} $(FLASK) run --host $(HOST) --port $(PORT)
+	@if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
+	  export SECRET_KEY=$$(bash scripts/secret_key.sh); fi; \
+	$(FLASK) db upgrade && \
+	$(FLASK) demo --if-empty && \
+	echo "workbench is at http://$(HOST):$(PORT)  (Ctrl+C stops it)" && \
+	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup-dev translations
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
