@@ -108,3 +108,33 @@ def test_create_user_command(runner, db):
     result = runner.invoke(args=["create-user", "new@example.org", "--role", "viewer", "--password", "longenough1"])
     assert result.exit_code != 0
     assert "already exists" in result.output
+
+
+def test_api_with_browser_session_needs_the_csrf_header(csrf_app, make_user, make_team):
+    team = make_team()
+    client = csrf_app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    leader = team.memberships[0].user
+    client.post("/login", data={"email": leader.email, "password": "correct horse battery", "csrf_token": token})
+    body = {"title": "From the browser", "team_id": team.id}
+    assert client.post("/api/v1/projects", json=body).status_code == 400
+    page = client.get("/").get_data(as_text=True)
+    meta = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    assert client.post("/api/v1/projects", json=body, headers={"X-CSRFToken": meta}).status_code == 201
+
+
+def test_bearer_token_calls_need_no_csrf(csrf_app, make_user, make_team, runner):
+    team = make_team()
+    leader = team.memberships[0].user
+    raw = csrf_app.test_cli_runner().invoke(args=["create-token", leader.email]).output.strip()
+    client = csrf_app.test_client()
+    response = client.post("/api/v1/projects", json={"title": "Scripted", "team_id": team.id}, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 201
+
+
+def test_pages_cannot_be_framed_by_other_sites(client):
+    response = client.get("/login")
+    assert response.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"

@@ -74,3 +74,13 @@ def test_members_only_by_quality_manager_or_admin_via_api(client, make_user, log
     others = [make_user() for _ in range(2)]
     response = client.post("/api/v1/teams", json={"name": "N", "leader_id": others[0].id, "members": _members(others)})
     assert response.status_code == 403
+
+
+def test_user_text_is_escaped_in_pages(client, make_user, login, make_team, make_project):
+    team = make_team(name="<script>alert(1)</script>")
+    make_project(team=team, title="</td><img src=x onerror=alert(1)>")
+    login(make_user(role="quality_manager"))
+    for url in ("/teams", "/projects", "/"):
+        page = client.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
+        assert "&lt;script&gt;" in page or "&lt;/td&gt;" in page
