@@ -1,0 +1,69 @@
+"""Take the README's screenshots from a fresh demo database (Playwright + Debian chromium).
+
+    .venv/bin/python scripts/screenshots.py            # writes docs/screenshots/*.png
+"""
+
+import os
+import sys
+import tempfile
+import threading
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+OUT = ROOT / "docs" / "screenshots"
+
+# (file name, path, language); paths may use {project_fa} / {project_en}.
+SHOTS = [
+    ("home-fa.png", "/", "fa"),
+    ("project-fa.png", "/projects/{project_fa}", "fa"),
+    ("teams-en.png", "/teams/1", "en"),
+]
+
+
+def main() -> None:
+    from flask_migrate import upgrade
+
+    from workbench import create_app
+    from workbench.audit import acting_as
+    from workbench.demo import DEMO_PASSWORD, load_demo
+
+    db_file = Path(tempfile.mkdtemp()) / "shots.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "SECRET_KEY": "screenshots", "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        upgrade()
+        with acting_as("demo"):
+            load_demo()
+        from sqlalchemy import select
+
+        from workbench.extensions import db
+        from workbench.teams.models import ImprovementProject
+
+        projects = list(db.session.scalars(select(ImprovementProject).order_by(ImprovementProject.id)))
+    ids = {"project_fa": projects[0].id, "project_en": projects[-1].id}
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}"
+    OUT.mkdir(parents=True, exist_ok=True)
+    extra = [s for s in os.environ.get("SHOTS", "").split(",") if s]
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        page = browser.new_page(viewport={"width": 1366, "height": 860})
+        page.goto(base + "/login")
+        page.fill("input[name=email]", "qm@demo.example")
+        page.fill("input[name=password]", DEMO_PASSWORD)
+        page.click("button[type=submit]")
+        for name, path, lang in SHOTS + [tuple(s.split(":")) for s in extra]:
+            page.goto(base + path.format(**ids) + ("&" if "?" in path else "?") + f"lang={lang}")
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(OUT / name), full_page=False)
+            print("wrote", OUT / name)
+        browser.close()
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
