@@ -84,3 +84,16 @@ def test_user_text_is_escaped_in_pages(client, make_user, login, make_team, make
         page = client.get(url).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
         assert "&lt;script&gt;" in page or "&lt;/td&gt;" in page
+
+
+def test_project_form_prefilled_from_a_theme_link_and_saved(client, login, make_team, db):
+    team = make_team()
+    login(team.memberships[0].user)
+    page = client.get("/projects/new?title=Late%20deliveries&process_owner=sales&problem_statement=35%25").get_data(as_text=True)
+    assert 'value="Late deliveries"' in page and "35%" in page
+    response = client.post("/projects/new", data={"title": "Late deliveries", "team_id": str(team.id), "process_owner": "sales", "problem_statement": "35%"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Late deliveries" in page and "35%" in page
+    response = client.post("/projects/new", data={"title": "", "team_id": str(team.id)})
+    assert response.status_code == 400

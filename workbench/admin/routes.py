@@ -9,20 +9,12 @@ from workbench.access import role_required
 from workbench.admin import bp
 from workbench.admin.forms import ProcessOwnerForm, UserForm
 from workbench.extensions import db
+from workbench.formtools import apply_errors
 from workbench.models import User
 from workbench.teams import services as teams
 from workbench.teams.models import ProcessOwner
 from workbench.users import create_user
 from workbench.validation import InvalidInput
-
-
-def _apply_errors(form, error: InvalidInput) -> None:
-    for field, message in error.errors.items():
-        target = getattr(form, field, None)
-        if target is not None and isinstance(getattr(target, "errors", None), list):
-            target.errors.append(message)
-        else:
-            flash(message, "error")
 
 
 @bp.route("/users")
@@ -56,7 +48,7 @@ def user_edit(user_id: int | None = None):
             return redirect(url_for("admin.users"))
         except InvalidInput as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            apply_errors(form, error)
     return render_template("admin/user_form.html", form=form, user=user), 400 if request.method == "POST" else 200
 
 
@@ -85,7 +77,7 @@ def process_owner_edit(owner_id: int | None = None):
             return redirect(url_for("admin.process_owners"))
         except InvalidInput as error:
             db.session.rollback()
-            _apply_errors(form, error)
+            apply_errors(form, error)
     return render_template("admin/process_owner_form.html", form=form, owner=owner), 400 if request.method == "POST" else 200
 
 

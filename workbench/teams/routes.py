@@ -5,10 +5,9 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from wtforms import FieldList
 
 from workbench.extensions import db
-from workbench.formtools import choices
+from workbench.formtools import apply_errors, choices
 from workbench.i18n import localized_name
 from workbench.models import User
 from workbench.teams import bp, services
@@ -27,15 +26,6 @@ def _owner_choices(blank: str) -> list[tuple[str, str]]:
 def _user_choices() -> list[tuple[str, str]]:
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
     return choices([("", "—")] + [(str(u.id), f"{u.name} ({u.email})") for u in users])
-
-
-def _show_errors(form, error: InvalidInput) -> None:
-    for field, message in error.errors.items():
-        target = getattr(form, field, None)
-        if target is not None and not isinstance(target, FieldList) and isinstance(getattr(target, "errors", None), list):
-            target.errors.append(message)
-        else:
-            flash(message, "error")
 
 
 @bp.route("/teams")
@@ -73,7 +63,7 @@ def team_new():
             return redirect(url_for("teams.team_detail", team_id=team.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
     return render_template("teams/form.html", form=form, team=None), 400 if request.method == "POST" else 200
 
 
@@ -98,7 +88,7 @@ def team_edit(team_id: int):
             return redirect(url_for("teams.team_detail", team_id=team.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
     return render_template("teams/form.html", form=form, team=team), 400 if request.method == "POST" else 200
 
 
@@ -131,26 +121,7 @@ def _project_form(project=None):
 def project_new():
     if current_user.role == "viewer":
         abort(403)
-    form = _project_form()
-    if form.validate_on_submit():
-        try:
-            project = services.save_project(
-                None,
-                current_user,
-                {
-                    "title": form.title.data,
-                    "problem_statement": form.problem_statement.data,
-                    "team_id": form.team_id.data,
-                    "process_owner": form.process_owner.data,
-                    "target_date": form.target_date.data,
-                },
-            )
-            db.session.commit()
-            return redirect(url_for("teams.project_detail", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            _show_errors(form, error)
-    return render_template("teams/project_form.html", form=form, project=None), 400 if request.method == "POST" else 200
+    return _edit_project(None)
 
 
 @bp.route("/projects/<int:project_id>")
@@ -164,25 +135,25 @@ def project_detail(project_id: int):
 @bp.route("/projects/<int:project_id>/edit", methods=["GET", "POST"])
 @login_required
 def project_edit(project_id: int):
-    project = services.get_project(project_id, current_user, write=True)
+    return _edit_project(services.get_project(project_id, current_user, write=True))
+
+
+def _edit_project(project):
     form = _project_form(project)
     if form.validate_on_submit():
+        data = {
+            "title": form.title.data,
+            "problem_statement": form.problem_statement.data,
+            "team_id": form.team_id.data,
+            "process_owner": form.process_owner.data,
+            "target_date": form.target_date.data,
+        }
         try:
-            services.save_project(
-                project,
-                current_user,
-                {
-                    "title": form.title.data,
-                    "problem_statement": form.problem_statement.data,
-                    "team_id": form.team_id.data,
-                    "process_owner": form.process_owner.data,
-                    "target_date": form.target_date.data,
-                },
-            )
+            project = services.save_project(project, current_user, data)
             db.session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("teams.project_detail", project_id=project.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
     return render_template("teams/project_form.html", form=form, project=project), 400 if request.method == "POST" else 200
