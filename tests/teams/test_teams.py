@@ -97,3 +97,18 @@ def test_project_form_prefilled_from_a_theme_link_and_saved(client, login, make_
     assert "Late deliveries" in page and "35%" in page
     response = client.post("/projects/new", data={"title": "", "team_id": str(team.id)})
     assert response.status_code == 400
+
+
+def test_target_date_typed_in_jalali_with_persian_digits(client, login, make_team, db):
+    from workbench.teams.models import ImprovementProject
+
+    team = make_team()
+    login(team.memberships[0].user)
+    data = {"title": "Jalali", "team_id": str(team.id), "target_date": "۱۴۰۳/۰۵/۱۲"}
+    assert client.post("/projects/new", data=data).status_code == 302
+    project = db.session.scalar(db.select(ImprovementProject).where(ImprovementProject.title == "Jalali"))
+    assert project.target_date.isoformat() == "2024-08-02"
+    bad = client.post("/projects/new", data={**data, "target_date": "1403/13/40"})
+    assert bad.status_code == 400 and "1403/13/40" in bad.get_data(as_text=True)
+    edit = client.get(f"/projects/{project.id}/edit?lang=fa").get_data(as_text=True)
+    assert 'value="1403/05/12"' in edit

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from workbench.formtools import choices
+from workbench.formtools import LocalDateField, choices
 from workbench.teams.services import MAX_TEAM_SIZE
 
 MEMBER_ROLE_CHOICES = [
@@ -37,4 +37,4 @@ class ProjectForm(FlaskForm):
     problem_statement = TextAreaField(_l("Problem statement"), validators=[Optional()])
     team_id = SelectField(_l("Team"), coerce=str, validate_choice=False)
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
-    target_date = DateField(_l("Target date"), validators=[Optional()])
+    target_date = LocalDateField(_l("Target date"), validators=[Optional()], render_kw={"placeholder": "1403/05/12 · 2024-08-02"})
