@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev translations lint bench clean
+.PHONY: run test setup setup-dev translations messages lint bench clean
 
 run: setup translations
 	@if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
@@ -27,6 +27,9 @@ setup-dev:
 
 translations:
 	@$(BIN)/python scripts/compile_translations.py
+
+messages: setup-dev
+	$(BIN)/python scripts/update_translations.py
 
 lint: setup-dev
 	$(BIN)/ruff check workbench tests bench
