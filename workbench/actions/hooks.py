@@ -109,10 +109,12 @@ def demo_actions(projects: dict) -> dict:
         for stage in ("contain", "analyse", "improve"):
             teams.save_project(project, leader, {"stage": stage})
             db.session.flush()
-        effectiveness.save_check(None, project, {
+        check = effectiveness.save_check(None, project, {
             "criteria": _("Complaints of this process owner fall significantly within 60 days."),
             "actions_on": today - timedelta(days=60), "check_date": today, "process_owner": project.process_owner.key if project.process_owner else "",
         })
+        db.session.flush()
+        effectiveness.measure(check)
     return {"actions": created}
 
 
