@@ -5,7 +5,7 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import event
 
-from workbench.actions.models import EffectivenessCheck
+from workbench.actions.models import CorrectiveAction, EffectivenessCheck
 from workbench.extensions import db as _db
 
 
@@ -17,7 +17,9 @@ def portfolio(client, login, setup, add_action, make_project, db, owners, frozen
     sales.started_on = date(2026, 1, 5)
     production = make_project(team=setup["team"], title="Fridge noise", process_owner="production", started_on="2026-01-05")
     add_action(sales, setup["member"], title="=HYPERLINK(\"http://evil\")", due="2026-03-01")  # overdue
-    add_action(sales, setup["member"], title="On time", due="2026-03-20")
+    opened_early = add_action(sales, setup["member"], title="On time", due="2026-03-20")
+    db.session.get(CorrectiveAction, opened_early["id"]).created_at = datetime(2026, 1, 20, tzinfo=UTC)  # 49 days open
+    db.session.commit()
     late = add_action(production, setup["member"], title="Done late", due="2026-03-01")
     client.patch(f"/api/v1/actions/{late['id']}", json={"status": "done"})  # completed 03-10 > due
     on_time = add_action(production, setup["member"], title="Done on time", due="2026-03-15")
@@ -47,6 +49,7 @@ def test_dashboard_figures_by_owner_and_stage(client, login, setup, portfolio):
     assert sales["complaints"] == {"before": 40, "after": 10, "change_pct": -75.0}
     assert body["totals"]["actions"]["total"] == 4 and body["totals"]["actions"]["overdue"] == 1
     assert [a["days_overdue"] for a in body["overdue_actions"]] == [9]
+    assert sales["actions"]["ageing"] == {"0-30": 1, "31-60": 1, "61-90": 0, "91-": 0}
     # The period filter: nothing closed in the last quarter of 2025.
     earlier = client.get("/api/v1/dashboard?from=2025-10-01&to=2025-12-31").get_json()
     assert earlier["totals"]["closed_in_period"] == 0

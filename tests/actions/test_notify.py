@@ -80,4 +80,6 @@ def test_persian_owner_gets_persian_email(client, login, setup, add_action, app,
     _actions(client, login, setup, add_action)
     notify_due()
     [message] = FakeSMTP.sent
-    assert "۱۴۰۴" in message.get_content()  # the due date in the Jalali calendar, Persian digits
+    content = message.get_content()
+    assert "سررسید «Overdue» در ۱۴۰۴/۱۲/۱۴ بوده و اکنون معوق است." in content  # Persian, Jalali date
+    assert "یادآوری اقدام" in message["Subject"]

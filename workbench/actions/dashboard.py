@@ -129,8 +129,9 @@ def build(user: User, filters: dict) -> dict:
     ]
     now = clock.now()
     for low, high in AGE_BUCKETS:
-        newest = now - timedelta(days=low)
-        cond = and_(is_open, A.created_at <= newest)
+        cond = is_open
+        if low:
+            cond = and_(cond, A.created_at <= now - timedelta(days=low))
         if high is not None:
             cond = and_(cond, A.created_at > now - timedelta(days=high + 1))
         columns.append(func.sum(case((cond, 1), else_=0)))

@@ -166,10 +166,11 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
         counts.append(sum(n for day, n in daily.items() if start <= day < end))
     top = max(counts + [1])
     pad, base = 30, height - 40
+    title, before_label, after_label = _("Complaints before and after the actions"), _("Before"), _("After")
     bar_w = (width - 2 * pad) / len(counts)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="effect-chart" viewBox="0 0 {width} {height}" '
-        f'width="{width}" height="{height}" role="img" aria-label="{escape(_("Complaints before and after the actions"))}">',
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
         f'<line x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}" stroke="#5b6575"/>',
     ]
     for i, count in enumerate(counts):
@@ -185,11 +186,11 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
     parts.append(f'<line x1="{mid:.1f}" y1="10" x2="{mid:.1f}" y2="{base + 5}" stroke="#1f5fbf" stroke-dasharray="4 3"/>')
     parts.append(
         f'<text x="{pad + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
-        f"{escape(_('Before'))} ({sum(counts[:per_side])})</text>"
+        f"{escape(before_label)} ({sum(counts[:per_side])})</text>"
     )
     parts.append(
         f'<text x="{mid + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
-        f"{escape(_('After'))} ({sum(counts[per_side:])})</text>"
+        f"{escape(after_label)} ({sum(counts[per_side:])})</text>"
     )
     parts.append("</svg>")
     return "".join(parts)
