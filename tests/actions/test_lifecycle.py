@@ -141,3 +141,25 @@ def test_gate_is_used_by_save_project_directly(setup, db):
 
     with pytest.raises(InvalidInput):
         save_project(setup["project"], setup["qm"], {"stage": "closed"})
+
+
+def test_patch_project_with_signature_field_closes_and_reason_reopens(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    url = f"/api/v1/projects/{setup['project'].id}"
+    wrong = client.patch(url, json={"stage": "closed", "signature": {"password": "guess", "meaning": "approved_closure"}})
+    assert wrong.status_code == 400 and "password" in wrong.get_json()["errors"]
+    assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+    bad_meaning = client.patch(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": ["x"]}})
+    assert bad_meaning.status_code == 400 and "meaning" in bad_meaning.get_json()["errors"]
+    closed = client.patch(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": "approved_closure"}})
+    assert closed.status_code == 200 and closed.get_json()["stage"] == "closed"
+    sign_off = db.session.scalar(db.select(SignOff))
+    assert sign_off.signer_name == "Maryam QM" and sign_off.signed_at is not None
+    # The signature served this request only: the next close attempt needs a new one.
+    assert client.patch(url, json={"stage": "verify"}).status_code == 400
+    reopened = client.patch(url, json={"stage": "verify", "reason": "Audit found a gap"})
+    assert reopened.status_code == 200 and reopened.get_json()["stage"] == "verify"
+    change = db.session.scalars(db.select(StageChange).order_by(StageChange.id.desc())).first()
+    assert change.reason == "Audit found a gap" and change.from_stage == "closed"
+    assert client.patch(url, json={"stage": "closed"}).status_code == 400

@@ -1,6 +1,6 @@
 """API: corrective actions, closing and reopening projects, effectiveness checks."""
 
-from flask import jsonify
+from flask import jsonify, request
 from flask_login import current_user
 
 from workbench.actions import effectiveness, lifecycle, services
@@ -11,6 +11,15 @@ from workbench.api.common import json_body
 from workbench.extensions import db
 from workbench.teams.api import project_json
 from workbench.teams.services import check_version, get_project
+
+
+@bp.before_request
+def project_patch_fields():
+    """``PATCH /projects/<id>`` (teams) may carry ``signature`` (to close) and ``reason`` (to reopen)."""
+    if request.method == "PATCH" and request.endpoint == "api.update_project":
+        data = request.get_json(silent=True)
+        if isinstance(data, dict) and ("signature" in data or "reason" in data):
+            lifecycle.offer_for_request(data.get("signature"), data.get("reason"))
 
 
 @bp.get("/projects/<int:project_id>/actions")
@@ -227,3 +236,12 @@ openapi.path(
               "decision": {"type": "string", "enum": ["accepted", "rejected"]}, "note": _str, "version": _id}}),
           "responses": {"200": openapi.ok("Decided", openapi.ref("EffectivenessCheck")), **openapi.ERRORS}},
 )
+
+# The teams API documents PATCH /projects/{id}; these two fields are read by this package's gate.
+_project_patch = openapi.PATHS["/projects/{project_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+_project_patch["signature"] = {
+    "type": "object",
+    "description": "closing: the quality manager's electronic sign-off",
+    "properties": {"password": _str, "meaning": {"type": "string", "enum": list(lifecycle.SIGNATURE_MEANINGS)}},
+}
+_project_patch["reason"] = {"type": "string", "description": "reopening a closed project: why"}

@@ -29,6 +29,22 @@ CLOSE_CHECKS: list = []
 _pending: contextvars.ContextVar = contextvars.ContextVar("actions_pending_stage_change", default=None)
 
 
+def offer_for_request(signature=None, reason=None) -> None:
+    """Keep the ``signature`` / ``reason`` fields of an API request for the gate of this request only."""
+    from flask import g
+
+    g.actions_pending = {"signature": signature, "reason": str(reason or "").strip()}
+
+
+def _pending_now() -> dict:
+    pending = _pending.get()
+    if pending is not None:
+        return pending
+    from flask import g, has_app_context
+
+    return g.get("actions_pending") or {} if has_app_context() else {}
+
+
 def open_actions_check(project) -> str | None:
     count = db.session.scalar(
         select(func.count(CorrectiveAction.id)).where(
@@ -64,11 +80,15 @@ def close_blockers(project) -> list[str]:
 
 def stage_gate(project, new_stage: str, user) -> None:
     """Registered in ``STAGE_GATES``: closing needs the gates and a sign-off; reopening needs a reason."""
-    pending = _pending.get() or {}
+    pending = _pending_now()
     if new_stage == "closed":
         blockers = close_blockers(project)
         if blockers:
             raise InvalidInput({"stage": _("The project cannot close: %(reasons)s", reasons=" ".join(blockers))})
+        signature = pending.get("signature")
+        if pending.get("sign_off") is None and isinstance(signature, dict):
+            pending["sign_off"] = _sign(project, user, signature.get("password"), signature.get("meaning"))
+            pending["reason"] = str(SIGNATURE_MEANINGS[pending["sign_off"].meaning])
         if pending.get("sign_off") is None:
             raise InvalidInput(
                 {"stage": _("Closing needs the quality manager's electronic sign-off (password and meaning).")}
@@ -82,20 +102,26 @@ def _check_stage(stage: str) -> None:
         raise InvalidInput({"stage": _("Stage must be one of %(stages)s.", stages=", ".join(STAGES))})
 
 
-def close_project(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
-    """Sign and close: the signer must be a quality manager who re-enters their password."""
+def _sign(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
+    """Record the electronic signature after checking role, meaning and the re-entered password."""
     if user.role != "quality_manager":
         raise InvalidInput({"password": _("Only a quality manager can sign the closure.")})
-    if meaning not in SIGNATURE_MEANINGS:
+    if not isinstance(meaning, str) or meaning not in SIGNATURE_MEANINGS:
         raise InvalidInput({"meaning": _("Choose the meaning of your signature.")})
-    if not password or not user.check_password(password):
+    if not isinstance(password, str) or not password or not user.check_password(password):
         raise InvalidInput({"password": _("The password is wrong; the signature was not recorded.")})
-    blockers = close_blockers(project)
-    if blockers:
-        raise InvalidInput({"stage": _("The project cannot close: %(reasons)s", reasons=" ".join(blockers))})
     sign_off = SignOff(project_id=project.id, user_id=user.id, signer_name=user.name, meaning=meaning)
     db.session.add(sign_off)
     db.session.flush()
+    return sign_off
+
+
+def close_project(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
+    """Sign and close: the signer must be a quality manager who re-enters their password."""
+    blockers = close_blockers(project)
+    if blockers:
+        raise InvalidInput({"stage": _("The project cannot close: %(reasons)s", reasons=" ".join(blockers))})
+    sign_off = _sign(project, user, password, meaning)
     token = _pending.set({"sign_off": sign_off, "reason": str(SIGNATURE_MEANINGS[meaning])})
     try:
         teams.save_project(project, user, {"stage": "closed"})
@@ -168,7 +194,7 @@ def _record_stage_changes(session: Session, flush_context, instances) -> None:
         history = db.inspect(obj).attrs.stage.history
         if not history.has_changes() or not history.deleted:
             continue
-        pending = _pending.get() or {}
+        pending = _pending_now()
         actor_id, actor = _current_actor()
         sign_off = pending.get("sign_off")
         session.add(
