@@ -55,3 +55,23 @@ openapi.path(
         "responses": {"200": openapi.ok("Nodes and edges"), **openapi.ERRORS},
     },
 )
+
+
+@bp.get("/trace/complaints/<int:complaint_id>")
+def complaint_trace(complaint_id: int):
+    complaint, projects = trace.projects_for_complaint(complaint_id, current_user)
+    return jsonify(
+        complaint={"id": complaint.id, "received_at": iso(complaint.received_at), "product": complaint.product,
+                   "category": complaint.category, "process_owner_id": complaint.process_owner_id},
+        projects=[{"id": p.id, "title": p.title, "stage": p.stage, "trace": trace.graph_json(trace.project_graph(p))} for p in projects],
+    )
+
+
+openapi.path(
+    "/trace/complaints/{complaint_id}",
+    get={
+        "summary": "From a complaint back to the projects (and their causes, FMEA rows and actions) that addressed it",
+        "parameters": [{"name": "complaint_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+        "responses": {"200": openapi.ok("Complaint and projects"), **openapi.ERRORS},
+    },
+)

@@ -12,6 +12,7 @@ from workbench.actions import clock
 from workbench.actions.models import DECISIONS, EffectivenessCheck
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
+from workbench.i18n import persian_digits
 from workbench.teams.models import ProcessOwner
 from workbench.validation import InvalidInput
 
@@ -181,16 +182,16 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
             f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="{colour}">'
             f"<title>{escape(edges[i].isoformat())} – {escape(edges[i + 1].isoformat())}: {count}</title></rect>"
         )
-        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{base - h - 4:.1f}" font-size="11" text-anchor="middle">{count}</text>')
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{base - h - 4:.1f}" font-size="11" text-anchor="middle">{persian_digits(count)}</text>')
     mid = pad + per_side * bar_w
     parts.append(f'<line x1="{mid:.1f}" y1="10" x2="{mid:.1f}" y2="{base + 5}" stroke="#1f5fbf" stroke-dasharray="4 3"/>')
     parts.append(
         f'<text x="{pad + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
-        f"{escape(before_label)} ({sum(counts[:per_side])})</text>"
+        f"{escape(before_label)} ({persian_digits(sum(counts[:per_side]))})</text>"
     )
     parts.append(
         f'<text x="{mid + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
-        f"{escape(after_label)} ({sum(counts[per_side:])})</text>"
+        f"{escape(after_label)} ({persian_digits(sum(counts[per_side:]))})</text>"
     )
     parts.append("</svg>")
     return "".join(parts)

@@ -71,6 +71,12 @@ def my_actions_card(user):
     return {"title": _("My actions"), "text": text, "url": url_for("actions.notifications"), "link_text": _("Reminders")}
 
 
+CRITERIA = {
+    "کاهش تأخیر در تحویل سفارش‌ها": "شکایت‌های تأخیر در تحویل طی ۶۰ روز پس از اقدامات به‌طور معناداری کم شود.",
+    "Refrigerator R-400 compressor noise": "Noise complaints about production fall significantly within 60 days.",
+}
+
+
 def demo_actions(projects: dict) -> dict:
     """Actions, an effectiveness check and a stage history for the demo projects."""
     from workbench.actions import effectiveness, services
@@ -110,7 +116,7 @@ def demo_actions(projects: dict) -> dict:
             teams.save_project(project, leader, {"stage": stage})
             db.session.flush()
         check = effectiveness.save_check(None, project, {
-            "criteria": _("Complaints of this process owner fall significantly within 60 days."),
+            "criteria": CRITERIA.get(title, ""),
             "actions_on": today - timedelta(days=60), "check_date": today, "process_owner": project.process_owner.key if project.process_owner else "",
         })
         db.session.flush()

@@ -242,6 +242,13 @@ def trace_page(project_id: int):
     return render_template("actions/trace.html", project=project, svg=Markup(trace.graph_svg(graph)), graph=graph)
 
 
+@bp.route("/trace/complaints/<int:complaint_id>")
+@login_required
+def complaint_trace_page(complaint_id: int):
+    complaint, projects = trace.projects_for_complaint(complaint_id, current_user)
+    return render_template("actions/complaint_trace.html", complaint=complaint, projects=projects)
+
+
 @bp.route("/projects/<int:project_id>/report.pdf")
 @login_required
 def report_pdf(project_id: int):

@@ -111,3 +111,30 @@ def graph_svg(graph: nx.DiGraph) -> str:
         dot.edge(f"n{index[a]}", f"n{index[b]}")
     svg = dot.pipe(format="svg").decode()
     return svg[svg.index("<svg"):]
+
+
+# Other packages add ways a complaint leads to projects (e.g. through its theme):
+# ``(complaint, stmt) -> stmt | None`` returning a select of project ids.
+COMPLAINT_PROJECT_FINDERS: list = []
+
+
+def projects_for_complaint(complaint_id: int, user) -> tuple:
+    """The complaint and the projects (visible to ``user``) whose effectiveness checks cover it: the way back."""
+    from sqlalchemy import or_, union
+
+    from workbench.access import team_scope
+    from workbench.actions.models import EffectivenessCheck as C
+    from workbench.teams.models import ImprovementProject as P
+
+    complaint = db.get_or_404(Complaint, complaint_id)
+    by_check = select(C.project_id).where(
+        or_(C.process_owner_id.is_not(None), C.product.is_not(None), C.category.is_not(None)),
+        or_(C.process_owner_id.is_(None), C.process_owner_id == complaint.process_owner_id),
+        or_(C.product.is_(None), C.product == complaint.product),
+        or_(C.category.is_(None), C.category == complaint.category),
+        C.check_date >= complaint.received_at,
+    )
+    finders = [by_check] + [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS) if s is not None]
+    ids = union(*finders).subquery() if len(finders) > 1 else by_check.subquery()
+    stmt = team_scope(select(P).where(P.id.in_(select(ids.c[0]))), P.team_id, user).order_by(P.id)
+    return complaint, list(db.session.scalars(stmt))
