@@ -100,3 +100,26 @@ def test_evidence_over_the_size_limit_is_refused(client, login, setup, app, db):
     assert response.status_code == 400
     assert "huge.bin" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(CorrectiveAction.id))) == 0
+
+
+def test_project_page_panel_and_home_card_show_overdue(client, login, setup, add_action, frozen):
+    login(setup["leader"])
+    add_action(setup["project"], setup["member"], title="Late one", due="2026-03-01")
+    add_action(setup["project"], setup["member"], title="Later one", due="2026-04-01")
+    page = client.get(f"/projects/{setup['project'].id}").get_data(as_text=True)
+    assert "2 actions, 2 open · 1 overdue" in page
+    client.post("/logout")
+    login(setup["member"])
+    home = client.get("/").get_data(as_text=True)
+    assert "You own 2 open action(s), 1 overdue" in home
+
+
+def test_xlsx_in_persian_is_right_to_left(client, login, setup, add_action):
+    from openpyxl import load_workbook
+
+    login(setup["leader"])
+    add_action(setup["project"], setup["member"], title="+SUM(A1)", due="2020-01-01")  # overdue by any clock
+    book = load_workbook(io.BytesIO(client.get("/dashboard.xlsx?lang=fa").data))
+    assert book.worksheets[0].sheet_view.rightToLeft is True
+    assert book.worksheets[0]["A1"].value == "مالک فرایند"
+    assert book.worksheets[1]["A2"].value == "'+SUM(A1)"
