@@ -114,11 +114,13 @@ def test_project_page_panel_and_home_card_show_overdue(client, login, setup, add
     assert "You own 2 open action(s), 1 overdue" in home
 
 
-def test_xlsx_in_persian_is_right_to_left(client, login, setup, add_action):
+def test_xlsx_in_persian_is_right_to_left(client, login, setup, add_action, db):
     from openpyxl import load_workbook
 
+    setup["project"].started_on = date(2026, 1, 5)  # within the frozen clock's quarter
+    db.session.commit()
     login(setup["leader"])
-    add_action(setup["project"], setup["member"], title="+SUM(A1)", due="2020-01-01")  # overdue by any clock
+    add_action(setup["project"], setup["member"], title="+SUM(A1)", due="2026-03-01")
     book = load_workbook(io.BytesIO(client.get("/dashboard.xlsx?lang=fa").data))
     assert book.worksheets[0].sheet_view.rightToLeft is True
     assert book.worksheets[0]["A1"].value == "مالک فرایند"
