@@ -9,6 +9,7 @@ NAV: list[tuple[str, object, tuple[str, ...] | None]] = [
     ("main.index", _l("Home"), None),
     ("teams.project_list", _l("Projects"), None),
     ("teams.team_list", _l("Teams"), None),
+    ("actions.dashboard_page", _l("Dashboard"), None),
     ("admin.process_owners", _l("Process owners"), ("admin", "quality_manager")),
     ("admin.users", _l("Users"), ("admin",)),
 ]

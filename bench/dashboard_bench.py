@@ -1,0 +1,134 @@
+"""Dashboard server time with 2,000 projects, 20,000 actions and 1,000,000 complaints.
+
+Run: ``python bench/dashboard_bench.py`` (SQLite in a temporary folder) or with
+``DATABASE_URL=postgresql://...`` (the database is emptied first). Goal: ≤ 200 ms.
+Prints the median of repeated requests and the ratio to a baseline request
+(``GET /api/v1/me``) measured in the same run.
+"""
+
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, text  # noqa: E402
+
+PROJECTS, ACTIONS, COMPLAINTS, TEAMS = 2_000, 20_000, 1_000_000, 40
+REPEAT = 15
+
+
+def build(app):
+    from flask_migrate import upgrade
+
+    from workbench.actions.models import CorrectiveAction, EffectivenessCheck
+    from workbench.complaint_import.models import Complaint
+    from workbench.extensions import db
+    from workbench.models import User
+    from workbench.teams.models import STAGES, ImprovementProject, Team, TeamMembership
+    from workbench.teams.services import ensure_default_process_owners, list_process_owners
+
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        db.session.commit()
+    upgrade()
+    ensure_default_process_owners()
+    viewer = User(email="viewer@bench.example", name="Viewer", role="viewer")
+    viewer.set_password("bench-password")
+    db.session.add(viewer)
+    db.session.commit()
+    owners = [o.id for o in list_process_owners()]
+    rng = random.Random(1)
+    now = datetime.now(UTC)
+    today = date.today()
+    stamp = {"created_at": now, "updated_at": now, "version": 1}
+    db.session.execute(insert(User), [{"email": f"u{i}@bench.example", "name": f"User {i}", "role": "member", "locale": "en",
+                                       "active": True, "password_hash": "", "session_token": f"tok{i}", **stamp} for i in range(TEAMS * 3)])
+    user_ids = [u for (u,) in db.session.execute(text("SELECT id FROM users WHERE email LIKE 'u%@bench.example' ORDER BY id"))]
+    db.session.execute(insert(Team), [{"name": f"Team {t}", "leader_id": user_ids[3 * t], **stamp} for t in range(TEAMS)])
+    team_ids = [t for (t,) in db.session.execute(text("SELECT id FROM teams ORDER BY id"))]
+    db.session.execute(insert(TeamMembership), [{"team_id": team_ids[t], "user_id": user_ids[3 * t + k], "role": "process_expert", **stamp}
+                                                for t in range(TEAMS) for k in range(3)])
+    projects = []
+    for p in range(PROJECTS):
+        stage = rng.choice(STAGES)
+        started = today - timedelta(days=rng.randrange(20, 400))
+        closed = datetime.combine(started + timedelta(days=rng.randrange(10, 19)), datetime.min.time(), tzinfo=UTC) if stage == "closed" else None
+        t = rng.randrange(TEAMS)
+        projects.append({"title": f"Project {p}", "problem_statement": "", "team_id": team_ids[t], "process_owner_id": rng.choice(owners),
+                         "leader_id": user_ids[3 * t], "stage": stage, "started_on": started, "closed_at": closed, **stamp})
+    db.session.execute(insert(ImprovementProject), projects)
+    rows = list(db.session.execute(text("SELECT id, team_id, stage FROM projects ORDER BY id")))
+    actions = []
+    for a in range(ACTIONS):
+        pid, team_id, stage = rows[rng.randrange(PROJECTS)]
+        due = today + timedelta(days=rng.randrange(-120, 60))
+        status = rng.choice(("open", "in_progress", "done", "verified", "reopened"))
+        done = due + timedelta(days=rng.randrange(-10, 10)) if status in ("done", "verified") else None
+        actions.append({"project_id": pid, "title": f"Action {a}", "type": "corrective", "owner_id": user_ids[3 * team_ids.index(team_id)],
+                        "due_date": due, "status": status, "completed_on": done, "evidence_text": "",
+                        **stamp, "created_at": now - timedelta(days=rng.randrange(0, 150))})
+    db.session.execute(insert(CorrectiveAction), actions)
+    checks = [{"project_id": pid, "criteria": "bench", "actions_on": today - timedelta(days=90), "check_date": today,
+               "before_count": rng.randrange(20, 80), "after_count": rng.randrange(0, 40), "p_value": 0.01, "measured_at": now,
+               "decision": "accepted", "decision_note": "", **stamp} for pid, _t, stage in rows if stage == "closed"]
+    db.session.execute(insert(EffectivenessCheck), checks)
+    db.session.commit()
+    start = today - timedelta(days=730)
+    batch = []
+    for n in range(COMPLAINTS):
+        batch.append({"source": "bench", "external_id": str(n), "received_at": start + timedelta(days=n % 730), "text": "late",
+                      "product": "W-7", "process_owner_id": owners[n % len(owners)], "category": "delivery_speed", **stamp})
+        if len(batch) == 50_000:
+            db.session.execute(insert(Complaint), batch)
+            batch = []
+    db.session.commit()
+    # Fresh statistics, as autovacuum / a nightly ANALYZE keeps them in production.
+    db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    return viewer
+
+
+def timed(client, url, repeat=REPEAT):
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def main():
+    from workbench import create_app
+
+    url = os.environ.get("DATABASE_URL")
+    folder = tempfile.mkdtemp(prefix="dashboard-bench-")
+    url = url or f"sqlite:///{folder}/bench.sqlite"
+    app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
+    with app.app_context():
+        t0 = time.perf_counter()
+        viewer = build(app)
+        print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}; built {PROJECTS} projects, {ACTIONS} actions, "
+              f"{COMPLAINTS} complaints in {time.perf_counter() - t0:.1f} s")
+        email = viewer.email
+    client = app.test_client()
+    assert client.post("/login", data={"email": email, "password": "bench-password"}).status_code == 302
+    timed(client, "/api/v1/dashboard", 2)  # warm caches
+    baseline = timed(client, "/api/v1/me")
+    api = timed(client, "/api/v1/dashboard")
+    filtered = timed(client, "/api/v1/dashboard?owner_id=1&from=2025-01-01&to=2026-12-31")
+    page = timed(client, "/dashboard")
+    print(f"baseline GET /api/v1/me            {baseline:8.1f} ms")
+    print(f"GET /api/v1/dashboard               {api:8.1f} ms  ({api / baseline:.1f}x baseline)  goal <= 200 ms: {'met' if api <= 200 else 'MISSED'}")
+    print(f"GET /api/v1/dashboard (filtered)    {filtered:8.1f} ms  ({filtered / baseline:.1f}x baseline)")
+    print(f"GET /dashboard (HTML page)          {page:8.1f} ms  ({page / baseline:.1f}x baseline)")
+
+
+if __name__ == "__main__":
+    main()

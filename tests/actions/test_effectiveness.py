@@ -1,0 +1,91 @@
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import insert
+
+from workbench.actions.effectiveness import compare_counts
+from workbench.complaint_import.models import Complaint
+
+
+def test_exact_poisson_comparison_on_known_counts():
+    # 12 complaints in all, 2 after: P(X <= 2), X ~ Binomial(12, 1/2) = (1 + 12 + 66) / 4096.
+    result = compare_counts(before=10, after=2, days=30)
+    assert result.p_value == pytest.approx(79 / 4096)
+    assert result.significant and result.rate_ratio == pytest.approx(0.2)
+    same = compare_counts(before=10, after=10, days=30)
+    assert same.p_value > 0.5 and not same.significant
+    small = compare_counts(before=3, after=1, days=30)  # 5/16 = 0.3125: a drop, but not shown to be real
+    assert small.p_value == pytest.approx(5 / 16) and not small.significant
+    assert compare_counts(0, 0, 30).p_value == 1.0
+
+
+def _complaints(db, owner, product, days_and_counts, category="delivery_speed"):
+    rows, n = [], 0
+    for day, count in days_and_counts:
+        for _ in range(count):
+            n += 1
+            rows.append({"source": "test", "external_id": f"{product}-{day}-{n}", "received_at": day, "text": "late",
+                         "product": product, "process_owner_id": owner.id, "category": category,
+                         "created_at": day, "updated_at": day, "version": 1})
+    db.session.execute(insert(Complaint), rows)
+    db.session.commit()
+
+
+def test_measure_counts_the_linked_complaints_and_charts_them(client, login, setup, owners, db, frozen):
+    start = date(2026, 1, 1)  # actions took effect; check date 2026-03-02 → 60-day windows
+    _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=d), 1) for d in range(1, 61, 2)])  # 30 before
+    _complaints(db, owners["sales"], "W-7", [(start + timedelta(days=d), 1) for d in (3, 20, 40)])  # 3 after
+    _complaints(db, owners["sales"], "G-5", [(start + timedelta(days=5), 50)])  # another product: not counted
+    _complaints(db, owners["service"], "W-7", [(start + timedelta(days=5), 50)])  # another owner: not counted
+    _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=61), 40)])  # outside the window
+    login(setup["leader"])
+    pid = setup["project"].id
+    created = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
+        "criteria": "Late-delivery complaints about W-7 drop", "actions_on": "2026-01-01", "check_date": "2026-03-02",
+        "process_owner": "sales", "product": "W-7"})
+    assert created.status_code == 201, created.get_json()
+    check = created.get_json()
+    measured = client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    body = measured.get_json()
+    assert (body["before_count"], body["after_count"]) == (30, 3)
+    assert body["significant"] is True and body["p_value"] < 0.001
+    page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
+    assert "<svg" in page and "Before (30)" in page and "After (3)" in page
+    assert "The drop is significant." in page
+
+
+def test_measure_before_the_check_date_is_refused(client, login, setup, db, frozen):
+    login(setup["leader"])
+    pid = setup["project"].id
+    check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
+        "criteria": "x", "actions_on": "2026-03-01", "check_date": "2026-04-30"}).get_json()
+    response = client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    assert response.status_code == 400 and "check_date" in response.get_json()["errors"]
+
+
+def test_bad_check_input_names_the_fields(client, login, setup):
+    login(setup["leader"])
+    response = client.post(f"/api/v1/projects/{setup['project'].id}/effectiveness", json={
+        "criteria": "", "actions_on": "2026-03-01", "check_date": "2026-02-01", "process_owner": "nobody"})
+    assert response.status_code == 400
+    assert set(response.get_json()["errors"]) == {"criteria", "check_date", "process_owner"}
+
+
+def test_rejection_reopens_the_project_and_acceptance_opens_the_gate(client, login, setup, db, frozen):
+    login(setup["leader"])
+    pid = setup["project"].id
+    for stage in ("contain", "analyse", "improve", "verify"):
+        assert client.patch(f"/api/v1/projects/{pid}", json={"stage": stage}).status_code == 200
+    check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
+        "criteria": "fewer complaints", "actions_on": "2026-02-01", "check_date": "2026-03-01"}).get_json()
+    assert client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted"}).status_code == 400
+    client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    no_note = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "rejected"})
+    assert no_note.status_code == 400 and "note" in no_note.get_json()["errors"]
+    rejected = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "rejected", "note": "No drop yet"})
+    assert rejected.status_code == 200
+    life = client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()
+    assert life["project"]["stage"] == "improve"
+    assert "No drop yet" in life["stage_changes"][-1]["reason"]
+    assert "The latest effectiveness check was rejected." in life["close_blockers"]
+

@@ -1,0 +1,165 @@
+from datetime import date
+
+from workbench.actions import lifecycle
+from workbench.actions.models import EffectivenessCheck, SignOff, StageChange
+from workbench.teams.services import save_project
+
+PASSWORD = "correct horse battery"
+
+
+def _ready_to_close(db, project):
+    """No actions and an accepted, measured check: every built-in gate passes."""
+    db.session.add(EffectivenessCheck(project_id=project.id, criteria="fewer complaints", actions_on=date(2026, 1, 1),
+                                      check_date=date(2026, 3, 1), decision="accepted", before_count=10, after_count=2,
+                                      p_value=0.02, measured_at=None, decision_note=""))
+    db.session.commit()
+
+
+def test_patch_stage_closed_with_open_action_answers_400_with_reason(client, login, setup, add_action):
+    login(setup["qm"])
+    add_action(setup["project"], setup["member"])
+    response = client.patch(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
+    assert response.status_code == 400
+    message = response.get_json()["errors"]["stage"]
+    assert "1 action(s) are not verified" in message
+    assert "no effectiveness check" in message
+
+
+def test_patch_stage_closed_without_signature_is_refused(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    response = client.patch(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
+    assert response.status_code == 400
+    assert "sign-off" in response.get_json()["errors"]["stage"]
+
+
+def test_rejected_or_pending_check_blocks_closing(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    check = db.session.scalar(db.select(EffectivenessCheck))
+    check.decision = "rejected"
+    db.session.commit()
+    login(setup["qm"])
+    response = client.post(f"/api/v1/projects/{setup['project'].id}/close", json={"password": PASSWORD, "meaning": "approved_closure"})
+    assert response.status_code == 400
+    assert "rejected" in response.get_json()["errors"]["stage"]
+    assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+
+
+def test_quality_manager_signs_and_closes(client, login, setup, db, frozen):
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    url = f"/api/v1/projects/{setup['project'].id}/close"
+    wrong = client.post(url, json={"password": "not mine", "meaning": "approved_closure"})
+    assert wrong.status_code == 400 and "password" in wrong.get_json()["errors"]
+    no_meaning = client.post(url, json={"password": PASSWORD, "meaning": ""})
+    assert no_meaning.status_code == 400 and "meaning" in no_meaning.get_json()["errors"]
+    assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+    response = client.post(url, json={"password": PASSWORD, "meaning": "approved_closure"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["project"]["stage"] == "closed"
+    assert body["sign_off"]["signer_name"] == "Maryam QM" and body["sign_off"]["meaning"] == "approved_closure"
+    assert body["sign_off"]["signed_at"]
+    change = db.session.scalar(db.select(StageChange).where(StageChange.to_stage == "closed"))
+    assert change.actor == setup["qm"].email and change.sign_off_id == body["sign_off"]["id"]
+
+
+def test_only_a_quality_manager_can_sign(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    login(setup["leader"])
+    response = client.post(f"/api/v1/projects/{setup['project'].id}/close", json={"password": PASSWORD, "meaning": "approved_closure"})
+    assert response.status_code == 400
+    assert "quality manager" in response.get_json()["errors"]["password"]
+
+
+def test_reopen_needs_a_reason_and_is_recorded(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    pid = setup["project"].id
+    assert client.post(f"/api/v1/projects/{pid}/close", json={"password": PASSWORD, "meaning": "reviewed_closure"}).status_code == 200
+    refused = client.patch(f"/api/v1/projects/{pid}", json={"stage": "improve"})
+    assert refused.status_code == 400 and "reason" in refused.get_json()["errors"]
+    assert client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "  "}).status_code == 400
+    response = client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "Complaints came back in April", "stage": "analyse"})
+    assert response.status_code == 200 and response.get_json()["stage"] == "analyse"
+    history = client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()["stage_changes"]
+    assert [(h["from_stage"], h["to_stage"]) for h in history] == [("define", "closed"), ("closed", "analyse")]
+    assert history[1]["reason"] == "Complaints came back in April"
+
+
+def test_close_checks_hook_blocks_closing(client, login, setup, db, monkeypatch):
+    _ready_to_close(db, setup["project"])
+    monkeypatch.setattr(lifecycle, "CLOSE_CHECKS", [lambda project: "2 FMEA rows are not re-rated."])
+    login(setup["qm"])
+    response = client.post(f"/api/v1/projects/{setup['project'].id}/close", json={"password": PASSWORD, "meaning": "approved_closure"})
+    assert response.status_code == 400
+    assert "FMEA rows are not re-rated" in response.get_json()["errors"]["stage"]
+
+
+def test_sign_off_page_and_lifecycle_page(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    pid = setup["project"].id
+    page = client.get(f"/projects/{pid}/close").get_data(as_text=True)
+    assert 'name="password"' in page
+    assert client.post(f"/projects/{pid}/close", data={"meaning": "approved_closure", "password": "wrong"}).status_code == 400
+    response = client.post(f"/projects/{pid}/close", data={"meaning": "approved_closure", "password": PASSWORD})
+    assert response.status_code == 302
+    page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
+    assert "Signed by Maryam QM" in page and "Reopen the project" in page
+
+
+def test_stage_moves_are_recorded_with_actor(client, login, setup, db):
+    login(setup["leader"])
+    pid = setup["project"].id
+    assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain"}).status_code == 302
+    assert client.patch(f"/api/v1/projects/{pid}", json={"stage": "analyse"}).status_code == 200
+    changes = db.session.scalars(db.select(StageChange).order_by(StageChange.id)).all()
+    assert [(c.from_stage, c.to_stage, c.actor) for c in changes] == [
+        ("define", "contain", setup["leader"].email),
+        ("contain", "analyse", setup["leader"].email),
+    ]
+
+
+def test_charter_fields_saved_and_viewer_cannot_write(client, login, setup, db):
+    login(setup["leader"])
+    pid = setup["project"].id
+    response = client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "Tehran depot", "is_not_text": "Tabriz depot", "lessons_learned": "Check the carrier"})
+    assert response.status_code == 200 and response.get_json()["is_not_text"] == "Tabriz depot"
+    client.post("/logout")
+    login(setup["viewer"])
+    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "x"}).status_code == 403
+    assert client.post(f"/projects/{pid}/lifecycle", data={"charter-is_text": "x"}).status_code == 403
+    assert "Tehran depot" in client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
+
+
+def test_gate_is_used_by_save_project_directly(setup, db):
+    """Any caller of the teams service meets the gates, not only the API."""
+    import pytest
+
+    from workbench.validation import InvalidInput
+
+    with pytest.raises(InvalidInput):
+        save_project(setup["project"], setup["qm"], {"stage": "closed"})
+
+
+def test_patch_project_with_signature_field_closes_and_reason_reopens(client, login, setup, db):
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    url = f"/api/v1/projects/{setup['project'].id}"
+    wrong = client.patch(url, json={"stage": "closed", "signature": {"password": "guess", "meaning": "approved_closure"}})
+    assert wrong.status_code == 400 and "password" in wrong.get_json()["errors"]
+    assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+    bad_meaning = client.patch(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": ["x"]}})
+    assert bad_meaning.status_code == 400 and "meaning" in bad_meaning.get_json()["errors"]
+    closed = client.patch(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": "approved_closure"}})
+    assert closed.status_code == 200 and closed.get_json()["stage"] == "closed"
+    sign_off = db.session.scalar(db.select(SignOff))
+    assert sign_off.signer_name == "Maryam QM" and sign_off.signed_at is not None
+    # The signature served this request only: the next close attempt needs a new one.
+    assert client.patch(url, json={"stage": "verify"}).status_code == 400
+    reopened = client.patch(url, json={"stage": "verify", "reason": "Audit found a gap"})
+    assert reopened.status_code == 200 and reopened.get_json()["stage"] == "verify"
+    change = db.session.scalars(db.select(StageChange).order_by(StageChange.id.desc())).first()
+    assert change.reason == "Audit found a gap" and change.from_stage == "closed"
+    assert client.patch(url, json={"stage": "closed"}).status_code == 400

@@ -1,0 +1,62 @@
+from workbench.actions import trace
+
+
+def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(client, login, setup, add_action, monkeypatch):
+    login(setup["leader"])
+    pid = setup["project"].id
+    action = add_action(setup["project"], setup["member"], title="<script>alert(1)</script> seal")
+    client.patch(f"/api/v1/actions/{action['id']}", json={"cause_id": 7, "fmea_row_id": 3})
+    add_action(setup["project"], setup["member"], title="Training")
+    client.post(f"/api/v1/projects/{pid}/effectiveness", json={"criteria": "x", "actions_on": "2026-01-01", "check_date": "2026-03-01"})
+    client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 12})
+    graph = client.get(f"/api/v1/projects/{pid}/trace").get_json()
+    edges = {(e["source"], e["target"]) for e in graph["edges"]}
+    assert ("complaints:1", "theme:12") in edges and ("theme:12", f"project:{pid}") in edges
+    assert (f"project:{pid}", "cause:7") in edges and ("cause:7", "fmea_row:3") in edges
+    assert ("fmea_row:3", f"action:{action['id']}") in edges
+    assert (f"project:{pid}", f"action:{action['id'] + 1}") in edges
+    page = client.get(f"/projects/{pid}/trace").get_data(as_text=True)
+    assert f'href="/actions/{action["id"]}"' in page  # clickable
+    assert "<script>alert" not in page and "&lt;script&gt;" in page
+    # Other packages name their nodes through the hook.
+    monkeypatch.setattr(trace, "NODE_DESCRIBERS", [lambda kind, ref: {"label": "Worn seal", "url": "/fishbone/7"} if kind == "cause" else None])
+    page = client.get(f"/projects/{pid}/trace").get_data(as_text=True)
+    assert "Worn seal" in page and 'href="/fishbone/7"' in page
+
+
+def test_trace_of_another_team_is_404(client, login, setup):
+    login(setup["outsider"])
+    assert client.get(f"/api/v1/projects/{setup['project'].id}/trace").status_code == 404
+    assert client.get(f"/projects/{setup['project'].id}/trace").status_code == 404
+
+
+def test_from_a_complaint_back_to_its_projects(client, login, setup, owners, db, make_project, make_team):
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from workbench.complaint_import.models import Complaint
+
+    db.session.execute(insert(Complaint), [
+        {"source": "crm", "external_id": "C-1", "received_at": date(2026, 1, 10), "text": "late again", "product": "W-7",
+         "process_owner_id": owners["sales"].id, "category": "delivery_speed"},
+        {"source": "crm", "external_id": "C-2", "received_at": date(2026, 1, 10), "text": "broken", "product": "G-5",
+         "process_owner_id": owners["quality"].id, "category": "product_quality"},
+    ])
+    db.session.commit()
+    other_team_project = make_project(team=db.session.get(type(setup["team"]), make_team().id), title="Hidden")
+    login(setup["leader"])
+    client.post(f"/api/v1/projects/{setup['project'].id}/effectiveness", json={
+        "criteria": "x", "actions_on": "2026-02-01", "check_date": "2026-03-01", "process_owner": "sales", "product": "W-7"})
+    client.post("/logout")
+    login(setup["qm"])
+    client.post(f"/api/v1/projects/{other_team_project.id}/effectiveness", json={
+        "criteria": "x", "actions_on": "2026-02-01", "check_date": "2026-03-01", "process_owner": "sales"})
+    client.post("/logout")
+    login(setup["leader"])
+    late = client.get("/api/v1/trace/complaints/1").get_json()
+    assert [p["title"] for p in late["projects"]] == ["Late deliveries"]  # the other team's project stays hidden
+    assert client.get("/api/v1/trace/complaints/2").get_json()["projects"] == []
+    page = client.get("/trace/complaints/1").get_data(as_text=True)
+    assert "Late deliveries" in page and f"/projects/{setup['project'].id}/trace" in page
+    assert client.get("/api/v1/trace/complaints/999").status_code == 404

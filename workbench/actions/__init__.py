@@ -1,0 +1,10 @@
+"""Corrective actions, project lifecycle, effectiveness, dashboard and traceability."""
+
+from flask import Blueprint
+
+bp = Blueprint("actions", __name__)
+
+from workbench.actions import hooks, labels, lifecycle, models, routes, routes_dashboard  # noqa: E402,F401
+
+bp.record_once(labels.init_app)
+bp.record_once(labels.init_filters)

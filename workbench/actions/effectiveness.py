@@ -1,0 +1,197 @@
+"""Effectiveness checks measured from imported complaints: exact Poisson comparison and an SVG chart."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html import escape
+
+from flask_babel import gettext as _
+from scipy.stats import binomtest
+from sqlalchemy import func, select
+
+from workbench.actions import clock
+from workbench.actions.models import DECISIONS, EffectivenessCheck
+from workbench.complaint_import.models import Complaint
+from workbench.extensions import db
+from workbench.i18n import persian_digits
+from workbench.teams.models import ProcessOwner
+from workbench.validation import InvalidInput
+
+SIGNIFICANCE = 0.05
+
+
+def complaint_counts(start: date, end: date, owner_id=None, product=None, category=None) -> dict[date, int]:
+    """Complaints per day received in ``[start, end)`` for the linked owner, product and category."""
+    stmt = (
+        select(Complaint.received_at, func.count())
+        .where(Complaint.received_at >= start, Complaint.received_at < end)
+        .group_by(Complaint.received_at)
+    )
+    if owner_id:
+        stmt = stmt.where(Complaint.process_owner_id == owner_id)
+    if product:
+        stmt = stmt.where(Complaint.product == product)
+    if category:
+        stmt = stmt.where(Complaint.category == category)
+    return {day: count for day, count in db.session.execute(stmt)}
+
+
+@dataclass
+class Comparison:
+    before: int
+    after: int
+    days: int
+    p_value: float
+    rate_ratio: float | None
+
+    @property
+    def significant(self) -> bool:
+        """Fewer complaints after, and the drop is unlikely to be chance."""
+        return self.after < self.before and self.p_value < SIGNIFICANCE
+
+
+def compare_counts(before: int, after: int, days: int) -> Comparison:
+    """Exact conditional test of equal Poisson rates over equal windows: after ~ Binomial(before+after, 1/2).
+
+    One-sided: the p-value is the chance of seeing this few complaints after if the rate had not fallen.
+    """
+    total = before + after
+    p_value = 1.0 if total == 0 else float(binomtest(after, total, 0.5, alternative="less").pvalue)
+    ratio = (after / before) if before else None
+    return Comparison(before=before, after=after, days=days, p_value=p_value, rate_ratio=ratio)
+
+
+def windows(check: EffectivenessCheck) -> tuple[tuple[date, date], tuple[date, date]]:
+    """The before window and the same-length after window around ``actions_on``."""
+    days = (check.check_date - check.actions_on).days
+    return (check.actions_on - timedelta(days=days), check.actions_on), (check.actions_on, check.check_date)
+
+
+def save_check(check: EffectivenessCheck | None, project, data: dict) -> EffectivenessCheck:
+    """Create or change a check's criteria, dates and link (owner, product, category)."""
+    from workbench.actions.services import _parse_date
+
+    check = check or EffectivenessCheck(project_id=project.id, decision="pending")
+    errors = {}
+    criteria = str(data.get("criteria", check.criteria) or "").strip()
+    if not criteria:
+        errors["criteria"] = _("Write the criteria the check is judged by.")
+    dates = {}
+    for field in ("actions_on", "check_date"):
+        value = data.get(field, getattr(check, field))
+        if value in (None, ""):
+            errors[field] = _("A date is required.")
+            continue
+        try:
+            dates[field] = _parse_date(value, field)
+        except InvalidInput as error:
+            errors.update(error.errors)
+    if len(dates) == 2 and dates["check_date"] <= dates["actions_on"]:
+        errors["check_date"] = _("The check date must come after the date the actions took effect.")
+    owner_key = data.get("process_owner", None)
+    owner_id = check.process_owner_id if check.id else project.process_owner_id
+    if owner_key not in (None, ""):
+        owner = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == str(owner_key)))
+        if owner is None:
+            errors["process_owner"] = _("Unknown process owner “%(key)s”.", key=owner_key)
+        else:
+            owner_id = owner.id
+    elif owner_key == "":
+        owner_id = None
+    if errors:
+        raise InvalidInput(errors)
+    check.criteria = criteria
+    check.actions_on, check.check_date = dates["actions_on"], dates["check_date"]
+    check.process_owner_id = owner_id
+    check.product = (str(data.get("product", check.product) or "").strip() or None)
+    check.category = (str(data.get("category", check.category) or "").strip() or None)
+    check.before_count = check.after_count = check.p_value = check.measured_at = None
+    if check.id is None:
+        db.session.add(check)
+    return check
+
+
+def measure(check: EffectivenessCheck) -> Comparison:
+    """Count complaints in both windows and store the result; refuses before the check date."""
+    if clock.today() < check.check_date:
+        raise InvalidInput({"check_date": _("The check date has not come yet; the after window is incomplete.")})
+    (b0, b1), (a0, a1) = windows(check)
+    link = {"owner_id": check.process_owner_id, "product": check.product, "category": check.category}
+    before = sum(complaint_counts(b0, b1, **link).values())
+    after = sum(complaint_counts(a0, a1, **link).values())
+    result = compare_counts(before, after, (a1 - a0).days)
+    check.before_count, check.after_count, check.p_value = before, after, result.p_value
+    check.measured_at = clock.now()
+    return result
+
+
+def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> None:
+    """The team accepts or rejects; a rejection sends the project back to Improve."""
+    from workbench.actions.lifecycle import reopen_project
+
+    if decision not in DECISIONS[1:]:
+        raise InvalidInput({"decision": _("Decision must be accepted or rejected.")})
+    if check.measured_at is None:
+        raise InvalidInput({"decision": _("Measure the check before deciding.")})
+    note = (note or "").strip()
+    if decision == "rejected" and not note:
+        raise InvalidInput({"note": _("Say why the check is rejected.")})
+    check.decision, check.decision_note = decision, note
+    check.decided_by_id, check.decided_at = user.id, clock.now()
+    if decision == "rejected" and check.project_id:
+        from workbench.teams.models import ImprovementProject
+
+        project = db.session.get(ImprovementProject, check.project_id)
+        if project.stage not in ("define", "contain", "analyse", "improve"):
+            reopen_project(project, user, _("Effectiveness check rejected: %(note)s", note=note), "improve")
+
+
+def checks_of(project_id: int) -> list[EffectivenessCheck]:
+    return list(
+        db.session.scalars(
+            select(EffectivenessCheck).where(EffectivenessCheck.project_id == project_id).order_by(EffectivenessCheck.id)
+        )
+    )
+
+
+def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bins: int = 8) -> str:
+    """Complaints per period before and after the actions as bars, with a line where the actions took effect."""
+    (b0, _b1), (a0, a1) = windows(check)
+    link = {"owner_id": check.process_owner_id, "product": check.product, "category": check.category}
+    daily = complaint_counts(b0, a1, **link)
+    days = (a1 - a0).days
+    per_side = max(1, min(bins, days))
+    edges = [b0 + timedelta(days=round(i * days / per_side)) for i in range(per_side + 1)]
+    edges += [a0 + timedelta(days=round(i * days / per_side)) for i in range(1, per_side + 1)]
+    counts = []
+    for start, end in zip(edges, edges[1:], strict=False):
+        counts.append(sum(n for day, n in daily.items() if start <= day < end))
+    top = max(counts + [1])
+    pad, base = 30, height - 40
+    title, before_label, after_label = _("Complaints before and after the actions"), _("Before"), _("After")
+    bar_w = (width - 2 * pad) / len(counts)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="effect-chart" viewBox="0 0 {width} {height}" '
+        f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
+        f'<line x1="{pad}" y1="{base}" x2="{width - pad}" y2="{base}" stroke="#5b6575"/>',
+    ]
+    for i, count in enumerate(counts):
+        h = (base - 20) * count / top
+        x = pad + i * bar_w
+        colour = "#b42318" if i < per_side else "#067647"
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="{colour}">'
+            f"<title>{escape(edges[i].isoformat())} – {escape(edges[i + 1].isoformat())}: {count}</title></rect>"
+        )
+        parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{base - h - 4:.1f}" font-size="11" text-anchor="middle">{persian_digits(count)}</text>')
+    mid = pad + per_side * bar_w
+    parts.append(f'<line x1="{mid:.1f}" y1="10" x2="{mid:.1f}" y2="{base + 5}" stroke="#1f5fbf" stroke-dasharray="4 3"/>')
+    parts.append(
+        f'<text x="{pad + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
+        f"{escape(before_label)} ({persian_digits(sum(counts[:per_side]))})</text>"
+    )
+    parts.append(
+        f'<text x="{mid + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
+        f"{escape(after_label)} ({persian_digits(sum(counts[per_side:]))})</text>"
+    )
+    parts.append("</svg>")
+    return "".join(parts)

@@ -1,0 +1,94 @@
+"""Exports: the dashboard as XLSX and PDF, and the one-page 8D/A3 report of a project as PDF."""
+
+import io
+
+from flask import current_app, render_template
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from workbench.actions import effectiveness, lifecycle, services
+from workbench.teams.labels import stage_label
+from workbench.teams.models import STAGES
+
+# Hooks for the 8D report, filled by other packages:
+#   REPORT_FISHBONE: ``(project) -> str | None``, an SVG drawing of the project's fishbone.
+#   REPORT_FMEA_ROWS: ``(project, limit) -> {"columns": [...], "rows": [[...], ...]} | None``, the top FMEA rows.
+REPORT_FISHBONE: list = []
+REPORT_FMEA_ROWS: list = []
+FMEA_ROWS_IN_REPORT = 5
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value):
+    """A spreadsheet-safe value: text that a spreadsheet would run as a formula is prefixed with '."""
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def owner_name(row: dict, lang: str) -> str:
+    name = row["owner_name_fa"] if lang == "fa" else row["owner_name_en"]
+    return name or _("No process owner")
+
+
+def dashboard_xlsx(data: dict, lang: str) -> bytes:
+    """The dashboard's tables in a workbook: by owner, by stage, overdue actions."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = _("By process owner")[:31]
+    if lang == "fa":
+        sheet.sheet_view.rightToLeft = True
+    headers = [_("Process owner"), _("Projects"), *[stage_label(s) for s in STAGES], _("Closed in period"), _("Actions"),
+               _("Open"), _("Overdue"), _("On-time rate"), _("Complaints before"), _("Complaints after")]
+    sheet.append([cell(h) for h in headers])
+    for row in [*data["owners"], {**data["totals"], "owner_name_fa": _("Total"), "owner_name_en": _("Total")}]:
+        a = row["actions"]
+        sheet.append([cell(owner_name(row, lang)), row["projects_total"], *[row["projects"][s] for s in STAGES],
+                      row["closed_in_period"], a["total"], a["open"], a["overdue"], a["on_time_pct"],
+                      row["complaints"]["before"], row["complaints"]["after"]])
+    for c in sheet[1]:
+        c.font = Font(bold=True)
+    overdue = book.create_sheet(_("Overdue actions")[:31])
+    overdue.append([cell(h) for h in (_("Action"), _("Project"), _("Owner"), _("Due date"), _("Days overdue"))])
+    for item in data["overdue_actions"]:
+        overdue.append([cell(item["title"]), cell(item["project"]), cell(item["owner"]), item["due_date"], item["days_overdue"]])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def render_pdf(html: str) -> bytes:
+    """HTML to PDF with WeasyPrint (Pango shapes Persian with the vendored Vazirmatn font)."""
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=current_app.static_folder + "/").write_pdf()
+
+
+def dashboard_pdf(data: dict, lang: str) -> bytes:
+    html = render_template("actions/dashboard_pdf.html", data=data, stages=STAGES, owner_name=owner_name, pdf_lang=lang)
+    return render_pdf(html)
+
+
+def report_context(project) -> dict:
+    """Everything the one-page 8D/A3 report shows, fishbone and FMEA rows from the other packages' hooks."""
+    checks = effectiveness.checks_of(project.id)
+    latest = checks[-1] if checks else None
+    fishbone = next((svg for svg in (hook(project) for hook in REPORT_FISHBONE) if svg), None)
+    fmea = next((t for t in (hook(project, FMEA_ROWS_IN_REPORT) for hook in REPORT_FMEA_ROWS) if t), None)
+    return {
+        "project": project,
+        "charter": lifecycle.charter_of(project.id),
+        "actions": services.actions_of(project.id),
+        "is_overdue": services.is_overdue,
+        "check": latest,
+        "chart": effectiveness.chart_svg(latest, width=520, height=200) if latest else None,
+        "fishbone": fishbone,
+        "fmea": fmea,
+        "sign_offs": lifecycle.sign_offs(project.id),
+    }
+
+
+def report_pdf(project) -> bytes:
+    return render_pdf(render_template("actions/report_pdf.html", **report_context(project)))

@@ -1,0 +1,57 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
+
+from workbench.actions.labels import DECISION_LABELS, STATUS_LABELS, TYPE_LABELS
+from workbench.actions.lifecycle import SIGNATURE_MEANINGS
+from workbench.formtools import choices
+from workbench.teams.labels import STAGE_LABELS
+
+
+class ActionForm(FlaskForm):
+    title = StringField(_l("Action"), validators=[DataRequired(), Length(max=200)])
+    type = SelectField(_l("Type"), choices=choices(TYPE_LABELS.items()))
+    owner_id = SelectField(_l("Owner"), coerce=str, validate_choice=False)
+    due_date = DateField(_l("Due date"), validators=[DataRequired()])
+    status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
+    evidence_text = TextAreaField(_l("Evidence"), validators=[Optional()])
+    evidence_file = FileField(_l("Evidence file"))
+    cause_id = IntegerField(_l("Fishbone cause (id)"), validators=[Optional()])
+    fmea_row_id = IntegerField(_l("FMEA row (id)"), validators=[Optional()])
+
+
+class CharterForm(FlaskForm):
+    is_text = TextAreaField(_l("Is (where, when, what the problem is)"), validators=[Optional()])
+    is_not_text = TextAreaField(_l("Is not (where it could be but is not)"), validators=[Optional()])
+    lessons_learned = TextAreaField(_l("Lessons learned"), validators=[Optional()])
+    theme_id = IntegerField(_l("Complaint theme (id)"), validators=[Optional()])
+
+
+class StageForm(FlaskForm):
+    stage = SelectField(_l("Move to stage"), choices=choices((k, v) for k, v in STAGE_LABELS.items() if k != "closed"))
+
+
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for reopening"), validators=[DataRequired()])
+    stage = SelectField(_l("Reopen in stage"), choices=choices((k, v) for k, v in STAGE_LABELS.items() if k != "closed"), default="improve")
+
+
+class SignOffForm(FlaskForm):
+    meaning = SelectField(_l("Meaning of my signature"), choices=choices(SIGNATURE_MEANINGS.items()))
+    password = PasswordField(_l("Re-enter your password to sign"), validators=[DataRequired()])
+
+
+class CheckForm(FlaskForm):
+    criteria = TextAreaField(_l("Criteria"), validators=[DataRequired()])
+    actions_on = DateField(_l("Actions took effect on"), validators=[DataRequired()])
+    check_date = DateField(_l("Check date"), validators=[DataRequired()])
+    process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
+    product = StringField(_l("Product"), validators=[Optional(), Length(max=200)])
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=40)])
+
+
+class DecisionForm(FlaskForm):
+    decision = SelectField(_l("Decision"), choices=choices((k, v) for k, v in DECISION_LABELS.items() if k != "pending"))
+    note = TextAreaField(_l("Note"), validators=[Optional()])

@@ -1,0 +1,39 @@
+"""Display names of action types, statuses and decisions, translated."""
+
+from flask_babel import lazy_gettext as _l
+
+TYPE_LABELS = {
+    "containment": _l("Containment"),
+    "correction": _l("Correction"),
+    "corrective": _l("Corrective action"),
+    "preventive": _l("Preventive action"),
+}
+STATUS_LABELS = {
+    "open": _l("Open"),
+    "in_progress": _l("In progress"),
+    "done": _l("Done"),
+    "verified": _l("Verified"),
+    "reopened": _l("Reopened"),
+}
+DECISION_LABELS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
+
+
+def init_app(state) -> None:
+    state.app.jinja_env.globals.update(
+        action_type_label=lambda k: str(TYPE_LABELS.get(k, k)),
+        action_status_label=lambda k: str(STATUS_LABELS.get(k, k)),
+        decision_label=lambda k: str(DECISION_LABELS.get(k, k)),
+    )
+
+
+def _jdate(value) -> str:
+    """An ISO date string (as the dashboard data carries it) in the page's calendar."""
+    from datetime import date
+
+    from workbench.i18n import format_date
+
+    return format_date(date.fromisoformat(value)) if value else ""
+
+
+def init_filters(state) -> None:
+    state.app.jinja_env.filters["jdate"] = _jdate

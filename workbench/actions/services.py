@@ -1,0 +1,160 @@
+"""Corrective actions: validation, writes, overdue logic and evidence files."""
+
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+from werkzeug.utils import secure_filename
+
+from workbench.actions import clock
+from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES, CorrectiveAction
+from workbench.extensions import db
+from workbench.models import User
+from workbench.teams.services import get_project
+from workbench.validation import InvalidInput
+
+DEFAULT_EVIDENCE_LIMIT = 10 * 1024 * 1024
+
+
+def is_overdue(action: CorrectiveAction, today: date | None = None) -> bool:
+    """An action still being worked on whose due date has passed."""
+    today = today or clock.today()
+    return action.status in OPEN_STATUSES and action.due_date < today
+
+
+def actions_of(project_id: int) -> list[CorrectiveAction]:
+    """The actions of one project, by due date (the caller checked access)."""
+    stmt = select(CorrectiveAction).where(CorrectiveAction.project_id == project_id).order_by(
+        CorrectiveAction.due_date, CorrectiveAction.id
+    )
+    return list(db.session.scalars(stmt))
+
+
+def get_action(action_id: int, user: User, write: bool = False) -> CorrectiveAction:
+    """Load an action through its project's access rule (404 other teams, 403 viewers)."""
+    action = db.get_or_404(CorrectiveAction, action_id)
+    get_project(action.project_id, user, write=write)
+    return action
+
+
+def _parse_date(value, field: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
+
+
+def _optional_int(value, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
+
+
+def save_action(action: CorrectiveAction | None, project, data: dict) -> CorrectiveAction:
+    """Create or change an action from plain ``data``; every field is checked before anything is written."""
+    errors = {}
+    current = action or CorrectiveAction()
+    title = str(data.get("title", current.title) or "").strip()
+    if not title:
+        errors["title"] = _("An action needs a title.")
+    elif len(title) > 200:
+        errors["title"] = _("The title is longer than 200 characters.")
+    kind = data.get("type", current.type or "corrective")
+    if kind not in ACTION_TYPES:
+        errors["type"] = _("Type must be one of %(types)s.", types=", ".join(ACTION_TYPES))
+    status = data.get("status", current.status or "open")
+    if status not in ACTION_STATUSES:
+        errors["status"] = _("Status must be one of %(statuses)s.", statuses=", ".join(ACTION_STATUSES))
+    owner_id = data.get("owner_id", current.owner_id)
+    if owner_id in (None, ""):
+        errors["owner_id"] = _("Choose the person who owns the action.")
+    else:
+        try:
+            owner = db.session.get(User, int(owner_id))
+        except (TypeError, ValueError):
+            owner = None
+        if owner is None or not owner.active:
+            errors["owner_id"] = _("No active user with id %(id)s.", id=owner_id)
+    due = data.get("due_date", current.due_date)
+    if due in (None, ""):
+        errors["due_date"] = _("A due date is required.")
+    else:
+        try:
+            due = _parse_date(due, "due_date")
+        except InvalidInput as error:
+            errors.update(error.errors)
+    try:
+        cause_id = _optional_int(data.get("cause_id", current.cause_id), "cause_id")
+        fmea_row_id = _optional_int(data.get("fmea_row_id", current.fmea_row_id), "fmea_row_id")
+    except InvalidInput as error:
+        errors.update(error.errors)
+    if status == "verified" and action is not None and action.status not in ("done", "verified"):
+        errors["status"] = _("Only a done action can be verified.")
+    if errors:
+        raise InvalidInput(errors)
+    if action is None:
+        action = current
+        action.project_id = project.id
+        db.session.add(action)
+    if status in ("done", "verified") and action.status not in ("done", "verified"):
+        action.completed_on = clock.today()
+    elif status not in ("done", "verified"):
+        action.completed_on = None
+    action.title, action.type, action.status = title, kind, status
+    action.owner_id, action.due_date = int(owner_id), due
+    action.cause_id, action.fmea_row_id = cause_id, fmea_row_id
+    if "evidence_text" in data:
+        action.evidence_text = str(data.get("evidence_text") or "").strip()
+    return action
+
+
+def evidence_folder() -> Path:
+    """Where evidence files live: ``EVIDENCE_FOLDER``, by default ``<instance>/evidence``."""
+    return Path(current_app.config.get("EVIDENCE_FOLDER") or Path(current_app.instance_path) / "evidence")
+
+
+def attach_evidence(action: CorrectiveAction, filename: str, stream) -> None:
+    """Store an uploaded evidence file under the instance folder, refusing files over the limit."""
+    limit = current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_LIMIT)
+    data = stream.read(limit + 1)
+    name = secure_filename(filename or "") or "evidence"
+    if not data:
+        raise InvalidInput({"evidence_file": _("The file “%(name)s” is empty.", name=filename)})
+    if len(data) > limit:
+        raise InvalidInput(
+            {"evidence_file": _("The file “%(name)s” is larger than %(mb).1f MB.", name=filename, mb=limit / 1024 / 1024)}
+        )
+    folder = evidence_folder() / str(action.project_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    stored = f"{uuid.uuid4().hex}_{name}"
+    (folder / stored).write_bytes(data)
+    old = action.evidence_file
+    action.evidence_file = f"{action.project_id}/{stored}"
+    action.evidence_name = filename[:255]
+    if old:
+        _remove(old)
+
+
+def evidence_path(action: CorrectiveAction) -> Path | None:
+    """The stored evidence file of ``action``, if any."""
+    if not action.evidence_file:
+        return None
+    path = (evidence_folder() / action.evidence_file).resolve()
+    if evidence_folder().resolve() not in path.parents or not path.exists():
+        return None
+    return path
+
+
+def _remove(relative: str) -> None:
+    path = evidence_folder() / relative
+    if path.exists():
+        os.remove(path)

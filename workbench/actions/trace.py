@@ -1,0 +1,140 @@
+"""Traceability: complaints / theme → project → causes → FMEA rows → actions, as a networkx graph drawn as clickable SVG."""
+
+import graphviz
+import networkx as nx
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from workbench.actions.effectiveness import checks_of
+from workbench.actions.lifecycle import charter_of
+from workbench.actions.services import actions_of, is_overdue
+from workbench.complaint_import.models import Complaint
+from workbench.extensions import db
+
+# Other packages describe their nodes: ``(kind, id) -> {"label": str, "url": str | None} | None``
+# for kind "cause", "fmea_row" or "theme", and may add edges: ``(project, graph) -> None``
+# (e.g. the FMEA package linking a row to the cause it came from).
+NODE_DESCRIBERS: list = []
+GRAPH_EXTENDERS: list = []
+
+KIND_STYLE = {
+    "complaints": ("note", "#fde8e7"),
+    "theme": ("folder", "#fff7e6"),
+    "project": ("box", "#e0eaff"),
+    "cause": ("ellipse", "#fef0c7"),
+    "fmea_row": ("box", "#f4ebff"),
+    "action": ("box", "#d1fadf"),
+}
+
+
+def _describe(kind: str, ref: int) -> dict:
+    for describe in NODE_DESCRIBERS:
+        found = describe(kind, ref)
+        if found:
+            return found
+    names = {"cause": _("Cause #%(id)d", id=ref), "fmea_row": _("FMEA row #%(id)d", id=ref), "theme": _("Theme #%(id)d", id=ref)}
+    return {"label": names[kind], "url": None}
+
+
+def project_graph(project) -> nx.DiGraph:
+    """The traceability graph of one project; node ids are ``"kind:id"``."""
+    graph = nx.DiGraph()
+    pid = f"project:{project.id}"
+    graph.add_node(pid, kind="project", label=project.title, url=url_for("teams.project_detail", project_id=project.id))
+    charter = charter_of(project.id)
+    if charter.theme_id:
+        node = f"theme:{charter.theme_id}"
+        graph.add_node(node, kind="theme", **_describe("theme", charter.theme_id))
+        graph.add_edge(node, pid)
+    for check in checks_of(project.id):
+        stmt = select(func.count(Complaint.id))
+        if check.process_owner_id:
+            stmt = stmt.where(Complaint.process_owner_id == check.process_owner_id)
+        if check.product:
+            stmt = stmt.where(Complaint.product == check.product)
+        if check.category:
+            stmt = stmt.where(Complaint.category == check.category)
+        count = db.session.scalar(stmt)
+        link = " · ".join(filter(None, [check.product, check.category]))
+        node = f"complaints:{check.id}"
+        graph.add_node(
+            node, kind="complaints", label=_("%(n)d complaints", n=count) + (f" ({link})" if link else ""),
+            url=url_for("actions.effectiveness_page", project_id=project.id),
+        )
+        graph.add_edge(node, f"theme:{charter.theme_id}" if charter.theme_id else pid)
+    for action in actions_of(project.id):
+        node = f"action:{action.id}"
+        graph.add_node(node, kind="action", label=action.title, overdue=is_overdue(action),
+                       url=url_for("actions.action_edit", action_id=action.id))
+        parent = pid
+        if action.cause_id:
+            cause = f"cause:{action.cause_id}"
+            graph.add_node(cause, kind="cause", **_describe("cause", action.cause_id))
+            graph.add_edge(pid, cause)
+            parent = cause
+        if action.fmea_row_id:
+            row = f"fmea_row:{action.fmea_row_id}"
+            graph.add_node(row, kind="fmea_row", **_describe("fmea_row", action.fmea_row_id))
+            graph.add_edge(parent, row)
+            parent = row
+        graph.add_edge(parent, node)
+    for extend in GRAPH_EXTENDERS:
+        extend(project, graph)
+    return graph
+
+
+def graph_json(graph: nx.DiGraph) -> dict:
+    return {
+        "nodes": [{"id": n, **{k: v for k, v in d.items()}} for n, d in graph.nodes(data=True)],
+        "edges": [{"source": a, "target": b} for a, b in graph.edges()],
+    }
+
+
+def graph_svg(graph: nx.DiGraph) -> str:
+    """Lay out with Graphviz ``dot``; each node links to its page (labels are escaped by Graphviz)."""
+    dot = graphviz.Digraph(graph_attr={"rankdir": "LR", "bgcolor": "transparent"},
+                           node_attr={"fontname": "Vazirmatn", "fontsize": "11", "style": "filled"})
+    for number, (node, data) in enumerate(graph.nodes(data=True)):
+        shape, colour = KIND_STYLE.get(data.get("kind"), ("box", "#ffffff"))
+        label = str(data.get("label") or node)
+        if len(label) > 48:
+            label = label[:47] + "…"
+        attrs = {"shape": shape, "fillcolor": colour, "tooltip": graphviz.nohtml(label.replace("\\", "\\\\"))}
+        if data.get("overdue"):
+            attrs.update(color="#b42318", penwidth="2")
+        if data.get("url"):
+            attrs.update(URL=data["url"], target="_top")
+        dot.node(f"n{number}", label=graphviz.nohtml(label.replace("\\", "\\\\")), **attrs)
+    index = {node: number for number, node in enumerate(graph.nodes())}
+    for a, b in graph.edges():
+        dot.edge(f"n{index[a]}", f"n{index[b]}")
+    svg = dot.pipe(format="svg").decode()
+    return svg[svg.index("<svg"):]
+
+
+# Other packages add ways a complaint leads to projects (e.g. through its theme):
+# ``(complaint, stmt) -> stmt | None`` returning a select of project ids.
+COMPLAINT_PROJECT_FINDERS: list = []
+
+
+def projects_for_complaint(complaint_id: int, user) -> tuple:
+    """The complaint and the projects (visible to ``user``) whose effectiveness checks cover it: the way back."""
+    from sqlalchemy import or_, union
+
+    from workbench.access import team_scope
+    from workbench.actions.models import EffectivenessCheck as C
+    from workbench.teams.models import ImprovementProject as P
+
+    complaint = db.get_or_404(Complaint, complaint_id)
+    by_check = select(C.project_id).where(
+        or_(C.process_owner_id.is_not(None), C.product.is_not(None), C.category.is_not(None)),
+        or_(C.process_owner_id.is_(None), C.process_owner_id == complaint.process_owner_id),
+        or_(C.product.is_(None), C.product == complaint.product),
+        or_(C.category.is_(None), C.category == complaint.category),
+        C.check_date >= complaint.received_at,
+    )
+    finders = [by_check] + [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS) if s is not None]
+    ids = union(*finders).subquery() if len(finders) > 1 else by_check.subquery()
+    stmt = team_scope(select(P).where(P.id.in_(select(ids.c[0]))), P.team_id, user).order_by(P.id)
+    return complaint, list(db.session.scalars(stmt))
