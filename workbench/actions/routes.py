@@ -10,11 +10,10 @@ from workbench.actions.forms import ActionForm, CharterForm, CheckForm, Decision
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
-from workbench.formtools import choices
+from workbench.formtools import apply_errors, choices
 from workbench.i18n import localized_name
 from workbench.teams import services as teams
 from workbench.teams.labels import stage_label
-from workbench.teams.routes import _show_errors
 from workbench.validation import InvalidInput
 
 
@@ -54,7 +53,7 @@ def project_actions(project_id: int):
             return redirect(url_for("actions.project_actions", project_id=project.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
     if request.method == "POST":
         status = 400
     return render_template("actions/list.html", project=project, actions=services.actions_of(project.id), form=form,
@@ -81,7 +80,7 @@ def action_edit(action_id: int):
             return redirect(url_for("actions.project_actions", project_id=project.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render_template("actions/edit.html", project=project, action=action, form=form,
                            overdue=services.is_overdue(action)), status
@@ -163,7 +162,7 @@ def close_page(project_id: int):
             return redirect(url_for("actions.lifecycle_page", project_id=project.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
             status = 400
     elif request.method == "POST":
         status = 400
@@ -187,7 +186,7 @@ def effectiveness_page(project_id: int):
             return redirect(url_for("actions.effectiveness_page", project_id=project.id))
         except InvalidInput as error:
             db.session.rollback()
-            _show_errors(form, error)
+            apply_errors(form, error)
     if request.method == "POST":
         status = 400
     checks = effectiveness.checks_of(project.id)
