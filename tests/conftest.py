@@ -68,6 +68,8 @@ def app(database, tmp_path):
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "localhost",
+            # Still scrypt, at a cost that keeps the suite fast; production uses the default cost.
+            "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         }
     )
     app.test_client_class = IsolatedClient

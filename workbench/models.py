@@ -52,8 +52,10 @@ class User(UserMixin, TimestampMixin, Audited, db.Model):
     )
 
     def set_password(self, password: str) -> None:
-        """Store a scrypt hash of ``password``."""
-        self.password_hash = generate_password_hash(password, method="scrypt")
+        """Store a scrypt hash of ``password`` (cost from ``PASSWORD_HASH_METHOD``)."""
+        from flask import current_app
+
+        self.password_hash = generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
     def check_password(self, password: str) -> bool:
         """Return True when ``password`` matches the stored hash."""
