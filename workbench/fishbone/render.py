@@ -1,0 +1,119 @@
+"""Draw the fishbone with graphviz (neato -n2 on positions from ``layout``): SVG, PNG and PDF."""
+
+import os
+import subprocess
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from workbench.fishbone import layout as geometry
+from workbench.fishbone import tree, voting
+
+FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
+FONT = "Vazirmatn"
+SVG_FONT_STACK = "Vazirmatn,'Noto Sans Arabic','Noto Sans',Tahoma,sans-serif"
+FORMATS = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo"}
+# Landscape paper in inches, less a margin: the whole fish fits one page.
+PAPERS = {"a4": (11.69, 8.27), "a3": (16.54, 11.69)}
+INK = "#1d2430"
+STYLE = {
+    "spine": 'color="#14213d", penwidth=4',
+    "bone": 'color="#14213d", penwidth=2.2',
+    "connector": 'color="#5b6575", penwidth=0.9',
+    "open": 'color="#5b6575", penwidth=1',
+    "suspected": 'color="#b54708", penwidth=1.6',
+    "verified": 'color="#b42318", penwidth=2.6',
+    "why": 'color="#5b6575", penwidth=1, style=dashed',
+}
+
+
+class RenderError(RuntimeError):
+    """graphviz failed (missing binary or bad input)."""
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string that graphviz shows literally (never an HTML label, no escapes)."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ") + '"'
+
+
+def _label(lines: list[str]) -> str:
+    # Lines are joined with graphviz's own centred line break after each line was quoted.
+    return "\\n".join(quote(line)[1:-1] for line in lines)
+
+
+def _node(box: geometry.Box) -> str:
+    pos = f'pos="{box.x:.1f},{box.y:.1f}!", width={box.w / 72:.3f}, height={box.h / 72:.3f}'
+    label = '"' + _label(box.lines) + '"'
+    if box.kind == "effect":
+        style = f'shape=box, style="rounded,filled,bold", fillcolor="#14213d", fontcolor="#ffffff", color="#14213d", fontsize={geometry.EFFECT_FONT}'
+    elif box.kind == "category":
+        style = f'shape=box, style="rounded,filled", fillcolor="#e0eaff", color="#1f5fbf", fontcolor="#14213d", fontsize={geometry.CATEGORY_FONT}, fontname="{FONT} Bold"'
+    elif box.kind == "votes":
+        style = 'shape=circle, style=filled, fillcolor="#fca311", color="#b54708", fontcolor="#14213d", fontsize=9, fixedsize=true'
+    else:
+        status = box.data.get("status")
+        colour = {"verified": "#b42318", "suspected": "#b54708"}.get(status, INK)
+        font = f"{FONT} Bold" if status == "verified" else FONT
+        style = f'shape=plain, fontcolor="{colour}", fontsize={geometry.CAUSE_FONT}, fontname="{font}"'
+    return f'{box.key} [{pos}, label={label}, id="{box.key}", fixedsize=true, {style}];'
+
+
+def to_dot(layout: geometry.Layout, legend: list[str] | None = None) -> str:
+    """The DOT source: every label pinned, every line an edge between two pinned points."""
+    out = [
+        "digraph fishbone {",
+        f'graph [splines=line, outputorder=edgesfirst, pad=0.3, bgcolor="white", fontname="{FONT}"];',
+        f'node [fontname="{FONT}", margin=0, penwidth=1.2];',
+        "edge [dir=none, arrowhead=none];",
+    ]
+    for box in layout.boxes:
+        out.append(_node(box))
+    for index, ((x1, y1), (x2, y2), kind) in enumerate(layout.lines):
+        out.append(f'p{index}a [shape=point, width=0.01, style=invis, pos="{x1:.1f},{y1:.1f}!"];')
+        out.append(f'p{index}b [shape=point, width=0.01, style=invis, pos="{x2:.1f},{y2:.1f}!"];')
+        out.append(f"p{index}a -> p{index}b [{STYLE[kind]}];")
+    if legend:
+        bottom = min((b.edges()[1] for b in layout.boxes), default=0) - 24
+        left = min((b.edges()[0] for b in layout.boxes), default=0)
+        right = max((b.edges()[2] for b in layout.boxes), default=0)
+        text = "   ·   ".join(legend)
+        out.append(
+            f'legend [shape=plaintext, fontsize=10, fontcolor="#5b6575", label={quote(text)}, pos="{(left + right) / 2:.1f},{bottom:.1f}!"];'
+        )
+    out.append("}")
+    return "\n".join(out)
+
+
+def run_graphviz(dot: str, fmt: str, paper: str | None = None) -> bytes:
+    """Run ``neato -n2`` on pinned positions (no layout of its own) and return the drawing."""
+    args = ["neato", "-n2", "-T" + FORMATS[fmt]]
+    if paper in PAPERS and fmt == "pdf":
+        width, height = PAPERS[paper]
+        args += [f"-Gsize={width - 0.8},{height - 0.8}", "-Gratio=compress", "-Gcenter=true", f"-Gpage={width},{height}"]
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    try:
+        result = subprocess.run(args, input=dot.encode(), capture_output=True, env=env, timeout=60, check=False)
+    except FileNotFoundError as error:
+        raise RenderError("graphviz (neato) is not installed: run scripts/setup.sh") from error
+    if result.returncode != 0:
+        raise RenderError(result.stderr.decode(errors="replace")[:500])
+    return result.stdout
+
+
+def legend() -> list[str]:
+    return [_("✓ bold red: verified root cause"), _("orange: suspected"), _("● dots: votes"), _("dashed: 5 Whys chain")]
+
+
+def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None) -> bytes:
+    """Render the project's fishbone as SVG, PNG or PDF."""
+    counts = voting.counts(voting.latest_session(diagram))
+    graph = tree.cause_tree(diagram, counts)
+    for node, data in graph.nodes(data=True):
+        if data.get("kind") == "cause" and data["status"] == "verified":
+            data["text"] = "✓ " + data["text"]
+    dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend())
+    output = run_graphviz(dot, fmt, paper)
+    if fmt == "svg":
+        output = output.replace(f'font-family="{FONT}"'.encode(), f'font-family="{SVG_FONT_STACK}"'.encode())
+        output = output.replace(f'font-family="{FONT} Bold"'.encode(), f'font-family="{SVG_FONT_STACK}" font-weight="bold"'.encode())
+    return output

@@ -1,0 +1,2 @@
+"""Pages of the fishbone."""
+from workbench.fishbone import bp  # noqa: F401
