@@ -108,7 +108,7 @@ def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None)
     """Render the project's fishbone as SVG, PNG or PDF."""
     counts = voting.counts(voting.latest_session(diagram))
     graph = tree.cause_tree(diagram, counts)
-    for node, data in graph.nodes(data=True):
+    for _node, data in graph.nodes(data=True):
         if data.get("kind") == "cause" and data["status"] == "verified":
             data["text"] = "✓ " + data["text"]
     dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend())

@@ -58,6 +58,11 @@ def _open_session_for(cause: FishboneCause) -> FishboneVoteSession:
     return session
 
 
+def current_session_of(cause: FishboneCause) -> FishboneVoteSession | None:
+    """The open round of the cause's diagram."""
+    return current_session(db.session.get(FishboneDiagram, cause.diagram_id))
+
+
 def used_dots(session: FishboneVoteSession, user) -> list[int]:
     return list(db.session.scalars(
         select(FishboneVote.dot).where(FishboneVote.session_id == session.id, FishboneVote.user_id == user.id)
