@@ -72,7 +72,7 @@ def parse(text: str) -> dict:
         if is_item:
             content = content[2:].strip() if content != "-" else ""
         status = "open"
-        for mark_status, mark in MARKS.items():
+        for mark in MARKS.values():
             if content.startswith(mark):
                 # A verified root cause needs its evidence again: it comes back as suspected.
                 status, content = "suspected", content[len(mark):]
