@@ -19,7 +19,7 @@
   var state = null, items = [], byKey = {}, selected = null, mode = "new", busy = 0, revision = 0, detailFor = null;
 
   function fmt(text, values) {
-    return text.replace(/%\((\w+)\)s/g, function (_, k) { return values[k] === undefined ? "" : String(values[k]); });
+    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : String(values[k]); });
   }
   function say(text) { statusBox.textContent = text; }
   function el(tag, cls, text) {
