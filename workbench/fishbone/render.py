@@ -13,7 +13,7 @@ FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
 FONT = "Vazirmatn"
 SVG_FONT_STACK = "Vazirmatn,'Noto Sans Arabic','Noto Sans',Tahoma,sans-serif"
 FORMATS = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo"}
-# Landscape paper in inches, less a margin: the whole fish fits one page.
+# Landscape paper in inches: the whole fish is scaled onto one page.
 PAPERS = {"a4": (11.69, 8.27), "a3": (16.54, 11.69)}
 INK = "#1d2430"
 STYLE = {
@@ -58,7 +58,26 @@ def _node(box: geometry.Box) -> str:
     return f'{box.key} [{pos}, label={label}, id="{box.key}", fixedsize=true, {style}];'
 
 
-def to_dot(layout: geometry.Layout, legend: list[str] | None = None) -> str:
+def _paper_frame(layout: geometry.Layout, paper: str, bottom: float) -> list[str]:
+    """Two invisible corners that give the drawing the paper's proportions, so it fills one page exactly."""
+    width, height = PAPERS[paper]
+    xs = [v for b in layout.boxes for v in (b.edges()[0], b.edges()[2])] + [p[0] for line in layout.lines for p in line[:2]]
+    ys = [v for b in layout.boxes for v in (b.edges()[1], b.edges()[3])] + [bottom - 10]
+    x1, x2, y1, y2 = min(xs), max(xs), min(ys), max(ys)
+    w, h = (x2 - x1) * 1.04 + 20, (y2 - y1) * 1.04 + 20
+    if w / h < width / height:
+        w = h * width / height
+    else:
+        h = w * height / width
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return [
+        f'graph [size="{width},{height}!", pad=0, margin=0];',
+        f'frame1 [shape=point, width=0.01, style=invis, pos="{cx - w / 2:.1f},{cy - h / 2:.1f}!"];',
+        f'frame2 [shape=point, width=0.01, style=invis, pos="{cx + w / 2:.1f},{cy + h / 2:.1f}!"];',
+    ]
+
+
+def to_dot(layout: geometry.Layout, legend: list[str] | None = None, paper: str | None = None) -> str:
     """The DOT source: every label pinned, every line an edge between two pinned points."""
     out = [
         "digraph fishbone {",
@@ -72,8 +91,10 @@ def to_dot(layout: geometry.Layout, legend: list[str] | None = None) -> str:
         out.append(f'p{index}a [shape=point, width=0.01, style=invis, pos="{x1:.1f},{y1:.1f}!"];')
         out.append(f'p{index}b [shape=point, width=0.01, style=invis, pos="{x2:.1f},{y2:.1f}!"];')
         out.append(f"p{index}a -> p{index}b [{STYLE[kind]}];")
+    bottom = min((b.edges()[1] for b in layout.boxes), default=0) - 24
+    if paper in PAPERS:
+        out.extend(_paper_frame(layout, paper, bottom))
     if legend:
-        bottom = min((b.edges()[1] for b in layout.boxes), default=0) - 24
         left = min((b.edges()[0] for b in layout.boxes), default=0)
         right = max((b.edges()[2] for b in layout.boxes), default=0)
         text = "   ·   ".join(legend)
@@ -84,12 +105,9 @@ def to_dot(layout: geometry.Layout, legend: list[str] | None = None) -> str:
     return "\n".join(out)
 
 
-def run_graphviz(dot: str, fmt: str, paper: str | None = None) -> bytes:
+def run_graphviz(dot: str, fmt: str) -> bytes:
     """Run ``neato -n2`` on pinned positions (no layout of its own) and return the drawing."""
     args = ["neato", "-n2", "-T" + FORMATS[fmt]]
-    if paper in PAPERS and fmt == "pdf":
-        width, height = PAPERS[paper]
-        args += [f"-Gsize={width - 0.8},{height - 0.8}", "-Gratio=compress", "-Gcenter=true", f"-Gpage={width},{height}"]
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     try:
         result = subprocess.run(args, input=dot.encode(), capture_output=True, env=env, timeout=60, check=False)
@@ -111,8 +129,8 @@ def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None)
     for _node, data in graph.nodes(data=True):
         if data.get("kind") == "cause" and data["status"] == "verified":
             data["text"] = "✓ " + data["text"]
-    dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend())
-    output = run_graphviz(dot, fmt, paper)
+    dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend(), paper if paper in PAPERS else None)
+    output = run_graphviz(dot, fmt)
     if fmt == "svg":
         output = output.replace(f'font-family="{FONT}"'.encode(), f'font-family="{SVG_FONT_STACK}"'.encode())
         output = output.replace(f'font-family="{FONT} Bold"'.encode(), f'font-family="{SVG_FONT_STACK}" font-weight="bold"'.encode())
