@@ -20,7 +20,7 @@ def export(diagram, style: str = "list") -> str:
     ``mermaid``: the same tree as a Mermaid ``ishikawa`` diagram (effect first, indentation nests)."""
     graph = cause_tree(diagram)
     lines = ["ishikawa", INDENT + _one_line(diagram.effect or "—")] if style == "mermaid" else [_one_line(diagram.effect or "—")]
-    base = 1 if style == "mermaid" else 0
+    base = 2 if style == "mermaid" else 0
 
     def walk(node, depth):
         for child in children(graph, node):

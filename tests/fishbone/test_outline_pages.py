@@ -1,0 +1,75 @@
+from workbench.fishbone import outline, services
+
+
+def _fill(db, fishbone):
+    project, leader, diagram = fishbone
+    a = services.add_cause(diagram, leader, {"text": "Driver shortage", "category_id": diagram.categories[0].id})
+    services.add_cause(diagram, leader, {"text": "Fixed shifts", "parent_id": a.id})
+    b = services.add_cause(diagram, leader, {"text": "کمبود راننده", "category_id": diagram.categories[2].id})
+    services.update_cause(b, leader, {"status": "suspected"})
+    db.session.commit()
+    return project, leader, diagram
+
+
+def test_text_and_mermaid_outlines_import_back_into_a_new_diagram(db, client, login, fishbone, make_project):
+    project, leader, diagram = _fill(db, fishbone)
+    login(leader)
+    listing = client.get(f"/projects/{project.id}/fishbone.txt").get_data(as_text=True)
+    assert listing.splitlines()[:4] == ["Orders arrive late", "People", "  - Driver shortage", "    - Fixed shifts"]
+    mermaid = client.get(f"/projects/{project.id}/fishbone.txt?style=mermaid").get_data(as_text=True)
+    assert mermaid.splitlines()[:5] == ["ishikawa", "  Orders arrive late", "    People", "      Driver shortage", "        Fixed shifts"]
+    for text in (listing, mermaid):
+        from workbench.teams.models import Team
+
+        other = make_project(team=db.session.get(Team, project.team_id), title="Copy")
+        response = client.post(f"/projects/{other.id}/fishbone/import", data={"outline": text})
+        assert response.status_code == 302
+        copy = services.diagram_of(other)
+        assert copy is not None
+        style = "mermaid" if text.startswith("ishikawa") else "list"
+        assert outline.export(copy, style) == text
+
+
+def test_outline_errors_name_the_line_and_store_nothing(db, client, login, team_project):
+    project, leader = team_project
+    login(leader)
+    response = client.post(f"/projects/{project.id}/fishbone/import", data={"outline": "Effect\n  - orphan cause\nPeople\n"}, follow_redirects=True)
+    assert "Line 2" in response.get_data(as_text=True)
+    assert services.diagram_of(project) is None
+
+
+def test_page_start_categories_and_panel(db, client, login, team_project):
+    project, leader = team_project
+    login(leader)
+    page = client.get(f"/projects/{project.id}/fishbone").get_data(as_text=True)
+    assert "Start a new fishbone" in page
+    client.post(f"/projects/{project.id}/fishbone/start", data={"template": "8p", "language": "en", "effect": "Late"})
+    diagram = services.diagram_of(project)
+    assert len(diagram.categories) == 8
+    client.post(f"/projects/{project.id}/fishbone/categories", data={"name": "Weather"})
+    db.session.expire_all()
+    last = diagram.categories[-1]
+    client.post(f"/fishbone/categories/{last.id}/up", data={})
+    client.post(f"/fishbone/categories/{diagram.categories[0].id}/rename", data={"name": "Goods"})
+    client.post(f"/fishbone/categories/{diagram.categories[1].id}/remove", data={})
+    db.session.expire_all()
+    names = [c.name for c in services.diagram_of(project).categories]
+    assert names[0] == "Goods" and names[-2] == "Weather" and "Price" not in names and len(names) == 8
+    html = client.get(f"/projects/{project.id}").get_data(as_text=True)
+    assert "Fishbone (Ishikawa)" in html and f"/projects/{project.id}/fishbone" in html
+
+
+def test_print_view_and_downloads(db, client, login, fishbone):
+    project, leader, diagram = _fill(db, fishbone)
+    login(leader)
+    html = client.get(f"/projects/{project.id}/fishbone/print?paper=a3").get_data(as_text=True)
+    assert "size: A3 landscape" in html and "<svg" in html and "Driver shortage" in html
+    response = client.get(f"/projects/{project.id}/fishbone.svg?download=1")
+    assert "attachment" in response.headers["Content-Disposition"]
+
+
+def test_persian_page_is_rtl(db, client, login, fishbone):
+    project, leader, diagram = fishbone
+    login(leader)
+    html = client.get(f"/projects/{project.id}/fishbone?lang=fa").get_data(as_text=True)
+    assert 'dir="rtl"' in html and 'data-dir="rtl"' in html
