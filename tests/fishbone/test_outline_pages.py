@@ -73,3 +73,4 @@ def test_persian_page_is_rtl(db, client, login, fishbone):
     login(leader)
     html = client.get(f"/projects/{project.id}/fishbone?lang=fa").get_data(as_text=True)
     assert 'dir="rtl"' in html and 'data-dir="rtl"' in html
+    assert "حالت جلسه" in html  # "Meeting mode" from the fishbone's Persian catalogue
