@@ -158,9 +158,12 @@
   function setMode(next) {
     mode = next;
     if (!modeLabel) return;
-    modeLabel.textContent = { "new": T.new_cause, edit: T.edit, why: T.why, evidence: T.evidence }[mode];
+    modeLabel.textContent = { "new": T.new_cause, edit: T.edit, why: T.why, evidence: T.evidence, round: T.round_prompt,
+      category: T.category_prompt, rename: T.rename_prompt }[mode];
     app.dataset.mode = mode;
-    if (mode === "edit") { input.value = byKey[selected].node.text; input.select(); } else if (mode !== "new") { input.value = ""; }
+    if (mode === "edit") { input.value = byKey[selected].node.text; input.select(); }
+    else if (mode === "rename") { input.value = byKey[selected].node.name; input.select(); }
+    else if (mode !== "new") { input.value = ""; }
   }
 
   /* -- actions ------------------------------------------------------------------ */
@@ -219,10 +222,10 @@
     patch(item, { status: item.node.status === "open" ? "suspected" : "open" });
   }
   function remove() {
-    var item = current(); if (!item || item.type !== "cause") return;
-    if (!window.confirm(T.delete_confirm)) return;
+    var item = current(); if (!item) return;
+    if (!window.confirm(item.type === "cause" ? T.delete_confirm : T.delete_category_confirm)) return;
     var index = items.indexOf(item);
-    api("DELETE", base + "/causes/" + item.id).then(function () { selected = items[index - 1] ? items[index - 1].key : null; say(T.deleted); return load(); });
+    api("DELETE", base + (item.type === "cause" ? "/causes/" : "/fishbone/categories/") + item.id).then(function () { selected = items[index - 1] ? items[index - 1].key : null; say(T.deleted); return load(); });
   }
   function verify(text) {
     var item = current(); if (!item || item.type !== "cause") return;
@@ -254,6 +257,8 @@
       else if (lower === "r" || event.code === "KeyR") { if (current() && current().type === "cause") setMode("evidence"); }
       else if (lower === "w" || event.code === "KeyW") { if (current() && current().type === "cause") setMode("why"); }
       else if (lower === "m" || event.code === "KeyM") toggleMeeting();
+      else if (lower === "o" || event.code === "KeyO") setMode("round");
+      else if (lower === "c" || event.code === "KeyC") setMode("category");
       else handled = false;
       if (handled) event.preventDefault();
       return;
@@ -263,6 +268,9 @@
       var text = input.value.trim();
       if (!text) return;
       if (mode === "edit") patch(current(), { text: text }).then(function () { input.value = ""; setMode("new"); });
+      else if (mode === "round") api("POST", projectUrl + "/vote-sessions", { votes_per_member: text }).then(function () { input.value = ""; setMode("new"); return load(); });
+      else if (mode === "category") api("POST", projectUrl + "/categories", { name: text }).then(function (data) { input.value = ""; setMode("new"); selected = "k" + data.id; return load(); });
+      else if (mode === "rename") api("PATCH", base + "/fishbone/categories/" + current().id, { name: text, version: current().node.version }).then(function () { input.value = ""; setMode("new"); return load(); });
       else if (mode === "evidence") verify(text);
       else addCause(text);
     } else if (key === "Tab") {
@@ -274,7 +282,7 @@
       if (items[index]) select(items[index].key);
     } else if (key === "F2") {
       event.preventDefault();
-      if (current() && current().type === "cause") setMode("edit");
+      if (current()) setMode(current().type === "cause" ? "edit" : "rename");
     } else if (key === "Escape") {
       input.value = ""; setMode("new");
     } else if (key === "Delete" && (event.ctrlKey || !input.value)) {

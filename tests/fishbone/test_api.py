@@ -131,7 +131,7 @@ def test_changes_endpoint_reports_new_revisions(client, login, fishbone):
     assert after["changed"] is True and after["revision"] > rev
 
 
-def test_other_team_gets_404_and_viewer_gets_403(app, client, login, make_user, fishbone):
+def test_other_team_gets_404_and_viewer_gets_403(app, db, client, login, make_user, fishbone):
     project, leader, diagram = fishbone
     outsider = make_user()
     login(outsider)
@@ -144,6 +144,17 @@ def test_other_team_gets_404_and_viewer_gets_403(app, client, login, make_user, 
     assert viewer_client.get(f"/api/v1/projects/{project.id}/fishbone").status_code == 200
     response = viewer_client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "x", "category_id": diagram.categories[0].id})
     assert response.status_code == 403
+    cause = services.add_cause(diagram, leader, {"text": "Mine", "category_id": diagram.categories[0].id})
+    db.session.commit()
+    assert viewer_client.patch(f"/api/v1/causes/{cause.id}", json={"text": "Viewer edit"}).status_code == 403
+    assert viewer_client.get(f"/projects/{project.id}/fishbone.pdf").status_code == 200
+    for method, url in (("PATCH", f"/api/v1/causes/{cause.id}"), ("DELETE", f"/api/v1/causes/{cause.id}"),
+                        ("POST", f"/api/v1/causes/{cause.id}/votes"), ("GET", f"/api/v1/causes/{cause.id}"),
+                        ("PATCH", f"/api/v1/fishbone/categories/{diagram.categories[0].id}"),
+                        ("GET", f"/projects/{project.id}/fishbone.txt"), ("GET", f"/projects/{project.id}/fishbone/print")):
+        assert client.open(url, method=method, json={"text": "outsider"} if method != "GET" else None).status_code == 404, url
+    db.session.expire_all()
+    assert db.session.get(type(cause), cause.id).text == "Mine"
 
 
 def test_dot_voting_caps_votes_per_member_per_round(client, login, fishbone):

@@ -31,10 +31,10 @@ def test_meeting_mode_keyboard_add_nest_vote_verify(page, db, fishbone, artifact
     page.keyboard.press("Tab")  # nest under "Driver shortage"
     expect(page.locator("#fb-outline li.selected")).to_have_attribute("style", "padding-inline-start: 2.6rem;")
 
-    page.locator("#fb-votes-each").fill("2")
-    page.locator("#fb-start-round").click()
+    page.keyboard.press("Alt+o")  # a voting round, keyboard only
+    page.keyboard.type("2")
+    page.keyboard.press("Enter")
     expect(page.locator(".fb-left")).to_contain_text("2")
-    field.focus()
     page.keyboard.press("ArrowUp")
     expect(page.locator("#fb-outline li.selected .fb-text")).to_have_text("Driver shortage")
     page.keyboard.press("Alt+v")
@@ -71,3 +71,47 @@ def test_changes_by_someone_else_appear_without_reload(page, db, fishbone):
     services.add_cause(diagram, leader, {"text": "Added from another screen", "category_id": diagram.categories[1].id})
     db.session.commit()
     expect(page.locator("#fb-outline .fb-text", has_text="Added from another screen")).to_be_visible(timeout=6000)
+
+
+def test_persian_meeting_categories_and_causes_by_keyboard(page, db, make_project, artifacts):
+    from playwright.sync_api import expect
+
+    from workbench.models import User
+
+    project = make_project(title="کاهش تأخیر تحویل", problem_statement="تأخیر در تحویل سفارش‌ها")
+    leader = db.session.get(User, project.leader_id)
+    leader.locale = "fa"
+    services.create_diagram(project, "6m", "fa")
+    db.session.commit()
+    page.goto("/login")
+    page.fill("input[name=email]", leader.email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto(f"/projects/{project.id}/fishbone?meeting=1")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    expect(page.locator("#fb-outline li.selected")).to_have_text("نیروی انسانی")
+    page.locator("#fb-input").focus()
+    page.keyboard.type("کمبود راننده در روزهای پرکار")
+    page.keyboard.press("Enter")
+    expect(page.locator("#fb-outline li.selected .fb-text")).to_have_text("کمبود راننده در روزهای پرکار")
+    page.keyboard.press("Alt+w")
+    page.keyboard.type("چون شیفت‌ها ثابت است")
+    page.keyboard.press("Enter")
+    expect(page.locator("#fb-outline li.selected .fb-text")).to_have_text("چون شیفت‌ها ثابت است")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Alt+c")
+    page.keyboard.type("مدیریت")
+    page.keyboard.press("Enter")
+    expect(page.locator("#fb-outline li.selected")).to_have_text("مدیریت")
+    page.keyboard.press("F2")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("مدیریت ارشد")
+    page.keyboard.press("Enter")
+    expect(page.locator("#fb-outline li.fb-category").last).to_have_text("مدیریت ارشد")
+    expect(page.locator("#fb-svg svg text", has_text="مدیریت ارشد")).to_have_count(1)
+    db.session.expire_all()
+    why = db.session.scalar(db.select(FishboneCause).where(FishboneCause.text == "چون شیفت‌ها ثابت است"))
+    assert why.is_why and why.parent_id is not None
+    assert [c.name for c in services.diagram_of(project).categories][-1] == "مدیریت ارشد"
+    page.locator("#fb-svg").screenshot(path=str(artifacts / "fishbone-meeting-fa.png"))

@@ -2,6 +2,7 @@
 
 import os
 import subprocess
+import unicodedata
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -118,6 +119,21 @@ def run_graphviz(dot: str, fmt: str) -> bytes:
     return result.stdout
 
 
+def _first_strong_is_rtl(text: str) -> bool:
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def mark_verified(text: str) -> str:
+    """Prefix the ✓; a right-to-left mark keeps it at the start (the right) of a Persian label."""
+    return ("\u200f✓ " if _first_strong_is_rtl(text) else "✓ ") + text
+
+
 def legend() -> list[str]:
     return [_("✓ bold red: verified root cause"), _("orange: suspected"), _("● dots: votes"), _("dashed: 5 Whys chain")]
 
@@ -128,7 +144,7 @@ def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None)
     graph = tree.cause_tree(diagram, counts)
     for _node, data in graph.nodes(data=True):
         if data.get("kind") == "cause" and data["status"] == "verified":
-            data["text"] = "✓ " + data["text"]
+            data["text"] = mark_verified(data["text"])
     dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend(), paper if paper in PAPERS else None)
     output = run_graphviz(dot, fmt)
     if fmt == "svg":
