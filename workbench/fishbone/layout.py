@@ -55,9 +55,30 @@ def wrap(text: str, width: int) -> list[str]:
     return textwrap.wrap(" ".join(str(text).split()), width, break_long_words=True, break_on_hyphens=False) or [""]
 
 
-def measure(lines: list[str], font: float) -> tuple[float, float]:
-    width = max(len(line) for line in lines) * font * CHAR_WIDTH + 8
-    return width, len(lines) * font * LINE_HEIGHT + 3
+# (line, font size, bold) -> (width, height) in points, as graphviz/pango measured them.
+MEASURED: dict[tuple[str, float, bool], tuple[float, float]] = {}
+
+
+def measure(lines: list[str], font: float, bold: bool = False) -> tuple[float, float]:
+    """Size of a label: pango's measurement when known (see ``render.measure_lines``), else a generous estimate."""
+    widths, heights = [], []
+    for line in lines:
+        known = MEASURED.get((line, font, bold))
+        widths.append(known[0] if known else len(line) * font * CHAR_WIDTH)
+        heights.append(max(known[1] if known else 0, font * LINE_HEIGHT))
+    return max(widths) + 8, sum(heights) + 3
+
+
+def label_lines(graph: nx.DiGraph) -> list[tuple[list[str], float, bool]]:
+    """Every label's wrapped lines with their font size and weight, as the layout will draw them."""
+    found = [(wrap(graph.nodes[EFFECT]["text"] or "—", 26), EFFECT_FONT, False)]
+    for _node, data in graph.nodes(data=True):
+        if data.get("kind") == "category":
+            found.append((wrap(data["text"], 22), CATEGORY_FONT, True))
+    for node, depth in ((n, d) for category in children(graph, EFFECT) for n, d in _rows(graph, category)):
+        data = graph.nodes[node]
+        found.append((wrap(data["text"], 30 if depth == 1 else 26), CAUSE_FONT, data["status"] == "verified"))
+    return found
 
 
 def _rows(graph: nx.DiGraph, category) -> list[tuple]:
@@ -76,13 +97,13 @@ def _rows(graph: nx.DiGraph, category) -> list[tuple]:
 def _bone(graph: nx.DiGraph, category, top: bool) -> dict:
     """Lay one bone out relative to its foot at (0, 0): rows, ribs, connectors and its reach to the left."""
     cat_lines = wrap(graph.nodes[category]["text"], 22)
-    cat_w, cat_h = measure(cat_lines, CATEGORY_FONT)
+    cat_w, cat_h = measure(cat_lines, CATEGORY_FONT, bold=True)
     cat_h += 6
     rows = []
     for node, depth in _rows(graph, category):
         data = graph.nodes[node]
         lines = wrap(data["text"], 30 if depth == 1 else 26)
-        w, h = measure(lines, CAUSE_FONT)
+        w, h = measure(lines, CAUSE_FONT, bold=data["status"] == "verified")
         rows.append({"node": node, "depth": depth, "lines": lines, "w": w, "h": h, "data": data})
     # Rows outward from the spine: parents always sit above their sub-causes.
     outward = list(reversed(rows)) if top else rows
