@@ -115,3 +115,27 @@ def test_persian_meeting_categories_and_causes_by_keyboard(page, db, make_projec
     assert why.is_why and why.parent_id is not None
     assert [c.name for c in services.diagram_of(project).categories][-1] == "مدیریت ارشد"
     page.locator("#fb-svg").screenshot(path=str(artifacts / "fishbone-meeting-fa.png"))
+
+
+def test_hostile_labels_show_as_text_in_the_live_page(page, db, fishbone):
+    from playwright.sync_api import expect
+
+    project, leader, diagram = fishbone
+    hostile = ["<script>alert(1)</script>", "</text><svg onload=alert(1)>", "<img src=x onerror=alert(1)>"]
+    for text in hostile:
+        services.add_cause(diagram, leader, {"text": text, "category_id": diagram.categories[0].id})
+    db.session.commit()
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.goto("/login")
+    page.fill("input[name=email]", leader.email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto(f"/projects/{project.id}/fishbone")
+    for text in hostile:
+        expect(page.locator("#fb-outline .fb-text", has_text=text)).to_have_count(1)
+        expect(page.locator("#fb-svg svg text", has_text=text)).to_have_count(1)
+    assert page.locator("#fb-svg img, #fb-svg script, #fb-svg svg svg").count() == 0
+    page.wait_for_timeout(500)
+    assert dialogs == []

@@ -74,3 +74,16 @@ def test_persian_page_is_rtl(db, client, login, fishbone):
     html = client.get(f"/projects/{project.id}/fishbone?lang=fa").get_data(as_text=True)
     assert 'dir="rtl"' in html and 'data-dir="rtl"' in html
     assert "حالت جلسه" in html  # "Meeting mode" from the fishbone's Persian catalogue
+
+
+def test_effect_form_conflict_shows_both_texts(db, client, login, fishbone):
+    project, leader, diagram = fishbone
+    login(leader)
+    stale = diagram.version
+    services.update_diagram(diagram, {"effect": "Orders arrive a week late"})
+    db.session.commit()
+    response = client.post(f"/projects/{project.id}/fishbone/effect", data={"effect": "Orders are lost", "version": stale}, follow_redirects=True)
+    html = response.get_data(as_text=True)
+    assert "Orders arrive a week late" in html and "Orders are lost" in html
+    db.session.expire_all()
+    assert services.diagram_of(project).effect == "Orders arrive a week late"

@@ -140,3 +140,25 @@ def test_png_export(client, login, fishbone):
 def test_dot_quoting_never_makes_html_labels():
     assert render.quote('<b>x</b>') == '"<b>x</b>"'
     assert render.quote('a"b\\n') == '"a\\"b\\\\n"'
+
+
+def test_worst_case_labels_fit_their_boxes():
+    graph = _big_tree(causes=16)
+    extremes = ["W" * 45, "ش" * 40, "ERP SYSTEM DOWNTIME DURING THE MONTH-END PEAK WEEK", "مممممممممم " * 4, "<b>&amp;</b> \\ \"q\""]
+    for number, text in enumerate(extremes, start=1000):
+        graph.add_node(number, kind="cause", id=number, text=text, order=(0, number), status="verified", is_why=False, votes=12)
+        graph.add_edge(number - 1 if number > 1000 else "cat0", number)
+    render.measure_lines(graph)
+    for rtl in (False, True):
+        drawn = layout.fishbone_layout(graph, rtl=rtl)
+        assert layout.overlaps(drawn) == []
+        env = dict(os.environ, FONTCONFIG_FILE=str(render.FONTS_CONF))
+        result = subprocess.run(["neato", "-n2", "-Tsvg"], input=render.to_dot(drawn).encode(), capture_output=True, env=env, check=True)
+        assert b"too small" not in result.stderr, result.stderr[:300]
+
+
+def test_persian_diagrams_count_votes_in_persian_digits():
+    graph = _big_tree(causes=10)
+    graph.nodes[1]["votes"] = 12
+    votes = [b for b in layout.fishbone_layout(graph, rtl=True).boxes if b.key == "v1"]
+    assert votes[0].lines == ["۱۲"]

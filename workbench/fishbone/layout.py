@@ -25,6 +25,7 @@ CHAR_WIDTH = 0.6  # of the font size: generous for Vazirmatn and Noto, Latin and
 LINE_HEIGHT = 1.3
 ROW_PAD = 5.0
 BADGE = 17.0
+PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 @dataclass
@@ -183,6 +184,8 @@ def fishbone_layout(graph: nx.DiGraph, rtl: bool = False) -> Layout:
     if rtl:
         for box in layout.boxes:
             box.x = -box.x
+            if box.kind == "votes":
+                box.lines = [line.translate(PERSIAN_DIGITS) for line in box.lines]
         layout.lines = [((-x1, y1), (-x2, y2), kind) for (x1, y1), (x2, y2), kind in layout.lines]
     return layout
 

@@ -1,7 +1,7 @@
 """Dot voting: each member places up to N dots per session on the causes they suspect."""
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from workbench.extensions import db
@@ -38,11 +38,10 @@ def open_session(diagram: FishboneDiagram, user, votes_per_member) -> FishboneVo
         raise InvalidInput({"votes_per_member": _("votes_per_member must be a whole number.")}) from None
     if not 1 <= votes <= MAX_VOTES:
         raise InvalidInput({"votes_per_member": _("Each member has 1 to %(max)d votes.", max=MAX_VOTES)})
-    db.session.execute(
-        update(FishboneVoteSession)
-        .where(FishboneVoteSession.diagram_id == diagram.id, FishboneVoteSession.closed_at.is_(None))
-        .values(closed_at=utcnow())
-    )
+    for previous in db.session.scalars(
+        select(FishboneVoteSession).where(FishboneVoteSession.diagram_id == diagram.id, FishboneVoteSession.closed_at.is_(None))
+    ):
+        previous.closed_at = utcnow()
     session = FishboneVoteSession(diagram_id=diagram.id, votes_per_member=votes, opened_by_id=user.id)
     db.session.add(session)
     db.session.flush()
