@@ -87,3 +87,20 @@ def test_effect_form_conflict_shows_both_texts(db, client, login, fishbone):
     assert "Orders arrive a week late" in html and "Orders are lost" in html
     db.session.expire_all()
     assert services.diagram_of(project).effect == "Orders arrive a week late"
+
+
+def test_cli_export_and_import(db, runner, fishbone, make_project, tmp_path):
+    project, leader, diagram = _fill(db, fishbone)
+    pdf, text = tmp_path / "f.pdf", tmp_path / "f.mmd"
+    result = runner.invoke(args=["fishbone", "export", str(project.id), "--format", "pdf", "--out", str(pdf)])
+    assert result.exit_code == 0, result.output
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert runner.invoke(args=["fishbone", "export", str(project.id), "--format", "mermaid", "--out", str(text)]).exit_code == 0
+    other = make_project(title="Imported")
+    result = runner.invoke(args=["fishbone", "import", str(other.id), str(text)])
+    assert result.exit_code == 0, result.output
+    assert outline.export(services.diagram_of(other), "mermaid") == text.read_text()
+    bad = tmp_path / "bad.txt"
+    bad.write_text("Effect\n  - orphan\n")
+    result = runner.invoke(args=["fishbone", "import", str(make_project(title="Bad").id), str(bad)])
+    assert result.exit_code != 0 and "Line 2" in result.output
