@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from workbench.extensions import db
+from workbench.i18n import persian_digits
 
 
 def project_panel(project, user) -> dict | None:
@@ -18,5 +19,5 @@ def project_panel(project, user) -> dict | None:
     else:
         total = db.session.scalar(select(func.count(FishboneCause.id)).where(FishboneCause.diagram_id == diagram.id))
         verified = len(services.verified_root_causes(project.id))
-        summary = _("%(n)d causes, %(v)d verified root causes", n=total, v=verified)
+        summary = _("%(n)s causes, %(v)s verified root causes", n=persian_digits(total), v=persian_digits(verified))
     return {"title": _("Fishbone (Ishikawa)"), "url": url_for("fishbone.page", project_id=project.id), "summary": summary}
