@@ -162,3 +162,15 @@ def test_persian_diagrams_count_votes_in_persian_digits():
     graph.nodes[1]["votes"] = 12
     votes = [b for b in layout.fishbone_layout(graph, rtl=True).boxes if b.key == "v1"]
     assert votes[0].lines == ["۱۲"]
+
+
+def test_persian_svg_lines_read_right_to_left(db, client, login, fishbone):
+    project, leader, diagram = fishbone
+    services.add_cause(diagram, leader, {"text": "انبار برنامه‌ریزی ERP", "category_id": diagram.categories[0].id})
+    services.add_cause(diagram, leader, {"text": "ERP انبار", "category_id": diagram.categories[0].id})
+    db.session.commit()
+    login(leader)
+    root = ET.fromstring(client.get(f"/projects/{project.id}/fishbone.svg").data)
+    texts = {t.text: t.get("direction") for t in root.iter(SVG_NS + "text")}
+    assert texts["انبار برنامه‌ریزی ERP"] == "rtl"
+    assert texts["ERP انبار"] is None

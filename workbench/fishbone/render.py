@@ -1,5 +1,6 @@
 """Draw the fishbone with graphviz (neato -n2 on positions from ``layout``): SVG, PNG and PDF."""
 
+import html
 import os
 import re
 import subprocess
@@ -161,6 +162,18 @@ def measure_lines(graph) -> None:
             geometry.MEASURED[keys[int(parts[1][1:])]] = (float(parts[4]) * 72, float(parts[5]) * 72)
 
 
+def _rtl_text(svg: bytes) -> bytes:
+    """Give Persian lines a right-to-left base direction in SVG (pango already does this in PNG and PDF)."""
+
+    def fix(match):
+        content = html.unescape(match.group(2).decode())
+        if _first_strong_is_rtl(content):
+            return b'<text direction="rtl" ' + match.group(1) + b">" + match.group(2) + b"</text>"
+        return match.group(0)
+
+    return re.sub(rb"<text ([^>]*)>([^<]*)</text>", fix, svg)
+
+
 def _exact_page(pdf: bytes, paper: str) -> bytes:
     """graphviz rounds the scaled page to whole points (840 x 595); state the paper's exact size instead."""
     width, height = (round(v * 72, 2) for v in PAPERS[paper])
@@ -191,6 +204,7 @@ def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None)
     if fmt == "pdf" and paper in PAPERS:
         output = _exact_page(output, paper)
     if fmt == "svg":
+        output = _rtl_text(output)
         output = output.replace(f'font-family="{FONT}"'.encode(), f'font-family="{SVG_FONT_STACK}"'.encode())
         output = output.replace(f'font-family="{FONT} Bold"'.encode(), f'font-family="{SVG_FONT_STACK}" font-weight="bold"'.encode())
     return output

@@ -209,7 +209,7 @@ def print_view(project_id: int):
 def evidence_file(evidence_id: int):
     item = db.get_or_404(FishboneEvidence, evidence_id)
     services.load_cause(item.cause_id, current_user)
-    if not item.stored_name:
+    if not item.stored_name or not evidence.file_path(item).is_file():
         abort(404)
     return send_file(evidence.file_path(item), as_attachment=True, download_name=item.file_name or "evidence",
                      mimetype="application/octet-stream")
