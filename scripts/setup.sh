@@ -12,8 +12,10 @@ need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 fc-list 2>/dev/null | grep -qi "Noto Sans Arabic\|Vazirmatn" || need_apt+=(fonts-noto-core fontconfig)
 command -v pg_dump >/dev/null 2>&1 || need_apt+=(postgresql-client)
+command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
 if [ "$mode" = dev ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

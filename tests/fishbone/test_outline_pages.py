@@ -104,3 +104,20 @@ def test_cli_export_and_import(db, runner, fishbone, make_project, tmp_path):
     bad.write_text("Effect\n  - orphan\n")
     result = runner.invoke(args=["fishbone", "import", str(make_project(title="Bad").id), str(bad)])
     assert result.exit_code != 0 and "Line 2" in result.output
+
+
+def test_api_outline_round_trip(db, client, login, fishbone, make_project):
+    from workbench.teams.models import Team
+
+    project, leader, diagram = _fill(db, fishbone)
+    login(leader)
+    text = client.get(f"/api/v1/projects/{project.id}/fishbone/outline?style=mermaid").get_json()["outline"]
+    other = make_project(team=db.session.get(Team, project.team_id), title="Copy")
+    response = client.post(f"/api/v1/projects/{other.id}/fishbone/import", json={"outline": text})
+    assert response.status_code == 201
+    assert [c["name"] for c in response.get_json()["categories"]][:3] == ["People", "Machine", "Method"]
+    again = client.post(f"/api/v1/projects/{other.id}/fishbone/import", json={"outline": text})
+    assert again.status_code == 400 and "already has a fishbone" in again.get_json()["message"]
+    bad = client.post(f"/api/v1/projects/{make_project(team=db.session.get(Team, project.team_id), title='B').id}/fishbone/import",
+                      json={"outline": "ishikawa\n  Effect\n    People\n      ok\n  - wrong"})
+    assert bad.status_code == 400 and "Line 5" in bad.get_json()["message"]

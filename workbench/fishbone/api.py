@@ -65,6 +65,25 @@ def fishbone_create(project_id: int):
     return jsonify(tree.diagram_json(diagram, current_user)), 201
 
 
+@bp.post("/projects/<int:project_id>/fishbone/import")
+def fishbone_import(project_id: int):
+    from workbench.fishbone import outline
+
+    project = get_project(project_id, current_user, write=True)
+    diagram = outline.import_outline(project, current_user, json_body().get("outline"))
+    db.session.commit()
+    return jsonify(tree.diagram_json(diagram, current_user)), 201
+
+
+@bp.get("/projects/<int:project_id>/fishbone/outline")
+def fishbone_outline(project_id: int):
+    from workbench.fishbone import outline
+
+    _, diagram = services.load(project_id, current_user)
+    style = "mermaid" if request.args.get("style") == "mermaid" else "list"
+    return jsonify(style=style, outline=outline.export(diagram, style))
+
+
 @bp.patch("/projects/<int:project_id>/fishbone")
 def fishbone_update(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
@@ -269,6 +288,16 @@ openapi.path(
                                                "language": {"type": "string", "enum": ["fa", "en"]}, "categories": {"type": "array", "items": _str}}},
              "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
     patch={**_op("Change the effect", _pid, {"type": "object", "properties": {"effect": _str, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
+)
+openapi.path(
+    "/projects/{project_id}/fishbone/import",
+    post=_op("Create the fishbone from a text outline (indented list or Mermaid ishikawa); nothing is stored if a line is wrong", _pid,
+             {"type": "object", "required": ["outline"], "properties": {"outline": _str}}, "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
+)
+openapi.path(
+    "/projects/{project_id}/fishbone/outline",
+    get=_op("The fishbone as a text outline", _pid + [{"name": "style", "in": "query", "schema": {"type": "string", "enum": ["list", "mermaid"]}}],
+            response=openapi.ok("Outline", {"type": "object", "properties": {"style": _str, "outline": _str}})),
 )
 openapi.path(
     "/projects/{project_id}/fishbone/changes",
