@@ -174,3 +174,11 @@ def test_persian_svg_lines_read_right_to_left(db, client, login, fishbone):
     texts = {t.text: t.get("direction") for t in root.iter(SVG_NS + "text")}
     assert texts["انبار برنامه‌ریزی ERP"] == "rtl"
     assert texts["ERP انبار"] is None
+
+
+def test_missing_graphviz_is_a_clear_503(client, login, fishbone, monkeypatch):
+    project, leader, diagram = fishbone
+    login(leader)
+    monkeypatch.setitem(render.FORMATS, "png", "no-such-format")
+    response = client.get(f"/projects/{project.id}/fishbone.png")
+    assert response.status_code == 503 and "graphviz" in response.get_data(as_text=True)

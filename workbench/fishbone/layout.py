@@ -115,7 +115,7 @@ def _bone(graph: nx.DiGraph, category, top: bool) -> dict:
         low = distance if top else -(distance + band)  # lower y edge of the band
         row["line_y"] = low + 1
         row["text_y"] = low + 2 + row["h"] / 2
-        row["far"] = distance + band  # farthest |y| the row reaches
+        row["near"], row["far"] = distance, distance + band  # |y| range of the row's band
         distance += band
     height = distance + cat_h + 4
     bone_x = lambda y: -SLANT * abs(y)  # noqa: E731
@@ -140,13 +140,13 @@ def _bone(graph: nx.DiGraph, category, top: bool) -> dict:
             rib_left = left - BADGE - 3
             parts["boxes"].append(Box(f"v{data['id']}", "votes", [str(data["votes"])], left - BADGE / 2 - 2, row["line_y"] + BADGE / 2 - 1, BADGE, BADGE, data))
         parts["lines"].append(((rib_left, row["line_y"]), (anchor, row["line_y"]), "why" if data["is_why"] else data["status"]))
-        reach = max(reach, -rib_left)
+        # Measured from the bone at the row's height: neighbouring bones are parallel.
+        reach = max(reach, bone_x(row["near"]) - rib_left)
     tip = (bone_x(height - cat_h), sign * (height - cat_h))
     parts["lines"].append(((0.0, 0.0), tip, "bone"))
     cat_box = Box(f"k{graph.nodes[category]['id']}", "category", cat_lines, tip[0], sign * (height - cat_h / 2), cat_w, cat_h, graph.nodes[category])
     parts["boxes"].append(cat_box)
-    reach = max(reach, -(tip[0] - cat_w / 2))
-    return {"parts": parts, "reach": reach, "right": max(cat_w / 2 + tip[0], 0.0), "height": height}
+    return {"parts": parts, "reach": reach, "right": cat_w / 2, "height": height}
 
 
 def _shift(parts: dict, dx: float, layout: Layout) -> None:
@@ -168,7 +168,6 @@ def fishbone_layout(graph: nx.DiGraph, rtl: bool = False) -> Layout:
     sides = {True: [], False: []}
     for index, category in enumerate(categories):
         sides[index % 2 == 0].append(_bone(graph, category, top=index % 2 == 0))
-    tail = 0.0
     start = {True: -eh / 2 - 10, False: -eh / 2 - 10}
     if sides[True] and sides[False]:
         start[False] = start[True] - min(sides[True][0]["reach"] * 0.5, 160)
@@ -177,9 +176,9 @@ def fishbone_layout(graph: nx.DiGraph, rtl: bool = False) -> Layout:
         for index, bone in enumerate(bones):
             x -= bone["right"]
             _shift(bone["parts"], x, layout)
-            tail = min(tail, x - bone["reach"])
             if index + 1 < len(bones):
                 x -= bone["reach"] + MARGIN
+    tail = min([b.edges()[0] for b in layout.boxes] + [p[0] for line in layout.lines for p in line[:2]])
     layout.lines.insert(0, ((tail - 10, 0.0), (MARGIN, 0.0), "spine"))
     if rtl:
         for box in layout.boxes:

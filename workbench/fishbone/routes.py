@@ -1,6 +1,6 @@
 """Pages of the fishbone: the live editor (and meeting mode), categories, import, exports and the print view."""
 
-from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -169,7 +169,11 @@ def export(project_id: int, fmt: str):
     project, diagram = services.load(project_id, current_user)
     rtl = request.args.get("dir", "rtl" if is_persian() else "ltr") == "rtl"
     paper = request.args.get("paper")
-    data = render.draw(diagram, fmt, rtl=rtl, paper=paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None))
+    try:
+        data = render.draw(diagram, fmt, rtl=rtl, paper=paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None))
+    except render.RenderError as error:
+        current_app.logger.error("fishbone rendering failed: %s", error)
+        abort(503, _("The diagram could not be drawn (graphviz failed). Ask the administrator to run scripts/setup.sh."))
     response = Response(data, mimetype=MIMETYPES[fmt])
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="fishbone-project-{project.id}.{fmt}"'
