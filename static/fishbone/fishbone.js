@@ -114,7 +114,7 @@
         else if (cause.status === "suspected") li.appendChild(el("span", "fb-tag suspected", T.suspected));
         li.appendChild(el("span", "fb-text", cause.text));
         if (cause.votes) li.appendChild(el("span", "fb-votes", "● " + cause.votes));
-        if (cause.evidence_count) li.appendChild(el("span", "fb-evidence", "📎 " + cause.evidence_count));
+        if (cause.evidence_count) li.appendChild(el("span", "fb-evidence", fmt(T.evidence_count, { n: cause.evidence_count })));
       }
       if (item.key === selected) { li.classList.add("selected"); li.setAttribute("aria-current", "true"); }
       li.addEventListener("click", function () { select(item.key); if (input) input.focus(); });
@@ -241,6 +241,10 @@
     if (input) input.focus();
   }
   document.getElementById("fb-meeting-toggle").addEventListener("click", toggleMeeting);
+  svgBox.addEventListener("click", function (event) {
+    var node = event.target.closest("g.node");
+    if (node && /^[ck]\d+$/.test(node.id) && byKey[node.id]) { select(node.id); if (input) input.focus(); }
+  });
   document.addEventListener("fullscreenchange", function () { if (!document.fullscreenElement) app.classList.remove("meeting"); });
 
   function onKey(event) {

@@ -115,6 +115,8 @@ def test_persian_meeting_categories_and_causes_by_keyboard(page, db, make_projec
     assert why.is_why and why.parent_id is not None
     assert [c.name for c in services.diagram_of(project).categories][-1] == "مدیریت ارشد"
     page.locator("#fb-svg").screenshot(path=str(artifacts / "fishbone-meeting-fa.png"))
+    page.locator(f"#fb-svg g#c{why.id}").click()  # the drawing is clickable too
+    expect(page.locator("#fb-outline li.selected .fb-text")).to_have_text("چون شیفت‌ها ثابت است")
 
 
 def test_hostile_labels_show_as_text_in_the_live_page(page, db, fishbone):
