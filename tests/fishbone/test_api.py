@@ -157,6 +157,23 @@ def test_other_team_gets_404_and_viewer_gets_403(app, db, client, login, make_us
     assert db.session.get(type(cause), cause.id).text == "Mine"
 
 
+def test_evidence_files_follow_the_team_rule(app, db, client, login, make_user, fishbone, tmp_path):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    from workbench.fishbone import evidence
+
+    project, leader, diagram = fishbone
+    app.config["FISHBONE_UPLOAD_FOLDER"] = str(tmp_path)
+    cause = services.add_cause(diagram, leader, {"text": "A", "category_id": diagram.categories[0].id})
+    item = evidence.add_evidence(cause, leader, {"kind": "file"}, FileStorage(io.BytesIO(b"secret"), "m.csv"))
+    db.session.commit()
+    login(make_user())
+    assert client.get(f"/fishbone/evidence/{item.id}/file").status_code == 404
+    assert client.delete(f"/api/v1/fishbone/evidence/{item.id}").status_code == 404
+
+
 def test_dot_voting_caps_votes_per_member_per_round(client, login, fishbone):
     project, leader, diagram = fishbone
     login(leader)
