@@ -310,6 +310,9 @@
         save.addEventListener("click", function () { api("PATCH", base + "/causes/" + cause.id, { notes: notes.value, version: cause.version }).then(function (d) { say(T.saved); return load(); }); });
         detail.appendChild(save);
       }
+      (cause.links || []).forEach(function (link) {
+        var a = el("a", "fb-tag", link.label); a.href = link.url; detail.appendChild(a);
+      });
       detail.appendChild(el("h4", "", T.evidence_title));
       var list = el("ul", "fb-evidence-list");
       cause.evidence.forEach(function (item) {

@@ -263,3 +263,12 @@ def test_root_cause_sink_button_and_send(client, login, fishbone, monkeypatch):
     response = client.post(f"/api/v1/projects/{project.id}/fishbone/send-root-causes")
     assert response.get_json() == {"sent": 1}
     assert received == [{"id": cause["id"], "text": "Manual entry", "category": "Method"}]
+
+
+def test_cause_link_sources_show_the_other_side(client, login, fishbone, monkeypatch):
+    project, leader, diagram = fishbone
+    login(leader)
+    cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "A", "category_id": diagram.categories[0].id}).get_json()
+    assert client.get(f"/api/v1/causes/{cause['id']}").get_json()["links"] == []
+    monkeypatch.setattr(services, "CAUSE_LINK_SOURCES", [lambda pid, ids: {i: [{"label": "FMEA row 7", "url": "/fmea/7"}] for i in ids}])
+    assert client.get(f"/api/v1/causes/{cause['id']}").get_json()["links"] == [{"label": "FMEA row 7", "url": "/fmea/7"}]

@@ -8,6 +8,7 @@ from workbench.api import bp, openapi
 from workbench.api.common import iso, json_body
 from workbench.extensions import db
 from workbench.fishbone import evidence, services, tree, voting
+from workbench.fishbone.models import FishboneDiagram
 from workbench.teams.services import get_project
 
 
@@ -138,6 +139,8 @@ def cause_get(cause_id: int):
     cause = services.load_cause(cause_id, current_user)
     body = cause_json(cause)
     body["evidence"] = [evidence_json(e) for e in cause.evidence]
+    project_id = db.session.get(FishboneDiagram, cause.diagram_id).project_id
+    body["links"] = services.cause_links(project_id, [cause.id]).get(cause.id, [])
     return jsonify(body)
 
 

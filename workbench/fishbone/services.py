@@ -13,6 +13,10 @@ from workbench.validation import InvalidInput
 # The FMEA registers its sink here; the "send to FMEA" button shows only when one is registered.
 ROOT_CAUSE_SINKS: list = []
 
+# The other side of that link: ``(project_id, cause_ids) -> {cause_id: [{"label", "url"}]}``, e.g. the FMEA
+# rows made from a cause; shown with the cause so the team can follow it.
+CAUSE_LINK_SOURCES: list = []
+
 MAX_TEXT = 500
 MAX_CATEGORY = 120
 
@@ -367,3 +371,12 @@ def send_root_causes(project, user) -> int:
     if not causes:
         raise InvalidInput({"causes": _("No verified root causes to send yet.")})
     return sum(int(sink(project, causes, user) or 0) for sink in ROOT_CAUSE_SINKS)
+
+
+def cause_links(project_id: int, cause_ids: list[int]) -> dict[int, list[dict]]:
+    """Links other capabilities registered for these causes (e.g. "FMEA row 12")."""
+    links: dict[int, list[dict]] = {}
+    for source in CAUSE_LINK_SOURCES:
+        for cause_id, items in (source(project_id, cause_ids) or {}).items():
+            links.setdefault(int(cause_id), []).extend(items)
+    return links
