@@ -1,3 +1,5 @@
+"""Forms of the fishbone pages (the live editor itself talks to the JSON API)."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -27,10 +29,6 @@ class ImportForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     name = StringField(_l("Category"), validators=[DataRequired(), Length(max=120)])
-
-
-class MoveCategoryForm(FlaskForm):
-    position = IntegerField(validators=[DataRequired()])
 
 
 class EffectForm(FlaskForm):
