@@ -13,9 +13,10 @@ command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
 fc-list 2>/dev/null | grep -qi "Noto Sans Arabic\|Vazirmatn" || need_apt+=(fonts-noto-core fontconfig)
 command -v pg_dump >/dev/null 2>&1 || need_apt+=(postgresql-client)
 ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
 if [ "$mode" = dev ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
-  command -v pdftoppm >/dev/null 2>&1 || need_apt+=(poppler-utils)
+  { command -v pdftoppm && command -v pdftotext; } >/dev/null 2>&1 || need_apt+=(poppler-utils)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, insert, select
 
 from workbench.extensions import db
+from workbench.fishbone.demo import demo_fishbones
 from workbench.models import User
 from workbench.teams import services as teams
 from workbench.teams.models import ImprovementProject, ProcessOwner, Team
@@ -66,7 +67,7 @@ CHANNELS = ("phone", "email", "sms", "web", "chat", "in_person")
 PRODUCTS = ("Refrigerator R-400", "Washing machine W-7", "Gas stove G-5", "Dishwasher D-12")
 
 # Later capabilities add steps: ``(projects: dict[str, ImprovementProject]) -> dict[str, int]``.
-DEMO_STEPS: list = []
+DEMO_STEPS: list = [demo_fishbones]
 
 
 def _user(email: str) -> User:

@@ -1,0 +1,345 @@
+"""API of the fishbone: the diagram as JSON, causes, categories, evidence, votes and live changes."""
+
+from flask import abort, jsonify, request
+from flask_babel import get_locale
+from flask_login import current_user
+
+from workbench.api import bp, openapi
+from workbench.api.common import iso, json_body
+from workbench.extensions import db
+from workbench.fishbone import evidence, services, tree, voting
+from workbench.fishbone.models import FishboneDiagram
+from workbench.teams.services import get_project
+
+
+def cause_json(cause) -> dict:
+    return {
+        "id": cause.id,
+        "diagram_id": cause.diagram_id,
+        "category_id": cause.category_id,
+        "parent_id": cause.parent_id,
+        "text": cause.text,
+        "notes": cause.notes,
+        "position": cause.position,
+        "status": cause.status,
+        "is_why": cause.is_why,
+        "verified_at": iso(cause.verified_at),
+        "version": cause.version,
+    }
+
+
+def evidence_json(item) -> dict:
+    return {
+        "id": item.id,
+        "cause_id": item.cause_id,
+        "kind": item.kind,
+        "text": item.text,
+        "url": item.url,
+        "file_name": item.file_name,
+        "file_size": item.file_size,
+        "complaint_id": item.complaint_id,
+        "verifies": item.verifies,
+        "created_at": iso(item.created_at),
+    }
+
+
+def _with_revision(body: dict, diagram_id: int, status: int = 200):
+    body["revision"] = services.revision(diagram_id)
+    return jsonify(body), status
+
+
+@bp.get("/projects/<int:project_id>/fishbone")
+def fishbone_get(project_id: int):
+    _, diagram = services.load(project_id, current_user)
+    return jsonify(tree.diagram_json(diagram, current_user))
+
+
+@bp.post("/projects/<int:project_id>/fishbone")
+def fishbone_create(project_id: int):
+    project = get_project(project_id, current_user, write=True)
+    data = json_body()
+    diagram = services.create_diagram(
+        project, template=data.get("template", "6m"), locale=data.get("language") or str(get_locale()),
+        effect=data.get("effect"), categories=data.get("categories"),
+    )
+    db.session.commit()
+    return jsonify(tree.diagram_json(diagram, current_user)), 201
+
+
+@bp.post("/projects/<int:project_id>/fishbone/import")
+def fishbone_import(project_id: int):
+    from workbench.fishbone import outline
+
+    project = get_project(project_id, current_user, write=True)
+    diagram = outline.import_outline(project, current_user, json_body().get("outline"))
+    db.session.commit()
+    return jsonify(tree.diagram_json(diagram, current_user)), 201
+
+
+@bp.get("/projects/<int:project_id>/fishbone/outline")
+def fishbone_outline(project_id: int):
+    from workbench.fishbone import outline
+
+    _, diagram = services.load(project_id, current_user)
+    style = "mermaid" if request.args.get("style") == "mermaid" else "list"
+    return jsonify(style=style, outline=outline.export(diagram, style))
+
+
+@bp.patch("/projects/<int:project_id>/fishbone")
+def fishbone_update(project_id: int):
+    _, diagram = services.load(project_id, current_user, write=True)
+    services.update_diagram(diagram, json_body())
+    db.session.commit()
+    return jsonify(tree.diagram_json(diagram, current_user))
+
+
+@bp.get("/projects/<int:project_id>/fishbone/changes")
+def fishbone_changes(project_id: int):
+    _, diagram = services.load(project_id, current_user)
+    since = request.args.get("since", type=int)
+    current = services.revision(diagram.id)
+    return jsonify(revision=current, changed=since is None or current != since)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/categories")
+def category_create(project_id: int):
+    _, diagram = services.load(project_id, current_user, write=True)
+    category = services.add_category(diagram, json_body().get("name"))
+    db.session.commit()
+    return _with_revision({"id": category.id, "name": category.name, "position": category.position, "version": category.version}, diagram.id, 201)
+
+
+@bp.patch("/fishbone/categories/<int:category_id>")
+def category_update(category_id: int):
+    category = services.load_category(category_id, current_user, write=True)
+    services.update_category(category, json_body())
+    db.session.commit()
+    return _with_revision({"id": category.id, "name": category.name, "position": category.position, "version": category.version}, category.diagram_id)
+
+
+@bp.delete("/fishbone/categories/<int:category_id>")
+def category_delete(category_id: int):
+    category = services.load_category(category_id, current_user, write=True)
+    diagram_id = category.diagram_id
+    services.delete_category(category)
+    db.session.commit()
+    return _with_revision({"deleted": category_id}, diagram_id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/causes")
+def cause_create(project_id: int):
+    _, diagram = services.load(project_id, current_user, write=True)
+    cause = services.add_cause(diagram, current_user, json_body())
+    db.session.commit()
+    return _with_revision(cause_json(cause), diagram.id, 201)
+
+
+@bp.get("/causes/<int:cause_id>")
+def cause_get(cause_id: int):
+    cause = services.load_cause(cause_id, current_user)
+    body = cause_json(cause)
+    body["evidence"] = [evidence_json(e) for e in cause.evidence]
+    project_id = db.session.get(FishboneDiagram, cause.diagram_id).project_id
+    body["links"] = services.cause_links(project_id, [cause.id]).get(cause.id, [])
+    return jsonify(body)
+
+
+@bp.patch("/causes/<int:cause_id>")
+def cause_update(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    services.update_cause(cause, current_user, json_body())
+    db.session.commit()
+    return _with_revision(cause_json(cause), cause.diagram_id)
+
+
+@bp.delete("/causes/<int:cause_id>")
+def cause_delete(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    diagram_id = cause.diagram_id
+    services.delete_cause(cause)
+    db.session.commit()
+    return _with_revision({"deleted": cause_id}, diagram_id)
+
+
+@bp.post("/causes/<int:cause_id>/whys")
+def cause_whys(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    chain = services.add_whys(cause, current_user, json_body().get("whys"))
+    db.session.commit()
+    return _with_revision({"items": [cause_json(c) for c in chain]}, cause.diagram_id, 201)
+
+
+@bp.post("/causes/<int:cause_id>/verify")
+def cause_verify(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    evidence.verify(cause, current_user, json_body())
+    db.session.commit()
+    body = cause_json(cause)
+    body["evidence"] = [evidence_json(e) for e in cause.evidence]
+    return _with_revision(body, cause.diagram_id)
+
+
+@bp.post("/causes/<int:cause_id>/evidence")
+def evidence_create(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    if request.mimetype == "multipart/form-data":
+        item = evidence.add_evidence(cause, current_user, request.form.to_dict(), request.files.get("file"))
+    else:
+        item = evidence.add_evidence(cause, current_user, json_body())
+    db.session.commit()
+    return _with_revision(evidence_json(item), cause.diagram_id, 201)
+
+
+@bp.delete("/fishbone/evidence/<int:evidence_id>")
+def evidence_delete(evidence_id: int):
+    from workbench.fishbone.models import FishboneEvidence
+
+    item = db.get_or_404(FishboneEvidence, evidence_id)
+    cause = services.load_cause(item.cause_id, current_user, write=True)
+    evidence.delete_evidence(item)
+    db.session.commit()
+    return _with_revision({"deleted": evidence_id}, cause.diagram_id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/vote-sessions")
+def vote_session_create(project_id: int):
+    _, diagram = services.load(project_id, current_user, write=True)
+    session = voting.open_session(diagram, current_user, json_body().get("votes_per_member"))
+    db.session.commit()
+    return _with_revision({"id": session.id, "votes_per_member": session.votes_per_member, "open": True}, diagram.id, 201)
+
+
+@bp.post("/causes/<int:cause_id>/votes")
+def vote_add(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    left = voting.vote(cause, current_user)
+    db.session.commit()
+    return _with_revision({"cause_id": cause.id, "votes": voting.counts(voting.current_session_of(cause)).get(cause.id, 0), "left": left}, cause.diagram_id, 201)
+
+
+@bp.delete("/causes/<int:cause_id>/votes")
+def vote_remove(cause_id: int):
+    cause = services.load_cause(cause_id, current_user, write=True)
+    left = voting.unvote(cause, current_user)
+    db.session.commit()
+    return _with_revision({"cause_id": cause.id, "votes": voting.counts(voting.current_session_of(cause)).get(cause.id, 0), "left": left}, cause.diagram_id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/send-root-causes")
+def send_root_causes(project_id: int):
+    project, _ = services.load(project_id, current_user, write=True)
+    if not services.ROOT_CAUSE_SINKS:
+        abort(404)
+    taken = services.send_root_causes(project, current_user)
+    db.session.commit()
+    return jsonify(sent=taken)
+
+
+# -- OpenAPI ----------------------------------------------------------------------
+
+_id = {"type": "integer"}
+_str = {"type": "string"}
+_cause_tree = {
+    "type": "object",
+    "properties": {
+        "id": _id, "text": _str, "status": {"type": "string", "enum": ["open", "suspected", "verified"]},
+        "is_why": {"type": "boolean"}, "notes": _str, "votes": _id, "evidence_count": _id, "version": _id,
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/FishboneCauseNode"}},
+    },
+}
+openapi.schema("FishboneCauseNode", _cause_tree)
+openapi.schema(
+    "Fishbone",
+    {
+        "type": "object",
+        "properties": {
+            "id": _id, "project_id": _id, "effect": _str, "template": _str, "version": _id,
+            "revision": {"type": "integer", "description": "bumped on every change; poll …/changes?since="},
+            "categories": {"type": "array", "items": {"type": "object", "properties": {
+                "id": _id, "name": _str, "position": _id, "version": _id,
+                "causes": {"type": "array", "items": openapi.ref("FishboneCauseNode")}}}},
+            "voting": {"type": "object"},
+        },
+    },
+)
+openapi.schema(
+    "FishboneCause",
+    {"type": "object", "properties": {
+        "id": _id, "diagram_id": _id, "category_id": _id, "parent_id": {"type": ["integer", "null"]}, "text": _str,
+        "notes": _str, "position": _id, "status": _str, "is_why": {"type": "boolean"}, "version": _id, "revision": _id}},
+)
+_pid = [{"name": "project_id", "in": "path", "required": True, "schema": _id}]
+_cid = [{"name": "cause_id", "in": "path", "required": True, "schema": _id}]
+_kid = [{"name": "category_id", "in": "path", "required": True, "schema": _id}]
+_eid = [{"name": "evidence_id", "in": "path", "required": True, "schema": _id}]
+_obj = openapi.ok("Done", {"type": "object"})
+_conflict = {"409": {"description": "Changed by someone else: `current` and `submitted` carry both texts"}}
+
+
+def _op(summary, params, body=None, code="200", response=None):
+    op = {"summary": summary, "parameters": params, "responses": {code: response or _obj, **openapi.ERRORS}}
+    if body:
+        op["requestBody"] = openapi.body(body)
+    return op
+
+
+openapi.path(
+    "/projects/{project_id}/fishbone",
+    get=_op("The fishbone: effect, categories with ids and the cause tree", _pid, response=openapi.ok("Fishbone", openapi.ref("Fishbone"))),
+    post=_op("Start the fishbone from a template (6m, 8p, 4s, custom) or category names", _pid,
+             {"type": "object", "properties": {"template": {"type": "string", "enum": list(services.TEMPLATES)}, "effect": _str,
+                                               "language": {"type": "string", "enum": ["fa", "en"]}, "categories": {"type": "array", "items": _str}}},
+             "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
+    patch={**_op("Change the effect", _pid, {"type": "object", "properties": {"effect": _str, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
+)
+openapi.path(
+    "/projects/{project_id}/fishbone/import",
+    post=_op("Create the fishbone from a text outline (indented list or Mermaid ishikawa); nothing is stored if a line is wrong", _pid,
+             {"type": "object", "required": ["outline"], "properties": {"outline": _str}}, "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
+)
+openapi.path(
+    "/projects/{project_id}/fishbone/outline",
+    get=_op("The fishbone as a text outline", _pid + [{"name": "style", "in": "query", "schema": {"type": "string", "enum": ["list", "mermaid"]}}],
+            response=openapi.ok("Outline", {"type": "object", "properties": {"style": _str, "outline": _str}})),
+)
+openapi.path(
+    "/projects/{project_id}/fishbone/changes",
+    get=_op("Cheap poll: has the diagram changed since revision N?", _pid + [{"name": "since", "in": "query", "schema": _id}],
+            response=openapi.ok("Revision", {"type": "object", "properties": {"revision": _id, "changed": {"type": "boolean"}}})),
+)
+openapi.path("/projects/{project_id}/fishbone/categories", post=_op("Add a category (bone)", _pid, {"type": "object", "required": ["name"], "properties": {"name": _str}}, "201"))
+openapi.path(
+    "/fishbone/categories/{category_id}",
+    patch={**_op("Rename or reorder a category", _kid, {"type": "object", "properties": {"name": _str, "position": _id, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
+    delete=_op("Remove a category with its causes", _kid),
+)
+openapi.path(
+    "/projects/{project_id}/fishbone/causes",
+    post=_op("Add a cause (or a sub-cause with parent_id)", _pid,
+             {"type": "object", "required": ["text", "category_id"], "properties": {
+                 "text": _str, "category_id": _id, "parent_id": _id, "after_id": {"type": "integer", "description": "insert after this sibling"},
+                 "notes": _str, "is_why": {"type": "boolean"}}},
+             "201", openapi.ok("Cause", openapi.ref("FishboneCause"))),
+)
+openapi.path(
+    "/causes/{cause_id}",
+    get=_op("One cause with its evidence", _cid, response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
+    patch={**_op("Edit, move (parent_id, category_id, position) or mark suspected/open", _cid,
+                 {"type": "object", "properties": {"text": _str, "notes": _str, "status": {"type": "string", "enum": ["open", "suspected"]},
+                                                   "parent_id": {"type": ["integer", "null"]}, "category_id": _id, "position": _id,
+                                                   "version": {"type": "integer", "description": "the version you read; a stale one answers 409"}}},
+                 response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
+           "responses": {"200": openapi.ok("Cause", openapi.ref("FishboneCause")), **_conflict, **openapi.ERRORS}},
+    delete=_op("Delete a cause with its sub-causes", _cid),
+)
+openapi.path("/causes/{cause_id}/whys", post=_op("Add a 5 Whys chain under the cause", _cid, {"type": "object", "properties": {"whys": {"type": "array", "items": _str}}}, "201"))
+openapi.path("/causes/{cause_id}/verify", post=_op("Mark a verified root cause with the evidence that verified it", _cid,
+                                                   {"type": "object", "properties": {"evidence_id": _id, "evidence": _str, "url": _str, "version": _id}}))
+openapi.path("/causes/{cause_id}/evidence", post=_op("Attach evidence: text, link, file (multipart) or complaint id", _cid,
+                                                     {"type": "object", "properties": {"kind": {"type": "string", "enum": ["text", "link", "file", "complaint"]},
+                                                                                       "text": _str, "url": _str, "complaint_id": _id}}, "201"))
+openapi.path("/fishbone/evidence/{evidence_id}", delete=_op("Remove evidence", _eid))
+openapi.path("/projects/{project_id}/fishbone/vote-sessions", post=_op("Start a dot-voting round with N votes per member", _pid,
+                                                                       {"type": "object", "properties": {"votes_per_member": _id}}, "201"))
+openapi.path("/causes/{cause_id}/votes", post=_op("Place one of my dots on the cause", _cid, code="201"), delete=_op("Take one of my dots back", _cid))
+openapi.path("/projects/{project_id}/fishbone/send-root-causes", post=_op("Send the verified root causes to the FMEA (when installed)", _pid))

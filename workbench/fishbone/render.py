@@ -1,0 +1,210 @@
+"""Draw the fishbone with graphviz (neato -n2 on positions from ``layout``): SVG, PNG and PDF."""
+
+import html
+import os
+import re
+import subprocess
+import unicodedata
+from pathlib import Path
+
+from flask_babel import gettext as _
+
+from workbench.fishbone import layout as geometry
+from workbench.fishbone import tree, voting
+
+FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
+FONT = "Vazirmatn"
+SVG_FONT_STACK = "Vazirmatn,'Noto Sans Arabic','Noto Sans',Tahoma,sans-serif"
+FORMATS = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo", "plain": "plain"}
+# Landscape paper in inches: the whole fish is scaled onto one page.
+PAPERS = {"a4": (297 / 25.4, 210 / 25.4), "a3": (420 / 25.4, 297 / 25.4)}
+INK = "#1d2430"
+STYLE = {
+    "spine": 'color="#14213d", penwidth=4',
+    "bone": 'color="#14213d", penwidth=2.2',
+    "connector": 'color="#5b6575", penwidth=0.9',
+    "open": 'color="#5b6575", penwidth=1',
+    "suspected": 'color="#b54708", penwidth=1.6',
+    "verified": 'color="#b42318", penwidth=2.6',
+    "why": 'color="#5b6575", penwidth=1, style=dashed',
+}
+
+
+class RenderError(RuntimeError):
+    """graphviz failed (missing binary or bad input)."""
+
+
+def quote(text: str) -> str:
+    """A DOT double-quoted string that graphviz shows literally (never an HTML label, no escapes)."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("\r", " ") + '"'
+
+
+def _label(lines: list[str]) -> str:
+    # Lines are joined with graphviz's own centred line break after each line was quoted.
+    return "\\n".join(quote(line)[1:-1] for line in lines)
+
+
+def _node(box: geometry.Box) -> str:
+    pos = f'pos="{box.x:.1f},{box.y:.1f}!", width={box.w / 72:.3f}, height={box.h / 72:.3f}'
+    label = '"' + _label(box.lines) + '"'
+    if box.kind == "effect":
+        style = f'shape=box, style="rounded,filled,bold", fillcolor="#14213d", fontcolor="#ffffff", color="#14213d", fontsize={geometry.EFFECT_FONT}'
+    elif box.kind == "category":
+        style = f'shape=box, style="rounded,filled", fillcolor="#e0eaff", color="#1f5fbf", fontcolor="#14213d", fontsize={geometry.CATEGORY_FONT}, fontname="{FONT} Bold"'
+    elif box.kind == "legend":
+        style = 'shape=none, fontsize=10, fontcolor="#5b6575"'
+    elif box.kind == "votes":
+        style = 'shape=circle, style=filled, fillcolor="#fca311", color="#b54708", fontcolor="#14213d", fontsize=9, fixedsize=true'
+    else:
+        status = box.data.get("status")
+        colour = {"verified": "#b42318", "suspected": "#b54708"}.get(status, INK)
+        font = f"{FONT} Bold" if status == "verified" else FONT
+        style = f'shape=none, fontcolor="{colour}", fontsize={geometry.CAUSE_FONT}, fontname="{font}"'
+    return f'{box.key} [{pos}, label={label}, id="{box.key}", fixedsize=true, {style}];'
+
+
+def _paper_frame(boxes: list[geometry.Box], lines: list, paper: str) -> list[str]:
+    """Two invisible corners that give the drawing the paper's proportions, so it fills one page exactly."""
+    width, height = PAPERS[paper]
+    xs = [v for b in boxes for v in (b.edges()[0], b.edges()[2])] + [p[0] for line in lines for p in line[:2]]
+    ys = [v for b in boxes for v in (b.edges()[1], b.edges()[3])]
+    x1, x2, y1, y2 = min(xs), max(xs), min(ys), max(ys)
+    w, h = (x2 - x1) * 1.08 + 48, (y2 - y1) * 1.08 + 48  # a printer-safe white margin
+    if w / h < width / height:
+        w = h * width / height
+    else:
+        h = w * height / width
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return [
+        f'graph [size="{width:.4f},{height:.4f}!", pad=0, margin=0];',
+        f'frame1 [shape=point, width=0.01, style=invis, pos="{cx - w / 2:.1f},{cy - h / 2:.1f}!"];',
+        f'frame2 [shape=point, width=0.01, style=invis, pos="{cx + w / 2:.1f},{cy + h / 2:.1f}!"];',
+    ]
+
+
+def _legend_box(layout: geometry.Layout, legend: list[str]) -> geometry.Box:
+    text = "   ·   ".join(legend)
+    w, h = geometry.measure([text], 10)
+    left = min((b.edges()[0] for b in layout.boxes), default=0)
+    right = max((b.edges()[2] for b in layout.boxes), default=0)
+    bottom = min((b.edges()[1] for b in layout.boxes), default=0) - 24
+    return geometry.Box("legend", "legend", [text], (left + right) / 2, bottom, w, h)
+
+
+def to_dot(layout: geometry.Layout, legend: list[str] | None = None, paper: str | None = None) -> str:
+    """The DOT source: every label pinned, every line an edge between two pinned points."""
+    out = [
+        "digraph fishbone {",
+        f'graph [splines=line, outputorder=edgesfirst, pad=0.3, bgcolor="white", fontname="{FONT}"];',
+        f'node [fontname="{FONT}", margin=0, penwidth=1.2];',
+        "edge [dir=none, arrowhead=none];",
+    ]
+    boxes = list(layout.boxes) + ([_legend_box(layout, legend)] if legend else [])
+    for box in boxes:
+        out.append(_node(box))
+    for index, ((x1, y1), (x2, y2), kind) in enumerate(layout.lines):
+        out.append(f'p{index}a [shape=point, width=0.01, style=invis, pos="{x1:.1f},{y1:.1f}!"];')
+        out.append(f'p{index}b [shape=point, width=0.01, style=invis, pos="{x2:.1f},{y2:.1f}!"];')
+        out.append(f"p{index}a -> p{index}b [{STYLE[kind]}];")
+    if paper in PAPERS and boxes:
+        out.extend(_paper_frame(boxes, layout.lines, paper))
+    out.append("}")
+    return "\n".join(out)
+
+
+def run_graphviz(dot: str, fmt: str) -> bytes:
+    """Run ``neato -n2`` on pinned positions (no layout of its own) and return the drawing."""
+    args = ["neato", "-n2", "-T" + FORMATS[fmt]]
+    env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+    try:
+        result = subprocess.run(args, input=dot.encode(), capture_output=True, env=env, timeout=60, check=False)
+    except FileNotFoundError as error:
+        raise RenderError("graphviz (neato) is not installed: run scripts/setup.sh") from error
+    if result.returncode != 0:
+        raise RenderError(result.stderr.decode(errors="replace")[:500])
+    return result.stdout
+
+
+def _first_strong_is_rtl(text: str) -> bool:
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
+
+
+def mark_verified(text: str) -> str:
+    """Prefix the ✓; a right-to-left mark keeps it at the start (the right) of a Persian label."""
+    return ("\u200f✓ " if _first_strong_is_rtl(text) else "✓ ") + text
+
+
+def measure_lines(graph) -> None:
+    """Have pango measure every label line not measured before (one graphviz run), so labels never overflow."""
+    wanted = set()
+    for lines, size, bold in geometry.label_lines(graph):
+        wanted.update((line, size, bold) for line in lines if (line, size, bold) not in geometry.MEASURED)
+    if not wanted:
+        return
+    keys = sorted(wanted)
+    out = ["digraph measure {", f'node [shape=none, margin=0, width=0, height=0, fontname="{FONT}"];']
+    for index, (line, size, bold) in enumerate(keys):
+        font = f"{FONT} Bold" if bold else FONT
+        out.append(f'm{index} [label={quote(line)}, fontsize={size}, fontname="{font}", pos="0,0!"];')
+    out.append("}")
+    plain = run_graphviz("\n".join(out), "plain").decode()
+    if len(geometry.MEASURED) > 50_000:
+        geometry.MEASURED.clear()
+    for row in plain.splitlines():
+        if row.startswith("node m"):
+            parts = row.split(" ", 6)
+            geometry.MEASURED[keys[int(parts[1][1:])]] = (float(parts[4]) * 72, float(parts[5]) * 72)
+
+
+def _rtl_text(svg: bytes) -> bytes:
+    """Give Persian lines a right-to-left base direction in SVG (pango already does this in PNG and PDF)."""
+
+    def fix(match):
+        content = html.unescape(match.group(2).decode())
+        if _first_strong_is_rtl(content):
+            return b'<text direction="rtl" ' + match.group(1) + b">" + match.group(2) + b"</text>"
+        return match.group(0)
+
+    return re.sub(rb"<text ([^>]*)>([^<]*)</text>", fix, svg)
+
+
+def _exact_page(pdf: bytes, paper: str) -> bytes:
+    """graphviz rounds the scaled page to whole points (840 x 595); state the paper's exact size instead."""
+    width, height = (round(v * 72, 2) for v in PAPERS[paper])
+
+    def fix(match):
+        w, h = float(match.group(1)), float(match.group(2))
+        if abs(w - width) < 4 and abs(h - height) < 4:
+            return f"/MediaBox [ 0 0 {width} {height} ]".encode()
+        return match.group(0)
+
+    return re.sub(rb"/MediaBox \[ 0 0 ([0-9.]+) ([0-9.]+) \]", fix, pdf)
+
+
+def legend() -> list[str]:
+    return [_("✓ bold red: verified root cause"), _("orange: suspected"), _("● dots: votes"), _("dashed: 5 Whys chain")]
+
+
+def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None) -> bytes:
+    """Render the project's fishbone as SVG, PNG or PDF."""
+    counts = voting.counts(voting.latest_session(diagram))
+    graph = tree.cause_tree(diagram, counts)
+    for _node, data in graph.nodes(data=True):
+        if data.get("kind") == "cause" and data["status"] == "verified":
+            data["text"] = mark_verified(data["text"])
+    measure_lines(graph)
+    dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend(), paper if paper in PAPERS else None)
+    output = run_graphviz(dot, fmt)
+    if fmt == "pdf" and paper in PAPERS:
+        output = _exact_page(output, paper)
+    if fmt == "svg":
+        output = _rtl_text(output)
+        output = output.replace(f'font-family="{FONT}"'.encode(), f'font-family="{SVG_FONT_STACK}"'.encode())
+        output = output.replace(f'font-family="{FONT} Bold"'.encode(), f'font-family="{SVG_FONT_STACK}" font-weight="bold"'.encode())
+    return output

@@ -1,0 +1,219 @@
+"""Pages of the fishbone: the live editor (and meeting mode), categories, import, exports and the print view."""
+
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from workbench.auth.forms import EmptyForm
+from workbench.extensions import db
+from workbench.fishbone import bp, evidence, outline, render, services
+from workbench.fishbone.forms import CategoryForm, EffectForm, ImportForm, StartForm
+from workbench.fishbone.models import FishboneEvidence
+from workbench.i18n import is_persian
+from workbench.teams.services import get_project
+from workbench.validation import Conflict, InvalidInput
+
+MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf"}
+
+
+def _can_write(project) -> bool:
+    return current_user.role != "viewer"
+
+
+def _back(project_id: int):
+    return redirect(url_for("fishbone.page", project_id=project_id))
+
+
+@bp.route("/projects/<int:project_id>/fishbone")
+@login_required
+def page(project_id: int):
+    project = get_project(project_id, current_user)
+    diagram = services.diagram_of(project)
+    if diagram is None:
+        start = StartForm(language="fa" if is_persian() else "en", effect=project.problem_statement or project.title)
+        return render_template("fishbone/start.html", project=project, form=start, import_form=ImportForm(),
+                               can_write=_can_write(project))
+    return render_template(
+        "fishbone/diagram.html", project=project, diagram=diagram, can_write=_can_write(project),
+        category_form=CategoryForm(), effect_form=EffectForm(effect=diagram.effect, version=diagram.version),
+        button=EmptyForm(), has_sinks=bool(services.ROOT_CAUSE_SINKS), meeting=request.args.get("meeting") == "1",
+        root_causes=services.verified_root_causes(project.id),
+    )
+
+
+@bp.post("/projects/<int:project_id>/fishbone/start")
+@login_required
+def start(project_id: int):
+    project = get_project(project_id, current_user, write=True)
+    form = StartForm()
+    if form.validate_on_submit():
+        try:
+            services.create_diagram(project, form.template.data, form.language.data, form.effect.data or None)
+            db.session.commit()
+            return _back(project.id)
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return _back(project.id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/import")
+@login_required
+def import_outline(project_id: int):
+    project = get_project(project_id, current_user, write=True)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        abort(400)
+    text = form.outline.data or ""
+    upload = request.files.get("file")
+    if upload and upload.filename:
+        data = upload.read(1024 * 1024 + 1)
+        if len(data) > 1024 * 1024:
+            flash(_("The outline file is larger than 1 MB."), "error")
+            return _back(project.id)
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            flash(_("The outline file is not UTF-8 text."), "error")
+            return _back(project.id)
+    try:
+        outline.import_outline(project, current_user, text)
+        db.session.commit()
+        flash(_("Outline imported."), "info")
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return _back(project.id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/effect")
+@login_required
+def effect(project_id: int):
+    _project, diagram = services.load(project_id, current_user, write=True)
+    form = EffectForm()
+    if form.validate_on_submit():
+        try:
+            services.update_diagram(diagram, {"effect": form.effect.data, "version": form.version.data or diagram.version})
+            db.session.commit()
+        except Conflict as error:
+            db.session.rollback()
+            flash(_("Someone else changed the effect first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
+                    current=error.current.get("effect"), mine=form.effect.data), "error")
+        except InvalidInput as error:
+            db.session.rollback()
+            flash(str(error), "error")
+    return _back(project_id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/categories")
+@login_required
+def category_add(project_id: int):
+    _project, diagram = services.load(project_id, current_user, write=True)
+    form = CategoryForm()
+    if form.validate_on_submit():
+        services.add_category(diagram, form.name.data)
+        db.session.commit()
+    else:
+        flash(_("A category needs a name (at most 120 characters)."), "error")
+    return _back(project_id)
+
+
+@bp.post("/fishbone/categories/<int:category_id>/<action>")
+@login_required
+def category_change(category_id: int, action: str):
+    category = services.load_category(category_id, current_user, write=True)
+    project_id = category.diagram.project_id
+    form = CategoryForm() if action == "rename" else EmptyForm()
+    if not form.validate_on_submit():
+        flash(_("A category needs a name (at most 120 characters)."), "error")
+        return _back(project_id)
+    try:
+        if action == "rename":
+            services.update_category(category, {"name": form.name.data})
+        elif action in ("up", "down"):
+            services.update_category(category, {"position": _index(category) + (-1 if action == "up" else 1)})
+        elif action == "remove":
+            services.delete_category(category)
+        else:
+            abort(404)
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return _back(project_id)
+
+
+def _index(category) -> int:
+    return [c.id for c in category.diagram.categories].index(category.id)
+
+
+@bp.post("/projects/<int:project_id>/fishbone/send")
+@login_required
+def send(project_id: int):
+    project, _diagram = services.load(project_id, current_user, write=True)
+    if not services.ROOT_CAUSE_SINKS or not EmptyForm().validate_on_submit():
+        abort(404)
+    try:
+        taken = services.send_root_causes(project, current_user)
+        db.session.commit()
+        flash(_("%(n)d verified root causes sent to the FMEA.", n=taken), "info")
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return _back(project_id)
+
+
+@bp.route("/projects/<int:project_id>/fishbone.<any(svg, png, pdf):fmt>")
+@login_required
+def export(project_id: int, fmt: str):
+    project, diagram = services.load(project_id, current_user)
+    rtl = request.args.get("dir", "rtl" if is_persian() else "ltr") == "rtl"
+    paper = request.args.get("paper")
+    try:
+        data = render.draw(diagram, fmt, rtl=rtl, paper=paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None))
+    except render.RenderError as error:
+        current_app.logger.error("fishbone rendering failed: %s", error)
+        abort(503, _("The diagram could not be drawn (graphviz failed). Ask the administrator to run scripts/setup.sh."))
+    response = Response(data, mimetype=MIMETYPES[fmt])
+    if request.args.get("download"):
+        response.headers["Content-Disposition"] = f'attachment; filename="fishbone-project-{project.id}.{fmt}"'
+    # The SVG carries user text: never let a browser treat it as an active document.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/projects/<int:project_id>/fishbone.txt")
+@login_required
+def export_text(project_id: int):
+    project, diagram = services.load(project_id, current_user)
+    style = "mermaid" if request.args.get("style") == "mermaid" else "list"
+    response = Response(outline.export(diagram, style), mimetype="text/plain")
+    if request.args.get("download"):
+        suffix = "mmd" if style == "mermaid" else "txt"
+        response.headers["Content-Disposition"] = f'attachment; filename="fishbone-project-{project.id}.{suffix}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/projects/<int:project_id>/fishbone/print")
+@login_required
+def print_view(project_id: int):
+    project, diagram = services.load(project_id, current_user)
+    paper = request.args.get("paper") if request.args.get("paper") in render.PAPERS else "a4"
+    svg = render.draw(diagram, "svg", rtl=is_persian()).decode()
+    svg = svg[svg.index("<svg"):]
+    return render_template("fishbone/print.html", project=project, diagram=diagram, svg=svg, paper=paper,
+                           root_causes=services.verified_root_causes(project.id))
+
+
+@bp.route("/fishbone/evidence/<int:evidence_id>/file")
+@login_required
+def evidence_file(evidence_id: int):
+    item = db.get_or_404(FishboneEvidence, evidence_id)
+    services.load_cause(item.cause_id, current_user)
+    if not item.stored_name or not evidence.file_path(item).is_file():
+        abort(404)
+    return send_file(evidence.file_path(item), as_attachment=True, download_name=item.file_name or "evidence",
+                     mimetype="application/octet-stream")
