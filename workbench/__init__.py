@@ -17,6 +17,7 @@ BLUEPRINTS = (
     "workbench.api",
     "workbench.teams",
     "workbench.complaint_import",
+    "workbench.fmea",
 )
 
 
