@@ -246,9 +246,9 @@ def parse(data: bytes, filename: str) -> tuple[list[dict], list[dict]]:
     if len([f for f in mapping.values() if f in ROW_FIELDS]) < 2:
         raise ValueError(_("No header row found: name the columns e.g. “Failure mode”, “Failure cause”, “S”, “O”, “D”."))
     start = header_row + 1
-    if start < len(grid) and all(_norm(v) == "" or _norm(v) in ROW_FIELDS or _norm(v) in names for v in grid[start]) and any(grid[start]):
+    if start < len(grid) and any(grid[start]) and all(_norm(v) in ("", *SHEET_FIELDS) for v in grid[start]):
         start += 1  # the key row under the titles of our own workbook
-    emails = {e.lower(): i for i, e in db.session.execute(select(User.email, User.id)).all()}
+    emails = {e.lower(): i for e, i in db.session.execute(select(User.email, User.id)).all()}
     rows, errors = [], []
     for r in range(start, len(grid)):
         values = grid[r]
