@@ -126,7 +126,10 @@
       li.textContent = issue.message; li.dataset.code = issue.code;
       list.appendChild(li);
     });
-    tr.classList.toggle("has-issues", (row.issues || []).length > 0);
+    var problems = (row.issues || []).map(function (issue) { return issue.message; });
+    tr.classList.toggle("has-issues", problems.length > 0);
+    tr.cells[0].textContent = row.position + (problems.length ? " ⚠" : "");
+    tr.cells[0].title = problems.join("\n");
   }
 
   function columnOf(field) {
@@ -138,7 +141,6 @@
     byId[row.id] = row;
     var tr = trById[row.id];
     data.columns.forEach(function (c) { fillCell(tr.querySelector('td[data-field="' + c.field + '"]'), row, c); });
-    tr.cells[0].textContent = row.position;
     markRow(tr, row);
   }
 
@@ -433,7 +435,9 @@
       strong.textContent = level.value + " ";
       var text = document.createElement("span");
       text.textContent = level.text;
+      text.dir = "auto";
       var other = document.createElement("small");
+      other.dir = "auto";
       other.textContent = level.other;
       li.appendChild(strong); li.appendChild(text); li.appendChild(document.createElement("br")); li.appendChild(other);
       li.addEventListener("mousedown", function (event) {

@@ -1,0 +1,67 @@
+"""In the browser: rate a cell in place and see RPN and AP change; add a row from the keyboard."""
+
+import pytest
+
+from workbench.fmea import services
+
+pytestmark = pytest.mark.browser
+
+
+def sign_in(page, user):
+    page.goto("/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def test_edit_severity_in_place_updates_ap_and_rpn(page, team_project, db, artifacts):
+    project, leader, _ = team_project
+    row = services.create_row(project, {"process_step": "Mounting", "failure_mode": "Mount missing", "failure_effect": "Noise",
+                                        "severity": 7, "occurrence": 4, "detection": 6, "prevention_action": "Fixture"})
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    cells = f'tr[data-id="{row.id}"]'
+    assert page.text_content(f'{cells} td[data-field="action_priority"]') == "M"
+    assert page.text_content(f'{cells} td[data-field="rpn"]') == "168"
+    page.click(f'{cells} td[data-field="severity"]')
+    assert page.is_visible("#fmea-scale")
+    assert "regulation" in page.text_content("#fmea-scale-list")
+    page.keyboard.type("9")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"document.querySelector('{cells} td[data-field=\"action_priority\"]').textContent === 'H'")
+    assert page.text_content(f'{cells} td[data-field="rpn"]') == "216"
+    assert "ap-H" in page.get_attribute(f'{cells} td[data-field="action_priority"]', "class")
+    assert "is-severe" in page.get_attribute(cells, "class")
+    db.session.expire_all()
+    assert db.session.get(type(row), row.id).severity == 9
+    page.screenshot(path=str(artifacts / "fmea-table.png"), full_page=True)
+
+    # Ctrl+Enter adds a row and puts the cursor in it; typing fills the first cell.
+    page.keyboard.press("Control+Enter")
+    page.wait_for_function("document.querySelectorAll('#fmea-table tbody tr').length === 2")
+    page.keyboard.type("Packing")
+    with page.expect_response(lambda r: r.request.method == "PATCH") as saved:
+        page.keyboard.press("Enter")
+    assert saved.value.status == 200
+    rows = services.row_dicts(services.document_of(project))
+    assert [r["process_item"] for r in rows] == ["", "Packing"]
+
+
+def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, api):
+    project, leader, _ = team_project
+    row = services.create_row(project, {"failure_mode": "Leak", "severity": 5, "occurrence": 5, "detection": 5})
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    services.update_row(row, {"version": 1, "occurrence": 3})  # someone else saves first
+    db.session.commit()
+    cells = f'tr[data-id="{row.id}"]'
+    page.click(f'{cells} td[data-field="occurrence"]')
+    page.keyboard.type("8")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.getElementById('fmea-status').classList.contains('error')")
+    status = page.text_content("#fmea-status")
+    assert "3" in status and "8" in status
+    assert page.text_content(f'{cells} td[data-field="occurrence"]') == "3"
