@@ -107,3 +107,13 @@ def test_settings_page_for_quality_managers_only(team_project, login, client, ma
     login(make_user(role="quality_manager"))
     assert client.post("/fmea/settings", data={"priority_driver": "rpn", "rpn_threshold": "80"}).status_code == 302
     assert services.settings().rpn_threshold == 80
+
+
+def test_persian_labels_and_messages(team_project, login, api, client):
+    project, leader, _ = team_project
+    login(leader)
+    html = client.get(f"/projects/{project.id}/fmea?lang=fa").get_data(as_text=True)
+    data = page_data(html)
+    assert {c["field"]: c["label"] for c in data["columns"]}["severity"] == "شدت (S)"
+    answer = api("post", f"/api/v1/projects/{project.id}/fmea/rows", {"severity": 11})
+    assert answer.get_json()["errors"]["severity"] == "شدت (S) باید بین ۱ و ۱۰ باشد؛ مقدار واردشده 11 است."
