@@ -65,3 +65,22 @@ def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, 
     status = page.text_content("#fmea-status")
     assert "3" in status and "8" in status
     assert page.text_content(f'{cells} td[data-field="occurrence"]') == "3"
+
+
+def test_persian_table_is_rtl_and_filters_by_ap(page, team_project, db, artifacts):
+    project, leader, _ = team_project
+    services.create_row(project, {"failure_mode": "نشتی گاز", "failure_effect": "خطر آتش‌سوزی", "severity": 10, "occurrence": 5, "detection": 5})
+    services.create_row(project, {"failure_mode": "فرورفتگی بدنه", "failure_effect": "ظاهر نامطلوب", "severity": 4, "occurrence": 3, "detection": 7})
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea?lang=fa")
+    assert page.get_attribute("html", "dir") == "rtl"
+    page.click('td[data-field="occurrence"]')
+    assert "کنترل" in page.text_content("#fmea-scale-list")
+    page.select_option("#fmea-filter-ap", "H")
+    visible = page.locator("#fmea-table tbody tr:not([hidden])")
+    assert visible.count() == 1 and "نشتی گاز" in visible.first.text_content()
+    page.select_option("#fmea-filter-ap", "")
+    page.select_option("#fmea-sort", "rpn")
+    assert "نشتی گاز" in page.locator("#fmea-table tbody tr").first.text_content()
+    page.screenshot(path=str(artifacts / "fmea-table-fa.png"), full_page=True)

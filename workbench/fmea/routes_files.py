@@ -95,8 +95,7 @@ def import_preview(project_id: int, token: str):
             flash(_("Nothing was imported: fix the errors in the file and upload it again."), "error")
             return redirect(url_for("fmea.import_preview", project_id=project.id, token=token))
         try:
-            for row in rows:
-                services.create_row(project, row["values"])
+            services.create_rows(project, [row["values"] for row in rows])
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()

@@ -148,6 +148,20 @@ def create_row(project: ImprovementProject, data: dict) -> FmeaRow:
     return row
 
 
+def create_rows(project: ImprovementProject, items: list[dict]) -> list[FmeaRow]:
+    """Add many rows at the end in one flush (imports); any invalid row raises and nothing is kept."""
+    document = ensure_document(project)
+    position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
+    rows = []
+    for offset, data in enumerate(items, start=1):
+        row = FmeaRow(document_id=document.id, position=position + offset, action_status="open")
+        _apply(row, project, data)
+        rows.append(row)
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
 def update_row(row: FmeaRow, data: dict) -> FmeaRow:
     """Change a row; a stale ``version`` raises Conflict (409) with both values."""
     check_version(row, data)
