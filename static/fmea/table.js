@@ -26,12 +26,22 @@
     for (var i = 0; i < pairs.length; i++) if (String(pairs[i][0]) === String(key)) return pairs[i][1];
     return "";
   }
+  var persian = data.lang === "fa";
+  var dateFormat = new Intl.DateTimeFormat(persian ? "fa-IR-u-ca-persian" : "en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" });
+  function digits(text) {
+    return persian ? String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(text);
+  }
   function display(row, column) {
     var value = row[column.field];
     if (value === null || value === undefined || value === "") return "";
     if (column.editor === "type") return lookup(data.types, value);
     if (column.editor === "status") return lookup(data.statuses, value);
     if (column.editor === "person") return lookup(data.people, value) || "#" + value;
+    if (column.editor === "date") {
+      var parsed = new Date(String(value).slice(0, 10) + "T00:00:00Z");
+      return isNaN(parsed) ? String(value) : dateFormat.format(parsed);
+    }
+    if (column.editor === "rating" || column.field === "rpn" || column.field === "revised_rpn") return digits(value);
     return String(value);
   }
   function flagsOf(row) {
@@ -69,7 +79,7 @@
     var tr = document.createElement("tr");
     tr.dataset.id = row.id;
     var num = document.createElement("th");
-    num.scope = "row"; num.textContent = row.position;
+    num.scope = "row"; num.textContent = digits(row.position);
     tr.appendChild(num);
     data.columns.forEach(function (c) {
       var td = document.createElement("td");
@@ -128,7 +138,7 @@
     });
     var problems = (row.issues || []).map(function (issue) { return issue.message; });
     tr.classList.toggle("has-issues", problems.length > 0);
-    tr.cells[0].textContent = row.position + (problems.length ? " ⚠" : "");
+    tr.cells[0].textContent = digits(row.position) + (problems.length ? " ⚠" : "");
     tr.cells[0].title = problems.join("\n");
   }
 

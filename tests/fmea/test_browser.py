@@ -69,12 +69,16 @@ def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, 
 
 def test_persian_table_is_rtl_and_filters_by_ap(page, team_project, db, artifacts):
     project, leader, _ = team_project
-    services.create_row(project, {"failure_mode": "نشتی گاز", "failure_effect": "خطر آتش‌سوزی", "severity": 10, "occurrence": 5, "detection": 5})
+    services.create_row(project, {"failure_mode": "نشتی گاز", "failure_effect": "خطر آتش‌سوزی", "severity": 10, "occurrence": 5, "detection": 5,
+                                  "target_date": "2026-12-31", "prevention_action": "حسگر گاز"})
     services.create_row(project, {"failure_mode": "فرورفتگی بدنه", "failure_effect": "ظاهر نامطلوب", "severity": 4, "occurrence": 3, "detection": 7})
     db.session.commit()
     sign_in(page, leader)
     page.goto(f"/projects/{project.id}/fmea?lang=fa")
     assert page.get_attribute("html", "dir") == "rtl"
+    first = page.locator("#fmea-table tbody tr").first
+    assert first.locator('td[data-field="rpn"]').text_content() == "۲۵۰"
+    assert first.locator('td[data-field="target_date"]').text_content() == "۱۴۰۵/۱۰/۱۰"  # Jalali
     page.click('td[data-field="occurrence"]')
     assert "کنترل" in page.text_content("#fmea-scale-list")
     page.select_option("#fmea-filter-ap", "H")

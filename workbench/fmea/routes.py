@@ -81,6 +81,7 @@ def page_data(project, document, rows: list[dict]) -> dict:
         "people": [[p.id, p.name] for p in people],
         "setting": {"driver": driver, "threshold": threshold},
         "can_write": current_user.role != "viewer",
+        "lang": str(get_locale()),
         "api": {
             "rows": url_for("api.fmea_rows", project_id=project.id),
             "row": url_for("api.fmea_row", row_id=0).removesuffix("0"),
