@@ -88,3 +88,18 @@ def test_persian_table_is_rtl_and_filters_by_ap(page, team_project, db, artifact
     page.select_option("#fmea-sort", "rpn")
     assert "نشتی گاز" in page.locator("#fmea-table tbody tr").first.text_content()
     page.screenshot(path=str(artifacts / "fmea-table-fa.png"), full_page=True)
+
+
+def test_reports_page_renders(page, team_project, db, artifacts):
+    from workbench.fmea.demo import DEMO_ROWS
+
+    project, leader, _ = team_project
+    for step, element, kind, function, effect, s, mode, cause, pc, o, dc, d, extra in DEMO_ROWS:
+        services.create_row(project, {"process_step": step, "failure_effect": effect, "severity": s, "failure_mode": mode,
+                                      "failure_cause": cause, "occurrence": o, "detection": d,
+                                      **{k: v for k, v in extra.items() if k != "responsible_id"}})
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea/reports")
+    assert page.locator("svg.bar-chart g.bar").count() == 8
+    page.screenshot(path=str(artifacts / "fmea-reports.png"), full_page=True)

@@ -117,3 +117,21 @@ def test_persian_labels_and_messages(team_project, login, api, client):
     assert {c["field"]: c["label"] for c in data["columns"]}["severity"] == "شدت (S)"
     answer = api("post", f"/api/v1/projects/{project.id}/fmea/rows", {"severity": 11})
     assert answer.get_json()["errors"]["severity"] == "شدت (S) باید بین ۱ و ۱۰ باشد؛ مقدار واردشده 11 است."
+
+
+def test_ap_reference_table_page(team_project, login, client):
+    project, leader, _ = team_project
+    login(leader)
+    html = client.get("/fmea/action-priority").get_data(as_text=True)
+    assert html.count('class="ap-H"') + html.count('class="ap-M"') + html.count('class="ap-L"') == 100
+
+
+def test_home_card_counts_high_rows_without_action_for_visible_teams(team_project, db, login, client, make_team):
+    project, leader, _ = team_project
+    services.create_row(project, ROW)
+    db.session.commit()
+    login(leader)
+    assert "1 high-priority FMEA rows have no action" in client.get("/").get_data(as_text=True)
+    client.post("/logout")
+    login(make_team().memberships[0].user)
+    assert "high-priority FMEA rows" not in client.get("/").get_data(as_text=True)

@@ -9,3 +9,4 @@ bp = Blueprint("fmea", __name__)
 __all__ = ["action_priority", "bp", "rpn"]
 
 from workbench.fmea import models, routes, routes_files, routes_history  # noqa: E402,F401
+from workbench.fmea import hooks  # noqa: E402,F401  (panel, home card and demo registration)

@@ -198,4 +198,19 @@ def project_panel(project, user) -> dict:
     }
 
 
-from workbench.fmea import hooks  # noqa: E402,F401  (panel and demo registration)
+
+def home_card(user) -> dict | None:
+    """Home page: high-priority FMEA rows without an action or a reason, in the projects the user sees."""
+    from workbench.access import team_scope
+    from workbench.teams.models import ImprovementProject
+
+    stmt = (
+        select(db.func.count(FmeaRow.id))
+        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        .join(ImprovementProject, ImprovementProject.id == FmeaDocument.project_id)
+        .where(FmeaRow.action_priority == "H", FmeaRow.prevention_action == "", FmeaRow.detection_action == "", FmeaRow.remarks == "")
+    )
+    count = db.session.scalar(team_scope(stmt, ImprovementProject.team_id, user))
+    if not count:
+        return None
+    return {"title": _("FMEA"), "text": _("%(n)s high-priority FMEA rows have no action or written reason yet.", n=count)}

@@ -70,3 +70,11 @@ def reports_page(project_id: int):
         driver=setting.priority_driver,
     )
 
+
+
+@bp.route("/fmea/action-priority", endpoint="ap_table")
+@login_required
+def ap_table():
+    from workbench.fmea.priority import AP_TABLE, DETECTION_BANDS
+
+    return render_template("fmea/ap_table.html", table=AP_TABLE, detection_bands=DETECTION_BANDS)
