@@ -94,10 +94,10 @@ def test_reports_page_renders(page, team_project, db, artifacts):
     from workbench.fmea.demo import DEMO_ROWS
 
     project, leader, _ = team_project
-    for step, element, kind, function, effect, s, mode, cause, pc, o, dc, d, extra in DEMO_ROWS:
-        services.create_row(project, {"process_step": step, "failure_effect": effect, "severity": s, "failure_mode": mode,
-                                      "failure_cause": cause, "occurrence": o, "detection": d,
-                                      **{k: v for k, v in extra.items() if k != "responsible_id"}})
+    keys = ("process_step", "work_element", "work_element_type", "function", "failure_effect", "severity", "failure_mode",
+            "failure_cause", "prevention_control", "occurrence", "detection_control", "detection")
+    for values in DEMO_ROWS:
+        services.create_row(project, {**dict(zip(keys, values[:-1], strict=True)), **values[-1]})
     db.session.commit()
     sign_in(page, leader)
     page.goto(f"/projects/{project.id}/fmea/reports")

@@ -163,3 +163,20 @@ def test_import_refuses_other_files_and_other_users_tokens(team_project, login, 
     other = [m for m in members if m.id != leader.id][0]
     login(other)
     assert client.get(preview_url).status_code == 404
+
+
+def test_responsible_outside_the_team_is_a_preview_error(team_project, login, client, make_user):
+    project, leader, _ = team_project
+    stranger = make_user(email="stranger@example.org")
+    login(leader)
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Failure mode", "Failure cause", "Responsible"])
+    ws.append(["Leak", "Short flame", "stranger@example.org"])
+    out = io.BytesIO()
+    wb.save(out)
+    preview_url = upload(client, project, out.getvalue(), "plain.xlsx")
+    html = client.get(preview_url).get_data(as_text=True)
+    assert f"{stranger.name} is not a member of the project" in html
+    client.post(preview_url)
+    assert services.row_dicts(services.document_of(project)) == []

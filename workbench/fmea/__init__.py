@@ -8,5 +8,10 @@ bp = Blueprint("fmea", __name__)
 
 __all__ = ["action_priority", "bp", "rpn"]
 
-from workbench.fmea import models, routes, routes_files, routes_history  # noqa: E402,F401
-from workbench.fmea import hooks  # noqa: E402,F401  (panel, home card and demo registration)
+from workbench.fmea import (  # noqa: E402,F401
+    hooks,  # noqa: E402,F401  (panel, home card and demo registration)
+    models,
+    routes,
+    routes_files,
+    routes_history,
+)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workbench.extensions import db
-from workbench.fmea import bp, excel, services
+from workbench.fmea import bp, excel, fields, services
 from workbench.fmea.forms import ImportForm
 from workbench.teams.services import get_project
 from workbench.validation import InvalidInput
@@ -86,6 +86,11 @@ def import_preview(project_id: int, token: str):
         rows, errors = excel.parse(path.read_bytes(), meta["filename"])
     except ValueError as error:
         rows, errors = [], [{"row": "", "column": "", "label": "", "message": str(error)}]
+    for row in rows:
+        try:
+            services.check_responsible(project, row["values"].get("responsible_id"))
+        except InvalidInput as error:
+            errors.append({"row": row["sheet_row"], "column": "", "label": fields.label("responsible_id"), "message": str(error.errors["responsible_id"])})
     if request.method == "POST":
         from workbench.auth.forms import EmptyForm
 

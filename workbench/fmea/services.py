@@ -104,7 +104,7 @@ def row_for(row_id: int, user: User, write: bool = False) -> FmeaRow:
     return row
 
 
-def _check_responsible(project: ImprovementProject, user_id: int | None) -> None:
+def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
     if user_id is None:
         return
     person = db.session.get(User, user_id)
@@ -130,7 +130,7 @@ def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
     if errors:
         raise InvalidInput(errors)
     if "responsible_id" in values:
-        _check_responsible(project, values["responsible_id"])
+        check_responsible(project, values["responsible_id"])
     for key, value in values.items():
         setattr(row, key, value)
     recompute(row)
