@@ -43,7 +43,8 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_fmea_documents_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_documents'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_documents')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('fmea_documents', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fmea_documents_project_id'), ['project_id'], unique=False)
@@ -102,7 +103,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['document_id'], ['fmea_documents.id'], name=op.f('fk_fmea_rows_document_id_fmea_documents'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['responsible_id'], ['users.id'], name=op.f('fk_fmea_rows_responsible_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_rows'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_rows')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('fmea_rows', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fmea_rows_cause_id'), ['cause_id'], unique=False)

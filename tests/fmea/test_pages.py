@@ -135,3 +135,17 @@ def test_home_card_counts_high_rows_without_action_for_visible_teams(team_projec
     client.post("/logout")
     login(make_team().memberships[0].user)
     assert "high-priority FMEA rows" not in client.get("/").get_data(as_text=True)
+
+
+def test_document_history_lists_changes_of_all_rows_including_deleted(team_project, login, client, api, make_project):
+    project, leader, _ = team_project
+    login(leader)
+    kept = api("post", f"/api/v1/projects/{project.id}/fmea/rows", ROW).get_json()
+    gone = api("post", f"/api/v1/projects/{project.id}/fmea/rows", {**ROW, "failure_mode": "Gone mode"}).get_json()
+    api("patch", f"/api/v1/fmea-rows/{kept['id']}", {"version": 1, "detection": 2})
+    api("delete", f"/api/v1/fmea-rows/{gone['id']}")
+    other = make_project(team=project.team, title="Other")
+    api("post", f"/api/v1/projects/{other.id}/fmea/rows", {**ROW, "failure_mode": "Elsewhere"})
+    html = client.get(f"/projects/{project.id}/fmea/history").get_data(as_text=True)
+    assert "Gone mode" in html and "deleted" in html and "Detection (D)" in html
+    assert "Elsewhere" not in html

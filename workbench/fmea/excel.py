@@ -4,7 +4,7 @@ import csv
 import io
 from datetime import date, datetime
 
-from flask_babel import force_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -117,6 +117,7 @@ def export_xlsx(document: FmeaDocument | None, project, rows: list[dict]) -> byt
         ws.cell(KEY_ROW, col, field).font = grey
         ws.column_dimensions[get_column_letter(col)].width = 6 if field in ("position", "rpn", "action_priority") or "severity" in field or "occurrence" in field or "detection" == field.removeprefix("revised_") else 22
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2)
+    ws.sheet_view.rightToLeft = str(get_locale()) == "fa"
 
     emails = _emails(rows)
     ap_cols = {SHEET_FIELDS.index("action_priority") + 1, SHEET_FIELDS.index("revised_action_priority") + 1}

@@ -71,6 +71,7 @@ class FmeaDocument(TimestampMixin, Audited, db.Model):
     """One FMEA (process or design) of an improvement project, with its header block."""
 
     __tablename__ = "fmea_documents"
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
@@ -93,7 +94,8 @@ class FmeaRow(TimestampMixin, Audited, db.Model):
     """One failure chain (effect ← mode ← cause) with its ratings and its optimisation."""
 
     __tablename__ = "fmea_rows"
-    __table_args__ = (Index("ix_fmea_rows_document_position", "document_id", "position"),)
+    # Ids are never reused (SQLite would reuse a deleted row's id, mixing two rows' audit histories).
+    __table_args__ = (Index("ix_fmea_rows_document_position", "document_id", "position"), {"sqlite_autoincrement": True})
     # The derived figures follow from S/O/D, which are audited themselves.
     __audit_exclude__ = ("updated_at", "version", *COMPUTED_FIELDS)
 

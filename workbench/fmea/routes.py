@@ -214,3 +214,26 @@ def home_card(user) -> dict | None:
     if not count:
         return None
     return {"title": _("FMEA"), "text": _("%(n)s high-priority FMEA rows have no action or written reason yet.", n=count)}
+
+
+@bp.route("/projects/<int:project_id>/fmea/history")
+@login_required
+def document_history(project_id: int):
+    """Every recorded change to the rows of this FMEA (deleted rows included), newest first."""
+    from workbench.models import AuditLog
+
+    project = get_project(project_id, current_user)
+    document = services.document_of(project)
+    entries = []
+    if document is not None:
+        ids = select(AuditLog.record_id).where(
+            AuditLog.table_name == "fmea_rows", AuditLog.field == "document_id", AuditLog.new_value == str(document.id)
+        )
+        stmt = (
+            select(AuditLog)
+            .where(AuditLog.table_name == "fmea_rows", AuditLog.record_id.in_(ids))
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+            .limit(500)
+        )
+        entries = list(db.session.scalars(stmt))
+    return render_template("fmea/document_history.html", project=project, entries=entries, label=fields.label)
