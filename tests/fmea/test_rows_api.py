@@ -196,3 +196,14 @@ def test_settings_switch_priority_to_rpn(team_project, login, api, make_user, cl
     assert answer.get_json()["priority_driver"] == "rpn"
     issues = api("get", f"/api/v1/projects/{project.id}/fmea/issues").get_json()["issues"]
     assert [i["code"] for i in issues[str(row["id"])]] == ["high_without_action"]  # RPN 125 ≥ 120
+
+
+def test_document_header_api(team_project, login, api):
+    project, leader, _ = team_project
+    login(leader)
+    empty = api("get", f"/api/v1/projects/{project.id}/fmea").get_json()
+    assert empty["id"] is None
+    saved = api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "design", "customer": "Retail"}).get_json()
+    assert saved["kind"] == "design" and saved["customer"] == "Retail" and saved["version"] == 2
+    assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"version": 1, "customer": "x"}).status_code == 409
+    assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "system"}).status_code == 400

@@ -7,7 +7,7 @@ from flask_login import current_user
 from workbench.api import bp, openapi
 from workbench.api.common import json_body
 from workbench.extensions import db
-from workbench.fmea import checks, services
+from workbench.fmea import checks, revisions, services
 from workbench.fmea.models import ACTION_STATUSES, WORK_ELEMENT_TYPES
 from workbench.fmea.priority import PRIORITY_ORDER
 from workbench.teams.services import get_project
@@ -87,6 +87,31 @@ def fmea_issues(project_id: int):
     rows = services.row_dicts(services.document_of(project))
     found = checks.issues(rows, setting.priority_driver, setting.rpn_threshold)
     return jsonify(issues={str(k): v for k, v in found.items()})
+
+
+def document_json(project, document) -> dict:
+    out = {"project_id": project.id, "id": document.id if document else None, "version": document.version if document else 0}
+    for key in services.HEADER_FIELDS:
+        value = getattr(document, key) if document else None
+        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    out["revisions"] = [{"number": r.number, "label": r.label, "created_at": r.created_at.isoformat(), "rows": len(r.snapshot)} for r in revisions.revisions_of(document)]
+    return out
+
+
+@bp.get("/projects/<int:project_id>/fmea")
+def fmea_document(project_id: int):
+    project = get_project(project_id, current_user)
+    return jsonify(document_json(project, services.document_of(project)))
+
+
+@bp.route("/projects/<int:project_id>/fmea", methods=["PATCH"])
+def fmea_update_document(project_id: int):
+    project = get_project(project_id, current_user, write=True)
+    data = json_body()
+    document = services.ensure_document(project)
+    services.save_header(document, data)
+    db.session.commit()
+    return jsonify(document_json(project, document))
 
 
 @bp.get("/fmea/settings")
@@ -200,4 +225,22 @@ openapi.path(
     "/fmea/settings",
     get={"summary": "What drives FMEA priority in the organisation", "responses": {"200": openapi.ok("Setting", _settings)}},
     patch={"summary": "Change what drives priority (admin, quality manager)", "requestBody": openapi.body(_settings), "responses": {"200": openapi.ok("Setting", _settings), **_409, **openapi.ERRORS}},
+)
+_document = {
+    "type": "object",
+    "properties": {
+        "project_id": {"type": "integer"},
+        "id": {"type": ["integer", "null"], "description": "null until the FMEA is started"},
+        "version": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["process", "design"]},
+        "title": _text, "company": _text, "location": _text, "customer": _text, "program": _text,
+        "responsible": _text, "confidentiality": _text,
+        "start_date": {"type": "string", "format": "date"},
+        "revisions": {"type": "array", "items": {"type": "object"}, "description": "frozen baselines (number, label, created_at, rows)"},
+    },
+}
+openapi.path(
+    "/projects/{project_id}/fmea",
+    get={"summary": "The header block of the project's FMEA and its baselines", "parameters": _pid, "responses": {"200": openapi.ok("FMEA", _document), **openapi.ERRORS}},
+    patch={"summary": "Change the header block (starts the FMEA when missing)", "parameters": _pid, "requestBody": openapi.body(_document), "responses": {"200": openapi.ok("FMEA", _document), **_409, **openapi.ERRORS}},
 )
