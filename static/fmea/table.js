@@ -7,7 +7,14 @@
   var tbody = table.tBodies[0];
   var csrf = document.querySelector('meta[name="csrf-token"]').content;
   var statusBox = document.getElementById("fmea-status");
-  var rows = data.rows;
+  // Rows arrive as lists in data.keys order, with an optional last item of [code, text index] issues.
+  var rows = data.rows.map(function (values) {
+    var row = {};
+    data.keys.forEach(function (key, i) { row[key] = values[i]; });
+    var issues = values.length > data.keys.length ? values[data.keys.length] : [];
+    row.issues = issues.map(function (pair) { return { code: pair[0], message: data.issue_texts[pair[1]] }; });
+    return row;
+  });
   var byId = {};
   var trById = {};
   var RATINGS = { severity: "severity", occurrence: "occurrence", detection: "detection",

@@ -1,9 +1,12 @@
 """Pages: the FMEA table of a project, its header block, row history and the priority setting."""
 
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from jinja2.utils import htmlsafe_json_dumps
 from sqlalchemy import select
 
 from workbench import audit
@@ -11,7 +14,7 @@ from workbench.access import role_required
 from workbench.extensions import db
 from workbench.fmea import bp, checks, fields, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
-from workbench.fmea.models import ACTION_STATUSES, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
+from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
 from workbench.teams.services import get_project
 from workbench.validation import Conflict, InvalidInput
@@ -57,15 +60,25 @@ def page_data(project, document, rows: list[dict]) -> dict:
     setting = services.settings()
     driver, threshold = setting.priority_driver, setting.rpn_threshold
     found = checks.issues(rows, driver, threshold)
+    # Rows travel as lists in ``keys`` order with issues as indexes into ``issue_texts``: a 5,000-row page stays small.
+    keys = services.ROW_KEYS
+    dates = [i for i, k in enumerate(keys) if k in DATE_FIELDS]
+    texts: dict[str, int] = {}
     items = []
     for row in rows:
-        item = services.row_json(row)
-        item["flags"] = checks.flags(row, driver, threshold)
-        item["issues"] = found.get(row["id"], [])
-        items.append(item)
+        values = [row[k] for k in keys]
+        for i in dates:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        problems = found.get(row["id"])
+        if problems:
+            values.append([[p["code"], texts.setdefault(p["message"], len(texts))] for p in problems])
+        items.append(values)
     people = services.team_people(project)
     return {
+        "keys": list(keys),
         "rows": items,
+        "issue_texts": list(texts),
         "columns": [{"field": f, "group": g, "editor": e, "label": fields.label(f)} for f, g, e in COLUMNS],
         "groups": {
             "structure": _("Structure analysis"),
@@ -112,8 +125,11 @@ def table(project_id: int):
     document = services.document_of(project)
     rows = services.row_dicts(document)
     data = page_data(project, document, rows)
+    data_json = htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
     header = HeaderForm(obj=document) if document else HeaderForm(title=project.title)
-    return render_template("fmea/table.html", project=project, document=document, data=data, header=header, row_count=len(rows))
+    return render_template(
+        "fmea/table.html", project=project, document=document, data=data, data_json=data_json, header=header, row_count=len(rows)
+    )
 
 
 @bp.route("/projects/<int:project_id>/fmea/header", methods=["POST"])

@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.fmea import fields
-from workbench.fmea.models import DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
+from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
 from workbench.fmea.priority import rating_or_none
 from workbench.models import User
 from workbench.teams.models import ImprovementProject, TeamMembership
@@ -177,24 +177,27 @@ def delete_row(row: FmeaRow, data: dict | None = None) -> None:
     db.session.delete(row)
 
 
+# The columns a row is read with everywhere (timestamps left out: nobody reads them from a row).
+ROW_KEYS = ("id", "version", "position", *ROW_FIELDS, *COMPUTED_FIELDS)
+
+
 def row_dicts(document: FmeaDocument | None) -> list[dict]:
     """Every row of a document as plain dicts in position order, in one query."""
     if document is None:
         return []
     table = FmeaRow.__table__
-    result = db.session.execute(select(table).where(table.c.document_id == document.id).order_by(table.c.position, table.c.id))
-    return [dict(r) for r in result.mappings()]
+    columns = [table.c[k] for k in ROW_KEYS]
+    result = db.session.execute(select(*columns).where(table.c.document_id == document.id).order_by(table.c.position, table.c.id))
+    return [dict(zip(ROW_KEYS, r, strict=True)) for r in result]
 
 
 def row_json(row) -> dict:
     """A row (model or dict) as the API answers it."""
     get = row.get if isinstance(row, dict) else (lambda key: getattr(row, key))
-    out = {"id": get("id"), "version": get("version"), "position": get("position")}
-    for key in ROW_FIELDS:
+    out = {}
+    for key in ROW_KEYS:
         value = get(key)
-        out[key] = value.isoformat() if hasattr(value, "isoformat") else value
-    for key in ("rpn", "action_priority", "revised_rpn", "revised_action_priority"):
-        out[key] = get(key)
+        out[key] = value.isoformat() if key in DATE_FIELDS and value is not None else value
     return out
 
 
