@@ -60,6 +60,22 @@
     return out;
   }
 
+  // Fixed column widths (rem): with table-layout fixed an edit re-lays out one row, not 5,000.
+  var WIDTHS = { text: 12, short: 6, rating: 3.4, computed: 3.8, date: 7.5, type: 7, status: 9, person: 9 };
+  function buildColumns() {
+    var group = document.createElement("colgroup"), total = 3.5 + 14;
+    var add = function (width) {
+      var col = document.createElement("col");
+      col.style.width = width + "rem";
+      group.appendChild(col);
+    };
+    add(3.5);
+    data.columns.forEach(function (c) { var w = WIDTHS[c.editor] || 10; total += w; add(w); });
+    add(14);
+    table.insertBefore(group, table.firstChild);
+    table.style.width = total + "rem";
+  }
+
   function buildHead() {
     var thead = table.tHead, groupRow = thead.insertRow(), labelRow = thead.insertRow();
     var first = document.createElement("th");
@@ -157,19 +173,21 @@
   function refreshRow(row) {
     byId[row.id] = row;
     var tr = trById[row.id];
+    if (!tr) return;
     data.columns.forEach(function (c) { fillCell(tr.querySelector('td[data-field="' + c.field + '"]'), row, c); });
     markRow(tr, row);
   }
 
+  // Rows are drawn on demand: at most ``limit`` of the sorted, filtered rows are in the page at once,
+  // so a 5,000-row FMEA stays quick to lay out; "Show more" draws the next batch.
+  var PAGE = 500, limit = PAGE, pinned = {};
+  function trFor(row) {
+    if (!trById[row.id]) trById[row.id] = renderRow(row);
+    return trById[row.id];
+  }
+
   function renderAll() {
-    var fragment = document.createDocumentFragment();
-    rows.forEach(function (row) {
-      byId[row.id] = row;
-      var tr = renderRow(row);
-      trById[row.id] = tr;
-      fragment.appendChild(tr);
-    });
-    tbody.appendChild(fragment);
+    rows.forEach(function (row) { byId[row.id] = row; });
     applyView();
   }
 
@@ -188,26 +206,31 @@
     rpn: function (a, b) { return (b.rpn || 0) - (a.rpn || 0) || a.position - b.position; },
     severity: function (a, b) { return (b.severity || 0) - (a.severity || 0) || a.position - b.position; }
   };
+  var moreButton = document.getElementById("fmea-more");
   function applyView() {
     var ordered = rows.slice().sort(SORTS[sortSelect.value] || SORTS.position);
     var ap = apFilter.value, minRpn = parseInt(rpnFilter.value, 10), minS = parseInt(sFilter.value, 10);
-    var onlyIssues = issueFilter.checked, shown = 0;
-    var fragment = document.createDocumentFragment();
-    ordered.forEach(function (row) {
-      var tr = trById[row.id];
-      var visible = (!ap || row.action_priority === ap) &&
+    var onlyIssues = issueFilter.checked;
+    var matching = ordered.filter(function (row) {
+      return pinned[row.id] || ((!ap || row.action_priority === ap) &&
         (isNaN(minRpn) || (row.rpn || 0) >= minRpn) &&
         (isNaN(minS) || (row.severity || 0) >= minS) &&
-        (!onlyIssues || (row.issues || []).length > 0);
-      tr.hidden = !visible;
-      if (visible) shown += 1;
-      fragment.appendChild(tr);
+        (!onlyIssues || (row.issues || []).length > 0));
     });
+    var drawn = matching.filter(function (row, index) { return index < limit || pinned[row.id]; });
+    var fragment = document.createDocumentFragment();
+    drawn.forEach(function (row) { fragment.appendChild(trFor(row)); });
+    tbody.textContent = "";
     tbody.appendChild(fragment);
-    document.getElementById("fmea-count").textContent = fmt(data.messages.shown, { shown: shown, total: rows.length });
+    var rest = matching.length - drawn.length;
+    moreButton.hidden = rest <= 0;
+    moreButton.textContent = fmt(data.messages.more, { n: Math.min(rest, PAGE) });
+    document.getElementById("fmea-count").textContent = fmt(data.messages.shown, { shown: digits(drawn.length), total: digits(rows.length) });
   }
-  [sortSelect, apFilter, issueFilter].forEach(function (el) { el.addEventListener("change", applyView); });
-  [rpnFilter, sFilter].forEach(function (el) { el.addEventListener("input", applyView); });
+  moreButton.addEventListener("click", function () { limit += PAGE; applyView(); });
+  var resetAndApply = function () { limit = PAGE; applyView(); };
+  [sortSelect, apFilter, issueFilter].forEach(function (el) { el.addEventListener("change", resetAndApply); });
+  [rpnFilter, sFilter].forEach(function (el) { el.addEventListener("input", resetAndApply); });
 
   // -- talking to the API -----------------------------------------------------------
   function send(method, url, body) {
@@ -228,7 +251,7 @@
         var now = answer.body.issues[String(row.id)] || [];
         if (JSON.stringify(now) !== JSON.stringify(row.issues || [])) {
           row.issues = now;
-          markRow(trById[row.id], row);
+          if (trById[row.id]) markRow(trById[row.id], row);
         }
       });
     });
@@ -279,11 +302,9 @@
       row.issues = [];
       rows.push(row);
       byId[row.id] = row;
-      var tr = renderRow(row);
-      trById[row.id] = tr;
-      tbody.appendChild(tr);
+      pinned[row.id] = true;  // a row just added stays in view whatever the sort, filter or batch
       applyView();
-      focusCell(tr.querySelector('td[data-field="process_item"]'));
+      focusCell(trById[row.id].querySelector('td[data-field="process_item"]'));
       say(data.messages.saved);
     });
   }
@@ -296,8 +317,8 @@
     send("DELETE", data.api.row + id, { version: row.version }).then(function (answer) {
       if (answer.status === 204) {
         rows.splice(rows.indexOf(row), 1);
-        trById[id].remove();
-        delete trById[id]; delete byId[id];
+        if (trById[id]) trById[id].remove();
+        delete trById[id]; delete byId[id]; delete pinned[id];
         applyView();
         refreshIssues();
       } else {
@@ -471,6 +492,7 @@
   }
   function hideScale() { scaleBox.hidden = true; }
 
+  buildColumns();
   buildHead();
   renderAll();
 })();

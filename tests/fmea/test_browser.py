@@ -103,3 +103,22 @@ def test_reports_page_renders(page, team_project, db, artifacts):
     page.goto(f"/projects/{project.id}/fmea/reports")
     assert page.locator("svg.bar-chart g.bar").count() == 8
     page.screenshot(path=str(artifacts / "fmea-reports.png"), full_page=True)
+
+
+def test_large_fmea_is_drawn_in_batches_and_sorted_over_all_rows(page, team_project, db):
+    project, leader, _ = team_project
+    services.create_rows(project, [{"failure_mode": f"Mode {n}", "severity": 2, "occurrence": 2, "detection": 2} for n in range(1199)]
+                         + [{"failure_mode": "The worst one", "severity": 10, "occurrence": 10, "detection": 10}])
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    body = page.locator("#fmea-table tbody tr")
+    assert body.count() == 500
+    assert page.is_visible("#fmea-more")
+    page.click("#fmea-more")
+    assert body.count() == 1000
+    page.select_option("#fmea-sort", "rpn")  # sorting looks at every row, drawn or not
+    assert body.count() == 500
+    assert "The worst one" in body.first.text_content()
+    page.select_option("#fmea-filter-ap", "H")
+    assert body.count() == 1 and not page.is_visible("#fmea-more")

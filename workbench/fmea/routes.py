@@ -107,6 +107,7 @@ def page_data(project, document, rows: list[dict]) -> dict:
             "error": _("Not saved: %(message)s"),
             "confirm_delete": _("Delete this row?"),
             "shown": _("%(shown)s of %(total)s rows shown"),
+            "more": _("Show %(n)s more rows"),
             "history": _("History"),
             "delete": _("Delete"),
             "from_cause": _("From fishbone cause #%(id)s"),
