@@ -61,7 +61,7 @@
   }
 
   // Fixed column widths (rem): with table-layout fixed an edit re-lays out one row, not 5,000.
-  var WIDTHS = { text: 12, short: 6, rating: 3.4, computed: 3.8, date: 7.5, type: 7, status: 9, person: 9 };
+  var WIDTHS = { text: 12, short: 6.5, rating: 5, computed: 4.5, date: 7.5, type: 7, status: 9, person: 9 };
   function buildColumns() {
     var group = document.createElement("colgroup"), total = 3.5 + 14;
     var add = function (width) {
