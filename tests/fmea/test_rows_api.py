@@ -207,3 +207,14 @@ def test_document_header_api(team_project, login, api):
     assert saved["kind"] == "design" and saved["customer"] == "Retail" and saved["version"] == 2
     assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"version": 1, "customer": "x"}).status_code == 409
     assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "system"}).status_code == 400
+
+
+def test_rows_from_causes_api(team_project, login, api):
+    project, leader, _ = team_project
+    login(leader)
+    url = f"/api/v1/projects/{project.id}/fmea/rows/from-causes"
+    first = api("post", url, {"causes": [{"id": 5, "text": "Worn nozzle", "category": "machine"}]})
+    assert first.status_code == 201 and first.get_json()["items"][0]["cause_id"] == 5
+    again = api("post", url, {"causes": [{"id": 5, "text": "Worn nozzle"}, {"id": 6, "text": "Draft"}]}).get_json()
+    assert [r["cause_id"] for r in again["items"]] == [6]
+    assert api("post", url, {"causes": [{"text": "no id"}]}).status_code == 400

@@ -56,6 +56,17 @@ def fmea_create_row(project_id: int):
     return jsonify(services.row_json(row)), 201
 
 
+@bp.post("/projects/<int:project_id>/fmea/rows/from-causes")
+def fmea_rows_from_causes(project_id: int):
+    project = get_project(project_id, current_user, write=True)
+    causes = json_body().get("causes")
+    if not isinstance(causes, list) or not all(isinstance(c, dict) and isinstance(c.get("id"), int) for c in causes):
+        raise InvalidInput({"causes": _("causes must be a list of {id, text, category} with whole-number ids.")})
+    created = services.add_rows_from_causes(project, causes, current_user)
+    db.session.commit()
+    return jsonify(items=[services.row_json(r) for r in created], total=len(created)), 201
+
+
 @bp.get("/fmea-rows/<int:row_id>")
 def fmea_row(row_id: int):
     return jsonify(services.row_json(services.row_for(row_id, current_user)))
@@ -196,6 +207,26 @@ openapi.path(
         "parameters": _pid,
         "requestBody": openapi.body(_row_in),
         "responses": {"201": openapi.ok("Created", openapi.ref("FmeaRow")), **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/projects/{project_id}/fmea/rows/from-causes",
+    post={
+        "summary": "One row per fishbone cause (failure_cause = text, cause_id = id); causes already in the FMEA are skipped",
+        "parameters": _pid,
+        "requestBody": openapi.body(
+            {
+                "type": "object",
+                "required": ["causes"],
+                "properties": {
+                    "causes": {
+                        "type": "array",
+                        "items": {"type": "object", "required": ["id"], "properties": {"id": {"type": "integer"}, "text": _text, "category": _text}},
+                    }
+                },
+            }
+        ),
+        "responses": {"201": openapi.ok("Rows created", {"type": "object", "properties": {"items": {"type": "array", "items": openapi.ref("FmeaRow")}, "total": {"type": "integer"}}}), **openapi.ERRORS},
     },
 )
 openapi.path(
