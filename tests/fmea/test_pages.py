@@ -159,3 +159,13 @@ def test_document_history_lists_changes_of_all_rows_including_deleted(team_proje
     html = client.get(f"/projects/{project.id}/fmea/history").get_data(as_text=True)
     assert "Gone mode" in html and "deleted" in html and "Detection (D)" in html
     assert "Elsewhere" not in html
+
+
+def test_baseline_needs_a_name_and_header_a_subject(team_project, login, client, api):
+    project, leader, _ = team_project
+    login(leader)
+    api("post", f"/api/v1/projects/{project.id}/fmea/rows", ROW)
+    response = client.post(f"/projects/{project.id}/fmea/revisions", data={"label": ""})
+    assert response.status_code == 400 and "This field is required" in response.get_data(as_text=True)
+    client.post(f"/projects/{project.id}/fmea/header", data={"kind": "process", "title": ""})
+    assert "Subject: This field is required" in client.get(f"/projects/{project.id}/fmea").get_data(as_text=True)

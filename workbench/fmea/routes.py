@@ -140,7 +140,8 @@ def header(project_id: int):
     form = HeaderForm()
     if not form.validate_on_submit():
         for field, messages in form.errors.items():
-            flash(f"{fields.label(field) if field in fields.FIELD_LABELS else field}: {' '.join(messages)}", "error")
+            title = getattr(form, field).label.text if hasattr(form, field) else field
+            flash(f"{title}: {' '.join(messages)}", "error")
         return redirect(url_for("fmea.table", project_id=project.id))
     document = services.ensure_document(project)
     data = {k: getattr(form, k).data for k in services.HEADER_FIELDS if hasattr(form, k)}

@@ -31,7 +31,8 @@ def revisions_page(project_id: int):
                 db.session.rollback()
                 form.label.errors.append(error.errors.get("label", str(error)))
     found = revisions.revisions_of(document)
-    return render_template("fmea/revisions.html", project=project, document=document, revisions=found, form=form)
+    status = 400 if request.method == "POST" else 200
+    return render_template("fmea/revisions.html", project=project, document=document, revisions=found, form=form), status
 
 
 
