@@ -222,6 +222,7 @@
     drawn.forEach(function (row) { fragment.appendChild(trFor(row)); });
     tbody.textContent = "";
     tbody.appendChild(fragment);
+    if (!tbody.querySelector("td.current") && tbody.rows.length) tbody.rows[0].cells[1].tabIndex = 0;
     var rest = matching.length - drawn.length;
     moreButton.hidden = rest <= 0;
     moreButton.textContent = fmt(data.messages.more, { n: Math.min(rest, PAGE) });
@@ -407,8 +408,9 @@
   function focusCell(td) {
     if (!td) return;
     var previous = table.querySelector("td.current");
-    if (previous) previous.classList.remove("current");
+    if (previous) { previous.classList.remove("current"); previous.tabIndex = -1; }
     td.classList.add("current");
+    td.tabIndex = 0;  // roving tab stop: Tab from the toolbar lands on the last cell used
     td.focus();
     var field = td.dataset.field;
     if (RATINGS[field]) showScale(field, byId[td.parentNode.dataset.id][field]);
