@@ -494,6 +494,37 @@
   }
   function hideScale() { scaleBox.hidden = true; }
 
+  // -- keeping up with the others in the meeting -----------------------------------
+  var since = data.now;
+  function pollChanges() {
+    if (editing || document.hidden) return;
+    send("GET", data.api.rows + "?changed_since=" + encodeURIComponent(since)).then(function (answer) {
+      if (answer.status !== 200) return;
+      since = answer.body.now;
+      var changed = false;
+      answer.body.items.forEach(function (fresh) {
+        var known = byId[fresh.id];
+        if (known && fresh.version <= known.version) return;
+        fresh.issues = known ? known.issues : [];
+        if (known) rows[rows.indexOf(known)] = fresh; else rows.push(fresh);
+        byId[fresh.id] = fresh;
+        refreshRow(fresh);
+        changed = true;
+      });
+      var present = {};
+      answer.body.ids.forEach(function (id) { present[id] = true; });
+      rows.slice().forEach(function (row) {
+        if (present[row.id]) return;
+        rows.splice(rows.indexOf(row), 1);
+        if (trById[row.id]) trById[row.id].remove();
+        delete trById[row.id]; delete byId[row.id];
+        changed = true;
+      });
+      if (changed) { applyView(); refreshIssues(); }
+    });
+  }
+  window.setInterval(pollChanges, data.poll_seconds * 1000);
+
   buildColumns();
   buildHead();
   renderAll();

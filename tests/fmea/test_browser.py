@@ -122,3 +122,22 @@ def test_large_fmea_is_drawn_in_batches_and_sorted_over_all_rows(page, team_proj
     assert "The worst one" in body.first.text_content()
     page.select_option("#fmea-filter-ap", "H")
     assert body.count() == 1 and not page.is_visible("#fmea-more")
+
+
+def test_page_keeps_up_with_changes_made_by_others(page, team_project, db):
+    project, leader, _ = team_project
+    kept = services.create_row(project, {"failure_mode": "Leak", "severity": 5, "occurrence": 5, "detection": 5})
+    gone = services.create_row(project, {"failure_mode": "Gone soon", "severity": 2, "occurrence": 2, "detection": 2})
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    cells = f'tr[data-id="{kept.id}"]'
+    assert page.text_content(f'{cells} td[data-field="action_priority"]') == "L"
+    # Someone else, on another laptop in the meeting:
+    services.update_row(kept, {"version": 1, "severity": 9, "occurrence": 8})
+    services.delete_row(gone)
+    services.create_row(project, {"failure_mode": "Added by a colleague"})
+    db.session.commit()
+    page.wait_for_function(f"document.querySelector('{cells} td[data-field=\"action_priority\"]').textContent === 'H'", timeout=15000)
+    page.wait_for_function("document.querySelector('#fmea-table tbody').textContent.includes('Added by a colleague')", timeout=15000)
+    assert "Gone soon" not in page.text_content("#fmea-table tbody")

@@ -218,3 +218,18 @@ def test_rows_from_causes_api(team_project, login, api):
     again = api("post", url, {"causes": [{"id": 5, "text": "Worn nozzle"}, {"id": 6, "text": "Draft"}]}).get_json()
     assert [r["cause_id"] for r in again["items"]] == [6]
     assert api("post", url, {"causes": [{"text": "no id"}]}).status_code == 400
+
+
+def test_changed_since_answers_rows_changed_by_others_and_current_ids(team_project, login, api):
+    project, leader, _ = team_project
+    login(leader)
+    first = api("post", rows_url(project), ROW).get_json()
+    second = api("post", rows_url(project), ROW).get_json()
+    start = api("get", rows_url(project) + "?changed_since=2000-01-01T00:00:00").get_json()
+    assert {r["id"] for r in start["items"]} == {first["id"], second["id"]}
+    api("patch", f"/api/v1/fmea-rows/{first['id']}", {"version": 1, "detection": 2})
+    api("delete", f"/api/v1/fmea-rows/{second['id']}")
+    later = api("get", rows_url(project) + "?changed_since=" + start["now"].replace("+", "%2B")).get_json()
+    assert [r["id"] for r in later["items"]] == [first["id"]] and later["items"][0]["detection"] == 2
+    assert later["ids"] == [first["id"]]
+    assert api("get", rows_url(project) + "?changed_since=yesterday").status_code == 400

@@ -1,5 +1,7 @@
 """API: FMEA rows of a project, one row, consistency issues and the organisation's priority setting."""
 
+from datetime import UTC, datetime
+
 from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -10,6 +12,7 @@ from workbench.extensions import db
 from workbench.fmea import checks, revisions, services
 from workbench.fmea.models import ACTION_STATUSES, WORK_ELEMENT_TYPES
 from workbench.fmea.priority import PRIORITY_ORDER
+from workbench.models import utcnow
 from workbench.teams.services import get_project
 from workbench.validation import InvalidInput
 
@@ -28,7 +31,10 @@ def settings_json(setting) -> dict:
 @bp.get("/projects/<int:project_id>/fmea/rows")
 def fmea_rows(project_id: int):
     project = get_project(project_id, current_user)
-    rows = services.row_dicts(services.document_of(project))
+    document = services.document_of(project)
+    if request.args.get("changed_since"):
+        return _changes(document, request.args["changed_since"])
+    rows = services.row_dicts(document)
     ap = request.args.get("ap")
     if ap:
         wanted = set(ap.upper().split(","))
@@ -46,6 +52,19 @@ def fmea_rows(project_id: int):
         raise InvalidInput({"sort": _("sort is one of %(values)s.", values=", ".join(SORTS))})
     rows.sort(key=SORTS[sort])
     return jsonify(items=[services.row_json(r) for r in rows], total=len(rows))
+
+
+def _changes(document, since_text: str):
+    """Rows changed by anyone after ``since`` and the ids that exist now, for pages that keep up with others."""
+    try:
+        since = datetime.fromisoformat(since_text)
+    except ValueError:
+        raise InvalidInput({"changed_since": _("changed_since must be a date and time (ISO 8601).")}) from None
+    if since.tzinfo is None:
+        since = since.replace(tzinfo=UTC)
+    now = utcnow()
+    rows = services.row_dicts(document, changed_since=since)
+    return jsonify(items=[services.row_json(r) for r in rows], total=len(rows), ids=services.row_ids(document), now=now.isoformat())
 
 
 @bp.post("/projects/<int:project_id>/fmea/rows")
@@ -199,6 +218,12 @@ openapi.path(
             {"name": "sort", "in": "query", "schema": {"type": "string", "enum": list(SORTS)}},
             {"name": "ap", "in": "query", "schema": {"type": "string"}, "description": "H, M, L (comma separated)"},
             {"name": "min_severity", "in": "query", "schema": {"type": "integer"}},
+            {
+                "name": "changed_since",
+                "in": "query",
+                "schema": {"type": "string", "format": "date-time"},
+                "description": "only rows changed after this time; the answer adds `ids` (rows that exist now) and `now` (pass it next time)",
+            },
         ],
         "responses": {"200": openapi.ok("Rows", {"type": "object", "properties": {"items": {"type": "array", "items": openapi.ref("FmeaRow")}, "total": {"type": "integer"}}}), **openapi.ERRORS},
     },

@@ -16,6 +16,7 @@ from workbench.fmea import bp, checks, fields, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
+from workbench.models import utcnow
 from workbench.teams.services import get_project
 from workbench.validation import Conflict, InvalidInput
 
@@ -95,6 +96,8 @@ def page_data(project, document, rows: list[dict]) -> dict:
         "setting": {"driver": driver, "threshold": threshold},
         "can_write": current_user.role != "viewer",
         "lang": str(get_locale()),
+        "now": utcnow().isoformat(),
+        "poll_seconds": 5,
         "api": {
             "rows": url_for("api.fmea_rows", project_id=project.id),
             "row": url_for("api.fmea_row", row_id=0).removesuffix("0"),

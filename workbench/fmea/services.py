@@ -181,14 +181,24 @@ def delete_row(row: FmeaRow, data: dict | None = None) -> None:
 ROW_KEYS = ("id", "version", "position", *ROW_FIELDS, *COMPUTED_FIELDS)
 
 
-def row_dicts(document: FmeaDocument | None) -> list[dict]:
-    """Every row of a document as plain dicts in position order, in one query."""
+def row_dicts(document: FmeaDocument | None, changed_since=None) -> list[dict]:
+    """Every row of a document (or those changed after ``changed_since``) as plain dicts in position order, in one query."""
     if document is None:
         return []
     table = FmeaRow.__table__
     columns = [table.c[k] for k in ROW_KEYS]
-    result = db.session.execute(select(*columns).where(table.c.document_id == document.id).order_by(table.c.position, table.c.id))
+    stmt = select(*columns).where(table.c.document_id == document.id)
+    if changed_since is not None:
+        stmt = stmt.where(table.c.updated_at > changed_since)
+    result = db.session.execute(stmt.order_by(table.c.position, table.c.id))
     return [dict(zip(ROW_KEYS, r, strict=True)) for r in result]
+
+
+def row_ids(document: FmeaDocument | None) -> list[int]:
+    """Ids of the rows a document has now (lets a page notice rows deleted by others)."""
+    if document is None:
+        return []
+    return list(db.session.scalars(select(FmeaRow.id).where(FmeaRow.document_id == document.id).order_by(FmeaRow.id)))
 
 
 def row_json(row) -> dict:
