@@ -499,7 +499,7 @@
   function pollChanges() {
     if (editing || document.hidden) return;
     send("GET", data.api.rows + "?changed_since=" + encodeURIComponent(since)).then(function (answer) {
-      if (answer.status !== 200) return;
+      if (answer.status !== 200 || editing) return;  // an editor opened meanwhile: try again next time
       since = answer.body.now;
       var changed = false;
       answer.body.items.forEach(function (fresh) {
