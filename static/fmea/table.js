@@ -220,8 +220,10 @@
     var drawn = matching.filter(function (row, index) { return index < limit || pinned[row.id]; });
     var fragment = document.createDocumentFragment();
     drawn.forEach(function (row) { fragment.appendChild(trFor(row)); });
+    var focused = document.activeElement && tbody.contains(document.activeElement) ? document.activeElement : null;
     tbody.textContent = "";
     tbody.appendChild(fragment);
+    if (focused && tbody.contains(focused)) focused.focus({ preventScroll: true });
     if (!tbody.querySelector("td.current") && tbody.rows.length) tbody.rows[0].cells[1].tabIndex = 0;
     var rest = matching.length - drawn.length;
     moreButton.hidden = rest <= 0;
