@@ -2,7 +2,8 @@
 
 Targets (issue 5): a 5,000-row page in at most 300 ms server time with a query count that does not
 grow with rows; the Excel export of 5,000 rows in at most 3 s. Prints figures and ratios against the
-500-row baseline measured in the same run. Uses a scratch SQLite file unless DATABASE_URL is set.
+500-row baseline measured in the same run. Uses a scratch SQLite file unless DATABASE_URL is set;
+that database's schema is dropped and rebuilt, so point it only at a scratch database.
 """
 
 import os

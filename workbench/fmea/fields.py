@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import jdatetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -69,6 +70,9 @@ TYPE_LABELS = {
 }
 
 
+# Persian and Arabic-Indic digits read as ASCII digits.
+DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
+
 # Keys a client may send back unchanged from a row it read; they are ignored.
 READ_ONLY = ("id", "version", "position", "document_id", "created_at", "updated_at", "flags", "issues", *COMPUTED_FIELDS)
 
@@ -86,7 +90,7 @@ def parse_rating(value, field: str) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        text = value.strip().translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+        text = value.strip().translate(DIGITS)
         if text.lstrip("-").isdigit():
             value = int(text)
     if not isinstance(value, int):
@@ -103,10 +107,16 @@ def parse_date(value, field: str) -> date | None:
         return value.date()
     if isinstance(value, date):
         return value
+    text = str(value).strip().translate(DIGITS)
     try:
-        return date.fromisoformat(str(value).strip()[:10])
+        parts = [int(p) for p in text[:10].replace("/", "-").split("-")]
+        if len(parts) == 3 and 1300 <= parts[0] <= 1500:  # a Jalali date, as Persian users write them
+            return jdatetime.date(*parts).togregorian()
+        return date.fromisoformat(text[:10])
     except ValueError:
-        raise ValueError(_("%(field)s: “%(value)s” is not a date (YYYY-MM-DD).", field=label(field), value=value)) from None
+        raise ValueError(
+            _("%(field)s: “%(value)s” is not a date (YYYY-MM-DD, or Jalali 1404/01/15).", field=label(field), value=value)
+        ) from None
 
 
 def _choice(value, field: str, allowed, labels) -> str | None:
