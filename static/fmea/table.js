@@ -362,6 +362,7 @@
     if (!column || column.editor === "computed") return;
     var row = byId[td.parentNode.dataset.id];
     var input = editorFor(column, row);
+    if (input.tagName === "SELECT") initial = undefined;  // a typed letter is not an option: open the list as it is
     if (initial !== undefined) input.value = initial;
     td.textContent = "";
     td.appendChild(input);
