@@ -362,14 +362,15 @@
     if (!column || column.editor === "computed") return;
     var row = byId[td.parentNode.dataset.id];
     var input = editorFor(column, row);
-    if (input.tagName === "SELECT") initial = undefined;  // a typed letter is not an option: open the list as it is
+    // A typed letter is not a list option or a date: open those editors unchanged.
+    if (input.tagName === "SELECT" || input.type === "date") initial = undefined;
     if (initial !== undefined) input.value = initial;
     td.textContent = "";
     td.appendChild(input);
     td.classList.add("editing");
     editing = { td: td, input: input, row: row, column: column };
     input.focus();
-    if (input.setSelectionRange && initial !== undefined) input.setSelectionRange(input.value.length, input.value.length);
+    if (initial !== undefined && input.type !== "date") input.setSelectionRange(input.value.length, input.value.length);
     input.addEventListener("keydown", onEditorKey);
     input.addEventListener("blur", function () { if (editing && editing.input === input) finishEdit(true, null); });
     if (RATINGS[column.field]) showScale(column.field, input.value);

@@ -141,3 +141,26 @@ def test_page_keeps_up_with_changes_made_by_others(page, team_project, db):
     page.wait_for_function(f"document.querySelector('{cells} td[data-field=\"action_priority\"]').textContent === 'H'", timeout=15000)
     page.wait_for_function("document.querySelector('#fmea-table tbody').textContent.includes('Added by a colleague')", timeout=15000)
     assert "Gone soon" not in page.text_content("#fmea-table tbody")
+
+
+def test_keyboard_entry_of_a_list_and_a_date_cell(page, team_project, db):
+    project, leader, members = team_project
+    row = services.create_row(project, {"failure_mode": "Leak"})
+    db.session.commit()
+    sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    cells = f'tr[data-id="{row.id}"]'
+    page.click(f'{cells} td[data-field="action_status"]')
+    page.keyboard.press("x")  # not an option: the list opens unchanged
+    page.select_option(f'{cells} td[data-field="action_status"] select', "decision_pending")
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        page.keyboard.press("Enter")
+    page.click(f'{cells} td[data-field="target_date"]')
+    page.keyboard.press("Enter")
+    page.fill(f'{cells} td[data-field="target_date"] input', "2026-12-31")
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        page.keyboard.press("Enter")
+    db.session.expire_all()
+    saved = db.session.get(type(row), row.id)
+    assert saved.action_status == "decision_pending"
+    assert saved.target_date.isoformat() == "2026-12-31"
