@@ -169,3 +169,20 @@ def test_baseline_needs_a_name_and_header_a_subject(team_project, login, client,
     assert response.status_code == 400 and "This field is required" in response.get_data(as_text=True)
     client.post(f"/projects/{project.id}/fmea/header", data={"kind": "process", "title": ""})
     assert "Subject: This field is required" in client.get(f"/projects/{project.id}/fmea").get_data(as_text=True)
+
+
+def test_design_fmea_uses_design_column_titles_in_page_and_workbook(team_project, db, login, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    project, leader, _ = team_project
+    services.create_row(project, ROW)
+    services.save_header(services.document_of(project), {"kind": "design"})
+    db.session.commit()
+    login(leader)
+    data = page_data(client.get(f"/projects/{project.id}/fmea").get_data(as_text=True))
+    titles = {c["field"]: c["label"] for c in data["columns"]}
+    assert titles["process_item"] == "System" and titles["work_element"] == "Component / interface"
+    ws = load_workbook(io.BytesIO(client.get(f"/projects/{project.id}/fmea.xlsx").data)).active
+    assert ws.title == "DFMEA" and "System" in [c.value for c in ws[8]]

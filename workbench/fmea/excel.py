@@ -54,8 +54,8 @@ def _group_titles() -> dict:
     }
 
 
-def _label(field: str) -> str:
-    return "#" if field == "position" else fields.label(field)
+def _label(field: str, kind: str = "process") -> str:
+    return "#" if field == "position" else fields.label(field, kind)
 
 
 def _emails(rows: list[dict]) -> dict[int, str]:
@@ -114,7 +114,7 @@ def export_xlsx(document: FmeaDocument | None, project, rows: list[dict]) -> byt
             ws.merge_cells(start_row=7, start_column=c1, end_row=7, end_column=c2)
     grey = Font(size=8, color="888888")
     for col, field in enumerate(SHEET_FIELDS, start=1):
-        cell = ws.cell(8, col, _label(field))
+        cell = ws.cell(8, col, _label(field, kind))
         cell.font, cell.border = bold, border
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(KEY_ROW, col, field).font = grey
@@ -225,6 +225,7 @@ def header_names() -> dict[str, str]:
         for locale in ("en", "fa"):
             with force_locale(locale):
                 names[_norm(fields.label(field))] = field
+                names[_norm(fields.label(field, "design"))] = field
     return names
 
 

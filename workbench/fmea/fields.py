@@ -77,7 +77,21 @@ DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "012345678901
 READ_ONLY = ("id", "version", "position", "document_id", "created_at", "updated_at", "flags", "issues", *COMPUTED_FIELDS)
 
 
-def label(field: str) -> str:
+# A design FMEA analyses a product, not a process: its structure columns carry other titles.
+DESIGN_LABELS = {
+    "process_item": _l("System"),
+    "process_step": _l("System element"),
+    "work_element": _l("Component / interface"),
+    "work_element_type": _l("Element type"),
+    "prevention_control": _l("Current design prevention control (PC)"),
+    "detection_control": _l("Current design detection control (DC)"),
+}
+
+
+def label(field: str, kind: str = "process") -> str:
+    """The column title of ``field`` in a process (default) or design FMEA."""
+    if kind == "design" and field in DESIGN_LABELS:
+        return str(DESIGN_LABELS[field])
     return str(FIELD_LABELS.get(field, field))
 
 

@@ -60,6 +60,7 @@ def page_data(project, document, rows: list[dict]) -> dict:
     """Everything the table script needs, built with a fixed number of queries whatever the row count."""
     setting = services.settings()
     driver, threshold = setting.priority_driver, setting.rpn_threshold
+    kind = document.kind if document else "process"
     found = checks.issues(rows, driver, threshold)
     # Rows travel as lists in ``keys`` order with issues as indexes into ``issue_texts``: a 5,000-row page stays small.
     keys = services.ROW_KEYS
@@ -80,7 +81,7 @@ def page_data(project, document, rows: list[dict]) -> dict:
         "keys": list(keys),
         "rows": items,
         "issue_texts": list(texts),
-        "columns": [{"field": f, "group": g, "editor": e, "label": fields.label(f)} for f, g, e in COLUMNS],
+        "columns": [{"field": f, "group": g, "editor": e, "label": fields.label(f, kind)} for f, g, e in COLUMNS],
         "groups": {
             "structure": _("Structure analysis"),
             "function": _("Function analysis"),
