@@ -55,11 +55,11 @@ def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, 
     db.session.commit()
     sign_in(page, leader)
     page.goto(f"/projects/{project.id}/fmea")
-    services.update_row(row, {"version": 1, "occurrence": 3})  # someone else saves first
-    db.session.commit()
     cells = f'tr[data-id="{row.id}"]'
     page.click(f'{cells} td[data-field="occurrence"]')
-    page.keyboard.type("8")
+    page.keyboard.type("8")  # the editor is open: this page will not pick up other changes now
+    services.update_row(row, {"version": 1, "occurrence": 3})  # someone else saves first
+    db.session.commit()
     page.keyboard.press("Enter")
     page.wait_for_function("document.getElementById('fmea-status').classList.contains('error')")
     status = page.text_content("#fmea-status")
