@@ -18,6 +18,7 @@ BLUEPRINTS = (
     "workbench.teams",
     "workbench.complaint_import",
     "workbench.fishbone",
+    "workbench.fmea",
     "workbench.actions",
 )
 

@@ -11,6 +11,7 @@ API_MODULES = (
     "workbench.api.core",
     "workbench.teams.api",
     "workbench.fishbone.api",
+    "workbench.fmea.api",
     "workbench.actions.api",
     "workbench.actions.api_dashboard",
 )

@@ -1,0 +1,535 @@
+/* The FMEA table: in-place editing, keyboard entry, rating scales, sorting and filtering.
+   Every value is written with textContent, so user text is never parsed as HTML. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("fmea-data").textContent);
+  var table = document.getElementById("fmea-table");
+  var tbody = table.tBodies[0];
+  var csrf = document.querySelector('meta[name="csrf-token"]').content;
+  var statusBox = document.getElementById("fmea-status");
+  // Rows arrive as lists in data.keys order, with an optional last item of [code, text index] issues.
+  var rows = data.rows.map(function (values) {
+    var row = {};
+    data.keys.forEach(function (key, i) { row[key] = values[i]; });
+    var issues = values.length > data.keys.length ? values[data.keys.length] : [];
+    row.issues = issues.map(function (pair) { return { code: pair[0], message: data.issue_texts[pair[1]] }; });
+    return row;
+  });
+  var byId = {};
+  var trById = {};
+  var RATINGS = { severity: "severity", occurrence: "occurrence", detection: "detection",
+    revised_severity: "severity", revised_occurrence: "occurrence", revised_detection: "detection" };
+  var ORDER = { H: 3, M: 2, L: 1 };
+  var editing = null;
+
+  function fmt(template, values) {
+    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] == null ? "" : values[key]; });
+  }
+  function say(text, isError) {
+    statusBox.textContent = text;
+    statusBox.className = isError ? "error" : "ok";
+  }
+  function lookup(pairs, key) {
+    for (var i = 0; i < pairs.length; i++) if (String(pairs[i][0]) === String(key)) return pairs[i][1];
+    return "";
+  }
+  var persian = data.lang === "fa";
+  var dateFormat = new Intl.DateTimeFormat(persian ? "fa-IR-u-ca-persian" : "en-CA", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" });
+  function digits(text) {
+    return persian ? String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(text);
+  }
+  function display(row, column) {
+    var value = row[column.field];
+    if (value === null || value === undefined || value === "") return "";
+    if (column.editor === "type") return lookup(data.types, value);
+    if (column.editor === "status") return lookup(data.statuses, value);
+    if (column.editor === "person") return lookup(data.people, value) || "#" + value;
+    if (column.editor === "date") {
+      var parsed = new Date(String(value).slice(0, 10) + "T00:00:00Z");
+      return isNaN(parsed) ? String(value) : dateFormat.format(parsed);
+    }
+    if (column.editor === "rating" || column.field === "rpn" || column.field === "revised_rpn") return digits(value);
+    return String(value);
+  }
+  function flagsOf(row) {
+    var out = [], t = data.setting.threshold;
+    if (row.action_priority === "H") out.push("ap_high");
+    if (row.rpn !== null && row.rpn >= t) out.push("over_threshold");
+    if (data.setting.driver === "rpn" ? (row.rpn !== null && row.rpn >= t) : row.action_priority === "H") out.push("high");
+    if ((row.severity || 0) >= 9) out.push("severe");
+    return out;
+  }
+
+  // Fixed column widths (rem): with table-layout fixed an edit re-lays out one row, not 5,000.
+  var WIDTHS = { text: 12, short: 6.5, rating: 5, computed: 4.5, date: 7.5, type: 7, status: 9, person: 9 };
+  function buildColumns() {
+    var group = document.createElement("colgroup"), total = 3.5 + 14;
+    var add = function (width) {
+      var col = document.createElement("col");
+      col.style.width = width + "rem";
+      group.appendChild(col);
+    };
+    add(3.5);
+    data.columns.forEach(function (c) { var w = WIDTHS[c.editor] || 10; total += w; add(w); });
+    add(14);
+    table.insertBefore(group, table.firstChild);
+    table.style.width = total + "rem";
+  }
+
+  function buildHead() {
+    var thead = table.tHead, groupRow = thead.insertRow(), labelRow = thead.insertRow();
+    var first = document.createElement("th");
+    first.rowSpan = 2; first.textContent = "#"; groupRow.appendChild(first);
+    var last = null, span = null;
+    data.columns.forEach(function (c) {
+      if (c.group !== last) {
+        span = document.createElement("th");
+        span.colSpan = 0; span.className = "group group-" + c.group;
+        span.textContent = data.groups[c.group];
+        groupRow.appendChild(span); last = c.group;
+      }
+      span.colSpan += 1;
+      var th = document.createElement("th");
+      th.textContent = c.label; th.dataset.field = c.field; th.scope = "col";
+      labelRow.appendChild(th);
+    });
+    var tail = document.createElement("th");
+    tail.rowSpan = 2; tail.className = "no-print"; tail.textContent = "";
+    groupRow.appendChild(tail);
+  }
+
+  function renderRow(row) {
+    var tr = document.createElement("tr");
+    tr.dataset.id = row.id;
+    var num = document.createElement("th");
+    num.scope = "row"; num.textContent = digits(row.position);
+    tr.appendChild(num);
+    data.columns.forEach(function (c) {
+      var td = document.createElement("td");
+      td.dataset.field = c.field;
+      td.className = "c-" + c.editor;
+      if (c.editor !== "computed" && data.can_write) td.tabIndex = -1;
+      else if (c.editor === "computed") td.tabIndex = -1;
+      fillCell(td, row, c);
+      tr.appendChild(td);
+    });
+    var tools = document.createElement("td");
+    tools.className = "tools no-print";
+    var history = document.createElement("a");
+    history.href = data.api.history + row.id + "/history";
+    history.textContent = data.messages.history;
+    tools.appendChild(history);
+    if (row.cause_id) {
+      var cause = document.createElement("span");
+      cause.className = "badge"; cause.textContent = fmt(data.messages.from_cause, { id: row.cause_id });
+      tools.appendChild(cause);
+    }
+    if (data.can_write) {
+      var del = document.createElement("button");
+      del.type = "button"; del.className = "link danger"; del.textContent = data.messages["delete"];
+      del.addEventListener("click", function () { removeRow(row.id); });
+      tools.appendChild(del);
+    }
+    var issueList = document.createElement("ul");
+    issueList.className = "issues";
+    tools.appendChild(issueList);
+    tr.appendChild(tools);
+    markRow(tr, row);
+    return tr;
+  }
+
+  function fillCell(td, row, c) {
+    var text = display(row, c);
+    td.textContent = text;
+    td.classList.remove("ap-H", "ap-M", "ap-L");
+    if ((c.field === "action_priority" || c.field === "revised_action_priority") && text) td.classList.add("ap-" + text);
+  }
+
+  function markRow(tr, row) {
+    var f = flagsOf(row);
+    tr.classList.toggle("is-high", f.indexOf("high") >= 0);
+    tr.classList.toggle("is-over", f.indexOf("over_threshold") >= 0);
+    tr.classList.toggle("is-severe", f.indexOf("severe") >= 0);
+    var sev = tr.querySelector('td[data-field="severity"]');
+    if (sev) sev.title = f.indexOf("severe") >= 0 ? data.messages.severe : "";
+    var list = tr.querySelector("ul.issues");
+    list.textContent = "";
+    (row.issues || []).forEach(function (issue) {
+      var li = document.createElement("li");
+      li.textContent = issue.message; li.dataset.code = issue.code;
+      list.appendChild(li);
+    });
+    var problems = (row.issues || []).map(function (issue) { return issue.message; });
+    tr.classList.toggle("has-issues", problems.length > 0);
+    tr.cells[0].textContent = digits(row.position) + (problems.length ? " ⚠" : "");
+    tr.cells[0].title = problems.join("\n");
+  }
+
+  function columnOf(field) {
+    for (var i = 0; i < data.columns.length; i++) if (data.columns[i].field === field) return data.columns[i];
+    return null;
+  }
+
+  function refreshRow(row) {
+    byId[row.id] = row;
+    var tr = trById[row.id];
+    if (!tr) return;
+    data.columns.forEach(function (c) { fillCell(tr.querySelector('td[data-field="' + c.field + '"]'), row, c); });
+    markRow(tr, row);
+  }
+
+  // Rows are drawn on demand: at most ``limit`` of the sorted, filtered rows are in the page at once,
+  // so a 5,000-row FMEA stays quick to lay out; "Show more" draws the next batch.
+  var PAGE = 500, limit = PAGE, pinned = {};
+  function trFor(row) {
+    if (!trById[row.id]) trById[row.id] = renderRow(row);
+    return trById[row.id];
+  }
+
+  function renderAll() {
+    rows.forEach(function (row) { byId[row.id] = row; });
+    applyView();
+  }
+
+  // -- sorting and filtering ------------------------------------------------------
+  var sortSelect = document.getElementById("fmea-sort");
+  var apFilter = document.getElementById("fmea-filter-ap");
+  var rpnFilter = document.getElementById("fmea-filter-rpn");
+  var sFilter = document.getElementById("fmea-filter-s");
+  var issueFilter = document.getElementById("fmea-filter-issues");
+  var SORTS = {
+    position: function (a, b) { return a.position - b.position || a.id - b.id; },
+    ap: function (a, b) {
+      return (ORDER[b.action_priority] || 0) - (ORDER[a.action_priority] || 0) ||
+        (b.severity || 0) - (a.severity || 0) || (b.rpn || 0) - (a.rpn || 0) || a.position - b.position;
+    },
+    rpn: function (a, b) { return (b.rpn || 0) - (a.rpn || 0) || a.position - b.position; },
+    severity: function (a, b) { return (b.severity || 0) - (a.severity || 0) || a.position - b.position; }
+  };
+  var moreButton = document.getElementById("fmea-more");
+  function applyView() {
+    var ordered = rows.slice().sort(SORTS[sortSelect.value] || SORTS.position);
+    var ap = apFilter.value, minRpn = parseInt(rpnFilter.value, 10), minS = parseInt(sFilter.value, 10);
+    var onlyIssues = issueFilter.checked;
+    var matching = ordered.filter(function (row) {
+      return pinned[row.id] || ((!ap || row.action_priority === ap) &&
+        (isNaN(minRpn) || (row.rpn || 0) >= minRpn) &&
+        (isNaN(minS) || (row.severity || 0) >= minS) &&
+        (!onlyIssues || (row.issues || []).length > 0));
+    });
+    var drawn = matching.filter(function (row, index) { return index < limit || pinned[row.id]; });
+    var fragment = document.createDocumentFragment();
+    drawn.forEach(function (row) { fragment.appendChild(trFor(row)); });
+    var focused = document.activeElement && tbody.contains(document.activeElement) ? document.activeElement : null;
+    tbody.textContent = "";
+    tbody.appendChild(fragment);
+    if (focused && tbody.contains(focused)) focused.focus({ preventScroll: true });
+    if (!tbody.querySelector("td.current") && tbody.rows.length) tbody.rows[0].cells[1].tabIndex = 0;
+    var rest = matching.length - drawn.length;
+    moreButton.hidden = rest <= 0;
+    moreButton.textContent = fmt(data.messages.more, { n: Math.min(rest, PAGE) });
+    document.getElementById("fmea-count").textContent = fmt(data.messages.shown, { shown: digits(drawn.length), total: digits(rows.length) });
+  }
+  moreButton.addEventListener("click", function () { limit += PAGE; applyView(); });
+  var resetAndApply = function () { limit = PAGE; applyView(); };
+  [sortSelect, apFilter, issueFilter].forEach(function (el) { el.addEventListener("change", resetAndApply); });
+  [rpnFilter, sFilter].forEach(function (el) { el.addEventListener("input", resetAndApply); });
+
+  // -- talking to the API -----------------------------------------------------------
+  function send(method, url, body) {
+    return fetch(url, {
+      method: method,
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, "Accept": "application/json" },
+      body: body ? JSON.stringify(body) : undefined
+    }).then(function (response) {
+      if (response.status === 204) return { status: 204, body: null };
+      return response.json().then(function (json) { return { status: response.status, body: json }; });
+    });
+  }
+  function refreshIssues() {
+    return send("GET", data.api.issues).then(function (answer) {
+      if (answer.status !== 200) return;
+      rows.forEach(function (row) {
+        var now = answer.body.issues[String(row.id)] || [];
+        if (JSON.stringify(now) !== JSON.stringify(row.issues || [])) {
+          row.issues = now;
+          if (trById[row.id]) markRow(trById[row.id], row);
+        }
+      });
+    });
+  }
+
+  function save(row, field, value) {
+    var body = { version: row.version };
+    body[field] = value;
+    return send("PATCH", data.api.row + row.id, body).then(function (answer) {
+      if (answer.status === 200) {
+        var fresh = answer.body;
+        fresh.issues = row.issues;
+        replaceRow(row, fresh);
+        say(data.messages.saved);
+        refreshIssues();
+        return true;
+      }
+      if (answer.status === 409) {
+        var current = answer.body.current || {};
+        var theirs = Object.assign({}, row, current);
+        theirs.version = current.version;
+        say(fmt(data.messages.conflict, { current: current[field] == null ? "" : current[field], submitted: value }), true);
+        replaceRow(row, theirs);
+        return true;
+      }
+      var message = answer.body && answer.body.errors ? Object.keys(answer.body.errors).map(function (k) { return answer.body.errors[k]; }).join(" ") : (answer.body && answer.body.message) || answer.status;
+      say(fmt(data.messages.error, { message: message }), true);
+      return false;
+    }).catch(function (error) {
+      say(fmt(data.messages.error, { message: error.message }), true);
+      return false;
+    });
+  }
+  function replaceRow(old, fresh) {
+    var index = rows.indexOf(old);
+    if (index >= 0) rows[index] = fresh;
+    refreshRow(fresh);
+  }
+
+  function addRow() {
+    if (!data.can_write) return;
+    send("POST", data.api.rows, {}).then(function (answer) {
+      if (answer.status !== 201) {
+        say(fmt(data.messages.error, { message: (answer.body && answer.body.message) || answer.status }), true);
+        return;
+      }
+      var row = answer.body;
+      row.issues = [];
+      rows.push(row);
+      byId[row.id] = row;
+      pinned[row.id] = true;  // a row just added stays in view whatever the sort, filter or batch
+      applyView();
+      focusCell(trById[row.id].querySelector('td[data-field="process_item"]'));
+      say(data.messages.saved);
+    });
+  }
+  var addButton = document.getElementById("fmea-add");
+  if (addButton) addButton.addEventListener("click", addRow);
+
+  function removeRow(id) {
+    var row = byId[id];
+    if (!window.confirm(data.messages.confirm_delete)) return;
+    send("DELETE", data.api.row + id, { version: row.version }).then(function (answer) {
+      if (answer.status === 204) {
+        rows.splice(rows.indexOf(row), 1);
+        if (trById[id]) trById[id].remove();
+        delete trById[id]; delete byId[id]; delete pinned[id];
+        applyView();
+        refreshIssues();
+      } else {
+        say(fmt(data.messages.error, { message: (answer.body && answer.body.message) || answer.status }), true);
+      }
+    });
+  }
+
+  // -- editing in place -----------------------------------------------------------
+  function editorFor(column, row) {
+    var input;
+    if (column.editor === "type" || column.editor === "status" || column.editor === "person") {
+      input = document.createElement("select");
+      var options = column.editor === "type" ? data.types : column.editor === "status" ? data.statuses : data.people;
+      if (column.editor !== "status") options = [["", data.messages.none]].concat(options);
+      options.forEach(function (pair) {
+        var option = document.createElement("option");
+        option.value = pair[0]; option.textContent = pair[1];
+        input.appendChild(option);
+      });
+    } else if (column.editor === "text") {
+      input = document.createElement("textarea");
+      input.rows = 2;
+    } else {
+      input = document.createElement("input");
+      input.type = column.editor === "date" ? "date" : "text";
+      if (column.editor === "rating") { input.inputMode = "numeric"; input.size = 2; }
+    }
+    var value = row[column.field];
+    input.value = value === null || value === undefined ? "" : value;
+    input.className = "cell-editor";
+    return input;
+  }
+
+  function startEdit(td, initial) {
+    if (!data.can_write || editing) return;
+    var column = columnOf(td.dataset.field);
+    if (!column || column.editor === "computed") return;
+    var row = byId[td.parentNode.dataset.id];
+    var input = editorFor(column, row);
+    // A typed letter is not a list option or a date: open those editors unchanged.
+    if (input.tagName === "SELECT" || input.type === "date") initial = undefined;
+    if (initial !== undefined) input.value = initial;
+    td.textContent = "";
+    td.appendChild(input);
+    td.classList.add("editing");
+    editing = { td: td, input: input, row: row, column: column };
+    input.focus();
+    if (initial !== undefined && input.type !== "date") input.setSelectionRange(input.value.length, input.value.length);
+    input.addEventListener("keydown", onEditorKey);
+    input.addEventListener("blur", function () { if (editing && editing.input === input) finishEdit(true, null); });
+    if (RATINGS[column.field]) showScale(column.field, input.value);
+    if (RATINGS[column.field]) input.addEventListener("input", function () { showScale(column.field, input.value); });
+  }
+
+  function finishEdit(commit, move) {
+    var state = editing;
+    if (!state) return;
+    editing = null;
+    var value = state.input.value;
+    var old = state.row[state.column.field];
+    var changed = String(old === null || old === undefined ? "" : old) !== value;
+    state.td.classList.remove("editing");
+    var done = function (ok) {
+      if (!ok) { editing = null; startEdit(state.td, value); return; }
+      var row = byId[state.td.parentNode.dataset.id];
+      fillCell(state.td, row, state.column);
+      if (move) moveFrom(state.td, move); else state.td.focus();
+    };
+    if (commit && changed) {
+      fillCell(state.td, state.row, state.column);
+      state.td.textContent = value;
+      save(state.row, state.column.field, value === "" ? null : value).then(done);
+    } else {
+      fillCell(state.td, state.row, state.column);
+      done(true);
+    }
+  }
+
+  function onEditorKey(event) {
+    var multiline = editing.input.tagName === "TEXTAREA";
+    if (event.key === "Escape") { event.preventDefault(); finishEdit(false, null); }
+    else if (event.key === "Enter" && event.ctrlKey) { event.preventDefault(); finishEdit(true, null); addRow(); }
+    else if (event.key === "Enter" && !(multiline && event.shiftKey)) { event.preventDefault(); finishEdit(true, "down"); }
+    else if (event.key === "Tab") { event.preventDefault(); finishEdit(true, event.shiftKey ? "back" : "next"); }
+  }
+
+  function focusCell(td) {
+    if (!td) return;
+    var previous = table.querySelector("td.current");
+    if (previous) { previous.classList.remove("current"); previous.tabIndex = -1; }
+    td.classList.add("current");
+    td.tabIndex = 0;  // roving tab stop: Tab from the toolbar lands on the last cell used
+    td.focus();
+    var field = td.dataset.field;
+    if (RATINGS[field]) showScale(field, byId[td.parentNode.dataset.id][field]);
+    else hideScale();
+  }
+
+  function visibleRows() {
+    return Array.prototype.filter.call(tbody.rows, function (tr) { return !tr.hidden; });
+  }
+  function moveFrom(td, direction) {
+    var tr = td.parentNode, index = Array.prototype.indexOf.call(tr.cells, td);
+    var list = visibleRows(), at = list.indexOf(tr), target = null;
+    if (direction === "down" && at + 1 < list.length) target = list[at + 1].cells[index];
+    else if (direction === "up" && at > 0) target = list[at - 1].cells[index];
+    else if (direction === "next" || direction === "right" || direction === "left" || direction === "back") {
+      var rtl = document.documentElement.dir === "rtl";
+      var step = direction === "next" ? 1 : direction === "back" ? -1 : (direction === "right") !== rtl ? 1 : -1;
+      var next = tr.cells[index + step];
+      if (next && next.dataset.field) target = next;
+    }
+    focusCell(target || td);
+  }
+
+  table.addEventListener("click", function (event) {
+    var td = event.target.closest("td[data-field]");
+    if (!td || editing) return;
+    if (td.classList.contains("current")) startEdit(td);
+    else focusCell(td);
+  });
+  table.addEventListener("dblclick", function (event) {
+    var td = event.target.closest("td[data-field]");
+    if (td && !editing) startEdit(td);
+  });
+  table.addEventListener("keydown", function (event) {
+    if (editing) return;
+    var td = event.target.closest && event.target.closest("td[data-field]");
+    if (!td) return;
+    var keys = { ArrowDown: "down", ArrowUp: "up", ArrowLeft: "left", ArrowRight: "right" };
+    if (keys[event.key]) { event.preventDefault(); moveFrom(td, keys[event.key]); }
+    else if (event.key === "Enter" && event.ctrlKey) { event.preventDefault(); addRow(); }
+    else if (event.key === "Enter" || event.key === "F2") { event.preventDefault(); startEdit(td); }
+    else if (event.key === "Tab") { event.preventDefault(); moveFrom(td, event.shiftKey ? "back" : "next"); }
+    else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) { event.preventDefault(); startEdit(td, event.key); }
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && event.ctrlKey && !editing && !table.contains(event.target)) { event.preventDefault(); addRow(); }
+  });
+
+  // -- the rating scale beside the table ---------------------------------------------
+  var scaleBox = document.getElementById("fmea-scale");
+  function showScale(field, current) {
+    var name = RATINGS[field];
+    document.getElementById("fmea-scale-title").textContent = data.scale_titles[name];
+    var list = document.getElementById("fmea-scale-list");
+    list.textContent = "";
+    data.scales[name].forEach(function (level) {
+      var li = document.createElement("li");
+      li.value = level.value;
+      li.dataset.value = level.value;
+      if (String(level.value) === String(current)) li.className = "chosen";
+      var strong = document.createElement("strong");
+      strong.textContent = level.value + " ";
+      var text = document.createElement("span");
+      text.textContent = level.text;
+      text.dir = "auto";
+      var other = document.createElement("small");
+      other.dir = "auto";
+      other.textContent = level.other;
+      li.appendChild(strong); li.appendChild(text); li.appendChild(document.createElement("br")); li.appendChild(other);
+      li.addEventListener("mousedown", function (event) {
+        event.preventDefault();
+        if (editing && RATINGS[editing.column.field]) { editing.input.value = level.value; finishEdit(true, null); }
+        else {
+          var td = table.querySelector("td.current");
+          if (td && RATINGS[td.dataset.field] && data.can_write) { startEdit(td, String(level.value)); finishEdit(true, null); }
+        }
+      });
+      list.appendChild(li);
+    });
+    scaleBox.hidden = false;
+  }
+  function hideScale() { scaleBox.hidden = true; }
+
+  // -- keeping up with the others in the meeting -----------------------------------
+  var since = data.now;
+  function pollChanges() {
+    if (editing || document.hidden) return;
+    send("GET", data.api.rows + "?changed_since=" + encodeURIComponent(since)).then(function (answer) {
+      if (answer.status !== 200 || editing) return;  // an editor opened meanwhile: try again next time
+      since = answer.body.now;
+      var changed = false;
+      answer.body.items.forEach(function (fresh) {
+        var known = byId[fresh.id];
+        if (known && fresh.version <= known.version) return;
+        fresh.issues = known ? known.issues : [];
+        if (known) rows[rows.indexOf(known)] = fresh; else rows.push(fresh);
+        byId[fresh.id] = fresh;
+        refreshRow(fresh);
+        changed = true;
+      });
+      var present = {};
+      answer.body.ids.forEach(function (id) { present[id] = true; });
+      rows.slice().forEach(function (row) {
+        if (present[row.id]) return;
+        rows.splice(rows.indexOf(row), 1);
+        if (trById[row.id]) trById[row.id].remove();
+        delete trById[row.id]; delete byId[row.id];
+        changed = true;
+      });
+      if (changed) { applyView(); refreshIssues(); }
+    });
+  }
+  window.setInterval(pollChanges, data.poll_seconds * 1000);
+
+  buildColumns();
+  buildHead();
+  renderAll();
+})();

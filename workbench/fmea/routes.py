@@ -1,0 +1,261 @@
+"""Pages: the FMEA table of a project, its header block, row history and the priority setting."""
+
+import json
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from jinja2.utils import htmlsafe_json_dumps
+from sqlalchemy import select
+
+from workbench import audit
+from workbench.access import role_required
+from workbench.extensions import db
+from workbench.fmea import bp, checks, fields, services
+from workbench.fmea.forms import HeaderForm, SettingsForm
+from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
+from workbench.fmea.scales import scales_for
+from workbench.models import utcnow
+from workbench.teams.services import get_project
+from workbench.validation import Conflict, InvalidInput
+
+# Columns of the page, in the AIAG-VDA order, with their group and editor.
+COLUMNS = (
+    ("process_item", "structure", "text"),
+    ("process_step", "structure", "text"),
+    ("work_element", "structure", "text"),
+    ("work_element_type", "structure", "type"),
+    ("function", "function", "text"),
+    ("failure_effect", "failure", "text"),
+    ("severity", "failure", "rating"),
+    ("failure_mode", "failure", "text"),
+    ("failure_cause", "failure", "text"),
+    ("prevention_control", "risk", "text"),
+    ("occurrence", "risk", "rating"),
+    ("detection_control", "risk", "text"),
+    ("detection", "risk", "rating"),
+    ("rpn", "risk", "computed"),
+    ("action_priority", "risk", "computed"),
+    ("special_characteristic", "risk", "short"),
+    ("filter_code", "risk", "short"),
+    ("prevention_action", "optimisation", "text"),
+    ("detection_action", "optimisation", "text"),
+    ("responsible_id", "optimisation", "person"),
+    ("target_date", "optimisation", "date"),
+    ("action_status", "optimisation", "status"),
+    ("action_taken", "optimisation", "text"),
+    ("evidence", "optimisation", "text"),
+    ("completion_date", "optimisation", "date"),
+    ("revised_severity", "optimisation", "rating"),
+    ("revised_occurrence", "optimisation", "rating"),
+    ("revised_detection", "optimisation", "rating"),
+    ("revised_rpn", "optimisation", "computed"),
+    ("revised_action_priority", "optimisation", "computed"),
+    ("remarks", "optimisation", "text"),
+)
+
+
+def page_data(project, document, rows: list[dict]) -> dict:
+    """Everything the table script needs, built with a fixed number of queries whatever the row count."""
+    setting = services.settings()
+    driver, threshold = setting.priority_driver, setting.rpn_threshold
+    kind = document.kind if document else "process"
+    found = checks.issues(rows, driver, threshold)
+    # Rows travel as lists in ``keys`` order with issues as indexes into ``issue_texts``: a 5,000-row page stays small.
+    keys = services.ROW_KEYS
+    dates = [i for i, k in enumerate(keys) if k in DATE_FIELDS]
+    texts: dict[str, int] = {}
+    items = []
+    for row in rows:
+        values = [row[k] for k in keys]
+        for i in dates:
+            if values[i] is not None:
+                values[i] = values[i].isoformat()
+        problems = found.get(row["id"])
+        if problems:
+            values.append([[p["code"], texts.setdefault(p["message"], len(texts))] for p in problems])
+        items.append(values)
+    people = services.team_people(project)
+    return {
+        "keys": list(keys),
+        "rows": items,
+        "issue_texts": list(texts),
+        "columns": [{"field": f, "group": g, "editor": e, "label": fields.label(f, kind)} for f, g, e in COLUMNS],
+        "groups": {
+            "structure": _("Structure analysis"),
+            "function": _("Function analysis"),
+            "failure": _("Failure analysis"),
+            "risk": _("Risk analysis"),
+            "optimisation": _("Optimisation"),
+        },
+        "scales": scales_for(str(get_locale())),
+        "scale_titles": {"severity": _("Severity (S)"), "occurrence": _("Occurrence (O)"), "detection": _("Detection (D)")},
+        "types": [[k, str(fields.TYPE_LABELS[k])] for k in WORK_ELEMENT_TYPES],
+        "statuses": [[k, str(fields.STATUS_LABELS[k])] for k in ACTION_STATUSES],
+        "people": [[p.id, p.name] for p in people],
+        "setting": {"driver": driver, "threshold": threshold},
+        "can_write": current_user.role != "viewer",
+        "lang": str(get_locale()),
+        "now": utcnow().isoformat(),
+        "poll_seconds": 5,
+        "api": {
+            "rows": url_for("api.fmea_rows", project_id=project.id),
+            "row": url_for("api.fmea_row", row_id=0).removesuffix("0"),
+            "issues": url_for("api.fmea_issues", project_id=project.id),
+            "history": url_for("fmea.row_history", row_id=0).removesuffix("0/history"),
+        },
+        "messages": {
+            "saved": _("Saved."),
+            "conflict": _("Someone else changed this row first. Theirs: “%(current)s”, yours: “%(submitted)s”. The row now shows theirs."),
+            "error": _("Not saved: %(message)s"),
+            "confirm_delete": _("Delete this row?"),
+            "shown": _("%(shown)s of %(total)s rows shown"),
+            "more": _("Show %(n)s more rows"),
+            "history": _("History"),
+            "delete": _("Delete"),
+            "from_cause": _("From fishbone cause #%(id)s"),
+            "severe": _("Severity 9-10: always reviewed"),
+            "high": _("High priority"),
+            "pick": _("Click a level to rate, or type 1-10."),
+            "none": _("—"),
+        },
+    }
+
+
+@bp.route("/projects/<int:project_id>/fmea")
+@login_required
+def table(project_id: int):
+    project = get_project(project_id, current_user)
+    document = services.document_of(project)
+    rows = services.row_dicts(document)
+    data = page_data(project, document, rows)
+    data_json = htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
+    header = HeaderForm(obj=document) if document else HeaderForm(title=project.title)
+    return render_template(
+        "fmea/table.html", project=project, document=document, data=data, data_json=data_json, header=header, row_count=len(rows)
+    )
+
+
+@bp.route("/projects/<int:project_id>/fmea/header", methods=["POST"])
+@login_required
+def header(project_id: int):
+    project = get_project(project_id, current_user, write=True)
+    form = HeaderForm()
+    if not form.validate_on_submit():
+        for field, messages in form.errors.items():
+            title = getattr(form, field).label.text if hasattr(form, field) else field
+            flash(f"{title}: {' '.join(messages)}", "error")
+        return redirect(url_for("fmea.table", project_id=project.id))
+    document = services.ensure_document(project)
+    data = {k: getattr(form, k).data for k in services.HEADER_FIELDS if hasattr(form, k)}
+    data["version"] = form.version.data if form.version.data not in (None, "") else document.version
+    try:
+        services.save_header(document, data)
+        db.session.commit()
+        flash(_("Saved."), "info")
+    except InvalidInput as error:
+        db.session.rollback()
+        for message in error.errors.values():
+            flash(message, "error")
+    except Conflict:
+        db.session.rollback()
+        flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
+    return redirect(url_for("fmea.table", project_id=project.id))
+
+
+@bp.route("/fmea-rows/<int:row_id>/history")
+@login_required
+def row_history(row_id: int):
+    row = db.session.get(FmeaRow, row_id)
+    if row is not None:
+        services.row_for(row_id, current_user)
+        project_id = db.session.get(FmeaDocument, row.document_id).project_id
+    else:
+        # A deleted row: its history names its document in the audit trail.
+        entries = audit.history("fmea_rows", row_id)
+        document_id = next((e.new_value for e in entries if e.field == "document_id"), None)
+        document = db.session.get(FmeaDocument, int(document_id)) if document_id else None
+        if document is None:
+            abort(404)
+        get_project(document.project_id, current_user)
+        project_id = document.project_id
+    entries = audit.history("fmea_rows", row_id)
+    return render_template("fmea/history.html", entries=entries, row_id=row_id, project_id=project_id, label=fields.label)
+
+
+@bp.route("/fmea/settings", methods=["GET", "POST"])
+@role_required("admin", "quality_manager")
+def settings():
+    setting = services.settings()
+    form = SettingsForm(obj=setting if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.save_settings(current_user, {"priority_driver": form.priority_driver.data, "rpn_threshold": form.rpn_threshold.data})
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("fmea.settings"))
+        except InvalidInput as error:
+            db.session.rollback()
+            for field, message in error.errors.items():
+                getattr(form, field).errors.append(message)
+    return render_template("fmea/settings.html", form=form), 400 if request.method == "POST" else 200
+
+
+def project_panel(project, user) -> dict:
+    """The FMEA card on the project page."""
+    document = services.document_of(project)
+    if document is None:
+        return {"title": _("FMEA"), "url": url_for("fmea.table", project_id=project.id), "summary": _("Not started yet.")}
+    counts = dict(
+        db.session.execute(
+            select(FmeaRow.action_priority, db.func.count()).where(FmeaRow.document_id == document.id).group_by(FmeaRow.action_priority)
+        ).all()
+    )
+    total = sum(counts.values())
+    return {
+        "title": _("FMEA"),
+        "url": url_for("fmea.table", project_id=project.id),
+        "summary": _("%(n)s rows · AP H %(h)s · M %(m)s · L %(l)s", n=total, h=counts.get("H", 0), m=counts.get("M", 0), l=counts.get("L", 0)),
+    }
+
+
+
+def home_card(user) -> dict | None:
+    """Home page: high-priority FMEA rows without an action or a reason, in the projects the user sees."""
+    from workbench.access import team_scope
+    from workbench.teams.models import ImprovementProject
+
+    stmt = (
+        select(db.func.count(FmeaRow.id))
+        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        .join(ImprovementProject, ImprovementProject.id == FmeaDocument.project_id)
+        .where(FmeaRow.action_priority == "H", FmeaRow.prevention_action == "", FmeaRow.detection_action == "", FmeaRow.remarks == "")
+    )
+    count = db.session.scalar(team_scope(stmt, ImprovementProject.team_id, user))
+    if not count:
+        return None
+    return {"title": _("FMEA"), "text": _("%(n)s high-priority FMEA rows have no action or written reason yet.", n=count)}
+
+
+@bp.route("/projects/<int:project_id>/fmea/history")
+@login_required
+def document_history(project_id: int):
+    """Every recorded change to the rows of this FMEA (deleted rows included), newest first."""
+    from workbench.models import AuditLog
+
+    project = get_project(project_id, current_user)
+    document = services.document_of(project)
+    entries = []
+    if document is not None:
+        ids = select(AuditLog.record_id).where(
+            AuditLog.table_name == "fmea_rows", AuditLog.field == "document_id", AuditLog.new_value == str(document.id)
+        )
+        stmt = (
+            select(AuditLog)
+            .where(AuditLog.table_name == "fmea_rows", AuditLog.record_id.in_(ids))
+            .order_by(AuditLog.at.desc(), AuditLog.id.desc())
+            .limit(500)
+        )
+        entries = list(db.session.scalars(stmt))
+    return render_template("fmea/document_history.html", project=project, entries=entries, label=fields.label)

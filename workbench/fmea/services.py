@@ -1,0 +1,254 @@
+"""FMEA documents and rows: access, validation, writes (audited), and links to fishbone causes."""
+
+from flask import abort
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from workbench.extensions import db
+from workbench.fmea import fields
+from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
+from workbench.fmea.priority import rating_or_none
+from workbench.models import User
+from workbench.teams.models import ImprovementProject, TeamMembership
+from workbench.teams.services import check_version, get_project
+from workbench.validation import InvalidInput
+
+# -- organisation setting ---------------------------------------------------------
+
+
+def settings() -> FmeaSettings:
+    """The organisation's priority setting (AP by default); a transient default when none is stored."""
+    found = db.session.scalar(select(FmeaSettings).order_by(FmeaSettings.id).limit(1))
+    return found or FmeaSettings(priority_driver="ap", rpn_threshold=100)
+
+
+def save_settings(user: User, data: dict) -> FmeaSettings:
+    """Change what drives priority (admins and quality managers)."""
+    if not user.can_manage:
+        abort(403)
+    current = settings()
+    if current.id is not None:
+        check_version(current, data)
+    driver = str(data.get("priority_driver", current.priority_driver) or "").strip().lower()
+    errors = {}
+    if driver not in DRIVERS:
+        errors["priority_driver"] = _("Priority is driven by “ap” or “rpn”; got “%(value)s”.", value=driver)
+    try:
+        threshold = int(str(data.get("rpn_threshold", current.rpn_threshold)).strip())
+        if not 1 <= threshold <= 1000:
+            raise ValueError
+    except ValueError:
+        errors["rpn_threshold"] = _("The RPN threshold must be a whole number from 1 to 1000.")
+    if errors:
+        raise InvalidInput(errors)
+    if current.id is None:
+        db.session.add(current)
+    current.priority_driver, current.rpn_threshold = driver, threshold
+    return current
+
+
+# -- documents --------------------------------------------------------------------
+
+
+def document_of(project: ImprovementProject) -> FmeaDocument | None:
+    """The project's FMEA, or None before anyone started it."""
+    return db.session.scalar(select(FmeaDocument).where(FmeaDocument.project_id == project.id).order_by(FmeaDocument.id).limit(1))
+
+
+def ensure_document(project: ImprovementProject) -> FmeaDocument:
+    """The project's FMEA, started (process FMEA titled after the project) when missing."""
+    document = document_of(project)
+    if document is None:
+        document = FmeaDocument(project_id=project.id, kind="process", title=project.title[:200])
+        db.session.add(document)
+        db.session.flush()
+    return document
+
+
+HEADER_FIELDS = ("kind", "title", "company", "location", "customer", "program", "responsible", "confidentiality", "start_date")
+
+
+def save_header(document: FmeaDocument, data: dict) -> FmeaDocument:
+    """Change the header block of a document."""
+    check_version(document, data)
+    errors = {}
+    if "kind" in data and data["kind"] not in KINDS:
+        errors["kind"] = _("The FMEA type is “process” or “design”.")
+    start = None
+    if data.get("start_date"):
+        try:
+            start = fields.parse_date(data["start_date"], "start_date")
+        except ValueError as error:
+            errors["start_date"] = str(error)
+    for key in HEADER_FIELDS[1:-1]:
+        if key in data and len(str(data[key] or "")) > 200:
+            errors[key] = _("At most 200 characters.")
+    if errors:
+        raise InvalidInput(errors)
+    for key in HEADER_FIELDS[:-1]:
+        if key in data:
+            setattr(document, key, str(data[key] or "").strip())
+    if start:
+        document.start_date = start
+    return document
+
+
+# -- rows -------------------------------------------------------------------------
+
+
+def row_for(row_id: int, user: User, write: bool = False) -> FmeaRow:
+    """Load a row the user may see (404) and, with ``write``, change (403)."""
+    row = db.get_or_404(FmeaRow, row_id)
+    document = db.session.get(FmeaDocument, row.document_id)
+    get_project(document.project_id, user, write=write)
+    return row
+
+
+def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
+    if user_id is None:
+        return
+    person = db.session.get(User, user_id)
+    if person is None or not person.active:
+        raise InvalidInput({"responsible_id": _("No active user with id %(id)s.", id=user_id)})
+    member = db.session.scalar(
+        select(TeamMembership.id).where(TeamMembership.team_id == project.team_id, TeamMembership.user_id == user_id)
+    )
+    if member is None and not person.can_manage:
+        raise InvalidInput({"responsible_id": _("%(name)s is not a member of the project's team.", name=person.name)})
+
+
+def recompute(row: FmeaRow) -> None:
+    """Set RPN and AP (before and after actions) from the ratings."""
+    row.rpn, row.action_priority = rating_or_none(row.severity, row.occurrence, row.detection)
+    row.revised_rpn, row.revised_action_priority = rating_or_none(
+        row.revised_severity, row.revised_occurrence, row.revised_detection
+    )
+
+
+def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
+    values, errors = fields.clean(data)
+    if errors:
+        raise InvalidInput(errors)
+    if "responsible_id" in values:
+        check_responsible(project, values["responsible_id"])
+    for key, value in values.items():
+        setattr(row, key, value)
+    recompute(row)
+    return row
+
+
+def create_row(project: ImprovementProject, data: dict) -> FmeaRow:
+    """Add a row at the end of the project's FMEA (started when missing)."""
+    document = ensure_document(project)
+    position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
+    row = FmeaRow(document_id=document.id, position=position + 1, action_status="open")
+    _apply(row, project, data)
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def create_rows(project: ImprovementProject, items: list[dict]) -> list[FmeaRow]:
+    """Add many rows at the end in one flush (imports); any invalid row raises and nothing is kept."""
+    document = ensure_document(project)
+    position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
+    rows = []
+    for offset, data in enumerate(items, start=1):
+        row = FmeaRow(document_id=document.id, position=position + offset, action_status="open")
+        _apply(row, project, data)
+        rows.append(row)
+    db.session.add_all(rows)
+    db.session.flush()
+    return rows
+
+
+def update_row(row: FmeaRow, data: dict) -> FmeaRow:
+    """Change a row; a stale ``version`` raises Conflict (409) with both values."""
+    check_version(row, data)
+    document = db.session.get(FmeaDocument, row.document_id)
+    project = db.session.get(ImprovementProject, document.project_id)
+    return _apply(row, project, data)
+
+
+def delete_row(row: FmeaRow, data: dict | None = None) -> None:
+    """Remove a row (the audit trail keeps its last values)."""
+    if data:
+        check_version(row, data)
+    db.session.delete(row)
+
+
+# The columns a row is read with everywhere (timestamps left out: nobody reads them from a row).
+ROW_KEYS = ("id", "version", "position", *ROW_FIELDS, *COMPUTED_FIELDS)
+
+
+def row_dicts(document: FmeaDocument | None, changed_since=None) -> list[dict]:
+    """Every row of a document (or those changed after ``changed_since``) as plain dicts in position order, in one query."""
+    if document is None:
+        return []
+    table = FmeaRow.__table__
+    columns = [table.c[k] for k in ROW_KEYS]
+    stmt = select(*columns).where(table.c.document_id == document.id)
+    if changed_since is not None:
+        stmt = stmt.where(table.c.updated_at > changed_since)
+    result = db.session.execute(stmt.order_by(table.c.position, table.c.id))
+    return [dict(zip(ROW_KEYS, r, strict=True)) for r in result]
+
+
+def row_ids(document: FmeaDocument | None) -> list[int]:
+    """Ids of the rows a document has now (lets a page notice rows deleted by others)."""
+    if document is None:
+        return []
+    return list(db.session.scalars(select(FmeaRow.id).where(FmeaRow.document_id == document.id).order_by(FmeaRow.id)))
+
+
+def row_json(row) -> dict:
+    """A row (model or dict) as the API answers it."""
+    get = row.get if isinstance(row, dict) else (lambda key: getattr(row, key))
+    out = {}
+    for key in ROW_KEYS:
+        value = get(key)
+        out[key] = value.isoformat() if key in DATE_FIELDS and value is not None else value
+    return out
+
+
+# -- fishbone causes --------------------------------------------------------------
+
+
+def add_rows_from_causes(project: ImprovementProject, causes: list[dict], user: User) -> list[FmeaRow]:
+    """One row per fishbone cause (``{"id", "text", "category"}``), skipping causes already in the FMEA."""
+    get_project(project.id, user, write=True)
+    document = ensure_document(project)
+    present = set(
+        db.session.scalars(select(FmeaRow.cause_id).where(FmeaRow.document_id == document.id, FmeaRow.cause_id.is_not(None)))
+    )
+    created = []
+    for cause in causes:
+        cause_id = cause.get("id")
+        if cause_id is None or int(cause_id) in present:
+            continue
+        category = str(cause.get("category") or "").strip().lower()
+        data = {"failure_cause": str(cause.get("text") or ""), "cause_id": int(cause_id)}
+        if category in ("man", "machine", "material", "method", "environment", "measurement"):
+            data["work_element_type"] = category
+        created.append(create_row(project, data))
+        present.add(int(cause_id))
+    return created
+
+
+def rows_for_cause(cause_id: int) -> list[FmeaRow]:
+    """Rows that came from one fishbone cause (for the fishbone's side of the link)."""
+    return list(db.session.scalars(select(FmeaRow).where(FmeaRow.cause_id == cause_id).order_by(FmeaRow.id)))
+
+
+def team_people(project: ImprovementProject) -> list[User]:
+    """People who may be made responsible for a row's action."""
+    stmt = (
+        select(User)
+        .where(User.active.is_(True))
+        .where(
+            User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id))
+            | User.role.in_(("admin", "quality_manager"))
+        )
+        .order_by(User.name)
+    )
+    return list(db.session.scalars(stmt))
