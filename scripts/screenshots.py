@@ -20,7 +20,10 @@ OUT = ROOT / "docs" / "screenshots"
 SHOTS = [
     ("home-fa.png", "/", "fa"),
     ("project-fa.png", "/projects/{project_fa}", "fa"),
-    ("teams-en.png", "/teams/1", "en"),
+    ("fishbone-fa.png", "/projects/{project_fa}/fishbone", "fa"),
+    ("fmea-en.png", "/projects/{project_en}/fmea", "en"),
+    ("dashboard-fa.png", "/dashboard", "fa"),
+    ("complaints-pareto-fa.png", "/complaints/pareto", "fa"),
 ]
 
 
