@@ -10,6 +10,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_MODULES = (
     "workbench.api.core",
     "workbench.teams.api",
+    "workbench.complaint_import.api",
 )
 
 from workbench.api import common  # noqa: E402,F401  (auth, CSRF and JSON rules)

@@ -97,5 +97,28 @@ def import_complaints_command(file, source, maps, dry_run, skip_bad_rows, date_o
         raise click.ClickException(f"{outcome.bad} bad rows: nothing was imported. Fix them or use --skip-bad-rows.")
 
 
+
+
+@click.command("retrain-classifier")
+def retrain_classifier_command():
+    """Retrain the classifier on confirmed labels and print both held-out accuracies."""
+    from workbench.complaint_import.learning import retrain
+
+    with acting_as("cli"):
+        result = retrain()
+        db.session.commit()
+    for target in ("owner", "category"):
+        figures = result[target]
+        if figures["trained"]:
+            click.echo(
+                f"{target}: model {figures['model_accuracy']:.1%} vs rules {figures['rules_accuracy']:.1%} "
+                f"on {figures['n_test']} held-out labels ({figures['n_train']} trained); using {figures['used']}"
+            )
+        else:
+            click.echo(f"{target}: not trained ({figures['labels']} labels; {figures['reason']})")
+    click.echo(f"Relabelled {result['reclassified']} unconfirmed complaints.")
+
+
 def register(app) -> None:
     app.cli.add_command(import_complaints_command)
+    app.cli.add_command(retrain_classifier_command)
