@@ -9,6 +9,10 @@ NAV: list[tuple[str, object, tuple[str, ...] | None]] = [
     ("main.index", _l("Home"), None),
     ("teams.project_list", _l("Projects"), None),
     ("teams.team_list", _l("Teams"), None),
+    ("complaints.complaint_list", _l("Complaints"), None),
+    ("complaints.analysis_page", _l("Pareto"), None),
+    ("complaints.review", _l("Review queue"), ("admin", "quality_manager", "member")),
+    ("complaints.imports", _l("Import"), ("admin", "quality_manager")),
     ("admin.process_owners", _l("Process owners"), ("admin", "quality_manager")),
     ("admin.users", _l("Users"), ("admin",)),
 ]

@@ -4,4 +4,18 @@ from flask import Blueprint
 
 bp = Blueprint("complaints", __name__)
 
-from workbench.complaint_import import models  # noqa: E402,F401
+
+@bp.record_once
+def _setup(state) -> None:
+    from workbench.complaint_import import tasks
+    from workbench.complaint_import.labels import PHASE_LABELS, STATUS_LABELS, TARGET_LABELS
+
+    tasks.init_app(state.app)
+    state.app.jinja_env.globals.update(
+        job_status=lambda s: str(STATUS_LABELS.get(s, s)),
+        job_phase=lambda s: str(PHASE_LABELS.get(s, s)),
+        target_label=lambda s: str(TARGET_LABELS.get(s, s)),
+    )
+
+
+from workbench.complaint_import import models, routes, routes_analysis, routes_imports, routes_rules  # noqa: E402,F401

@@ -74,6 +74,12 @@ def filtered(stmt, args: dict):
     return stmt
 
 
+def sources() -> list[str]:
+    from workbench.complaint_import.models import ComplaintSource
+
+    return list(db.session.scalars(select(ComplaintSource.name).order_by(ComplaintSource.name)))
+
+
 def complaint_list(args: dict):
     return filtered(select(Complaint), args).order_by(Complaint.received_at.desc(), Complaint.id.desc())
 

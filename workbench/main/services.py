@@ -2,12 +2,13 @@
 
 from sqlalchemy import func, select
 
+from workbench.complaint_import.hooks import home_card as complaints_home_card
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams import services as teams
 
 # Capabilities add cards here: each is a function ``(user) -> dict | None``.
-HOME_CARDS: list = []
+HOME_CARDS: list = [complaints_home_card]
 
 
 def home_summary(user: User) -> dict:

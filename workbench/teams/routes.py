@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from workbench.complaint_import.hooks import project_panel as complaints_project_panel
 from workbench.extensions import db
 from workbench.formtools import choices
 from workbench.i18n import localized_name
@@ -16,7 +17,7 @@ from workbench.validation import InvalidInput
 
 # Capabilities add panels to the project page: ``(project, user) -> dict | None``
 # with ``title``, ``url`` and optional ``summary``.
-PROJECT_PANELS: list = []
+PROJECT_PANELS: list = [complaints_project_panel]
 
 
 def _owner_choices(blank: str) -> list[tuple[str, str]]:
