@@ -139,16 +139,15 @@ def test_crash_part_way_leaves_nothing_half_written(write_file, import_cli, stor
 
     monkeypatch.setattr(importer, "CHUNK", 2)
     calls = {"n": 0}
-    original = importer.Spool.read
+    original = importer._write_chunk
 
-    def failing_read(self):
-        for chunk in original(self):
-            calls["n"] += 1
-            if calls["n"] == 3:
-                raise RuntimeError("disk full")
-            yield chunk
+    def failing_write(new, changed, now):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        original(new, changed, now)
 
-    monkeypatch.setattr(importer.Spool, "read", failing_read)
+    monkeypatch.setattr(importer, "_write_chunk", failing_write)
     rows = "".join(f"C-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
     result = import_cli(write_file("big.csv", "id,date,text\n" + rows))
     assert result.exit_code != 0

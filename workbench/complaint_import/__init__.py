@@ -18,4 +18,4 @@ def _setup(state) -> None:
     )
 
 
-from workbench.complaint_import import models, routes, routes_analysis, routes_imports, routes_rules  # noqa: E402,F401
+from workbench.complaint_import import models, routes, routes_analysis, routes_imports, routes_rules, routes_surveys  # noqa: E402,F401

@@ -174,3 +174,42 @@ openapi.path(
     "/classifier/retrain",
     post={"summary": "Retrain on confirmed labels (quality managers, admins); returns held-out accuracies", "responses": {"200": openapi.ok("Accuracies per target"), **openapi.ERRORS}},
 )
+
+
+@bp.get("/surveys/scores")
+def survey_scores_api():
+    from workbench.complaint_import import survey_scores
+    from workbench.validation import InvalidInput
+
+    group = request.args.get("group", "month")
+    if group not in survey_scores.GROUPS:
+        raise InvalidInput({"group": f"group must be one of {', '.join(survey_scores.GROUPS)}"})
+    start = services.parse_day(request.args.get("from"), "from")
+    end = services.parse_day(request.args.get("to"), "to")
+    return jsonify(survey_scores.scores(group, start, end))
+
+
+@bp.get("/surveys/drivers")
+def survey_drivers_api():
+    from workbench.complaint_import import survey_scores
+
+    outcome = "nps" if request.args.get("outcome") == "nps" else "csat"
+    return jsonify(survey_scores.key_drivers(outcome))
+
+
+openapi.path(
+    "/surveys/scores",
+    get={
+        "summary": "CSAT (% satisfied), NPS and CES (mean) per month, process owner or product",
+        "parameters": [{"name": "group", "in": "query", "schema": {"type": "string", "enum": ["month", "process_owner", "product"]}}] + _PERIOD,
+        "responses": {"200": openapi.ok("Scores with the number of answers"), **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/surveys/drivers",
+    get={
+        "summary": "Key drivers: correlation and standardised regression of each rated expectation on CSAT or NPS",
+        "parameters": [{"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["csat", "nps"]}}],
+        "responses": {"200": openapi.ok("Drivers, strongest first, with answers behind each")},
+    },
+)

@@ -119,6 +119,80 @@ def retrain_classifier_command():
     click.echo(f"Relabelled {result['reclassified']} unconfirmed complaints.")
 
 
+def _scale(value: str) -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in value.split("-", 1))
+    except ValueError:
+        raise click.BadParameter(f"“{value}” is not LOW-HIGH, e.g. 1-5") from None
+    return low, high
+
+
+@click.command("import-surveys")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", required=True, help="Name of the survey tool or survey.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="external_id, received_at, product, csat, nps, ces or text.")
+@click.option("--driver", "drivers", multiple=True, metavar="EXPECTATION=COLUMN", help="A column rating one expectation, e.g. price=Q4.")
+@click.option("--csat-scale", default="1-5", show_default=True)
+@click.option("--csat-good", type=int, default=4, show_default=True, help="Ratings at or above this count as satisfied.")
+@click.option("--date-order", type=click.Choice(["iso", "dmy", "mdy", "jalali"]), default=None)
+@click.option("--dry-run", is_flag=True)
+@click.option("--skip-bad-rows", is_flag=True)
+def import_surveys_command(file, source, maps, drivers, csat_scale, csat_good, date_order, dry_run, skip_bad_rows):
+    """Import survey responses; unhappy respondents' free text becomes classified complaints."""
+    from workbench.complaint_import.surveys import SurveyOptions, import_surveys
+
+    options = SurveyOptions(
+        source=source, mapping=_parse_maps(maps), drivers=_parse_maps(drivers), csat_scale=_scale(csat_scale),
+        csat_good=csat_good, date_order=date_order, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+    )
+    with acting_as("cli"):
+        try:
+            outcome = import_surveys(file, os.path.basename(file), options)
+            if outcome.committed:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except InvalidInput as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+    click.echo("Columns: " + ", ".join(f"{k}={v}" for k, v in outcome.mapping.items()))
+    if outcome.drivers:
+        click.echo("Expectations rated: " + ", ".join(f"{k}={v}" for k, v in outcome.drivers.items()))
+    for error in outcome.errors:
+        click.echo(str(error), err=True)
+    verb = "Imported" if outcome.committed else "Would import"
+    click.echo(f"{verb}: {outcome.new} new responses, {outcome.unchanged} unchanged, {outcome.bad} rejected; {outcome.complaints} complaints from unhappy respondents.")
+    if outcome.bad and not skip_bad_rows and not dry_run:
+        raise click.ClickException(f"{outcome.bad} bad rows: nothing was imported. Fix them or use --skip-bad-rows.")
+
+
+@click.command("build-themes")
+def build_themes_command():
+    """Group each process owner's complaints into recurring themes."""
+    from workbench.complaint_import.themes import rebuild
+
+    with acting_as("cli"):
+        count = rebuild()
+        db.session.commit()
+    click.echo(f"{count} themes.")
+
+
+@click.command("import-worker")
+@click.option("--workers", type=int, default=1, show_default=True)
+def import_worker_command(workers):
+    """Run the huey worker that checks and imports uploaded files."""
+    from workbench.complaint_import.tasks import huey
+
+    huey.immediate = False
+    huey.create_consumer(workers=workers).run()
+
+
 def register(app) -> None:
     app.cli.add_command(import_complaints_command)
     app.cli.add_command(retrain_classifier_command)
+    app.cli.add_command(import_surveys_command)
+    app.cli.add_command(build_themes_command)
+    app.cli.add_command(import_worker_command)

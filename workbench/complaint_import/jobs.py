@@ -99,6 +99,7 @@ def run_job(job_id: int, commit: bool) -> None:
         skip_bad_rows=commit,
         dry_run=not commit,
         job_id=job_id if commit else None,
+        spool=sqlite,
     )
     if sqlite and commit:
         _write(job_id, phase="importing")

@@ -7,6 +7,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import gettext as _
 
@@ -198,9 +199,15 @@ def xlsx_rows(path: str, counter: list | None = None) -> Iterator[list]:
         for row in sheet.iter_rows(values_only=True):
             if counter is not None:
                 counter[0] += 1
-            yield ["" if v is None else v for v in row]
+            yield ["" if v is None else (v if isinstance(v, (date, str)) else _cell_text(v)) for v in row]
     finally:
         workbook.close()
+
+
+def _cell_text(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def rows(path: str, layout: Layout, counter: list | None = None) -> Iterator[list]:

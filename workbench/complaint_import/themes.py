@@ -101,7 +101,12 @@ def examples(theme: Theme, limit: int = 3) -> list[str]:
 
 def problem_statement(theme: Theme, owner_name: str) -> str:
     """A starting problem statement: size, trend and examples in the customers' words."""
-    lines = [f"{theme.size} complaints ({owner_name}) about: {theme.name}.", f"Last 90 days: {theme.recent}; the 90 days before: {theme.previous}."]
+    from flask_babel import gettext as _
+
+    lines = [
+        _("%(size)d complaints (%(owner)s) about: %(theme)s.", size=theme.size, owner=owner_name, theme=theme.name),
+        _("Last 90 days: %(recent)d; the 90 days before: %(previous)d.", recent=theme.recent, previous=theme.previous),
+    ]
     lines += [f"- {text[:160]}" for text in examples(theme)]
     return "\n".join(lines)
 
