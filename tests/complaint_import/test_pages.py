@@ -65,6 +65,7 @@ def test_fix_mapping_and_check_again(client, login, make_user, owners, db):
     job = db.session.scalar(select(ImportJob))
     page = client.get(f"/complaints/imports/{job.id}").get_data(as_text=True)
     assert "Required column" in page
+    assert 'name="map_text"' in page and '<option value="notes"' in page  # the mapping can be fixed on the page
     client.post(f"/complaints/imports/{job.id}/recheck", data={"map_external_id": "ref", "map_received_at": "when", "map_text": "notes"})
     db.session.expire_all()
     job = db.session.get(ImportJob, job.id)

@@ -6,6 +6,16 @@ PALETTE = ("#1f5fbf", "#d92d20", "#12b76a", "#f79009", "#7a5af8", "#0e9384", "#c
 FONT = "Vazirmatn, 'Noto Sans', sans-serif"
 
 
+def _nice_step(peak: float, ticks: int = 4) -> int:
+    """A round tick step (1, 2, 5 × 10^k) so that ``ticks`` steps cover ``peak``."""
+    raw = max(peak / ticks, 1)
+    magnitude = 10 ** (len(str(int(raw))) - 1)
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude
+
+
 def _text(x, y, content, size=12, anchor="middle", extra="") -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" {extra}>{escape(str(content))}</text>'
 
@@ -24,7 +34,7 @@ def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_l
     if not bars:
         parts.append(_text(width / 2, height / 2, "—", 14))
         return "".join(parts) + "</svg>"
-    peak = max(b["count"] for b in bars)
+    peak = _nice_step(max(b["count"] for b in bars)) * 4
     step = plot_w / len(bars)
     bar_w = step * 0.7
     for i in range(5):
@@ -67,7 +77,7 @@ def trend_svg(months: list[str], series: dict[str, list[int]], names: dict[str, 
     ]
     if not months or not series:
         return "".join(parts) + _text(width / 2, height / 2, "—", 14) + "</svg>"
-    peak = max(max(v) for v in series.values()) or 1
+    peak = _nice_step(max(max(v) for v in series.values())) * 4
     step = plot_w / max(len(months) - 1, 1)
     for i in range(5):
         y = top + plot_h * i / 4
@@ -81,6 +91,9 @@ def trend_svg(months: list[str], series: dict[str, list[int]], names: dict[str, 
         colour = PALETTE[n % len(PALETTE)]
         points = " ".join(f"{left + i * step:.1f},{top + plot_h * (1 - v / peak):.1f}" for i, v in enumerate(values))
         parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for point in points.split():
+            x, y = point.split(",")
+            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
         ly = top + 14 + n * 20
         parts.append(f'<rect x="{left + plot_w + 14}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>')
         parts.append(_text(left + plot_w + 32, ly + 1, names.get(key, key)[:22], 12, "start"))

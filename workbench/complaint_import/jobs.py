@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from workbench.audit import acting_as
+from workbench.complaint_import import reading
 from workbench.complaint_import.importer import ImportCancelled, ImportOptions, run_import
 from workbench.complaint_import.models import ComplaintSource, ImportJob, ImportPreset
 from workbench.extensions import db
@@ -132,7 +133,12 @@ def run_job(job_id: int, commit: bool) -> None:
         _write(job_id, status="cancelled", phase=None, finished_at=utcnow(), message=_("Cancelled; nothing was imported."))
     except InvalidInput as error:
         db.session.rollback()
-        _write(job_id, status="failed", phase=None, finished_at=utcnow(), message=str(error), detected={"problems": error.errors})
+        detected = {"problems": error.errors, "mapping": dict(job.mapping or {})}
+        try:  # the columns, so the user can fix the mapping on the page
+            detected["layout"] = reading.detect_layout(job.stored_path, job.filename, options.layout).as_dict()
+        except InvalidInput:
+            pass
+        _write(job_id, status="failed", phase=None, finished_at=utcnow(), message=str(error), detected=detected)
     except Exception as error:  # recorded on the job so the page can say what happened
         db.session.rollback()
         current_app.logger.exception("import job %s failed", job_id)

@@ -34,6 +34,8 @@ def _names(by: str) -> dict[str, str]:
 
 
 def _title(by: str, start, end) -> str:
+    if not start and not end:
+        return _("Complaints by %(dimension)s", dimension=str(DIMENSION_LABELS[by]))
     period = f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}"
     return _("Complaints by %(dimension)s, %(period)s", dimension=str(DIMENSION_LABELS[by]), period=period)
 

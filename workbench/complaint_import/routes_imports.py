@@ -1,5 +1,7 @@
 """Pages: upload, preview and confirm an import; progress and cancel."""
 
+from datetime import date
+
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -7,6 +9,7 @@ from flask_login import current_user, login_required
 from workbench.access import role_required
 from workbench.complaint_import import bp, jobs, tasks
 from workbench.complaint_import.forms import UploadForm
+from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.mapping import FIELD_LABELS, FIELDS
 from workbench.complaint_import.models import ImportJob
 from workbench.complaint_import.services import MANAGERS
@@ -61,6 +64,9 @@ def import_job(job_id: int):
         fields=FIELDS,
         field_labels=FIELD_LABELS,
         errors=(job.errors or [])[:50],
+        preview=[{**row, "received_on": date.fromisoformat(row["received_at"])} for row in job.preview or []],
+        names=name_maps(),
+        channel_label=channel_label,
     )
 
 
