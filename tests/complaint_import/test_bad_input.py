@@ -139,7 +139,7 @@ def test_crash_part_way_leaves_nothing_half_written(write_file, import_cli, stor
 
     monkeypatch.setattr(importer, "CHUNK", 2)
     calls = {"n": 0}
-    original = importer._write_chunk
+    original = importer.write_chunk
 
     def failing_write(new, changed, now):
         calls["n"] += 1
@@ -147,7 +147,7 @@ def test_crash_part_way_leaves_nothing_half_written(write_file, import_cli, stor
             raise RuntimeError("disk full")
         original(new, changed, now)
 
-    monkeypatch.setattr(importer, "_write_chunk", failing_write)
+    monkeypatch.setattr(importer, "write_chunk", failing_write)
     rows = "".join(f"C-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
     result = import_cli(write_file("big.csv", "id,date,text\n" + rows))
     assert result.exit_code != 0

@@ -1,27 +1,22 @@
 """The complaint import: read, check every row, normalise, classify, then store everything in one transaction.
 
-Rows are checked and classified while the file streams through, spooled to a
-temporary file, and only then written in a single transaction: a failure or a
-cancel part-way leaves the database as it was.
+Rows are checked and classified while the file streams through and written
+in the caller's transaction (or spooled first, see ``ImportOptions.spool``);
+the caller commits only a finished import, so a failure or a cancel part-way
+leaves the database as it was.
 """
 
-import hashlib
-import json
-import operator
-import os
-import pickle
-import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, insert, select, text, update
+from sqlalchemy import select, text
 
 from workbench.complaint_import import dates, mapping, reading
 from workbench.complaint_import.classify import Classifier
-from workbench.complaint_import.textnorm import normalise
+from workbench.complaint_import.rows import RowBuilder, RowError, check_row, content_hash
+from workbench.complaint_import.storing import ImportCancelled, Spool, ensure_source, store_spool, write_chunk
 from workbench.extensions import db
 from workbench.models import utcnow
 from workbench.validation import InvalidInput
@@ -29,27 +24,8 @@ from workbench.validation import InvalidInput
 CHUNK = 5000
 PREVIEW_ROWS = 10
 MAX_KEPT_ERRORS = 5000
-FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|^=")
-_FORMULA_START = re.compile("\x00[=+\\-@]")
-LIMITS = {"external_id": 120, "channel": 40, "customer": 200, "product": 200}
 
-
-class ImportCancelled(Exception):
-    """The user cancelled the import; nothing was stored."""
-
-
-@dataclass
-class RowError:
-    row: int
-    column: str
-    value: str
-    reason: str
-
-    def as_dict(self) -> dict:
-        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
-
-    def __str__(self) -> str:
-        return _("row %(row)d, column “%(column)s” (value “%(value)s”): %(reason)s", row=self.row, column=self.column, value=self.value[:80], reason=self.reason)
+__all__ = ["CHUNK", "ImportCancelled", "ImportOptions", "Outcome", "RowError", "Spool", "content_hash", "run_import"]
 
 
 @dataclass
@@ -85,15 +61,6 @@ class Outcome:
     def summary(self) -> dict:
         return {"new": self.new, "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected, "good": self.good, "bad": self.bad}
 
-
-def content_hash(received_at: date, text: str, channel, customer, product, attributes) -> str:
-    """A fingerprint of what a row says, to spot unchanged rows and rows without an ID."""
-    if isinstance(attributes, dict):
-        attributes = json.dumps(attributes, ensure_ascii=False, sort_keys=True)
-    payload = "\x1f".join((received_at.isoformat(), text, channel or "", customer or "", product or "", attributes or ""))
-    return hashlib.sha1(payload.encode()).hexdigest()
-
-
 def _clean_source(source: str) -> str:
     source = (source or "").strip()
     if not source:
@@ -123,32 +90,6 @@ def _date_order(path, layout, column: int, chosen: str | None, header: str) -> s
     if order is None:
         raise InvalidInput({"received_at": _("Column “%(column)s”: %(problem)s (use --date-order dmy or mdy).", column=header, problem=problem)})
     return order
-
-
-class Spool:
-    """Checked, classified rows waiting for the one transaction that stores them."""
-
-    def __init__(self):
-        handle, self.path = tempfile.mkstemp(prefix="wb-import-", suffix=".spool")
-        self.file = os.fdopen(handle, "wb")
-        self.chunks = 0
-
-    def write(self, new: list[dict], changed: list[dict]) -> None:
-        pickle.dump((new, changed), self.file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.chunks += 1
-
-    def read(self):
-        self.file.close()
-        with open(self.path, "rb") as handle:
-            for _n in range(self.chunks):
-                yield pickle.load(handle)
-
-    def close(self) -> None:
-        if not self.file.closed:
-            self.file.close()
-        if os.path.exists(self.path):
-            os.unlink(self.path)
-
 
 def run_import(
     path: str,
@@ -189,8 +130,8 @@ def run_import(
         db.session.execute(text("PRAGMA cache_size=-262144"))
     spool = Spool() if options.spool and writes else None
     if writes and spool is None:
-        _ensure_source(source)
-    build = _RowBuilder(headers, indexes, order, source, options.job_id)
+        ensure_source(source)
+    build = RowBuilder(headers, indexes, order, source, options.job_id)
     seen: dict[str, tuple[int, str]] = {}
     width = len(headers)
     skip = layout.header_row + 1 + layout.extra_header_rows
@@ -216,7 +157,7 @@ def run_import(
         if spool is not None:
             spool.write(list(pending), list(pending_changed))
         elif writes:
-            _write_chunk(pending, pending_changed, now)
+            write_chunk(pending, pending_changed, now)
         pending.clear()
         pending_changed.clear()
 
@@ -224,7 +165,7 @@ def run_import(
         for number, row in enumerate(reading.rows(path, layout, counter), start=1):
             if number <= skip or not any(row):
                 continue
-            problems = _check_row(number, row, width, headers)
+            problems = check_row(number, row, width, headers)
             record = None
             if not problems:
                 record, problems = build(number, row)
@@ -267,137 +208,13 @@ def run_import(
         if options.dry_run or (outcome.bad and not options.skip_bad_rows):
             return outcome
         if spool is not None:
-            _ensure_source(source)
-            _store(spool, progress, cancelled, now)
+            ensure_source(source)
+            store_spool(spool, progress, cancelled, now)
         outcome.committed = True
         return outcome
     finally:
         if spool is not None:
             spool.close()
-
-
-def _check_row(number: int, cells: list, width: int, headers: list[str]) -> list[RowError]:
-    if len(cells) != width and (len(cells) < width or any(str(c).strip() for c in cells[width:])):
-        reason = _("the row has %(cells)d cells but the header has %(columns)d columns (wrong delimiter or an unquoted delimiter in a cell?)", cells=len(cells), columns=width)
-        return [RowError(number, "—", " | ".join(str(c) for c in cells)[:120], reason)]
-    try:
-        joined = "\x00".join(cells)
-    except TypeError:  # Excel cells may be dates or numbers
-        joined = "\x00".join(c if isinstance(c, str) else "" for c in cells)
-    if not _FORMULA_START.search("\x00" + joined):
-        return []
-    problems = []
-    for index, cell in enumerate(cells[:width]):
-        if cell and isinstance(cell, str) and cell[0] in "=+-@" and FORMULA.match(cell):
-            problems.append(RowError(number, headers[index], cell, _("the cell looks like a spreadsheet formula; remove it or write it as text")))
-    return problems
-
-
-class _RowBuilder:
-    """Turns one row's cells into a complaint record, or says what is wrong with it."""
-
-    def __init__(self, headers, indexes, order, source, job_id):
-        self.headers = headers
-        self.order = order or "iso"
-        self.source = source
-        self.job_id = job_id
-        self.text_col = indexes["text"]
-        self.date_col = indexes["received_at"]
-        self.id_col = indexes.get("external_id")
-        self.optional = [(f, indexes.get(f)) for f in ("channel", "customer", "product")]
-        self.other = [(i, h) for i, h in enumerate(headers) if i not in indexes.values() and h]
-        self.dates: dict[str, date | str] = {}
-        self.channels: dict[str, str | None] = {}
-
-    def _date(self, raw) -> date | str:
-        """A date, or the reason it is not one (cached: exports repeat dates)."""
-        if isinstance(raw, date):
-            return raw.date() if hasattr(raw, "hour") else raw
-        value = self.dates.get(raw)
-        if value is None:
-            if not raw.strip():
-                value = _("the date is empty")
-            else:
-                try:
-                    value = dates.parse(raw, self.order)
-                except dates.DateError as error:
-                    value = str(error)
-            if len(self.dates) < 100000:
-                self.dates[raw] = value
-        return value
-
-    def __call__(self, number: int, cells: list) -> tuple[dict | None, list[RowError]]:
-        problems = []
-        headers = self.headers
-        text = cells[self.text_col]
-        if not isinstance(text, str):
-            text = str(text)
-        if not text.strip():
-            problems.append(RowError(number, headers[self.text_col], "", _("the complaint text is empty")))
-        received = self._date(cells[self.date_col])
-        if isinstance(received, str):
-            problems.append(RowError(number, headers[self.date_col], str(cells[self.date_col]), received))
-        fields = {"external_id": self.id_col}
-        fields.update(self.optional)
-        values = {}
-        for field_name, index in fields.items():
-            if index is None:
-                values[field_name] = None
-                continue
-            value = cells[index]
-            value = (value if isinstance(value, str) else str(value)).strip() or None
-            if value is not None and len(value) > LIMITS[field_name]:
-                problems.append(RowError(number, headers[index], value[:80], _("longer than %(limit)d characters", limit=LIMITS[field_name])))
-            values[field_name] = value
-        if problems:
-            return None, problems
-        attributes = None
-        if self.other:
-            kept = {h: (cells[i].isoformat() if isinstance(cells[i], date) else cells[i]) for i, h in self.other if i < len(cells) and str(cells[i]).strip()}
-            # Serialised once: the same text feeds the fingerprint and the JSON column.
-            attributes = json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
-        raw_channel = values["channel"]
-        if raw_channel is None:
-            channel = None
-        else:
-            channel = self.channels.get(raw_channel)
-            if channel is None:
-                channel = _channel(raw_channel)
-                if len(self.channels) < 10000:
-                    self.channels[raw_channel] = channel
-        customer, product = values["customer"], values["product"]
-        chash = content_hash(received, text, channel, customer, product, attributes)
-        return {
-            "source": self.source,
-            "external_id": values["external_id"] or "#" + chash[:20],
-            "received_at": received,
-            "text": text,
-            "text_norm": normalise(text),
-            "content_hash": chash,
-            "channel": channel,
-            "customer": customer,
-            "product": product,
-            "attributes": attributes,
-            "confirmed": False,
-            "import_job_id": self.job_id,
-        }, []
-
-
-CHANNEL_WORDS = {
-    "تلفن": "phone", "تلفنی": "phone", "تماس": "phone", "call": "phone", "telephone": "phone",
-    "ایمیل": "email", "رایانامه": "email", "e-mail": "email", "mail": "email",
-    "پیامک": "sms", "text message": "sms", "وب": "web", "سایت": "web", "وبسایت": "web", "website": "web", "web form": "web",
-    "چت": "chat", "گفتگو": "chat", "حضوری": "in_person", "in person": "in_person", "desk": "in_person",
-}
-
-
-def _channel(value: str | None) -> str | None:
-    """A stable channel key: known words in Persian or English map to phone, email, sms, web, chat, in_person."""
-    text = normalise(value)
-    if not text:
-        return None
-    return CHANNEL_WORDS.get(text, text.replace(" ", "_"))[:40]
-
 
 def _preview(row: dict, owner_ids: dict[str, int]) -> dict:
     owners = {v: k for k, v in owner_ids.items()}
@@ -412,95 +229,3 @@ def _preview(row: dict, owner_ids: dict[str, int]) -> dict:
         "category": row.get("category"),
         "confidence": row.get("confidence"),
     }
-
-
-LABEL_COLUMNS = ("process_owner_id", "category", "confidence", "owner_confidence", "category_confidence", "label_source")
-CONTENT_COLUMNS = ("received_at", "text", "text_norm", "content_hash", "channel", "customer", "product", "attributes", "import_job_id")
-
-
-def _ensure_source(source: str) -> None:
-    from workbench.complaint_import.models import ComplaintSource
-
-    if db.session.scalar(select(ComplaintSource.id).where(ComplaintSource.name == source)) is None:
-        db.session.add(ComplaintSource(name=source, kind="complaints"))
-        db.session.flush()
-
-
-_INSERT_COLUMNS = (
-    "source", "external_id", "received_at", "text", "text_norm", "content_hash", "channel", "customer", "product",
-    "attributes", "confirmed", "import_job_id", *LABEL_COLUMNS, "created_at", "updated_at", "version",
-)
-
-
-def _bulk_insert(rows: list[dict], now) -> None:
-    """Core ``insert()`` compiled once, run as one executemany on the session's connection.
-
-    Values are converted with each column's own bind processor, so what is
-    stored is exactly what the ORM would store; only the per-row
-    bookkeeping of the ORM layer is skipped (it dominates a 1M-row import).
-    """
-    from workbench.complaint_import.models import Complaint
-
-    table = Complaint.__table__
-    connection = db.session.connection()
-    dialect = connection.dialect
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(_INSERT_COLUMNS))
-    constants = {"created_at": now, "updated_at": now, "version": 1, "confirmed": False}
-    processors = {}
-    for name in _INSERT_COLUMNS:
-        processor = table.c[name].type._cached_bind_processor(dialect)
-        if name == "attributes":
-            processor = None  # serialised already (see _RowBuilder)
-        if name in constants:
-            constants[name] = processor(constants[name]) if processor else constants[name]
-        elif processor is not None:
-            processors[name] = processor
-    date_processor = processors.pop("received_at", None)
-    for row in rows:
-        row.update(constants)
-        if date_processor is not None:
-            row["received_at"] = date_processor(row["received_at"])
-        for name, processor in processors.items():
-            if row.get(name) is not None:
-                row[name] = processor(row[name])
-    if compiled.positiontup is not None:
-        params = list(map(operator.itemgetter(*compiled.positiontup), rows))
-    else:
-        params = rows
-    connection.exec_driver_sql(str(compiled), params)
-
-
-def _write_chunk(new: list[dict], changed: list[dict], now) -> None:
-    """Insert new rows and update changed ones (Core executemany) in the session's transaction."""
-    from workbench.complaint_import.models import Complaint
-
-    table = Complaint.__table__
-    if new:
-        _bulk_insert(new, now)
-    for row in changed:
-        if isinstance(row.get("attributes"), str):
-            row["attributes"] = json.loads(row["attributes"])
-    relabel = [r for r in changed if "process_owner_id" in r]
-    keep = [r for r in changed if "process_owner_id" not in r]  # confirmed labels stay as the user set them
-    for rows, columns in ((relabel, CONTENT_COLUMNS + LABEL_COLUMNS), (keep, CONTENT_COLUMNS)):
-        if not rows:
-            continue
-        stmt = (
-            update(table)
-            .where(table.c.id == bindparam("b_id"))
-            .values({**{c: bindparam("b_" + c) for c in columns}, "updated_at": now, "version": table.c.version + 1})
-        )
-        params = [{"b_id": r["id"], **{"b_" + c: r.get(c) for c in columns}} for r in rows]
-        db.session.execute(stmt, params, execution_options={"synchronize_session": False})
-
-
-def _store(spool: Spool, progress, cancelled, now) -> None:
-    """Write the spooled rows in the session's transaction; the caller commits or rolls back."""
-    written = 0
-    for new, changed in spool.read():
-        _write_chunk(new, changed, now)
-        written += len(new) + len(changed)
-        if progress:
-            progress(written, 0, "writing")
-        if cancelled and cancelled():
-            raise ImportCancelled()

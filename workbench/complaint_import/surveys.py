@@ -15,7 +15,7 @@ from sqlalchemy import insert, select
 
 from workbench.complaint_import import dates, mapping, reading
 from workbench.complaint_import.classify import Classifier
-from workbench.complaint_import.importer import RowError, content_hash
+from workbench.complaint_import.rows import RowError, content_hash
 from workbench.complaint_import.textnorm import latin_digits, normalise
 from workbench.extensions import db
 from workbench.models import utcnow
@@ -96,8 +96,8 @@ def _number(value, low: float, high: float, whole: bool = False) -> float | None
 def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOutcome:
     """Check every row and store the responses (and complaints of unhappy respondents) in one transaction."""
     from workbench.complaint_import.defaults import ensure_defaults
-    from workbench.complaint_import.importer import _ensure_source
     from workbench.complaint_import.models import Complaint, SurveyResponse
+    from workbench.complaint_import.storing import ensure_source
     from workbench.teams.models import ProcessOwner
 
     source = (options.source or "").strip()
@@ -191,7 +191,7 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
     outcome.new = len(records)
     if options.dry_run or (outcome.bad and not options.skip_bad_rows):
         return outcome
-    _ensure_source(source)
+    ensure_source(source)
     classifier = Classifier.load()
     texts = [r for r in records if r["text"]]
     for record, label in zip(texts, classifier.classify([normalise(r["text"]) for r in texts]), strict=True):
