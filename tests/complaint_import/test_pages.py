@@ -91,6 +91,7 @@ def test_only_managers_import(client, login, make_user, owners):
     login(make_user(role="member"))
     assert client.get("/complaints/imports").status_code == 403
     assert _upload(client, UPLOAD).status_code == 403
+    assert client.post("/complaints/imports/survey", data={"source": "s"}).status_code == 403
 
 
 def test_binary_upload_fails_with_message(client, login, make_user, owners, db):

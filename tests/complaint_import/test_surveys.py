@@ -68,3 +68,25 @@ def test_key_drivers_rank_the_expectation_that_moves_satisfaction(write_file, ru
     assert quality["answers"] == 200 and quality["beta"] > 0.7 and quality["correlation"] > 0.7
     speed = next(d for d in body["drivers"] if d["key"] == "delivery_speed")
     assert abs(speed["beta"]) < 0.15
+
+
+def test_survey_upload_from_the_web(client, login, make_user, owners, db):
+    import io
+
+    login(make_user(role="quality_manager"))
+    response = client.post(
+        "/complaints/imports/survey",
+        data={"file": (io.BytesIO(SURVEY.encode()), "sm.csv"), "source": "web-survey", "next": "surveys"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith("/complaints/surveys")
+    assert db.session.scalar(select(func.count(SurveyResponse.id))) == 5
+    page = client.get("/complaints/surveys").get_data(as_text=True)
+    assert "5 survey responses imported" in page and "66.7" in page
+    bad = client.post(
+        "/complaints/imports/survey",
+        data={"file": (io.BytesIO(b"id,date,csat\n1,2024-01-01,9\n"), "bad.csv"), "source": "web-survey"},
+        content_type="multipart/form-data",
+    )
+    assert "must be between 1 and 5" in client.get(bad.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalar(select(func.count(SurveyResponse.id))) == 5

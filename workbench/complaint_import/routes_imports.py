@@ -139,3 +139,41 @@ def import_cancel(job_id: int):
     db.session.commit()
     flash(_("Cancelled; nothing was imported.") if job.status == "cancelled" else _("Cancel requested; the import stops at the next chunk and stores nothing."), "info")
     return redirect(url_for("complaints.import_job", job_id=job.id))
+
+
+@bp.route("/complaints/imports/survey", methods=["POST"])
+@role_required(*MANAGERS)
+def survey_upload():
+    """Survey exports are small: checked and imported in the request; any bad row stops the import unless skipped."""
+    import os
+    import tempfile
+
+    from workbench.complaint_import.surveys import SurveyOptions, import_surveys
+
+    storage = request.files.get("file")
+    source = (request.form.get("source") or "").strip()
+    if storage is None or not storage.filename:
+        flash(_("Choose a file."), "error")
+        return redirect(url_for("complaints.imports"))
+    suffix = os.path.splitext(storage.filename)[1].lower()
+    handle, path = tempfile.mkstemp(suffix=suffix)
+    os.close(handle)
+    storage.save(path)
+    mapping = {k: request.form.get(k, "").strip() for k in ("csat", "nps", "ces", "text") if request.form.get(k, "").strip()}
+    options = SurveyOptions(source=source, mapping=mapping, skip_bad_rows=bool(request.form.get("skip_bad_rows")))
+    try:
+        outcome = import_surveys(path, os.path.basename(storage.filename), options)
+        if outcome.committed:
+            db.session.commit()
+            flash(_("%(new)d survey responses imported, %(unchanged)d unchanged, %(bad)d rejected; %(complaints)d complaints from unhappy respondents.", new=outcome.new, unchanged=outcome.unchanged, bad=outcome.bad, complaints=outcome.complaints), "info")
+        else:
+            db.session.rollback()
+            flash(_("%(bad)d bad rows: nothing was imported.", bad=outcome.bad), "error")
+            for error in outcome.errors[:20]:
+                flash(str(error), "error")
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    finally:
+        os.unlink(path)
+    return redirect(url_for("complaints.survey_page") if request.form.get("next") == "surveys" else url_for("complaints.imports"))
