@@ -153,3 +153,40 @@ def test_crash_part_way_leaves_nothing_half_written(write_file, import_cli, stor
     assert result.exit_code != 0
     assert calls["n"] == 3  # two chunks were written before the crash
     assert _unchanged(stored, existing)
+
+
+def _index_names(db):
+    from sqlalchemy import inspect
+
+    db.session.close()
+    return {ix["name"] for ix in inspect(db.engine).get_indexes("complaints")}
+
+
+def test_big_load_rebuilds_indexes_and_a_crash_keeps_them(write_file, import_cli, stored, existing, monkeypatch, db):
+    from workbench.complaint_import import importer, storing
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the index rebuild is a SQLite bulk-load technique")
+    before = _index_names(db)
+    assert "ix_complaints_owner_received" in before
+    monkeypatch.setattr(importer, "CHUNK", 2)
+    monkeypatch.setattr(storing.SecondaryIndexes, "worth_it", staticmethod(lambda rows: True))
+    rows = "".join(f"I-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
+    assert import_cli(write_file("fine.csv", "id,date,text\n" + rows)).exit_code == 0
+    assert _index_names(db) == before
+    assert len(stored()) == 11
+
+    original = importer.write_chunk
+    calls = {"n": 0}
+
+    def failing_write(new, changed, now):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("disk full")
+        original(new, changed, now)
+
+    monkeypatch.setattr(importer, "write_chunk", failing_write)
+    more = "".join(f"J-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
+    assert import_cli(write_file("crash.csv", "id,date,text\n" + more)).exit_code != 0
+    assert _index_names(db) == before  # dropped inside the transaction, back after the rollback
+    assert len(stored()) == 11

@@ -6,6 +6,8 @@ the caller commits only a finished import, so a failure or a cancel part-way
 leaves the database as it was.
 """
 
+import gc
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,7 +18,7 @@ from sqlalchemy import select, text
 from workbench.complaint_import import dates, mapping, reading
 from workbench.complaint_import.classify import Classifier
 from workbench.complaint_import.rows import RowBuilder, RowError, check_row, content_hash
-from workbench.complaint_import.storing import ImportCancelled, Spool, ensure_source, store_spool, write_chunk
+from workbench.complaint_import.storing import ImportCancelled, SecondaryIndexes, Spool, ensure_source, store_spool, write_chunk
 from workbench.extensions import db
 from workbench.models import utcnow
 from workbench.validation import InvalidInput
@@ -139,6 +141,8 @@ def run_import(
     pending: list[dict] = []
     pending_changed: list[dict] = []
     labels_of: dict[str, tuple] = {}
+    bulk_indexes, bulk_checked = SecondaryIndexes(), []
+    layout_size = os.path.getsize(path)
     now = utcnow()
 
     def flush_chunk():
@@ -158,9 +162,16 @@ def run_import(
             spool.write(list(pending), list(pending_changed))
         elif writes:
             write_chunk(pending, pending_changed, now)
+            if not bulk_checked and (pending or pending_changed):
+                bulk_checked.append(True)
+                if SecondaryIndexes.worth_it(layout_size // 100):
+                    bulk_indexes.drop()
         pending.clear()
         pending_changed.clear()
 
+    # Millions of small, acyclic objects: the cycle collector would rescan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         for number, row in enumerate(reading.rows(path, layout, counter), start=1):
             if number <= skip or not any(row):
@@ -206,13 +217,17 @@ def run_import(
         if progress:
             progress(outcome.good + outcome.bad, counter[0], "reading")
         if options.dry_run or (outcome.bad and not options.skip_bad_rows):
+            bulk_indexes.restore()  # the caller rolls back; restore anyway so nothing depends on that
             return outcome
         if spool is not None:
             ensure_source(source)
-            store_spool(spool, progress, cancelled, now)
+            store_spool(spool, progress, cancelled, now, bulk_indexes if SecondaryIndexes.worth_it(layout_size // 100) else None)
+        bulk_indexes.restore()
         outcome.committed = True
         return outcome
     finally:
+        if collecting:
+            gc.enable()
         if spool is not None:
             spool.close()
 
