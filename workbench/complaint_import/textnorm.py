@@ -1,7 +1,5 @@
 """A normalised copy of Persian/English text for search and classification; the original stays verbatim."""
 
-import re
-
 _TABLE = {
     ord("ي"): "ی", ord("ى"): "ی", ord("ئ"): "ی", ord("ك"): "ک", ord("ة"): "ه", ord("ۀ"): "ه",
     ord("أ"): "ا", ord("إ"): "ا", ord("آ"): "ا", ord("ٱ"): "ا", ord("ؤ"): "و",
@@ -16,7 +14,6 @@ for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
     _TABLE[ord(_d)] = str(_i)
 for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
     _TABLE[ord(_d)] = str(_i)
-_SPACES = re.compile(r"\s+")
 DIGITS_TO_LATIN = str.maketrans({ord(d): str(i) for s in ("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩") for i, d in enumerate(s)})
 
 
@@ -24,7 +21,7 @@ def normalise(text: str | None) -> str:
     """Persian ی/ک, Latin digits, no diacritics or tatweel, ZWNJ as space, single spaces, lower case."""
     if not text:
         return ""
-    return _SPACES.sub(" ", text.translate(_TABLE)).strip().lower()
+    return " ".join(text.translate(_TABLE).split()).lower()
 
 
 def latin_digits(text: str) -> str:
