@@ -40,5 +40,7 @@ def home_card(user) -> dict | None:
     if not counts:
         return None
     names = analysis.labels("process_owner")
-    text = " · ".join(f"{names.get(k or analysis.UNCLASSIFIED, k)}: {n}" for k, n in counts)
+    from workbench.i18n import persian_digits
+
+    text = " · ".join(f"{names.get(k or analysis.UNCLASSIFIED, k)}: {persian_digits(n)}" for k, n in counts)
     return {"title": _("Top process owners, last 90 days"), "text": text, "url": url_for("complaints.analysis_page", **{"from": since.isoformat()}), "link_text": _("Pareto")}

@@ -21,6 +21,7 @@ STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 PHASE_LABELS = {"checking": _l("Checking every row"), "importing": _l("Importing"), "writing": _l("Writing to the database")}
+SOURCE_LABELS = {"rules": _l("keyword rules"), "model": _l("learned model"), "user": _l("confirmed by a person")}
 TARGET_LABELS = {"owner": _l("Process owner"), "category": _l("Expectation category")}
 DIMENSION_LABELS = {
     "process_owner": _l("Process owner"),
