@@ -13,7 +13,8 @@ run: setup translations
 	  export SECRET_KEY=$$(bash scripts/secret_key.sh); fi; \
 	$(FLASK) db upgrade && \
 	$(FLASK) demo --if-empty && \
-	echo "workbench is at http://$(HOST):$(PORT)  (Ctrl+C stops it)" && \
+	{ $(FLASK) import-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; } && \
+	echo "workbench is at http://$(HOST):$(PORT)  (Ctrl+C stops it and its import worker)" && \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: setup-dev translations

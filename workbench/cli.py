@@ -29,7 +29,7 @@ def register(app) -> None:
 
 
 # Capabilities with commands of their own: each module has ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.fishbone.cli", "workbench.actions.cli")
+COMMAND_MODULES: tuple[str, ...] = ("workbench.complaint_import.cli", "workbench.fishbone.cli", "workbench.actions.cli")
 
 
 @click.command("create-user")

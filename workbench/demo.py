@@ -3,10 +3,9 @@
 import random
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from workbench.extensions import db
-from workbench.fishbone.demo import demo_fishbones
 from workbench.models import User
 from workbench.teams import services as teams
 from workbench.teams.models import ImprovementProject, ProcessOwner, Team
@@ -67,7 +66,7 @@ CHANNELS = ("phone", "email", "sms", "web", "chat", "in_person")
 PRODUCTS = ("Refrigerator R-400", "Washing machine W-7", "Gas stove G-5", "Dishwasher D-12")
 
 # Later capabilities add steps: ``(projects: dict[str, ImprovementProject]) -> dict[str, int]``.
-DEMO_STEPS: list = [demo_fishbones]
+DEMO_STEPS: list = []
 
 
 def _user(email: str) -> User:
@@ -149,6 +148,14 @@ def load_demo(seed: int = 7, complaints: int = 420) -> dict[str, int]:
 
 
 def _demo_complaints(owners: dict[str, ProcessOwner], seed: int, count: int) -> int:
+    """Write the demo CRM export as a Persian CSV (Jalali dates) and load it through the real import."""
+    import csv
+    import os
+    import tempfile
+
+    import jdatetime
+
+    from workbench.complaint_import.importer import ImportOptions, run_import
     from workbench.complaint_import.models import Complaint
 
     if db.session.scalar(select(func.count(Complaint.id))):
@@ -156,23 +163,31 @@ def _demo_complaints(owners: dict[str, ProcessOwner], seed: int, count: int) -> 
     rng = random.Random(seed)
     today = date.today()
     start = today - timedelta(days=548)
-    rows = []
     weights = (22, 8, 30, 8, 10, 22)
-    for number in range(1, count + 1):
-        owner_key, category, texts = rng.choices(COMPLAINT_TEMPLATES, weights=weights)[0]
-        rows.append(
-            {
-                "source": "demo-crm",
-                "external_id": f"C-{number:05d}",
-                "received_at": start + timedelta(days=rng.randrange(548)),
-                "text": rng.choice(texts),
-                "channel": rng.choice(CHANNELS),
-                "customer": f"Customer {rng.randrange(1, 300)}",
-                "product": rng.choice(PRODUCTS),
-                "process_owner_id": owners[owner_key].id,
-                "category": category,
-                "confidence": round(rng.uniform(0.55, 0.98), 2),
-            }
-        )
-    db.session.execute(insert(Complaint), rows)
-    return count
+    truth = {}
+    handle, path = tempfile.mkstemp(suffix=".csv")
+    with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as out:
+        writer = csv.writer(out)
+        writer.writerow(["شناسه شکایت", "تاریخ", "شرح شکایت", "کانال", "محصول", "مشتری"])
+        for number in range(1, count + 1):
+            owner_key, category, texts = rng.choices(COMPLAINT_TEMPLATES, weights=weights)[0]
+            received = jdatetime.date.fromgregorian(date=start + timedelta(days=rng.randrange(548)))
+            external_id = f"C-{number:05d}"
+            truth[external_id] = (owner_key, category)
+            writer.writerow([external_id, received.strftime("%Y/%m/%d"), rng.choice(texts), rng.choice(CHANNELS), rng.choice(PRODUCTS), f"Customer {rng.randrange(1, 300)}"])
+    try:
+        outcome = run_import(path, "demo-crm.csv", ImportOptions(source="demo-crm"))
+    finally:
+        os.unlink(path)
+    # A reviewer has confirmed a quarter of the labels, so the classifier has something to learn from.
+    reviewed = rng.sample(sorted(truth), count // 4)
+    rows = db.session.execute(select(Complaint).where(Complaint.external_id.in_(reviewed), Complaint.source == "demo-crm")).scalars()
+    for complaint in rows:
+        owner_key, category = truth[complaint.external_id]
+        complaint.process_owner_id = owners[owner_key].id
+        complaint.category = category
+        complaint.confirmed = True
+        complaint.label_source = "user"
+        complaint.confidence = complaint.owner_confidence = complaint.category_confidence = 1.0
+    db.session.flush()
+    return outcome.new

@@ -255,6 +255,7 @@ def test_root_cause_sink_button_and_send(client, login, fishbone, monkeypatch):
     login(leader)
     cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "Manual entry", "category_id": diagram.categories[2].id}).get_json()
     client.post(f"/api/v1/causes/{cause['id']}/verify", json={"evidence": "sampled"})
+    monkeypatch.setattr(services, "ROOT_CAUSE_SINKS", [])  # as if no FMEA were installed
     assert "fb-send-fmea" not in client.get(f"/projects/{project.id}/fishbone").get_data(as_text=True)
     assert client.post(f"/api/v1/projects/{project.id}/fishbone/send-root-causes").status_code == 404
     received = []

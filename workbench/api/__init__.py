@@ -10,6 +10,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 API_MODULES = (
     "workbench.api.core",
     "workbench.teams.api",
+    "workbench.complaint_import.api",
     "workbench.fishbone.api",
     "workbench.fmea.api",
     "workbench.actions.api",

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from workbench.extensions import db
-from workbench.fishbone.panels import project_panel as fishbone_panel
 from workbench.formtools import apply_errors, choices
 from workbench.i18n import localized_name
 from workbench.models import User
@@ -17,7 +16,7 @@ from workbench.validation import InvalidInput
 
 # Capabilities add panels to the project page: ``(project, user) -> dict | None``
 # with ``title``, ``url`` and optional ``summary``.
-PROJECT_PANELS: list = [fishbone_panel]
+PROJECT_PANELS: list = []
 
 
 def _owner_choices(blank: str) -> list[tuple[str, str]]:

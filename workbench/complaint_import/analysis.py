@@ -1,0 +1,100 @@
+"""Pareto and monthly trends, computed with SQL GROUP BY."""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from workbench.complaint_import.models import Complaint, ExpectationCategory, Theme
+from workbench.extensions import db
+from workbench.i18n import is_persian
+from workbench.teams.models import ProcessOwner
+from workbench.validation import InvalidInput
+
+DIMENSIONS = ("process_owner", "category", "theme", "product", "channel")
+UNCLASSIFIED = "unclassified"
+_COLUMNS = {
+    "process_owner": Complaint.process_owner_id,
+    "category": Complaint.category,
+    "theme": Complaint.theme_id,
+    "product": Complaint.product,
+    "channel": Complaint.channel,
+}
+
+
+def _period(stmt, start: date | None, end: date | None):
+    if start:
+        stmt = stmt.where(Complaint.received_at >= start)
+    if end:
+        stmt = stmt.where(Complaint.received_at <= end)
+    return stmt
+
+
+def _keys(by: str) -> dict:
+    """Database value → stable key for a dimension."""
+    if by == "process_owner":
+        return dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
+    if by == "theme":
+        return {i: str(i) for i in db.session.scalars(select(Theme.id))}
+    return {}
+
+
+def labels(by: str) -> dict[str, str]:
+    """Stable key → display name in the page language."""
+    persian = is_persian()
+    if by == "process_owner":
+        rows = db.session.execute(select(ProcessOwner.key, ProcessOwner.name_en, ProcessOwner.name_fa))
+    elif by == "category":
+        rows = db.session.execute(select(ExpectationCategory.key, ExpectationCategory.name_en, ExpectationCategory.name_fa))
+    elif by == "theme":
+        rows = [(str(i), n, n) for i, n in db.session.execute(select(Theme.id, Theme.name))]
+    else:
+        rows = []
+    names = {k: (fa if persian else en) for k, en, fa in rows}
+    names[UNCLASSIFIED] = _("Unclassified")
+    return names
+
+
+def pareto(by: str, start: date | None = None, end: date | None = None) -> list[dict]:
+    """``[{"key", "count", "cumulative_pct"}]`` sorted by count, most first."""
+    if by not in DIMENSIONS:
+        raise InvalidInput({"by": _("by must be one of %(values)s.", values=", ".join(DIMENSIONS))})
+    column = _COLUMNS[by]
+    stmt = _period(select(column, func.count()).group_by(column), start, end)
+    keys = _keys(by)
+    counts: dict[str, int] = {}
+    for value, count in db.session.execute(stmt):
+        key = UNCLASSIFIED if value is None else (keys.get(value, str(value)) if keys else str(value))
+        counts[key] = counts.get(key, 0) + count
+    total = sum(counts.values())
+    result, running = [], 0
+    for key, count in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
+        running += count
+        result.append({"key": key, "count": count, "cumulative_pct": round(100.0 * running / total, 1)})
+    return result
+
+
+def _month_expression():
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(Complaint.received_at, "YYYY-MM")
+    return func.strftime("%Y-%m", Complaint.received_at)
+
+
+def monthly(by: str, start: date | None = None, end: date | None = None, top: int = 5) -> dict:
+    """Counts per month for the ``top`` keys of a dimension: ``{"months": [...], "series": {key: [counts]}}``."""
+    if by not in DIMENSIONS:
+        raise InvalidInput({"by": _("by must be one of %(values)s.", values=", ".join(DIMENSIONS))})
+    month = _month_expression().label("month")
+    column = _COLUMNS[by]
+    stmt = _period(select(month, column, func.count()).group_by(month, column), start, end)
+    keys = _keys(by)
+    table: dict[str, dict[str, int]] = {}
+    months: set[str] = set()
+    for m, value, count in db.session.execute(stmt):
+        key = UNCLASSIFIED if value is None else (keys.get(value, str(value)) if keys else str(value))
+        table.setdefault(key, {})
+        table[key][m] = table[key].get(m, 0) + count
+        months.add(m)
+    ordered = sorted(table, key=lambda k: -sum(table[k].values()))[:top]
+    month_list = sorted(months)
+    return {"months": month_list, "series": {k: [table[k].get(m, 0) for m in month_list] for k in ordered}}

@@ -1,0 +1,215 @@
+"""API: complaints, labels, Pareto, trends and the classifier."""
+
+from flask import abort, jsonify, request
+from flask_login import current_user
+
+from workbench.api import bp, openapi
+from workbench.api.common import iso, json_body, paginate
+from workbench.complaint_import import analysis, learning, services
+from workbench.complaint_import.models import Complaint
+from workbench.extensions import db
+from workbench.teams.services import check_version
+
+
+def complaint_json(complaint: Complaint, keys: dict[int, str]) -> dict:
+    return {
+        "id": complaint.id,
+        "external_id": complaint.external_id,
+        "source": complaint.source,
+        "received_at": iso(complaint.received_at),
+        "text": complaint.text,
+        "channel": complaint.channel,
+        "customer": complaint.customer,
+        "product": complaint.product,
+        "process_owner": keys.get(complaint.process_owner_id),
+        "category": complaint.category,
+        "confidence": complaint.confidence,
+        "confirmed": complaint.confirmed,
+        "label_source": complaint.label_source,
+        "theme_id": complaint.theme_id,
+        "attributes": complaint.attributes or {},
+        "version": complaint.version,
+    }
+
+
+@bp.get("/complaints")
+def list_complaints():
+    keys = services.owner_keys()
+    return paginate(services.complaint_list(request.args), lambda c: complaint_json(c, keys))
+
+
+@bp.get("/complaints/<int:complaint_id>")
+def get_complaint(complaint_id: int):
+    return jsonify(complaint_json(db.get_or_404(Complaint, complaint_id), services.owner_keys()))
+
+
+@bp.patch("/complaints/<int:complaint_id>")
+def label_complaint(complaint_id: int):
+    if not services.can_label(current_user):
+        abort(403)
+    complaint = db.get_or_404(Complaint, complaint_id)
+    data = json_body()
+    check_version(complaint, data)
+    services.set_labels([complaint], data.get("process_owner"), data.get("category"), current_user)
+    db.session.commit()
+    return jsonify(complaint_json(complaint, services.owner_keys()))
+
+
+@bp.post("/complaints/labels")
+def bulk_label():
+    if not services.can_label(current_user):
+        abort(403)
+    data = json_body()
+    complaints = services.complaints_by_ids(data.get("ids") or [])
+    count = services.set_labels(complaints, data.get("process_owner"), data.get("category"), current_user)
+    db.session.commit()
+    return jsonify(updated=count)
+
+
+@bp.get("/complaints/pareto")
+def pareto():
+    start = services.parse_day(request.args.get("from"), "from")
+    end = services.parse_day(request.args.get("to"), "to")
+    return jsonify(analysis.pareto(request.args.get("by", "process_owner"), start, end))
+
+
+@bp.get("/complaints/trend")
+def trend():
+    start = services.parse_day(request.args.get("from"), "from")
+    end = services.parse_day(request.args.get("to"), "to")
+    return jsonify(analysis.monthly(request.args.get("by", "process_owner"), start, end))
+
+
+@bp.get("/classifier")
+def classifier_status():
+    return jsonify(learning.latest_models())
+
+
+@bp.post("/classifier/retrain")
+def retrain():
+    if not services.can_manage(current_user):
+        abort(403)
+    result = learning.retrain()
+    db.session.commit()
+    return jsonify(result)
+
+
+openapi.schema(
+    "Complaint",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "external_id": {"type": "string"},
+            "source": {"type": "string"},
+            "received_at": {"type": "string", "format": "date"},
+            "text": {"type": "string"},
+            "channel": {"type": ["string", "null"]},
+            "customer": {"type": ["string", "null"]},
+            "product": {"type": ["string", "null"]},
+            "process_owner": {"type": ["string", "null"], "description": "stable key, e.g. production"},
+            "category": {"type": ["string", "null"], "description": "stable key, e.g. delivery_speed"},
+            "confidence": {"type": ["number", "null"]},
+            "confirmed": {"type": "boolean"},
+            "label_source": {"type": ["string", "null"], "enum": ["rules", "model", "user", None]},
+            "theme_id": {"type": ["integer", "null"]},
+            "attributes": {"type": "object"},
+            "version": {"type": "integer"},
+        },
+    },
+)
+_PERIOD = [
+    {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
+    {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
+]
+_BY = {"name": "by", "in": "query", "schema": {"type": "string", "enum": list(analysis.DIMENSIONS)}}
+_ID = [{"name": "complaint_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+openapi.path(
+    "/complaints",
+    get={
+        "summary": "List complaints (every signed-in user)",
+        "parameters": [
+            {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("source", "owner", "category", "theme", "q")
+        ] + _PERIOD + openapi.PAGING,
+        "responses": {"200": openapi.ok("Complaints", openapi.list_of("Complaint")), **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/complaints/{complaint_id}",
+    get={"summary": "One complaint", "parameters": _ID, "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), **openapi.ERRORS}},
+    patch={
+        "summary": "Record a confirmed label (members, quality managers, admins)",
+        "parameters": _ID,
+        "requestBody": openapi.body(
+            {"type": "object", "properties": {"process_owner": {"type": "string"}, "category": {"type": "string"}, "version": {"type": "integer"}}}
+        ),
+        "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/complaints/labels",
+    post={
+        "summary": "Relabel many complaints at once",
+        "requestBody": openapi.body(
+            {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array", "items": {"type": "integer"}}, "process_owner": {"type": "string"}, "category": {"type": "string"}}}
+        ),
+        "responses": {"200": openapi.ok("Number updated"), **openapi.ERRORS},
+    },
+)
+_PARETO_ITEM = {"type": "object", "properties": {"key": {"type": "string"}, "count": {"type": "integer"}, "cumulative_pct": {"type": "number"}}}
+openapi.path(
+    "/complaints/pareto",
+    get={
+        "summary": "Pareto of complaints by a dimension for a period (SQL GROUP BY)",
+        "parameters": [_BY] + _PERIOD,
+        "responses": {"200": openapi.ok("Bars, most first", {"type": "array", "items": _PARETO_ITEM}), **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/complaints/trend",
+    get={"summary": "Monthly counts of the top keys of a dimension", "parameters": [_BY] + _PERIOD, "responses": {"200": openapi.ok("months and series"), **openapi.ERRORS}},
+)
+openapi.path("/classifier", get={"summary": "Latest model per target with model and rules held-out accuracy", "responses": {"200": openapi.ok("Accuracies")}})
+openapi.path(
+    "/classifier/retrain",
+    post={"summary": "Retrain on confirmed labels (quality managers, admins); returns held-out accuracies", "responses": {"200": openapi.ok("Accuracies per target"), **openapi.ERRORS}},
+)
+
+
+@bp.get("/surveys/scores")
+def survey_scores_api():
+    from workbench.complaint_import import survey_scores
+    from workbench.validation import InvalidInput
+
+    group = request.args.get("group", "month")
+    if group not in survey_scores.GROUPS:
+        raise InvalidInput({"group": f"group must be one of {', '.join(survey_scores.GROUPS)}"})
+    start = services.parse_day(request.args.get("from"), "from")
+    end = services.parse_day(request.args.get("to"), "to")
+    return jsonify(survey_scores.scores(group, start, end))
+
+
+@bp.get("/surveys/drivers")
+def survey_drivers_api():
+    from workbench.complaint_import import survey_scores
+
+    outcome = "nps" if request.args.get("outcome") == "nps" else "csat"
+    return jsonify(survey_scores.key_drivers(outcome))
+
+
+openapi.path(
+    "/surveys/scores",
+    get={
+        "summary": "CSAT (% satisfied), NPS and CES (mean) per month, process owner or product",
+        "parameters": [{"name": "group", "in": "query", "schema": {"type": "string", "enum": ["month", "process_owner", "product"]}}] + _PERIOD,
+        "responses": {"200": openapi.ok("Scores with the number of answers"), **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/surveys/drivers",
+    get={
+        "summary": "Key drivers: correlation and standardised regression of each rated expectation on CSAT or NPS",
+        "parameters": [{"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["csat", "nps"]}}],
+        "responses": {"200": openapi.ok("Drivers, strongest first, with answers behind each")},
+    },
+)

@@ -1,0 +1,100 @@
+"""Charts drawn on the server as SVG: Pareto (sorted bars, cumulative line, 80% marker) and monthly trends."""
+
+from xml.sax.saxutils import escape
+
+PALETTE = ("#1f5fbf", "#d92d20", "#12b76a", "#f79009", "#7a5af8", "#0e9384", "#c11574")
+FONT = "Vazirmatn, 'Noto Sans', sans-serif"
+
+
+def _nice_step(peak: float, ticks: int = 4) -> int:
+    """A round tick step (1, 2, 5 × 10^k) so that ``ticks`` steps cover ``peak``."""
+    raw = max(peak / ticks, 1)
+    magnitude = 10 ** (len(str(int(raw))) - 1)
+    for factor in (1, 2, 5, 10):
+        if factor * magnitude >= raw:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def _text(x, y, content, size=12, anchor="middle", extra="") -> str:
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" {extra}>{escape(str(content))}</text>'
+
+
+def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_label: str = "cumulative %") -> str:
+    """A Pareto chart of ``[{"key", "count", "cumulative_pct"}]`` (already sorted, most first)."""
+    width, height = 900, 440
+    left, right, top, bottom = 60, 60, 40, 120
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" role="img">',
+        f"<title>{escape(title)}</title>",
+        '<rect width="100%" height="100%" fill="#fff"/>',
+        _text(width / 2, 22, title, 16, extra='font-weight="700"'),
+    ]
+    if not bars:
+        parts.append(_text(width / 2, height / 2, "—", 14))
+        return "".join(parts) + "</svg>"
+    peak = _nice_step(max(b["count"] for b in bars)) * 4
+    step = plot_w / len(bars)
+    bar_w = step * 0.7
+    for i in range(5):
+        y = top + plot_h * i / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e4e8ef"/>')
+        parts.append(_text(left - 6, y + 4, round(peak * (4 - i) / 4), 11, "end"))
+        parts.append(_text(left + plot_w + 6, y + 4, f"{100 * (4 - i) // 4}%", 11, "start"))
+    points = []
+    for i, bar in enumerate(bars):
+        x = left + i * step + (step - bar_w) / 2
+        h = plot_h * bar["count"] / peak
+        y = top + plot_h - h
+        label = names.get(bar["key"], bar["key"])
+        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}: {bar["count"]}</title></rect>')
+        parts.append(_text(x + bar_w / 2, y - 4, bar["count"], 11))
+        cx = x + bar_w / 2
+        parts.append(_text(cx, top + plot_h + 14, label[:28], 11, "end", f'transform="rotate(-35 {cx:.1f} {top + plot_h + 14:.1f})"'))
+        points.append(f"{cx:.1f},{top + plot_h * (1 - bar['cumulative_pct'] / 100):.1f}")
+    y80 = top + plot_h * 0.2
+    parts.append(f'<line x1="{left}" y1="{y80:.1f}" x2="{left + plot_w}" y2="{y80:.1f}" stroke="#b54708" stroke-dasharray="6 4" class="marker-80"/>')
+    parts.append(_text(left + plot_w - 4, y80 - 5, "80%", 11, "end", 'fill="#b54708"'))
+    parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{PALETTE[1]}" stroke-width="2.5" class="cumulative"/>')
+    for point in points:
+        x, y = point.split(",")
+        parts.append(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{PALETTE[1]}"/>')
+    parts.append(_text(left + plot_w, height - 8, cumulative_label, 11, "end", f'fill="{PALETTE[1]}"'))
+    return "".join(parts) + "</svg>"
+
+
+def trend_svg(months: list[str], series: dict[str, list[int]], names: dict[str, str], title: str) -> str:
+    """Monthly counts, one line per key."""
+    width, height = 900, 360
+    left, right, top, bottom = 50, 180, 40, 50
+    plot_w, plot_h = width - left - right, height - top - bottom
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" role="img">',
+        f"<title>{escape(title)}</title>",
+        '<rect width="100%" height="100%" fill="#fff"/>',
+        _text(width / 2, 22, title, 16, extra='font-weight="700"'),
+    ]
+    if not months or not series:
+        return "".join(parts) + _text(width / 2, height / 2, "—", 14) + "</svg>"
+    peak = _nice_step(max(max(v) for v in series.values())) * 4
+    step = plot_w / max(len(months) - 1, 1)
+    for i in range(5):
+        y = top + plot_h * i / 4
+        parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e4e8ef"/>')
+        parts.append(_text(left - 6, y + 4, round(peak * (4 - i) / 4), 11, "end"))
+    every = max(1, len(months) // 12)
+    for i, month in enumerate(months):
+        if i % every == 0:
+            parts.append(_text(left + i * step, top + plot_h + 18, month, 10))
+    for n, (key, values) in enumerate(series.items()):
+        colour = PALETTE[n % len(PALETTE)]
+        points = " ".join(f"{left + i * step:.1f},{top + plot_h * (1 - v / peak):.1f}" for i, v in enumerate(values))
+        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for point in points.split():
+            x, y = point.split(",")
+            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
+        ly = top + 14 + n * 20
+        parts.append(f'<rect x="{left + plot_w + 14}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>')
+        parts.append(_text(left + plot_w + 32, ly + 1, names.get(key, key)[:22], 12, "start"))
+    return "".join(parts) + "</svg>"

@@ -1,0 +1,198 @@
+"""``flask --app wsgi import-complaints / import-surveys / retrain-classifier``."""
+
+import os
+
+import click
+
+from workbench.audit import acting_as
+from workbench.extensions import db
+from workbench.validation import InvalidInput
+
+
+def _parse_maps(pairs: tuple[str, ...]) -> dict[str, str]:
+    result = {}
+    for pair in pairs:
+        if "=" not in pair:
+            raise click.BadParameter(f"“{pair}” is not FIELD=COLUMN", param_hint="--map")
+        field, column = pair.split("=", 1)
+        result[field.strip()] = column.strip()
+    return result
+
+
+def _layout(encoding, delimiter, header_row, extra_header_rows) -> dict:
+    layout = {}
+    if encoding:
+        layout["encoding"] = encoding
+    if delimiter:
+        layout["delimiter"] = "\t" if delimiter in ("tab", "\\t") else delimiter
+    if header_row is not None:
+        layout["header_row"] = header_row - 1
+    if extra_header_rows is not None:
+        layout["extra_header_rows"] = extra_header_rows
+    return layout
+
+
+def _reading_options(func):
+    for option in reversed(
+        (
+            click.option("--source", required=True, help="Name of the system the file comes from."),
+            click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Say which column holds a field."),
+            click.option("--dry-run", is_flag=True, help="Check and report; store nothing."),
+            click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even when some rows are bad."),
+            click.option("--date-order", type=click.Choice(["iso", "dmy", "mdy", "jalali"]), default=None),
+            click.option("--encoding", default=None, help="utf-8, utf-8-sig, utf-16 or cp1256 (detected by default)."),
+            click.option("--delimiter", default=None, help="',', ';', 'tab' or '|' (detected by default)."),
+            click.option("--header-row", type=int, default=None, help="Row number (1-based) of the column names."),
+            click.option("--extra-header-rows", type=int, default=None, help="Rows after the header that are not data."),
+        )
+    ):
+        func = option(func)
+    return func
+
+
+def _report(outcome, dry_run: bool) -> None:
+    click.echo(f"Detected: encoding {outcome.layout.get('encoding')}, delimiter {outcome.layout.get('delimiter')!r}, "
+               f"header row {outcome.layout.get('header_row', 0) + 1}, extra header rows {outcome.layout.get('extra_header_rows')}, "
+               f"date order {outcome.date_order}")
+    click.echo("Columns: " + ", ".join(f"{k}={v}" for k, v in outcome.mapping.items()))
+    for error in outcome.errors:
+        click.echo(str(error), err=True)
+    if outcome.bad > len(outcome.errors):
+        click.echo(f"... and {outcome.bad - len(outcome.errors)} more bad rows", err=True)
+    s = outcome.summary()
+    verb = "Would import" if dry_run or not outcome.committed else "Imported"
+    click.echo(f"{verb}: {s['new']} new, {s['updated']} updated, {s['unchanged']} unchanged, {s['rejected']} rejected.")
+
+
+@click.command("import-complaints")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@_reading_options
+def import_complaints_command(file, source, maps, dry_run, skip_bad_rows, date_order, encoding, delimiter, header_row, extra_header_rows):
+    """Import a complaint export (CSV or XLSX). Refuses files with bad rows unless --skip-bad-rows."""
+    from workbench.complaint_import.importer import ImportOptions, run_import
+
+    options = ImportOptions(
+        source=source,
+        mapping=_parse_maps(maps),
+        layout=_layout(encoding, delimiter, header_row, extra_header_rows),
+        date_order=date_order,
+        skip_bad_rows=skip_bad_rows,
+        dry_run=dry_run,
+    )
+    with acting_as("cli"):
+        try:
+            outcome = run_import(file, os.path.basename(file), options)
+            if outcome.committed:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except InvalidInput as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+    _report(outcome, dry_run)
+    if outcome.bad and not skip_bad_rows and not dry_run:
+        raise click.ClickException(f"{outcome.bad} bad rows: nothing was imported. Fix them or use --skip-bad-rows.")
+
+
+
+
+@click.command("retrain-classifier")
+def retrain_classifier_command():
+    """Retrain the classifier on confirmed labels and print both held-out accuracies."""
+    from workbench.complaint_import.learning import retrain
+
+    with acting_as("cli"):
+        result = retrain()
+        db.session.commit()
+    for target in ("owner", "category"):
+        figures = result[target]
+        if figures["trained"]:
+            click.echo(
+                f"{target}: model {figures['model_accuracy']:.1%} vs rules {figures['rules_accuracy']:.1%} "
+                f"on {figures['n_test']} held-out labels ({figures['n_train']} trained); using {figures['used']}"
+            )
+        else:
+            click.echo(f"{target}: not trained ({figures['labels']} labels; {figures['reason']})")
+    click.echo(f"Relabelled {result['reclassified']} unconfirmed complaints.")
+
+
+def _scale(value: str) -> tuple[int, int]:
+    try:
+        low, high = (int(part) for part in value.split("-", 1))
+    except ValueError:
+        raise click.BadParameter(f"“{value}” is not LOW-HIGH, e.g. 1-5") from None
+    return low, high
+
+
+@click.command("import-surveys")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--source", required=True, help="Name of the survey tool or survey.")
+@click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="external_id, received_at, product, csat, nps, ces or text.")
+@click.option("--driver", "drivers", multiple=True, metavar="EXPECTATION=COLUMN", help="A column rating one expectation, e.g. price=Q4.")
+@click.option("--csat-scale", default="1-5", show_default=True)
+@click.option("--csat-good", type=int, default=4, show_default=True, help="Ratings at or above this count as satisfied.")
+@click.option("--date-order", type=click.Choice(["iso", "dmy", "mdy", "jalali"]), default=None)
+@click.option("--dry-run", is_flag=True)
+@click.option("--skip-bad-rows", is_flag=True)
+def import_surveys_command(file, source, maps, drivers, csat_scale, csat_good, date_order, dry_run, skip_bad_rows):
+    """Import survey responses; unhappy respondents' free text becomes classified complaints."""
+    from workbench.complaint_import.surveys import SurveyOptions, import_surveys
+
+    options = SurveyOptions(
+        source=source, mapping=_parse_maps(maps), drivers=_parse_maps(drivers), csat_scale=_scale(csat_scale),
+        csat_good=csat_good, date_order=date_order, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
+    )
+    with acting_as("cli"):
+        try:
+            outcome = import_surveys(file, os.path.basename(file), options)
+            if outcome.committed:
+                db.session.commit()
+            else:
+                db.session.rollback()
+        except InvalidInput as error:
+            db.session.rollback()
+            raise click.ClickException(str(error)) from None
+        except BaseException:
+            db.session.rollback()
+            raise
+    click.echo("Columns: " + ", ".join(f"{k}={v}" for k, v in outcome.mapping.items()))
+    if outcome.drivers:
+        click.echo("Expectations rated: " + ", ".join(f"{k}={v}" for k, v in outcome.drivers.items()))
+    for error in outcome.errors:
+        click.echo(str(error), err=True)
+    verb = "Imported" if outcome.committed else "Would import"
+    click.echo(f"{verb}: {outcome.new} new responses, {outcome.unchanged} unchanged, {outcome.bad} rejected; {outcome.complaints} complaints from unhappy respondents.")
+    if outcome.bad and not skip_bad_rows and not dry_run:
+        raise click.ClickException(f"{outcome.bad} bad rows: nothing was imported. Fix them or use --skip-bad-rows.")
+
+
+@click.command("build-themes")
+def build_themes_command():
+    """Group each process owner's complaints into recurring themes."""
+    from workbench.complaint_import.themes import rebuild
+
+    with acting_as("cli"):
+        count = rebuild()
+        db.session.commit()
+    click.echo(f"{count} themes.")
+
+
+@click.command("import-worker")
+@click.option("--workers", type=int, default=1, show_default=True)
+def import_worker_command(workers):
+    """Run the huey worker that checks and imports uploaded files."""
+    from workbench.complaint_import.tasks import huey
+
+    huey.immediate = False
+    huey.create_consumer(workers=workers).run()
+
+
+def register(app) -> None:
+    app.cli.add_command(import_complaints_command)
+    app.cli.add_command(retrain_classifier_command)
+    app.cli.add_command(import_surveys_command)
+    app.cli.add_command(build_themes_command)
+    app.cli.add_command(import_worker_command)

@@ -1,0 +1,50 @@
+"""Display names for owners, categories, channels and job states (translated)."""
+
+from flask_babel import lazy_gettext as _l
+
+from workbench.i18n import is_persian
+
+CHANNEL_LABELS = {
+    "phone": _l("Phone"),
+    "email": _l("Email"),
+    "sms": _l("SMS"),
+    "web": _l("Web form"),
+    "chat": _l("Chat"),
+    "in_person": _l("In-person desk"),
+}
+STATUS_LABELS = {
+    "queued": _l("Waiting for a worker"),
+    "running": _l("Running"),
+    "previewed": _l("Checked: review and confirm"),
+    "done": _l("Imported"),
+    "failed": _l("Failed"),
+    "cancelled": _l("Cancelled"),
+}
+PHASE_LABELS = {"checking": _l("Checking every row"), "importing": _l("Importing"), "writing": _l("Writing to the database")}
+SOURCE_LABELS = {"rules": _l("keyword rules"), "model": _l("learned model"), "user": _l("confirmed by a person")}
+TARGET_LABELS = {"owner": _l("Process owner"), "category": _l("Expectation category")}
+DIMENSION_LABELS = {
+    "process_owner": _l("Process owner"),
+    "category": _l("Expectation category"),
+    "theme": _l("Theme"),
+    "product": _l("Product"),
+    "channel": _l("Channel"),
+}
+
+
+def channel_label(key: str | None) -> str:
+    if not key:
+        return ""
+    return str(CHANNEL_LABELS.get(key, key))
+
+
+def name_maps() -> dict[str, dict[str, str]]:
+    """Key → display name for owners and categories, in the page language."""
+    from workbench.complaint_import.services import categories
+    from workbench.teams.services import list_process_owners
+
+    persian = is_persian()
+    return {
+        "owner": {o.key: (o.name_fa if persian else o.name_en) for o in list_process_owners(include_inactive=True)},
+        "category": {c.key: (c.name_fa if persian else c.name_en) for c in categories(include_inactive=True)},
+    }

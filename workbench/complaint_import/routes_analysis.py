@@ -1,0 +1,168 @@
+"""Pages: Pareto charts, monthly trends, downloads, and themes that become projects."""
+
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+
+from workbench.access import role_required
+from workbench.complaint_import import analysis, bp, exports, services, tasks, themes
+from workbench.complaint_import.charts import pareto_svg, trend_svg
+from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label
+from workbench.complaint_import.models import Theme
+from workbench.extensions import db
+from workbench.i18n import is_persian, localized_name
+from workbench.teams import services as teams
+from workbench.validation import InvalidInput
+
+
+def _args():
+    by = request.args.get("by", "process_owner")
+    if by not in analysis.DIMENSIONS:
+        raise InvalidInput({"by": _("by must be one of %(values)s.", values=", ".join(analysis.DIMENSIONS))})
+    start = services.parse_day(request.args.get("from"), "from")
+    end = services.parse_day(request.args.get("to"), "to")
+    return by, start, end
+
+
+def _names(by: str) -> dict[str, str]:
+    names = analysis.labels(by)
+    if by == "channel":
+        names.update({k: channel_label(k) for k in ("phone", "email", "sms", "web", "chat", "in_person")})
+    return names
+
+
+def _title(by: str, start, end) -> str:
+    if not start and not end:
+        return _("Complaints by %(dimension)s", dimension=str(DIMENSION_LABELS[by]))
+    period = f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}"
+    return _("Complaints by %(dimension)s, %(period)s", dimension=str(DIMENSION_LABELS[by]), period=period)
+
+
+@bp.route("/complaints/analysis")
+@login_required
+def analysis_page():
+    by, start, end = _args()
+    bars = analysis.pareto(by, start, end)
+    names = _names(by)
+    trend = analysis.monthly(by, start, end)
+    return render_template(
+        "complaint_import/analysis.html",
+        by=by,
+        start=start,
+        end=end,
+        bars=bars,
+        names=names,
+        dimensions=DIMENSION_LABELS,
+        pareto_chart=Markup(pareto_svg(bars, names, _title(by, start, end), _("cumulative %"))),
+        trend_chart=Markup(trend_svg(trend["months"], trend["series"], names, _("Complaints per month"))),
+        vital_few=[b for b in bars if b["cumulative_pct"] <= 80] or bars[:1],
+    )
+
+
+def _download(content, mimetype: str, filename: str) -> Response:
+    return Response(content, mimetype=mimetype, headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@bp.route("/complaints/analysis/pareto.<fmt>")
+@login_required
+def pareto_download(fmt: str):
+    by, start, end = _args()
+    bars = analysis.pareto(by, start, end)
+    names = _names(by)
+    if fmt == "svg":
+        return _download(pareto_svg(bars, names, _title(by, start, end), _("cumulative %")), "image/svg+xml", f"pareto-{by}.svg")
+    header = [_("Key"), _("Name"), _("Complaints"), _("Cumulative %")]
+    rows = [[b["key"], names.get(b["key"], b["key"]), b["count"], b["cumulative_pct"]] for b in bars]
+    return _table(fmt, header, rows, f"pareto-{by}")
+
+
+@bp.route("/complaints/analysis/trend.<fmt>")
+@login_required
+def trend_download(fmt: str):
+    by, start, end = _args()
+    trend = analysis.monthly(by, start, end, top=20)
+    names = _names(by)
+    if fmt == "svg":
+        return _download(trend_svg(trend["months"], trend["series"], names, _("Complaints per month")), "image/svg+xml", f"trend-{by}.svg")
+    header = [_("Month")] + [names.get(k, k) for k in trend["series"]]
+    rows = [[m] + [trend["series"][k][i] for k in trend["series"]] for i, m in enumerate(trend["months"])]
+    return _table(fmt, header, rows, f"trend-{by}")
+
+
+def _table(fmt: str, header, rows, stem: str) -> Response:
+    if fmt == "csv":
+        return _download(exports.to_csv(header, rows), "text/csv", f"{stem}.csv")
+    if fmt == "xlsx":
+        return _download(
+            exports.to_xlsx(header, rows, stem, right_to_left=is_persian()),
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            f"{stem}.xlsx",
+        )
+    abort(404)
+
+
+@bp.route("/complaints/export.<fmt>")
+@login_required
+def complaints_download(fmt: str):
+    """The filtered complaint list as CSV or XLSX (text cells escaped)."""
+    from workbench.complaint_import.routes import _filters
+
+    keys = services.owner_keys()
+    stmt = services.complaint_list(_filters()).limit(100000)
+    header = ["id", "external_id", "source", "received_at", "text", "channel", "customer", "product", "process_owner", "category", "confidence"]
+    rows = [
+        [c.id, c.external_id, c.source, c.received_at.isoformat(), c.text, c.channel, c.customer, c.product, keys.get(c.process_owner_id), c.category, c.confidence]
+        for c in db.session.scalars(stmt)
+    ]
+    return _table(fmt, header, rows, "complaints")
+
+
+@bp.route("/complaints/themes")
+@login_required
+def theme_list():
+    grouped = [
+        (owner, [(t, themes.examples(t)) for t in items]) for owner, items in themes.themes_by_owner()
+    ]
+    projects = list(db.session.scalars(teams.projects_for(current_user))) if current_user.role != "viewer" else []
+    return render_template("complaint_import/themes.html", grouped=grouped, projects=projects, manager=services.can_manage(current_user))
+
+
+@bp.post("/complaints/themes/rebuild")
+@role_required("admin", "quality_manager")
+def theme_rebuild():
+    tasks.build_themes()
+    flash(_("Themes are being rebuilt; reload in a moment."), "info")
+    return redirect(url_for("complaints.theme_list"))
+
+
+@bp.route("/complaints/themes/<int:theme_id>/start")
+@login_required
+def theme_start(theme_id: int):
+    """Open the new-project form filled from the theme; the theme's complaints follow the project once it is created."""
+    if current_user.role == "viewer":
+        abort(403)
+    theme = db.get_or_404(Theme, theme_id)
+    owner_name = localized_name(theme.process_owner) if theme.process_owner else ""
+    title = _("Reduce complaints: %(theme)s", theme=theme.name)[:200]
+    session["theme_for_project"] = {"theme_id": theme.id, "title": title}
+    return redirect(
+        url_for(
+            "teams.project_new",
+            title=title,
+            problem_statement=themes.problem_statement(theme, owner_name),
+            process_owner=theme.process_owner.key if theme.process_owner else "",
+        )
+    )
+
+
+@bp.post("/complaints/themes/<int:theme_id>/link")
+@login_required
+def theme_link(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    project = teams.get_project(request.form.get("project_id", type=int) or 0, current_user, write=True)
+    count = themes.link_to_project(theme, project.id)
+    db.session.commit()
+    flash(_("%(count)d complaints linked to “%(project)s”.", count=count, project=project.title), "info")
+    return redirect(url_for("teams.project_detail", project_id=project.id))

@@ -1,0 +1,106 @@
+"""Pages: classification rules, expectation categories and the classifier's accuracy."""
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import login_required
+from sqlalchemy import select
+
+from workbench.access import role_required
+from workbench.complaint_import import bp, learning, services, tasks
+from workbench.complaint_import.defaults import ensure_defaults
+from workbench.complaint_import.forms import CategoryForm, RuleForm
+from workbench.complaint_import.labels import name_maps
+from workbench.complaint_import.models import ClassificationRule, ExpectationCategory
+from workbench.extensions import db
+from workbench.formtools import choices
+from workbench.validation import InvalidInput
+
+
+def _key_choices():
+    names = name_maps()
+    return choices([(k, f"{v} ({k})") for k, v in names["owner"].items()] + [(k, f"{v} ({k})") for k, v in names["category"].items()])
+
+
+@bp.route("/complaints/rules", methods=["GET", "POST"])
+@login_required
+def rules():
+    from flask_login import current_user
+
+    ensure_defaults()
+    db.session.commit()
+    form = RuleForm()
+    form.key.choices = _key_choices()
+    category_form = CategoryForm(prefix="cat")
+    manager = services.can_manage(current_user)
+    if request.method == "POST":
+        if not manager:
+            return render_template("errors/error.html", code=403, message=_("You do not have access to this page.")), 403
+        if form.validate_on_submit():
+            try:
+                services.save_rule(None, form.target.data, form.key.data, form.phrase.data, form.weight.data or 1.0, form.active.data)
+                db.session.commit()
+                flash(_("Rule added."), "info")
+                return redirect(url_for("complaints.rules"))
+            except InvalidInput as error:
+                db.session.rollback()
+                for field, message in error.errors.items():
+                    getattr(form, field, form.phrase).errors.append(message)
+    target = request.args.get("target") or None
+    stmt = select(ClassificationRule).order_by(ClassificationRule.target, ClassificationRule.key, ClassificationRule.phrase)
+    if target:
+        stmt = stmt.where(ClassificationRule.target == target)
+    return render_template(
+        "complaint_import/rules.html",
+        form=form,
+        category_form=category_form,
+        rules=list(db.session.scalars(stmt)),
+        categories=services.categories(include_inactive=True),
+        models=learning.latest_models(),
+        names=name_maps(),
+        manager=manager,
+        target=target,
+    ), 400 if request.method == "POST" else 200
+
+
+@bp.post("/complaints/rules/<int:rule_id>")
+@role_required("admin", "quality_manager")
+def rule_update(rule_id: int):
+    rule = db.get_or_404(ClassificationRule, rule_id)
+    if request.form.get("delete"):
+        db.session.delete(rule)
+        db.session.commit()
+        flash(_("Rule deleted."), "info")
+        return redirect(url_for("complaints.rules"))
+    try:
+        services.save_rule(rule, rule.target, rule.key, request.form.get("phrase", rule.phrase), request.form.get("weight", rule.weight), bool(request.form.get("active")))
+        db.session.commit()
+        flash(_("Saved."), "info")
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error), "error")
+    return redirect(url_for("complaints.rules"))
+
+
+@bp.post("/complaints/categories")
+@role_required("admin", "quality_manager")
+def category_add():
+    form = CategoryForm(prefix="cat")
+    if form.validate_on_submit():
+        key = form.key.data.strip().lower().replace(" ", "_")
+        if db.session.scalar(select(ExpectationCategory.id).where(ExpectationCategory.key == key)):
+            flash(_("A category with key “%(key)s” exists.", key=key), "error")
+        else:
+            db.session.add(ExpectationCategory(key=key, name_en=form.name_en.data.strip(), name_fa=form.name_fa.data.strip(), sort_order=99))
+            db.session.commit()
+            flash(_("Category added."), "info")
+    else:
+        flash(_("Fill in the key and both names."), "error")
+    return redirect(url_for("complaints.rules"))
+
+
+@bp.post("/complaints/classifier/retrain")
+@role_required("admin", "quality_manager")
+def retrain():
+    tasks.retrain_classifier()
+    flash(_("Retraining started; the accuracies below update when it finishes."), "info")
+    return redirect(url_for("complaints.rules"))
