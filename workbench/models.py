@@ -37,6 +37,8 @@ class Audited:
 
 class User(UserMixin, TimestampMixin, Audited, db.Model):
     __tablename__ = "users"
+    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
+    __table_args__ = {"sqlite_autoincrement": True}
     __audit_exclude__ = ("updated_at", "version", "password_hash", "session_token")
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -29,7 +29,8 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_process_owners')),
-    sa.UniqueConstraint('key', name=op.f('uq_process_owners_key'))
+    sa.UniqueConstraint('key', name=op.f('uq_process_owners_key')),
+    sqlite_autoincrement=True
     )
     op.create_table('users',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -45,7 +46,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_users')),
     sa.UniqueConstraint('email', name=op.f('uq_users_email')),
-    sa.UniqueConstraint('session_token', name=op.f('uq_users_session_token'))
+    sa.UniqueConstraint('session_token', name=op.f('uq_users_session_token')),
+    sqlite_autoincrement=True
     )
     op.create_table('api_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -107,7 +109,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['leader_id'], ['users.id'], name=op.f('fk_teams_leader_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_teams')),
-    sa.UniqueConstraint('name', name=op.f('uq_teams_name'))
+    sa.UniqueConstraint('name', name=op.f('uq_teams_name')),
+    sqlite_autoincrement=True
     )
     op.create_table('projects',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -126,7 +129,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['leader_id'], ['users.id'], name=op.f('fk_projects_leader_id_users')),
     sa.ForeignKeyConstraint(['process_owner_id'], ['process_owners.id'], name=op.f('fk_projects_process_owner_id_process_owners')),
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_projects_team_id_teams')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_projects'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_projects')),
+    sqlite_autoincrement=True
     )
     op.create_table('team_memberships',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,7 +145,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['team_id'], ['teams.id'], name=op.f('fk_team_memberships_team_id_teams'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_team_memberships_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_team_memberships')),
-    sa.UniqueConstraint('team_id', 'user_id', name=op.f('uq_team_memberships_team_id'))
+    sa.UniqueConstraint('team_id', 'user_id', name=op.f('uq_team_memberships_team_id')),
+    sqlite_autoincrement=True
     )
     # ### end Alembic commands ###
     # The audit trail is append-only, enforced by the database as well as the application.

@@ -37,7 +37,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_corrective_actions_owner_id_users')),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_corrective_actions_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_corrective_actions'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_corrective_actions')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('corrective_actions', schema=None) as batch_op:
         batch_op.create_index('ix_corrective_actions_project', ['project_id'], unique=False)
@@ -66,7 +67,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_effectiveness_checks_decided_by_id_users')),
     sa.ForeignKeyConstraint(['process_owner_id'], ['process_owners.id'], name=op.f('fk_effectiveness_checks_process_owner_id_process_owners')),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_effectiveness_checks_project_id_projects'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_effectiveness_checks'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_effectiveness_checks')),
+    sqlite_autoincrement=True
     )
     with op.batch_alter_table('effectiveness_checks', schema=None) as batch_op:
         batch_op.create_index('ix_effectiveness_checks_project', ['project_id'], unique=False)
@@ -83,7 +85,8 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_project_charters_project_id_projects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_project_charters')),
-    sa.UniqueConstraint('project_id', name=op.f('uq_project_charters_project_id'))
+    sa.UniqueConstraint('project_id', name=op.f('uq_project_charters_project_id')),
+    sqlite_autoincrement=True
     )
     op.create_table('sign_offs',
     sa.Column('id', sa.Integer(), nullable=False),

@@ -21,3 +21,19 @@ def api(client):
         return getattr(client, method)(url, json=body)
 
     return call
+
+
+@pytest.fixture
+def make_causes(db):
+    """Real fishbone causes of ``project`` (the FMEA links to them by foreign key): returns their ids."""
+    from workbench.fishbone import services as fishbone
+
+    def make(project, user, texts):
+        diagram = fishbone.diagram_of(project) or fishbone.create_diagram(project)
+        db.session.flush()
+        category = diagram.categories[0].id
+        ids = [fishbone.add_cause(diagram, user, {"text": text, "category_id": category}).id for text in texts]
+        db.session.commit()
+        return ids
+
+    return make

@@ -69,3 +69,27 @@ def test_trace_and_report_show_cause_row_and_action(client, meeting, app):
         assert pdf.status_code == 200
         text = subprocess.run(["pdftotext", "-", "-"], input=pdf.data, capture_output=True).stdout.decode()
         assert "Order shipped late" in text and "Add a weekend shift" in text
+
+
+def test_an_action_links_only_to_causes_and_rows_of_its_own_project(client, meeting, make_project, db):
+    project, leader = meeting["project"], meeting["leader"]
+    body = {"title": "Check", "type": "corrective", "owner_id": leader.id, "due_date": "2030-01-31"}
+    response = client.post(f"/api/v1/projects/{project.id}/actions", json={**body, "cause_id": 999999})
+    assert response.status_code == 400 and "999999" in response.get_json()["errors"]["cause_id"]
+    response = client.post(f"/api/v1/projects/{project.id}/actions", json={**body, "fmea_row_id": 424242})
+    assert response.status_code == 400 and "424242" in response.get_json()["errors"]["fmea_row_id"]
+    response = client.post(f"/api/v1/projects/{project.id}/actions", json={**body, "cause_id": meeting["cause"]["id"]})
+    assert response.status_code == 201
+
+
+def test_deleting_a_cause_keeps_the_fmea_row_and_clears_the_link(client, meeting, db):
+    from workbench.fmea.models import FmeaRow
+
+    project, cause = meeting["project"], meeting["cause"]
+    _verify(client, cause)
+    client.post(f"/api/v1/projects/{project.id}/fishbone/send-root-causes")
+    current = client.get(f"/api/v1/causes/{cause['id']}").get_json()
+    assert client.delete(f"/api/v1/causes/{cause['id']}", json={"version": current["version"]}).status_code == 200
+    db.session.expire_all()
+    rows = list(db.session.scalars(db.select(FmeaRow)))
+    assert [(r.failure_cause, r.cause_id) for r in rows] == [("Driver shortage", None)]

@@ -23,6 +23,7 @@ class CorrectiveAction(TimestampMixin, Audited, db.Model):
     __table_args__ = (
         Index("ix_corrective_actions_project", "project_id"),
         Index("ix_corrective_actions_status_due", "status", "due_date"),
+        {"sqlite_autoincrement": True},
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,10 +37,9 @@ class CorrectiveAction(TimestampMixin, Audited, db.Model):
     evidence_text: Mapped[str] = mapped_column(Text, default="")
     evidence_file: Mapped[str | None] = mapped_column(String(255))
     evidence_name: Mapped[str | None] = mapped_column(String(255))
-    # Links to fishbone_causes.id and fmea_rows.id; those tables belong to other packages,
-    # the integrator adds the foreign keys.
-    cause_id: Mapped[int | None]
-    fmea_row_id: Mapped[int | None]
+    # The fishbone cause and the FMEA row this action addresses (read-only links up the flow).
+    cause_id: Mapped[int | None] = mapped_column(ForeignKey("fishbone_causes.id", ondelete="SET NULL"), index=True)
+    fmea_row_id: Mapped[int | None] = mapped_column(ForeignKey("fmea_rows.id", ondelete="SET NULL"), index=True)
 
     project: Mapped[ImprovementProject] = relationship()
     owner: Mapped[User] = relationship()
@@ -49,6 +49,8 @@ class ProjectCharter(TimestampMixin, Audited, db.Model):
     """8D frame of a project: is / is-not, linked theme and lessons learned."""
 
     __tablename__ = "project_charters"
+    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), unique=True)
@@ -56,14 +58,14 @@ class ProjectCharter(TimestampMixin, Audited, db.Model):
     is_not_text: Mapped[str] = mapped_column(Text, default="")
     lessons_learned: Mapped[str] = mapped_column(Text, default="")
     # themes.id of complaint_import (built elsewhere); the integrator adds the foreign key.
-    theme_id: Mapped[int | None]
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
 
 
 class EffectivenessCheck(TimestampMixin, Audited, db.Model):
     """Complaints of the linked owner/product/category before vs after the actions."""
 
     __tablename__ = "effectiveness_checks"
-    __table_args__ = (Index("ix_effectiveness_checks_project", "project_id"),)
+    __table_args__ = (Index("ix_effectiveness_checks_project", "project_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))

@@ -97,6 +97,8 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
         fmea_row_id = _optional_int(data.get("fmea_row_id", current.fmea_row_id), "fmea_row_id")
     except InvalidInput as error:
         errors.update(error.errors)
+    else:
+        errors.update(_check_links(project, cause_id, fmea_row_id))
     if status == "verified" and action is not None and action.status not in ("done", "verified"):
         errors["status"] = _("Only a done action can be verified.")
     if errors:
@@ -158,3 +160,28 @@ def _remove(relative: str) -> None:
     path = evidence_folder() / relative
     if path.exists():
         os.remove(path)
+
+
+def _check_links(project, cause_id: int | None, fmea_row_id: int | None) -> dict[str, str]:
+    """The cause and FMEA row an action addresses must belong to the same project."""
+    from workbench.fishbone.models import FishboneCause, FishboneDiagram
+    from workbench.fmea.models import FmeaDocument, FmeaRow
+
+    errors = {}
+    if cause_id is not None:
+        found = db.session.scalar(
+            select(FishboneCause.id)
+            .join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+            .where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)
+        )
+        if found is None:
+            errors["cause_id"] = _("The project's fishbone has no cause %(id)s.", id=cause_id)
+    if fmea_row_id is not None:
+        found = db.session.scalar(
+            select(FmeaRow.id)
+            .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+            .where(FmeaRow.id == fmea_row_id, FmeaDocument.project_id == project.id)
+        )
+        if found is None:
+            errors["fmea_row_id"] = _("The project's FMEA has no row %(id)s.", id=fmea_row_id)
+    return errors

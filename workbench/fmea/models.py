@@ -133,8 +133,8 @@ class FmeaRow(TimestampMixin, Audited, db.Model):
     revised_rpn: Mapped[int | None]
     revised_action_priority: Mapped[str | None] = mapped_column(String(1))
     remarks: Mapped[str] = mapped_column(Text, default="")
-    # A cause of the project's fishbone (table fishbone_causes, another package): a plain id, no foreign key yet.
-    cause_id: Mapped[int | None] = mapped_column(index=True)
+    # The fishbone cause this failure cause came from (kept when the cause is deleted, as NULL).
+    cause_id: Mapped[int | None] = mapped_column(ForeignKey("fishbone_causes.id", ondelete="SET NULL"), index=True)
 
     document: Mapped[FmeaDocument] = relationship(back_populates="rows")
     responsible: Mapped[User | None] = relationship(lazy="raise_on_sql")

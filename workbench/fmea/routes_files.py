@@ -86,11 +86,21 @@ def import_preview(project_id: int, token: str):
         rows, errors = excel.parse(path.read_bytes(), meta["filename"])
     except ValueError as error:
         rows, errors = [], [{"row": "", "column": "", "label": "", "message": str(error)}]
+    foreign_causes = 0
     for row in rows:
         try:
             services.check_responsible(project, row["values"].get("responsible_id"))
         except InvalidInput as error:
             errors.append({"row": row["sheet_row"], "column": "", "label": fields.label("responsible_id"), "message": str(error.errors["responsible_id"])})
+        if row["values"].get("cause_id") is not None:
+            try:
+                services.check_cause(project, row["values"]["cause_id"])
+            except InvalidInput:
+                # A workbook from another project: its fishbone causes are not this project's.
+                row["values"]["cause_id"] = None
+                foreign_causes += 1
+    if foreign_causes and request.method == "GET":
+        flash(_("%(n)s links to fishbone causes of another project will be left out.", n=foreign_causes), "info")
     if request.method == "POST":
         from workbench.auth.forms import EmptyForm
 

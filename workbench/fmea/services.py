@@ -117,6 +117,19 @@ def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
         raise InvalidInput({"responsible_id": _("%(name)s is not a member of the project's team.", name=person.name)})
 
 
+def check_cause(project: ImprovementProject, cause_id: int) -> None:
+    """A failure cause links only to a cause of the same project's fishbone."""
+    from workbench.fishbone.models import FishboneCause, FishboneDiagram
+
+    found = db.session.scalar(
+        select(FishboneCause.id)
+        .join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+        .where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)
+    )
+    if found is None:
+        raise InvalidInput({"cause_id": _("The project's fishbone has no cause %(id)s.", id=cause_id)})
+
+
 def recompute(row: FmeaRow) -> None:
     """Set RPN and AP (before and after actions) from the ratings."""
     row.rpn, row.action_priority = rating_or_none(row.severity, row.occurrence, row.detection)
@@ -131,6 +144,8 @@ def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
         raise InvalidInput(errors)
     if "responsible_id" in values:
         check_responsible(project, values["responsible_id"])
+    if values.get("cause_id") is not None:
+        check_cause(project, values["cause_id"])
     for key, value in values.items():
         setattr(row, key, value)
     recompute(row)

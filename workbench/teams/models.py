@@ -16,6 +16,8 @@ class ProcessOwner(TimestampMixin, Audited, db.Model):
     """A process (and its owner) that complaints are classified against."""
 
     __tablename__ = "process_owners"
+    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
@@ -31,6 +33,8 @@ class ProcessOwner(TimestampMixin, Audited, db.Model):
 
 class Team(TimestampMixin, Audited, db.Model):
     __tablename__ = "teams"
+    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
@@ -49,7 +53,7 @@ class Team(TimestampMixin, Audited, db.Model):
 
 class TeamMembership(TimestampMixin, Audited, db.Model):
     __tablename__ = "team_memberships"
-    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("team_id", "user_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
@@ -64,6 +68,8 @@ class TeamMembership(TimestampMixin, Audited, db.Model):
 
 class ImprovementProject(TimestampMixin, Audited, db.Model):
     __tablename__ = "projects"
+    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
+    __table_args__ = {"sqlite_autoincrement": True}
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
