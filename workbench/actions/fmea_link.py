@@ -15,6 +15,7 @@ from workbench.actions.models import OPEN_STATUSES, CorrectiveAction
 from workbench.extensions import db
 from workbench.fmea import services as fmea
 from workbench.fmea.models import FmeaDocument, FmeaRow
+from workbench.i18n import format_date
 from workbench.models import User
 from workbench.teams.services import get_project
 
@@ -82,7 +83,7 @@ def create_from_row(project, row, user) -> dict:
     if due is None:
         due = clock.today() + timedelta(days=DEFAULT_DUE_DAYS)
         message = _("The row has no target date; the action is due in %(days)d days (%(date)s). Change it on the action page.",
-                    days=DEFAULT_DUE_DAYS, date=due.isoformat())
+                    days=DEFAULT_DUE_DAYS, date=format_date(due))
     action = services.save_action(None, project, {
         "title": title, "type": "corrective", "owner_id": owner.id, "due_date": due, "status": "open", "fmea_row_id": row.id,
     })
