@@ -43,7 +43,7 @@ def test_create_from_a_row_uses_its_action_owner_and_target_date(client, login, 
     assert [a["id"] for a in body["row"]["corrective_actions"]] == [action["id"]]
     assert body["row"]["corrective_actions"][0]["url"] == f"/actions/{action['id']}"
     # Written through the actions services: the audit trail names the person who created it.
-    entry = db.session.scalar(db.select(AuditLog).where(AuditLog.table_name == "corrective_actions", AuditLog.record_id == action["id"]).limit(1))
+    entry = db.session.scalar(db.select(AuditLog).where(AuditLog.table_name == "corrective_actions", AuditLog.record_id == str(action["id"])).limit(1))
     assert entry is not None and entry.actor == setup["leader"].email
 
 
