@@ -596,7 +596,28 @@
         delete trById[row.id]; delete byId[row.id];
         changed = true;
       });
+      // Corrective actions change in the tracker without touching the row: follow them here.
+      var links = answer.body.links || {};
+      rows.forEach(function (row) {
+        var link = links[String(row.id)];
+        var now = link ? link.corrective_actions : [];
+        if (JSON.stringify(now) === JSON.stringify(linkedActions(row))) return;
+        if (!link) { reloadRow(row.id); return; }  // unlinked: the row's own status applies again
+        row.corrective_actions = now;
+        row.action_status = link.action_status;
+        refreshRow(row);
+        changed = true;
+      });
       if (changed) { applyView(); refreshIssues(); }
+    });
+  }
+  function reloadRow(id) {
+    send("GET", data.api.row + id).then(function (answer) {
+      var known = byId[id];
+      if (answer.status !== 200 || !known) return;
+      answer.body.issues = known.issues;
+      replaceRow(known, answer.body);
+      refreshIssues();
     });
   }
   window.setInterval(pollChanges, data.poll_seconds * 1000);

@@ -79,6 +79,11 @@ def test_status_changed_in_the_tracker_shows_in_the_fmea(client, login, setup):
     listed = client.get(f"/api/v1/projects/{pid}/fmea/rows").get_json()["items"][0]
     assert listed["corrective_actions"][0]["status"] == "done" and listed["corrective_actions"][0]["overdue"] is False
     assert listed["action_status"] == "completed"
+    # An open FMEA page polls for changes: the tracker's change reaches it although the row itself did not change.
+    polled = client.get(f"/api/v1/projects/{pid}/fmea/rows?changed_since=2999-01-01T00:00:00").get_json()
+    assert polled["items"] == []
+    assert polled["links"][str(row["id"])]["corrective_actions"][0]["status"] == "done"
+    assert polled["links"][str(row["id"])]["action_status"] == "completed"
     issues = client.get(f"/api/v1/projects/{pid}/fmea/issues").get_json()["issues"]
     assert "revised_before_completion" not in [i["code"] for i in issues.get(str(row["id"]), [])]
 

@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from workbench.actions import services
 from workbench.actions.models import CorrectiveAction
 from workbench.fmea import services as fmea
 
@@ -36,6 +37,12 @@ def test_create_corrective_action_from_the_fmea_table_with_the_keyboard(page, se
     action = db.session.scalar(db.select(CorrectiveAction))
     assert action.fmea_row_id == row.id and action.title == "Daily stock sync"
     page.screenshot(path=str(artifacts / "fmea-linked-action.png"), full_page=True)
+    # Someone marks the action done in the tracker: the projected FMEA follows within a poll.
+    services.save_action(action, project, {"status": "done"})
+    db.session.commit()
+    expect(cell.locator(".badge.action-status")).to_have_text("Done", timeout=15000)
+    expect(page.locator(f'tr[data-id="{row.id}"] td[data-field="action_status"]')).to_have_text("Completed")
+    expect(cell.locator(".badge.overdue")).to_have_count(0)
     link.click()
     page.wait_for_url(f"**/actions/{action.id}")
     expect(page.locator(".fmea-row-link")).to_contain_text("Old stock list")

@@ -64,7 +64,10 @@ def _changes(document, since_text: str):
         since = since.replace(tzinfo=UTC)
     now = utcnow()
     rows = services.row_dicts(document, changed_since=since)
-    return jsonify(items=services.rows_json(rows), total=len(rows), ids=services.row_ids(document), now=now.isoformat())
+    ids = services.row_ids(document)
+    # Actions change in the tracker without touching the row: their current state travels with every answer.
+    links = {str(k): {"corrective_actions": v, "action_status": services.status_from_actions(v)} for k, v in services.linked_actions(ids).items()}
+    return jsonify(items=services.rows_json(rows), total=len(rows), ids=ids, now=now.isoformat(), links=links)
 
 
 @bp.post("/projects/<int:project_id>/fmea/rows")
@@ -243,7 +246,8 @@ openapi.path(
                 "name": "changed_since",
                 "in": "query",
                 "schema": {"type": "string", "format": "date-time"},
-                "description": "only rows changed after this time; the answer adds `ids` (rows that exist now) and `now` (pass it next time)",
+                "description": "only rows changed after this time; the answer adds `ids` (rows that exist now), `now` (pass it next time) "
+                               "and `links` (row id → its corrective actions and the status they give it)",
             },
         ],
         "responses": {"200": openapi.ok("Rows", {"type": "object", "properties": {"items": {"type": "array", "items": openapi.ref("FmeaRow")}, "total": {"type": "integer"}}}), **openapi.ERRORS},
