@@ -61,7 +61,7 @@
   }
 
   // Fixed column widths (rem): with table-layout fixed an edit re-lays out one row, not 5,000.
-  var WIDTHS = { text: 12, short: 6.5, rating: 5, computed: 4.5, date: 7.5, type: 7, status: 9, person: 9 };
+  var WIDTHS = { text: 12, short: 6.5, rating: 5, computed: 4.5, date: 7.5, type: 7, status: 9, person: 9, actions: 15 };
   function buildColumns() {
     var group = document.createElement("colgroup"), total = 3.5 + 14;
     var add = function (width) {
@@ -138,7 +138,46 @@
     return tr;
   }
 
+  function linkedActions(row) { return row.corrective_actions || []; }
+
+  // The corrective actions that address the row (the tracker's own records) and a button to add one.
+  function fillActions(td, row) {
+    td.textContent = "";
+    var list = document.createElement("ul");
+    list.className = "linked-actions";
+    linkedActions(row).forEach(function (action) {
+      var li = document.createElement("li");
+      li.dataset.actionId = action.id;
+      var link = document.createElement("a");
+      link.href = action.url; link.textContent = action.title;
+      var status = document.createElement("span");
+      status.className = "badge action-status status-" + action.status; status.textContent = action.status_label || action.status;
+      li.appendChild(link); li.appendChild(document.createTextNode(" ")); li.appendChild(status);
+      if (action.overdue) {
+        var late = document.createElement("span");
+        late.className = "badge overdue"; late.textContent = data.messages.overdue;
+        li.appendChild(document.createTextNode(" ")); li.appendChild(late);
+      }
+      list.appendChild(li);
+    });
+    if (!linkedActions(row).length && !data.can_write) {
+      var none = document.createElement("li");
+      none.className = "muted"; none.textContent = data.messages.no_actions;
+      list.appendChild(none);
+    }
+    td.appendChild(list);
+    if (data.can_write) {
+      var button = document.createElement("button");
+      button.type = "button"; button.className = "secondary small create-action";
+      button.textContent = data.messages.create_action;
+      button.addEventListener("click", function () { createAction(byId[row.id] || row, button); });
+      td.appendChild(button);
+    }
+  }
+
   function fillCell(td, row, c) {
+    if (c.editor === "actions") { fillActions(td, row); return; }
+    if (c.editor === "status") td.title = linkedActions(row).length ? data.messages.status_follows : "";
     var text = display(row, c);
     td.textContent = text;
     td.classList.remove("ap-H", "ap-M", "ap-L");
@@ -294,6 +333,29 @@
     refreshRow(fresh);
   }
 
+  function createAction(row, button) {
+    button.disabled = true;
+    send("POST", data.api.row + row.id + "/actions").then(function (answer) {
+      button.disabled = false;
+      if (answer.status !== 201) {
+        var body = answer.body || {};
+        var text = body.errors ? Object.keys(body.errors).map(function (k) { return body.errors[k]; }).join(" ") : body.message || answer.status;
+        say(fmt(data.messages.error, { message: text }), true);
+        return;
+      }
+      var fresh = answer.body.row;
+      fresh.issues = row.issues;
+      replaceRow(byId[row.id] || row, fresh);
+      say(fmt(data.messages.action_created, { title: answer.body.action.title }) + (answer.body.message ? " " + answer.body.message : ""));
+      refreshIssues();
+      var cell = trById[row.id] && trById[row.id].querySelector('td[data-field="corrective_actions"] a');
+      if (cell) cell.focus();
+    }).catch(function (error) {
+      button.disabled = false;
+      say(fmt(data.messages.error, { message: error.message }), true);
+    });
+  }
+
   function addRow() {
     if (!data.can_write) return;
     send("POST", data.api.rows, {}).then(function (answer) {
@@ -357,10 +419,16 @@
   }
 
   function startEdit(td, initial) {
-    if (!data.can_write || editing) return;
+    if (editing) return;
     var column = columnOf(td.dataset.field);
-    if (!column || column.editor === "computed") return;
+    if (column && column.editor === "actions") {  // Enter moves into the cell's links and button
+      var control = td.querySelector("a, button");
+      if (control) control.focus();
+      return;
+    }
+    if (!data.can_write || !column || column.editor === "computed") return;
     var row = byId[td.parentNode.dataset.id];
+    if (column.editor === "status" && linkedActions(row).length) { say(data.messages.status_follows, true); return; }
     var input = editorFor(column, row);
     // A typed letter is not a list option or a date: open those editors unchanged.
     if (input.tagName === "SELECT" || input.type === "date") initial = undefined;
@@ -440,7 +508,7 @@
 
   table.addEventListener("click", function (event) {
     var td = event.target.closest("td[data-field]");
-    if (!td || editing) return;
+    if (!td || editing || event.target.closest("a, button")) return;
     if (td.classList.contains("current")) startEdit(td);
     else focusCell(td);
   });
@@ -452,6 +520,10 @@
     if (editing) return;
     var td = event.target.closest && event.target.closest("td[data-field]");
     if (!td) return;
+    if (event.target !== td) {  // a link or button inside a cell keeps its own keys; Escape goes back to the cell
+      if (event.key === "Escape") { event.preventDefault(); focusCell(td); }
+      return;
+    }
     var keys = { ArrowDown: "down", ArrowUp: "up", ArrowLeft: "left", ArrowRight: "right" };
     if (keys[event.key]) { event.preventDefault(); moveFrom(td, keys[event.key]); }
     else if (event.key === "Enter" && event.ctrlKey) { event.preventDefault(); addRow(); }
@@ -524,7 +596,28 @@
         delete trById[row.id]; delete byId[row.id];
         changed = true;
       });
+      // Corrective actions change in the tracker without touching the row: follow them here.
+      var links = answer.body.links || {};
+      rows.forEach(function (row) {
+        var link = links[String(row.id)];
+        var now = link ? link.corrective_actions : [];
+        if (JSON.stringify(now) === JSON.stringify(linkedActions(row))) return;
+        if (!link) { reloadRow(row.id); return; }  // unlinked: the row's own status applies again
+        row.corrective_actions = now;
+        row.action_status = link.action_status;
+        refreshRow(row);
+        changed = true;
+      });
       if (changed) { applyView(); refreshIssues(); }
+    });
+  }
+  function reloadRow(id) {
+    send("GET", data.api.row + id).then(function (answer) {
+      var known = byId[id];
+      if (answer.status !== 200 || !known) return;
+      answer.body.issues = known.issues;
+      replaceRow(known, answer.body);
+      refreshIssues();
     });
   }
   window.setInterval(pollChanges, data.poll_seconds * 1000);

@@ -127,3 +127,13 @@ def demo_actions(projects: dict) -> dict:
 PROJECT_PANELS.extend([actions_panel, lifecycle_panel, effectiveness_panel, trace_panel, report_panel])
 HOME_CARDS.append(my_actions_card)
 DEMO_STEPS.append(demo_actions)
+
+# The FMEA link: rows show their corrective actions and create them; closing waits for the re-rating.
+from workbench.actions import fmea_link, lifecycle  # noqa: E402
+from workbench.fmea import services as fmea_services  # noqa: E402
+
+for _hooks, _function in ((fmea_services.ROW_ACTION_SOURCES, fmea_link.actions_for_rows),
+                          (fmea_services.ROW_ACTION_CREATORS, fmea_link.create_from_row),
+                          (lifecycle.CLOSE_CHECKS, fmea_link.fmea_rerated_check)):
+    if _function not in _hooks:
+        _hooks.append(_function)

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from workbench.actions import bp, effectiveness, exports, lifecycle, notify, services, trace
+from workbench.actions import bp, effectiveness, exports, fmea_link, lifecycle, notify, services, trace
 from workbench.actions.forms import ActionForm, CharterForm, CheckForm, DecisionForm, ReopenForm, SignOffForm, StageForm
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
@@ -83,7 +83,7 @@ def action_edit(action_id: int):
             apply_errors(form, error)
     status = 400 if request.method == "POST" else 200
     return render_template("actions/edit.html", project=project, action=action, form=form,
-                           overdue=services.is_overdue(action)), status
+                           overdue=services.is_overdue(action), fmea_row=fmea_link.row_of(action)), status
 
 
 @bp.route("/actions/<int:action_id>/evidence")

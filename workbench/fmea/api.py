@@ -51,7 +51,7 @@ def fmea_rows(project_id: int):
     if sort not in SORTS:
         raise InvalidInput({"sort": _("sort is one of %(values)s.", values=", ".join(SORTS))})
     rows.sort(key=SORTS[sort])
-    return jsonify(items=[services.row_json(r) for r in rows], total=len(rows))
+    return jsonify(items=services.rows_json(rows), total=len(rows))
 
 
 def _changes(document, since_text: str):
@@ -64,7 +64,10 @@ def _changes(document, since_text: str):
         since = since.replace(tzinfo=UTC)
     now = utcnow()
     rows = services.row_dicts(document, changed_since=since)
-    return jsonify(items=[services.row_json(r) for r in rows], total=len(rows), ids=services.row_ids(document), now=now.isoformat())
+    ids = services.row_ids(document)
+    # Actions change in the tracker without touching the row: their current state travels with every answer.
+    links = {str(k): {"corrective_actions": v, "action_status": services.status_from_actions(v)} for k, v in services.linked_actions(ids).items()}
+    return jsonify(items=services.rows_json(rows), total=len(rows), ids=ids, now=now.isoformat(), links=links)
 
 
 @bp.post("/projects/<int:project_id>/fmea/rows")
@@ -72,7 +75,7 @@ def fmea_create_row(project_id: int):
     project = get_project(project_id, current_user, write=True)
     row = services.create_row(project, json_body())
     db.session.commit()
-    return jsonify(services.row_json(row)), 201
+    return jsonify(services.rows_json([row])[0]), 201
 
 
 @bp.post("/projects/<int:project_id>/fmea/rows/from-causes")
@@ -83,12 +86,12 @@ def fmea_rows_from_causes(project_id: int):
         raise InvalidInput({"causes": _("causes must be a list of {id, text, category} with whole-number ids.")})
     created = services.add_rows_from_causes(project, causes, current_user)
     db.session.commit()
-    return jsonify(items=[services.row_json(r) for r in created], total=len(created)), 201
+    return jsonify(items=services.rows_json(created), total=len(created)), 201
 
 
 @bp.get("/fmea-rows/<int:row_id>")
 def fmea_row(row_id: int):
-    return jsonify(services.row_json(services.row_for(row_id, current_user)))
+    return jsonify(services.rows_json([services.row_for(row_id, current_user)])[0])
 
 
 @bp.route("/fmea-rows/<int:row_id>", methods=["PATCH"])
@@ -96,7 +99,15 @@ def fmea_update_row(row_id: int):
     row = services.row_for(row_id, current_user, write=True)
     services.update_row(row, json_body())
     db.session.commit()
-    return jsonify(services.row_json(row))
+    return jsonify(services.rows_json([row])[0])
+
+
+@bp.post("/fmea-rows/<int:row_id>/actions")
+def fmea_row_create_action(row_id: int):
+    row = services.row_for(row_id, current_user, write=True)
+    created = services.create_linked_action(row, current_user)
+    db.session.commit()
+    return jsonify(action=created["action"], message=created.get("message"), row=services.rows_json([row])[0]), 201
 
 
 @bp.route("/fmea-rows/<int:row_id>", methods=["DELETE"])
@@ -114,7 +125,7 @@ def fmea_delete_row(row_id: int):
 def fmea_issues(project_id: int):
     project = get_project(project_id, current_user)
     setting = services.settings()
-    rows = services.row_dicts(services.document_of(project))
+    rows = services.with_actions(services.row_dicts(services.document_of(project)))
     found = checks.issues(rows, setting.priority_driver, setting.rpn_threshold)
     return jsonify(issues={str(k): v for k, v in found.items()})
 
@@ -190,6 +201,16 @@ _row_props = {
 }
 _ap = {"type": ["string", "null"], "enum": ["H", "M", "L", None]}
 openapi.schema(
+    "FmeaLinkedAction",
+    {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"}, "title": _text, "status": _text, "status_label": _text, "overdue": {"type": "boolean"},
+            "owner": {"type": ["string", "null"]}, "due_date": {"type": "string", "format": "date"}, "url": _text,
+        },
+    },
+)
+openapi.schema(
     "FmeaRow",
     {
         "type": "object",
@@ -202,6 +223,9 @@ openapi.schema(
             "action_priority": _ap,
             "revised_rpn": {"type": ["integer", "null"]},
             "revised_action_priority": _ap,
+            "corrective_actions": {"type": "array", "items": openapi.ref("FmeaLinkedAction"),
+                                   "description": "the project's corrective actions that address this row; when there are any, "
+                                                  "`action_status` is read from them (all done or verified = completed)"},
         },
     },
 )
@@ -222,7 +246,8 @@ openapi.path(
                 "name": "changed_since",
                 "in": "query",
                 "schema": {"type": "string", "format": "date-time"},
-                "description": "only rows changed after this time; the answer adds `ids` (rows that exist now) and `now` (pass it next time)",
+                "description": "only rows changed after this time; the answer adds `ids` (rows that exist now), `now` (pass it next time) "
+                               "and `links` (row id → its corrective actions and the status they give it)",
             },
         ],
         "responses": {"200": openapi.ok("Rows", {"type": "object", "properties": {"items": {"type": "array", "items": openapi.ref("FmeaRow")}, "total": {"type": "integer"}}}), **openapi.ERRORS},
@@ -267,6 +292,20 @@ openapi.path(
         "summary": "Delete an FMEA row (optional `version` in the body or query)",
         "parameters": _rid,
         "responses": {"204": {"description": "Deleted"}, **_409, **openapi.ERRORS},
+    },
+)
+openapi.path(
+    "/fmea-rows/{row_id}/actions",
+    post={
+        "summary": "Create a corrective action in the project's tracker from this row (linked, not copied)",
+        "description": "Title from the prevention or detection action (else the failure cause), owner the responsible person "
+                       "(else you), due date the target date (else 30 days from today, said in `message`).",
+        "parameters": _rid,
+        "responses": {
+            "201": openapi.ok("Created", {"type": "object", "properties": {
+                "action": openapi.ref("FmeaLinkedAction"), "message": {"type": ["string", "null"]}, "row": openapi.ref("FmeaRow")}}),
+            **openapi.ERRORS,
+        },
     },
 )
 openapi.path(

@@ -40,6 +40,7 @@ FIELD_LABELS = {
     "responsible_id": _l("Responsible"),
     "target_date": _l("Target date"),
     "action_status": _l("Status"),
+    "corrective_actions": _l("Corrective actions"),
     "action_taken": _l("Action taken"),
     "evidence": _l("Evidence"),
     "completion_date": _l("Completion date"),
@@ -74,7 +75,9 @@ TYPE_LABELS = {
 DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 # Keys a client may send back unchanged from a row it read; they are ignored.
-READ_ONLY = ("id", "version", "position", "document_id", "created_at", "updated_at", "flags", "issues", *COMPUTED_FIELDS)
+READ_ONLY = (
+    "id", "version", "position", "document_id", "created_at", "updated_at", "flags", "issues", "corrective_actions", *COMPUTED_FIELDS
+)
 
 
 # A design FMEA analyses a product, not a process: its structure columns carry other titles.

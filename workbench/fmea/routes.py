@@ -44,6 +44,7 @@ COLUMNS = (
     ("responsible_id", "optimisation", "person"),
     ("target_date", "optimisation", "date"),
     ("action_status", "optimisation", "status"),
+    ("corrective_actions", "optimisation", "actions"),
     ("action_taken", "optimisation", "text"),
     ("evidence", "optimisation", "text"),
     ("completion_date", "optimisation", "date"),
@@ -63,12 +64,12 @@ def page_data(project, document, rows: list[dict]) -> dict:
     kind = document.kind if document else "process"
     found = checks.issues(rows, driver, threshold)
     # Rows travel as lists in ``keys`` order with issues as indexes into ``issue_texts``: a 5,000-row page stays small.
-    keys = services.ROW_KEYS
+    keys = (*services.ROW_KEYS, "corrective_actions")
     dates = [i for i, k in enumerate(keys) if k in DATE_FIELDS]
     texts: dict[str, int] = {}
     items = []
     for row in rows:
-        values = [row[k] for k in keys]
+        values = [row.get(k) for k in keys]
         for i in dates:
             if values[i] is not None:
                 values[i] = values[i].isoformat()
@@ -119,6 +120,11 @@ def page_data(project, document, rows: list[dict]) -> dict:
             "high": _("High priority"),
             "pick": _("Click a level to rate, or type 1-10."),
             "none": _("—"),
+            "create_action": _("Create corrective action"),
+            "action_created": _("Corrective action “%(title)s” created."),
+            "no_actions": _("No linked actions"),
+            "overdue": _("Overdue"),
+            "status_follows": _("This row's status follows its corrective actions; change their status in the action tracker."),
         },
     }
 
@@ -128,7 +134,7 @@ def page_data(project, document, rows: list[dict]) -> dict:
 def table(project_id: int):
     project = get_project(project_id, current_user)
     document = services.document_of(project)
-    rows = services.row_dicts(document)
+    rows = services.with_actions(services.row_dicts(document))
     data = page_data(project, document, rows)
     data_json = htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
     header = HeaderForm(obj=document) if document else HeaderForm(title=project.title)

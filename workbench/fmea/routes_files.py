@@ -26,7 +26,7 @@ def _filename(project, ext: str) -> str:
 def export_xlsx(project_id: int):
     project = get_project(project_id, current_user)
     document = services.document_of(project)
-    body = excel.export_xlsx(document, project, services.row_dicts(document))
+    body = excel.export_xlsx(document, project, services.with_actions(services.row_dicts(document)))
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{_filename(project, "xlsx")}"'})
 
 
@@ -34,7 +34,7 @@ def export_xlsx(project_id: int):
 @login_required
 def export_csv(project_id: int):
     project = get_project(project_id, current_user)
-    body = excel.export_csv(services.row_dicts(services.document_of(project)))
+    body = excel.export_csv(services.with_actions(services.row_dicts(services.document_of(project))))
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{_filename(project, "csv")}"'})
 
 

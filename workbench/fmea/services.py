@@ -180,6 +180,7 @@ def create_rows(project: ImprovementProject, items: list[dict]) -> list[FmeaRow]
 def update_row(row: FmeaRow, data: dict) -> FmeaRow:
     """Change a row; a stale ``version`` raises Conflict (409) with both values."""
     check_version(row, data)
+    check_status_change(row, data)
     document = db.session.get(FmeaDocument, row.document_id)
     project = db.session.get(ImprovementProject, document.project_id)
     return _apply(row, project, data)
@@ -267,3 +268,113 @@ def team_people(project: ImprovementProject) -> list[User]:
         .order_by(User.name)
     )
     return list(db.session.scalars(stmt))
+
+
+# -- corrective actions (the actions package fills these hooks; this package never imports it) --
+
+# ``(row_ids) -> {row_id: [{"id", "title", "status", "status_label", "overdue", "owner", "due_date", "url"}]}``,
+# answering for all the rows in one query.
+ROW_ACTION_SOURCES: list = []
+# ``(project, row, user) -> {"action": {...as above...}, "message": str | None}``: a corrective action made from a row.
+ROW_ACTION_CREATORS: list = []
+
+DONE_ACTION_STATUSES = ("done", "verified")
+MOVING_ACTION_STATUSES = ("in_progress", "done", "verified")
+
+
+def linked_actions(row_ids) -> dict[int, list[dict]]:
+    """The corrective actions that address each row, from every registered source."""
+    row_ids = list(row_ids)
+    found: dict[int, list[dict]] = {}
+    if not row_ids:
+        return found
+    for source in ROW_ACTION_SOURCES:
+        for row_id, items in source(row_ids).items():
+            found.setdefault(row_id, []).extend(items)
+    return found
+
+
+def status_from_actions(actions: list[dict]) -> str:
+    """The row's optimisation status as its linked actions give it: all done or verified is completed."""
+    statuses = [a["status"] for a in actions]
+    if all(s in DONE_ACTION_STATUSES for s in statuses):
+        return "completed"
+    if any(s in MOVING_ACTION_STATUSES for s in statuses):
+        return "implementation_pending"
+    return "open"
+
+
+def with_actions(rows: list[dict]) -> list[dict]:
+    """Add ``corrective_actions`` to row dicts (one query) and read their status from the actions where linked."""
+    links = linked_actions(r["id"] for r in rows)
+    for row in rows:
+        actions = links.get(row["id"], [])
+        row["corrective_actions"] = actions
+        if actions:
+            row["action_status"] = status_from_actions(actions)
+    return rows
+
+
+def rows_json(rows: list) -> list[dict]:
+    """Rows (models or dicts) as the API answers them, each with its ``corrective_actions``."""
+    dicts = [row_json(r) for r in rows]
+    return with_actions(dicts)
+
+
+def create_linked_action(row: FmeaRow, user: User) -> dict:
+    """Make a corrective action in the project's tracker from ``row`` (needs write access)."""
+    document = db.session.get(FmeaDocument, row.document_id)
+    project = get_project(document.project_id, user, write=True)
+    if not ROW_ACTION_CREATORS:
+        raise InvalidInput({"corrective_actions": _("Corrective actions are not available in this installation.")})
+    return ROW_ACTION_CREATORS[0](project, row, user)
+
+
+def check_status_change(row: FmeaRow, data: dict) -> None:
+    """A row with linked actions takes its status from them: refuse a different one typed in the FMEA."""
+    if data.get("action_status") in (None, ""):
+        return
+    actions = linked_actions([row.id]).get(row.id)
+    if not actions:
+        return
+    wanted = fields.clean({"action_status": data["action_status"]})[0].get("action_status")
+    if wanted != status_from_actions(actions):
+        raise InvalidInput(
+            {"action_status": _("This row's status follows its corrective actions; change their status in the action tracker.")}
+        )
+
+
+def row_summary(row_id: int | None, project_id: int) -> dict | None:
+    """What an action page shows of the FMEA row it addresses (None unless the row is in ``project_id``)."""
+    if row_id is None:
+        return None
+    found = db.session.execute(
+        select(FmeaRow, FmeaDocument.project_id)
+        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        .where(FmeaRow.id == row_id, FmeaDocument.project_id == project_id)
+    ).first()
+    if found is None:
+        return None
+    row = found[0]
+    keys = ("id", "position", "process_step", "failure_mode", "failure_cause", "failure_effect", "severity", "occurrence",
+            "detection", "rpn", "action_priority", "revised_severity", "revised_occurrence", "revised_detection",
+            "revised_action_priority")
+    return {key: getattr(row, key) for key in keys}
+
+
+def rows_not_rerated(project_id: int) -> list[int]:
+    """Positions of the FMEA rows that have an action (linked or written) but lack revised S, O or D."""
+    stmt = (
+        select(FmeaRow.id, FmeaRow.position, FmeaRow.prevention_action, FmeaRow.detection_action)
+        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        .where(FmeaDocument.project_id == project_id)
+        .where(FmeaRow.revised_severity.is_(None) | FmeaRow.revised_occurrence.is_(None) | FmeaRow.revised_detection.is_(None))
+        .order_by(FmeaRow.position, FmeaRow.id)
+    )
+    candidates = db.session.execute(stmt).all()
+    links = linked_actions(r.id for r in candidates)
+    return [
+        r.position
+        for r in candidates
+        if (r.prevention_action or "").strip() or (r.detection_action or "").strip() or links.get(r.id)
+    ]

@@ -1,0 +1,48 @@
+"""In the browser: create a corrective action from an FMEA row with the keyboard and follow it to the action page."""
+
+import pytest
+from playwright.sync_api import expect
+
+from workbench.actions import services
+from workbench.actions.models import CorrectiveAction
+from workbench.fmea import services as fmea
+
+pytestmark = pytest.mark.browser
+
+
+def test_create_corrective_action_from_the_fmea_table_with_the_keyboard(page, setup, db, artifacts):
+    project, leader = setup["project"], setup["leader"]
+    row = fmea.create_row(project, {"process_step": "Dispatch", "failure_mode": "Late", "failure_cause": "Old stock list",
+                                    "severity": 7, "occurrence": 5, "detection": 6, "prevention_action": "Daily stock sync",
+                                    "target_date": "2026-03-01"})
+    db.session.commit()
+    page.goto("/login")
+    page.fill("input[name=email]", leader.email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto(f"/projects/{project.id}/fmea")
+    cell = page.locator(f'tr[data-id="{row.id}"] td[data-field="corrective_actions"]')
+    expect(cell.locator("button.create-action")).to_have_text("Create corrective action")
+    cell.click(position={"x": 4, "y": 4})  # the cell itself, not its button
+    page.keyboard.press("Enter")  # into the cell: the button takes the focus
+    expect(cell.locator("button.create-action")).to_be_focused()
+    with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/actions")) as answer:
+        page.keyboard.press("Enter")
+    assert answer.value.status == 201
+    link = cell.locator("a")
+    expect(link).to_have_text("Daily stock sync")
+    expect(cell.locator(".badge.overdue")).to_have_text("Overdue")  # due 2026-03-01, frozen today 2026-03-10
+    expect(page.locator("#fmea-status")).to_contain_text("created")
+    action = db.session.scalar(db.select(CorrectiveAction))
+    assert action.fmea_row_id == row.id and action.title == "Daily stock sync"
+    page.screenshot(path=str(artifacts / "fmea-linked-action.png"), full_page=True)
+    # Someone marks the action done in the tracker: the projected FMEA follows within a poll.
+    services.save_action(action, project, {"status": "done"})
+    db.session.commit()
+    expect(cell.locator(".badge.action-status")).to_have_text("Done", timeout=15000)
+    expect(page.locator(f'tr[data-id="{row.id}"] td[data-field="action_status"]')).to_have_text("Completed")
+    expect(cell.locator(".badge.overdue")).to_have_count(0)
+    link.click()
+    page.wait_for_url(f"**/actions/{action.id}")
+    expect(page.locator(".fmea-row-link")).to_contain_text("Old stock list")
