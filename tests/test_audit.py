@@ -67,3 +67,17 @@ def test_history_page_for_quality_manager_only(client, login, make_user, make_pr
     page = client.get(f"/admin/history/projects/{project.id}").get_data(as_text=True)
     assert "Late deliveries" in page
     assert client.get(f"/api/v1/audit/projects/{project.id}").get_json()["items"][0]["action"] == "create"
+
+
+def test_a_new_record_never_takes_a_deleted_ones_id_and_history(db, make_project, make_team):
+    from workbench.teams.models import ImprovementProject
+
+    team = make_team()
+    first = make_project(team=team, title="First")
+    first_id = first.id
+    db.session.delete(first)
+    db.session.commit()
+    second = make_project(team=team, title="Second")
+    assert second.id != first_id
+    assert {r.new_value for r in history("projects", second.id) if r.field == "title"} == {"Second"}
+    assert db.session.get(ImprovementProject, first_id) is None

@@ -119,6 +119,14 @@ def _write_audit_rows(session: Session, flush_context) -> None:
     session.connection().execute(insert(AuditLog.__table__), pending)
 
 
+@event.listens_for(Audited, "instrument_class", propagate=True)
+def _ids_never_reused(mapper, cls) -> None:
+    """On SQLite an audited record's id is never reused, so two records never share a history."""
+    table = getattr(cls, "__table__", None)
+    if table is not None:
+        table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
 @event.listens_for(AuditLog, "before_update")
 @event.listens_for(AuditLog, "before_delete")
 def _audit_is_append_only(mapper, connection, target) -> None:

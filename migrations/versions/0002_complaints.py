@@ -29,8 +29,9 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_classification_rules')),
-    sa.UniqueConstraint('target', 'key', 'phrase', name=op.f('uq_classification_rules_target'))
-    )
+    sa.UniqueConstraint('target', 'key', 'phrase', name=op.f('uq_classification_rules_target')),
+    sqlite_autoincrement=True
+)
     op.create_table('classifier_models',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('target', sa.String(length=20), nullable=False),
@@ -51,8 +52,9 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaint_sources')),
-    sa.UniqueConstraint('name', name=op.f('uq_complaint_sources_name'))
-    )
+    sa.UniqueConstraint('name', name=op.f('uq_complaint_sources_name')),
+    sqlite_autoincrement=True
+)
     op.create_table('expectation_categories',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sa.String(length=40), nullable=False),
@@ -64,8 +66,9 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_expectation_categories')),
-    sa.UniqueConstraint('key', name=op.f('uq_expectation_categories_key'))
-    )
+    sa.UniqueConstraint('key', name=op.f('uq_expectation_categories_key')),
+    sqlite_autoincrement=True
+)
     op.create_table('import_jobs',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
@@ -97,8 +100,9 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_import_jobs_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_import_jobs')),
+    sqlite_autoincrement=True
+)
     op.create_table('import_presets',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('source_id', sa.Integer(), nullable=False),
@@ -110,8 +114,9 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['source_id'], ['complaint_sources.id'], name=op.f('fk_import_presets_source_id_complaint_sources'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_presets')),
-    sa.UniqueConstraint('source_id', 'name', name=op.f('uq_import_presets_source_id'))
-    )
+    sa.UniqueConstraint('source_id', 'name', name=op.f('uq_import_presets_source_id')),
+    sqlite_autoincrement=True
+)
     op.create_table('themes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('process_owner_id', sa.Integer(), nullable=True),

@@ -25,8 +25,9 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_settings'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_settings')),
+    sqlite_autoincrement=True
+)
     op.create_table('fmea_documents',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -60,8 +61,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_fmea_revisions_created_by_id_users'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['document_id'], ['fmea_documents.id'], name=op.f('fk_fmea_revisions_document_id_fmea_documents'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fmea_revisions')),
-    sa.UniqueConstraint('document_id', 'number', name=op.f('uq_fmea_revisions_document_id'))
-    )
+    sa.UniqueConstraint('document_id', 'number', name=op.f('uq_fmea_revisions_document_id')),
+    sqlite_autoincrement=True
+)
     op.create_table('fmea_rows',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('document_id', sa.Integer(), nullable=False),

@@ -29,8 +29,9 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_fishbone_diagrams_project_id_projects'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_diagrams')),
-    sa.UniqueConstraint('project_id', name=op.f('uq_fishbone_diagrams_project_id'))
-    )
+    sa.UniqueConstraint('project_id', name=op.f('uq_fishbone_diagrams_project_id')),
+    sqlite_autoincrement=True
+)
     op.create_table('fishbone_categories',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('diagram_id', sa.Integer(), nullable=False),
@@ -40,8 +41,9 @@ def upgrade():
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['diagram_id'], ['fishbone_diagrams.id'], name=op.f('fk_fishbone_categories_diagram_id_fishbone_diagrams'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_categories'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_categories')),
+    sqlite_autoincrement=True
+)
     with op.batch_alter_table('fishbone_categories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fishbone_categories_diagram_id'), ['diagram_id'], unique=False)
 
@@ -57,8 +59,9 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['diagram_id'], ['fishbone_diagrams.id'], name=op.f('fk_fishbone_vote_sessions_diagram_id_fishbone_diagrams'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['opened_by_id'], ['users.id'], name=op.f('fk_fishbone_vote_sessions_opened_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_vote_sessions'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_vote_sessions')),
+    sqlite_autoincrement=True
+)
     with op.batch_alter_table('fishbone_vote_sessions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fishbone_vote_sessions_diagram_id'), ['diagram_id'], unique=False)
 
@@ -83,8 +86,9 @@ def upgrade():
     sa.ForeignKeyConstraint(['diagram_id'], ['fishbone_diagrams.id'], name=op.f('fk_fishbone_causes_diagram_id_fishbone_diagrams'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['parent_id'], ['fishbone_causes.id'], name=op.f('fk_fishbone_causes_parent_id_fishbone_causes'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['verified_by_id'], ['users.id'], name=op.f('fk_fishbone_causes_verified_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_causes'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_causes')),
+    sqlite_autoincrement=True
+)
     with op.batch_alter_table('fishbone_causes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fishbone_causes_category_id'), ['category_id'], unique=False)
         batch_op.create_index('ix_fishbone_causes_diagram_parent', ['diagram_id', 'parent_id'], unique=False)
@@ -106,8 +110,9 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['cause_id'], ['fishbone_causes.id'], name=op.f('fk_fishbone_evidence_cause_id_fishbone_causes'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_fishbone_evidence_created_by_id_users'), ondelete='SET NULL'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_evidence'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_fishbone_evidence')),
+    sqlite_autoincrement=True
+)
     with op.batch_alter_table('fishbone_evidence', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_fishbone_evidence_cause_id'), ['cause_id'], unique=False)
 

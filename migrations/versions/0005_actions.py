@@ -100,8 +100,9 @@ def upgrade():
     sa.Column('version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['projects.id'], name=op.f('fk_sign_offs_project_id_projects'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_sign_offs_user_id_users')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_offs'))
-    )
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sign_offs')),
+    sqlite_autoincrement=True
+)
     op.create_table('notifications',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
