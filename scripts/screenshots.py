@@ -23,7 +23,8 @@ SHOTS = [
     ("fishbone-fa.png", "/projects/{project_fa}/fishbone", "fa"),
     ("fmea-en.png", "/projects/{project_en}/fmea", "en"),
     ("dashboard-fa.png", "/dashboard", "fa"),
-    ("complaints-pareto-fa.png", "/complaints/pareto", "fa"),
+    ("complaints-pareto-fa.png", "/complaints/analysis", "fa"),
+    ("complaints-review-en.png", "/complaints/review", "en"),
 ]
 
 
