@@ -1,7 +1,7 @@
 """Dashboard server time with 2,000 projects, 20,000 actions and 1,000,000 complaints.
 
 Run: ``python bench/dashboard_bench.py`` (SQLite in a temporary folder) or with
-``DATABASE_URL=postgresql://...`` (the database is emptied first). Goal: ≤ 200 ms.
+``BENCH_DATABASE_URL=postgresql://...`` (the database is emptied first). Goal: ≤ 200 ms.
 Prints the median of repeated requests and the ratio to a baseline request
 (``GET /api/v1/me``) measured in the same run.
 """
@@ -107,7 +107,7 @@ def timed(client, url, repeat=REPEAT):
 def main():
     from workbench import create_app
 
-    url = os.environ.get("DATABASE_URL")
+    url = os.environ.get("BENCH_DATABASE_URL")
     folder = tempfile.mkdtemp(prefix="dashboard-bench-")
     url = url or f"sqlite:///{folder}/bench.sqlite"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})

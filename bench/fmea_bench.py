@@ -2,7 +2,7 @@
 
 Targets (issue 5): a 5,000-row page in at most 300 ms server time with a query count that does not
 grow with rows; the Excel export of 5,000 rows in at most 3 s. Prints figures and ratios against the
-500-row baseline measured in the same run. Uses a scratch SQLite file unless DATABASE_URL is set;
+500-row baseline measured in the same run. Uses a scratch SQLite file unless BENCH_DATABASE_URL is set;
 that database's schema is dropped and rebuilt, so point it only at a scratch database.
 """
 
@@ -25,7 +25,7 @@ PASSWORD = "bench-password-1"
 
 
 def build_app():
-    url = os.environ.get("DATABASE_URL") or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite")
+    url = os.environ.get("BENCH_DATABASE_URL") or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.sqlite")
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         from flask_migrate import upgrade
