@@ -89,3 +89,32 @@ def test_rejection_reopens_the_project_and_acceptance_opens_the_gate(client, log
     assert "No drop yet" in life["stage_changes"][-1]["reason"]
     assert "The latest effectiveness check was rejected." in life["close_blockers"]
 
+
+
+def test_survey_scores_of_the_linked_owner_before_and_after(client, login, setup, owners, db, frozen):
+    from workbench.complaint_import.models import SurveyResponse
+
+    start = date(2026, 1, 1)
+    answers = []
+    # Before: 2 of 4 satisfied; NPS answers 10, 9, 3, 5 → 50% promoters − 50% detractors = 0.
+    for n, (good, nps) in enumerate([(True, 10), (True, 9), (False, 3), (False, 5)]):
+        answers.append((start - timedelta(days=10 + n), "sales", good, nps))
+    # After: 3 of 3 satisfied; NPS 10, 10, 7 → 66.7% promoters − 0% = 66.7.
+    for n, (good, nps) in enumerate([(True, 10), (True, 10), (True, 7)]):
+        answers.append((start + timedelta(days=10 + n), "sales", good, nps))
+    answers.append((start + timedelta(days=5), "service", False, 0))  # another owner: not counted
+    for n, (day, owner, good, nps) in enumerate(answers):
+        db.session.add(SurveyResponse(source="survey", external_id=f"S{n}", received_at=day, csat_good=good,
+                                      csat=5 if good else 2, nps=nps, process_owner_id=owners[owner].id))
+    db.session.commit()
+    login(setup["leader"])
+    pid = setup["project"].id
+    check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
+        "criteria": "Customers of sales are happier", "actions_on": "2026-01-01", "check_date": "2026-03-02",
+        "process_owner": "sales"}).get_json()
+    client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    surveys = next(c for c in client.get(f"/api/v1/projects/{pid}/effectiveness").get_json()["items"] if c["id"] == check["id"])["surveys"]
+    assert surveys["before"] == {"answers": 4, "csat_answers": 4, "csat_pct": 50.0, "nps_answers": 4, "nps": 0.0}
+    assert surveys["after"] == {"answers": 3, "csat_answers": 3, "csat_pct": 100.0, "nps_answers": 3, "nps": 66.7}
+    page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
+    assert "CSAT (share satisfied)" in page and "66.7" in page

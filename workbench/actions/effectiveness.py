@@ -6,7 +6,7 @@ from html import escape
 
 from flask_babel import gettext as _
 from scipy.stats import binomtest
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from workbench.actions import clock
 from workbench.actions.models import DECISIONS, EffectivenessCheck
@@ -195,3 +195,42 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
     )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def survey_comparison(check: EffectivenessCheck) -> dict | None:
+    """Survey scores of the linked owner/product/category in the same two windows, or None without answers.
+
+    CSAT is the share of satisfied answers, NPS % promoters (9-10) minus % detractors (0-6),
+    each with the number of answers behind it; read live from the imported survey responses.
+    """
+    from workbench.complaint_import.models import SurveyResponse as R
+
+    def window(start: date, end: date) -> dict:
+        stmt = select(
+            func.count(R.id),
+            func.count(R.csat_good),
+            func.sum(case((R.csat_good.is_(True), 1), else_=0)),
+            func.count(R.nps),
+            func.sum(case((R.nps >= 9, 1), else_=0)),
+            func.sum(case((R.nps <= 6, 1), else_=0)),
+        ).where(R.received_at >= start, R.received_at < end)
+        if check.process_owner_id:
+            stmt = stmt.where(R.process_owner_id == check.process_owner_id)
+        if check.product:
+            stmt = stmt.where(R.product == check.product)
+        if check.category:
+            stmt = stmt.where(R.category == check.category)
+        answers, csat_n, satisfied, nps_n, promoters, detractors = db.session.execute(stmt).one()
+        return {
+            "answers": answers,
+            "csat_answers": csat_n,
+            "csat_pct": round(100 * (satisfied or 0) / csat_n, 1) if csat_n else None,
+            "nps_answers": nps_n,
+            "nps": round(100 * ((promoters or 0) - (detractors or 0)) / nps_n, 1) if nps_n else None,
+        }
+
+    (b0, b1), (a0, a1) = windows(check)
+    before, after = window(b0, b1), window(a0, a1)
+    if not before["answers"] and not after["answers"]:
+        return None
+    return {"before": before, "after": after}

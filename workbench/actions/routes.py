@@ -191,7 +191,8 @@ def effectiveness_page(project_id: int):
         status = 400
     checks = effectiveness.checks_of(project.id)
     charts = {c.id: Markup(effectiveness.chart_svg(c)) for c in checks if c.measured_at}
-    return render_template("actions/effectiveness.html", project=project, form=form, checks=checks, charts=charts,
+    surveys = {c.id: effectiveness.survey_comparison(c) for c in checks if c.measured_at}
+    return render_template("actions/effectiveness.html", project=project, form=form, checks=checks, charts=charts, surveys=surveys,
                            decision_form=DecisionForm(), button=EmptyForm(), significance=effectiveness.SIGNIFICANCE), status
 
 

@@ -43,8 +43,15 @@ def check_json(check) -> dict:
         "decision_note": check.decision_note,
         "decided_by": check.decided_by.name if check.decided_by else None,
         "decided_at": iso(check.decided_at),
+        "surveys": _surveys(check),
         "version": check.version,
     }
+
+
+def _surveys(check):
+    from workbench.actions.effectiveness import survey_comparison
+
+    return survey_comparison(check) if check.measured_at else None
 
 
 def sign_off_json(sign_off) -> dict:
