@@ -125,3 +125,16 @@ def test_xlsx_in_persian_is_right_to_left(client, login, setup, add_action, db):
     assert book.worksheets[0].sheet_view.rightToLeft is True
     assert book.worksheets[0]["A1"].value == "مالک فرایند"
     assert book.worksheets[1]["A2"].value == "'+SUM(A1)"
+
+
+def test_due_date_typed_in_jalali_on_the_action_form(client, login, setup, db):
+    from workbench.actions.models import CorrectiveAction
+
+    login(setup["leader"])
+    pid = setup["project"].id
+    response = client.post(f"/projects/{pid}/actions", data={
+        "title": "Weekend shift", "type": "corrective", "owner_id": str(setup["member"].id),
+        "due_date": "۱۴۰۵/۰۱/۱۵", "status": "open"})
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    action = db.session.scalar(db.select(CorrectiveAction).where(CorrectiveAction.title == "Weekend shift"))
+    assert action.due_date.isoformat() == "2026-04-04"

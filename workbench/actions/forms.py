@@ -1,12 +1,12 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from workbench.actions.labels import DECISION_LABELS, STATUS_LABELS, TYPE_LABELS
 from workbench.actions.lifecycle import SIGNATURE_MEANINGS
-from workbench.formtools import choices
+from workbench.formtools import LocalDateField, choices
 from workbench.teams.labels import STAGE_LABELS
 
 
@@ -14,7 +14,7 @@ class ActionForm(FlaskForm):
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=200)])
     type = SelectField(_l("Type"), choices=choices(TYPE_LABELS.items()))
     owner_id = SelectField(_l("Owner"), coerce=str, validate_choice=False)
-    due_date = DateField(_l("Due date"), validators=[DataRequired()])
+    due_date = LocalDateField(_l("Due date"), validators=[DataRequired()], render_kw={"placeholder": "1405/01/15 · 2026-04-04"})
     status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
     evidence_text = TextAreaField(_l("Evidence"), validators=[Optional()])
     evidence_file = FileField(_l("Evidence file"))
@@ -45,8 +45,8 @@ class SignOffForm(FlaskForm):
 
 class CheckForm(FlaskForm):
     criteria = TextAreaField(_l("Criteria"), validators=[DataRequired()])
-    actions_on = DateField(_l("Actions took effect on"), validators=[DataRequired()])
-    check_date = DateField(_l("Check date"), validators=[DataRequired()])
+    actions_on = LocalDateField(_l("Actions took effect on"), validators=[DataRequired()], render_kw={"placeholder": "1405/01/15 · 2026-04-04"})
+    check_date = LocalDateField(_l("Check date"), validators=[DataRequired()], render_kw={"placeholder": "1405/01/15 · 2026-04-04"})
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
     product = StringField(_l("Product"), validators=[Optional(), Length(max=200)])
     category = StringField(_l("Category"), validators=[Optional(), Length(max=40)])
