@@ -205,3 +205,14 @@ def test_revisions_and_reports_of_a_standalone_fmea(db, owners, make_user, login
     reports = client.get(f"/fmea/{document['id']}/reports")
     assert reports.status_code == 200 and "Packing" in reports.get_data(as_text=True)
     assert client.get(f"/fmea/{document['id']}/history").status_code == 200
+
+
+def test_persian_pages_name_the_process_in_persian(db, owners, make_user, login, api, client):
+    login(make_user(role="quality_manager", locale="fa"))
+    document = create(api, title="فرایند رنگ‌کاری")
+    page = client.get(f"/fmea/{document['id']}").get_data(as_text=True)
+    assert "FMEA مستقل فرایند «تولید»" in page and "فرایند رنگ‌کاری" in page
+    listing = client.get("/fmea").get_data(as_text=True)
+    assert "FMEA مستقل جدید" in listing and "فرایند: تولید" in listing
+    refused = api("post", "/api/v1/fmea", {"process_owner": "production", "title": ""})
+    assert refused.get_json()["errors"]["title"] == "برای FMEA عنوانی بنویسید."
