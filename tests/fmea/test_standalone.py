@@ -196,7 +196,13 @@ def test_list_shows_both_kinds_but_never_another_teams_project_fmea(db, make_tea
 def test_revisions_and_reports_of_a_standalone_fmea(db, owners, make_user, login, api, client):
     login(make_user(role="quality_manager"))
     document = create(api, title="Packing")
-    api("post", f"/api/v1/fmea/{document['id']}/rows", ROW)
+    row = api("post", f"/api/v1/fmea/{document['id']}/rows", ROW).get_json()
+    saved = client.post(f"/fmea/{document['id']}/header", data={"version": document["version"], "kind": "process", "title": "Packing", "customer": "Export customers"})
+    assert saved.status_code == 302 and saved.headers["Location"].endswith(f"/fmea/{document['id']}")
+    assert db.session.get(FmeaDocument, document["id"]).customer == "Export customers"
+    api("patch", f"/api/v1/fmea-rows/{row['id']}", {"version": row["version"], "severity": 9})
+    history = client.get(f"/fmea-rows/{row['id']}/history").get_data(as_text=True)
+    assert f'href="/fmea/{document["id"]}"' in history and "9" in history
     frozen = client.post(f"/fmea/{document['id']}/revisions", data={"label": "Before actions"})
     assert frozen.status_code == 302
     revisions = client.get(f"/fmea/{document['id']}/revisions").get_data(as_text=True)
