@@ -14,6 +14,7 @@ NAV: list[tuple[str, object, tuple[str, ...] | None]] = [
     ("complaints.review", _l("Review queue"), ("admin", "quality_manager", "member")),
     ("complaints.imports", _l("Import"), ("admin", "quality_manager")),
     ("actions.dashboard_page", _l("Dashboard"), None),
+    ("fmea.fmea_list", _l("FMEA"), None),
     ("admin.process_owners", _l("Process owners"), ("admin", "quality_manager")),
     ("admin.users", _l("Users"), ("admin",)),
 ]

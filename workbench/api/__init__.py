@@ -13,6 +13,7 @@ API_MODULES = (
     "workbench.complaint_import.api",
     "workbench.fishbone.api",
     "workbench.fmea.api",
+    "workbench.fmea.api_standalone",
     "workbench.actions.api",
     "workbench.actions.api_dashboard",
 )

@@ -14,4 +14,5 @@ from workbench.fmea import (  # noqa: E402,F401
     routes,
     routes_files,
     routes_history,
+    routes_standalone,
 )

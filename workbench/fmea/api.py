@@ -9,7 +9,7 @@ from flask_login import current_user
 from workbench.api import bp, openapi
 from workbench.api.common import json_body
 from workbench.extensions import db
-from workbench.fmea import checks, revisions, services
+from workbench.fmea import checks, places, revisions, services
 from workbench.fmea.models import ACTION_STATUSES, WORK_ELEMENT_TYPES
 from workbench.fmea.priority import PRIORITY_ORDER
 from workbench.models import utcnow
@@ -29,9 +29,9 @@ def settings_json(setting) -> dict:
 
 
 @bp.get("/projects/<int:project_id>/fmea/rows")
-def fmea_rows(project_id: int):
-    project = get_project(project_id, current_user)
-    document = services.document_of(project)
+@bp.get("/fmea/<int:document_id>/rows")
+def fmea_rows(project_id: int | None = None, document_id: int | None = None):
+    document = places.resolve(current_user, project_id, document_id).document
     if request.args.get("changed_since"):
         return _changes(document, request.args["changed_since"])
     rows = services.row_dicts(document)
@@ -71,9 +71,10 @@ def _changes(document, since_text: str):
 
 
 @bp.post("/projects/<int:project_id>/fmea/rows")
-def fmea_create_row(project_id: int):
-    project = get_project(project_id, current_user, write=True)
-    row = services.create_row(project, json_body())
+@bp.post("/fmea/<int:document_id>/rows")
+def fmea_create_row(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
+    row = services.add_row(places.ensure(place), place.project, json_body())
     db.session.commit()
     return jsonify(services.rows_json([row])[0]), 201
 
@@ -122,16 +123,22 @@ def fmea_delete_row(row_id: int):
 
 
 @bp.get("/projects/<int:project_id>/fmea/issues")
-def fmea_issues(project_id: int):
-    project = get_project(project_id, current_user)
+@bp.get("/fmea/<int:document_id>/issues")
+def fmea_issues(project_id: int | None = None, document_id: int | None = None):
+    document = places.resolve(current_user, project_id, document_id).document
     setting = services.settings()
-    rows = services.with_actions(services.row_dicts(services.document_of(project)))
+    rows = services.with_actions(services.row_dicts(document))
     found = checks.issues(rows, setting.priority_driver, setting.rpn_threshold)
     return jsonify(issues={str(k): v for k, v in found.items()})
 
 
 def document_json(project, document) -> dict:
-    out = {"project_id": project.id, "id": document.id if document else None, "version": document.version if document else 0}
+    out = {
+        "project_id": project.id if project else None,
+        "process_owner_id": document.process_owner_id if document else None,
+        "id": document.id if document else None,
+        "version": document.version if document else 0,
+    }
     for key in services.HEADER_FIELDS:
         value = getattr(document, key) if document else None
         out[key] = value.isoformat() if hasattr(value, "isoformat") else value
@@ -140,19 +147,21 @@ def document_json(project, document) -> dict:
 
 
 @bp.get("/projects/<int:project_id>/fmea")
-def fmea_document(project_id: int):
-    project = get_project(project_id, current_user)
-    return jsonify(document_json(project, services.document_of(project)))
+@bp.get("/fmea/<int:document_id>")
+def fmea_document(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id)
+    return jsonify(document_json(place.project, place.document))
 
 
 @bp.route("/projects/<int:project_id>/fmea", methods=["PATCH"])
-def fmea_update_document(project_id: int):
-    project = get_project(project_id, current_user, write=True)
+@bp.route("/fmea/<int:document_id>", methods=["PATCH"])
+def fmea_update_document(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
     data = json_body()
-    document = services.ensure_document(project)
+    document = places.ensure(place)
     services.save_header(document, data)
     db.session.commit()
-    return jsonify(document_json(project, document))
+    return jsonify(document_json(place.project, document))
 
 
 @bp.get("/fmea/settings")
@@ -324,7 +333,8 @@ openapi.path(
 _document = {
     "type": "object",
     "properties": {
-        "project_id": {"type": "integer"},
+        "project_id": {"type": ["integer", "null"], "description": "null for a standalone FMEA"},
+        "process_owner_id": {"type": ["integer", "null"], "description": "the process a standalone FMEA belongs to"},
         "id": {"type": ["integer", "null"], "description": "null until the FMEA is started"},
         "version": {"type": "integer"},
         "kind": {"type": "string", "enum": ["process", "design"]},

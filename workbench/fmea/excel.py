@@ -74,8 +74,11 @@ def _cell_value(field: str, row: dict, emails: dict):
     return value
 
 
-def export_xlsx(document: FmeaDocument | None, project, rows: list[dict]) -> bytes:
-    """The FMEA as an .xlsx in the AIAG-VDA layout: header block, step groups, merged structure cells, AP colours."""
+def export_xlsx(document: FmeaDocument | None, project, rows: list[dict], process_owner: str = "") -> bytes:
+    """The FMEA as an .xlsx in the AIAG-VDA layout: header block, step groups, merged structure cells, AP colours.
+
+    ``project`` is None for a standalone FMEA, whose header names its ``process_owner`` instead.
+    """
     wb = Workbook()
     ws = wb.active
     kind = document.kind if document else "process"
@@ -94,7 +97,7 @@ def export_xlsx(document: FmeaDocument | None, project, rows: list[dict]) -> byt
         (_("Revision date"), date.today()),
         (_("Process responsibility"), document.responsible if document else ""),
         (_("Confidentiality level"), document.confidentiality if document else ""),
-        (_("Project"), project.title),
+        (_("Project"), project.title) if project else (_("Process owner"), process_owner),
     ]
     for index, (title, value) in enumerate(header):
         r, c = 2 + index % 5, 1 + (index // 5) * 6

@@ -22,6 +22,14 @@ class HeaderForm(FlaskForm):
     start_date = DateField(_l("Start date"), validators=[Optional()])
 
 
+class StandaloneForm(FlaskForm):
+    """A new FMEA that belongs to a process owner rather than to a project."""
+
+    process_owner = SelectField(_l("Process owner"), coerce=int, validators=[DataRequired()])
+    kind = SelectField(_l("FMEA type"), choices=choices([("process", _l("Process FMEA")), ("design", _l("Design FMEA"))]))
+    title = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
+
+
 class SettingsForm(FlaskForm):
     priority_driver = SelectField(
         _l("What drives priority"),

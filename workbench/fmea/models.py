@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
@@ -68,13 +68,18 @@ COMPUTED_FIELDS = ("rpn", "action_priority", "revised_rpn", "revised_action_prio
 
 
 class FmeaDocument(TimestampMixin, Audited, db.Model):
-    """One FMEA (process or design) of an improvement project, with its header block."""
+    """One FMEA (process or design) of an improvement project, or standalone for a process, with its header block."""
 
     __tablename__ = "fmea_documents"
-    __table_args__ = {"sqlite_autoincrement": True}
+    # Exactly one owner: the project, or (standalone) the process owner.
+    __table_args__ = (
+        CheckConstraint("(project_id IS NULL) <> (process_owner_id IS NULL)", name="one_owner"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), index=True)
+    process_owner_id: Mapped[int | None] = mapped_column(ForeignKey("process_owners.id", ondelete="RESTRICT"), index=True)
     kind: Mapped[str] = mapped_column(String(10), default="process")
     title: Mapped[str] = mapped_column(String(200), default="")
     company: Mapped[str] = mapped_column(String(200), default="")

@@ -12,12 +12,11 @@ from sqlalchemy import select
 from workbench import audit
 from workbench.access import role_required
 from workbench.extensions import db
-from workbench.fmea import bp, checks, fields, services
+from workbench.fmea import bp, checks, fields, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
 from workbench.models import utcnow
-from workbench.teams.services import get_project
 from workbench.validation import Conflict, InvalidInput
 
 # Columns of the page, in the AIAG-VDA order, with their group and editor.
@@ -57,8 +56,9 @@ COLUMNS = (
 )
 
 
-def page_data(project, document, rows: list[dict]) -> dict:
+def page_data(place, document, rows: list[dict]) -> dict:
     """Everything the table script needs, built with a fixed number of queries whatever the row count."""
+    project = place.project
     setting = services.settings()
     driver, threshold = setting.priority_driver, setting.rpn_threshold
     kind = document.kind if document else "process"
@@ -82,7 +82,12 @@ def page_data(project, document, rows: list[dict]) -> dict:
         "keys": list(keys),
         "rows": items,
         "issue_texts": list(texts),
-        "columns": [{"field": f, "group": g, "editor": e, "label": fields.label(f, kind)} for f, g, e in COLUMNS],
+        # Corrective actions live in a project's tracker: a standalone FMEA has no such column.
+        "columns": [
+            {"field": f, "group": g, "editor": e, "label": fields.label(f, kind)}
+            for f, g, e in COLUMNS
+            if project is not None or e != "actions"
+        ],
         "groups": {
             "structure": _("Structure analysis"),
             "function": _("Function analysis"),
@@ -96,14 +101,14 @@ def page_data(project, document, rows: list[dict]) -> dict:
         "statuses": [[k, str(fields.STATUS_LABELS[k])] for k in ACTION_STATUSES],
         "people": [[p.id, p.name] for p in people],
         "setting": {"driver": driver, "threshold": threshold},
-        "can_write": current_user.role != "viewer",
+        "can_write": may_write(place),
         "lang": str(get_locale()),
         "now": utcnow().isoformat(),
         "poll_seconds": 5,
         "api": {
-            "rows": url_for("api.fmea_rows", project_id=project.id),
+            "rows": url_for("api.fmea_rows", **place.args),
             "row": url_for("api.fmea_row", row_id=0).removesuffix("0"),
-            "issues": url_for("api.fmea_issues", project_id=project.id),
+            "issues": url_for("api.fmea_issues", **place.args),
             "history": url_for("fmea.row_history", row_id=0).removesuffix("0/history"),
         },
         "messages": {
@@ -129,31 +134,43 @@ def page_data(project, document, rows: list[dict]) -> dict:
     }
 
 
+def may_write(place) -> bool:
+    """Whether the current user may change this FMEA (drives the page's buttons)."""
+    if current_user.role == "viewer":
+        return False
+    return place.project is not None or current_user.can_manage
+
+
 @bp.route("/projects/<int:project_id>/fmea")
+@bp.route("/fmea/<int:document_id>")
 @login_required
-def table(project_id: int):
-    project = get_project(project_id, current_user)
-    document = services.document_of(project)
+def table(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id)
+    if document_id is not None and place.project is not None:
+        return redirect(url_for("fmea.table", project_id=place.project.id))
+    document = place.document
     rows = services.with_actions(services.row_dicts(document))
-    data = page_data(project, document, rows)
+    data = page_data(place, document, rows)
     data_json = htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
-    header = HeaderForm(obj=document) if document else HeaderForm(title=project.title)
+    header = HeaderForm(obj=document) if document else HeaderForm(title=place.title)
     return render_template(
-        "fmea/table.html", project=project, document=document, data=data, data_json=data_json, header=header, row_count=len(rows)
+        "fmea/table.html", place=place, project=place.project, document=document, data=data, data_json=data_json, header=header,
+        row_count=len(rows), can_write=may_write(place), owner_name=places.owner_name(place.process_owner, str(get_locale())),
     )
 
 
 @bp.route("/projects/<int:project_id>/fmea/header", methods=["POST"])
+@bp.route("/fmea/<int:document_id>/header", methods=["POST"])
 @login_required
-def header(project_id: int):
-    project = get_project(project_id, current_user, write=True)
+def header(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
     form = HeaderForm()
     if not form.validate_on_submit():
         for field, messages in form.errors.items():
             title = getattr(form, field).label.text if hasattr(form, field) else field
             flash(f"{title}: {' '.join(messages)}", "error")
-        return redirect(url_for("fmea.table", project_id=project.id))
-    document = services.ensure_document(project)
+        return redirect(url_for("fmea.table", **place.args))
+    document = places.ensure(place)
     data = {k: getattr(form, k).data for k in services.HEADER_FIELDS if hasattr(form, k)}
     data["version"] = form.version.data if form.version.data not in (None, "") else document.version
     try:
@@ -167,7 +184,7 @@ def header(project_id: int):
     except Conflict:
         db.session.rollback()
         flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
-    return redirect(url_for("fmea.table", project_id=project.id))
+    return redirect(url_for("fmea.table", **place.args))
 
 
 @bp.route("/fmea-rows/<int:row_id>/history")
@@ -176,7 +193,7 @@ def row_history(row_id: int):
     row = db.session.get(FmeaRow, row_id)
     if row is not None:
         services.row_for(row_id, current_user)
-        project_id = db.session.get(FmeaDocument, row.document_id).project_id
+        place = places.for_document(row.document_id, current_user)
     else:
         # A deleted row: its history names its document in the audit trail.
         entries = audit.history("fmea_rows", row_id)
@@ -184,10 +201,9 @@ def row_history(row_id: int):
         document = db.session.get(FmeaDocument, int(document_id)) if document_id else None
         if document is None:
             abort(404)
-        get_project(document.project_id, current_user)
-        project_id = document.project_id
+        place = places.for_document(document.id, current_user)
     entries = audit.history("fmea_rows", row_id)
-    return render_template("fmea/history.html", entries=entries, row_id=row_id, project_id=project_id, label=fields.label)
+    return render_template("fmea/history.html", entries=entries, row_id=row_id, place=place, label=fields.label)
 
 
 @bp.route("/fmea/settings", methods=["GET", "POST"])
@@ -245,13 +261,14 @@ def home_card(user) -> dict | None:
 
 
 @bp.route("/projects/<int:project_id>/fmea/history")
+@bp.route("/fmea/<int:document_id>/history")
 @login_required
-def document_history(project_id: int):
+def document_history(project_id: int | None = None, document_id: int | None = None):
     """Every recorded change to the rows of this FMEA (deleted rows included), newest first."""
     from workbench.models import AuditLog
 
-    project = get_project(project_id, current_user)
-    document = services.document_of(project)
+    place = places.resolve(current_user, project_id, document_id)
+    document = place.document
     entries = []
     if document is not None:
         ids = select(AuditLog.record_id).where(
@@ -264,4 +281,4 @@ def document_history(project_id: int):
             .limit(500)
         )
         entries = list(db.session.scalars(stmt))
-    return render_template("fmea/document_history.html", project=project, entries=entries, label=fields.label)
+    return render_template("fmea/document_history.html", place=place, entries=entries, label=fields.label)

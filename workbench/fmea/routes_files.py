@@ -5,37 +5,42 @@ import secrets
 from pathlib import Path
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workbench.extensions import db
-from workbench.fmea import bp, excel, fields, services
+from workbench.fmea import bp, excel, fields, places, services
 from workbench.fmea.forms import ImportForm
-from workbench.teams.services import get_project
 from workbench.validation import InvalidInput
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _filename(project, ext: str) -> str:
-    return f"fmea-project-{project.id}.{ext}"
+def _filename(place, ext: str) -> str:
+    if place.project is not None:
+        return f"fmea-project-{place.project.id}.{ext}"
+    return f"fmea-{place.document.id}.{ext}"
 
 
 @bp.route("/projects/<int:project_id>/fmea.xlsx")
+@bp.route("/fmea/<int:document_id>.xlsx")
 @login_required
-def export_xlsx(project_id: int):
-    project = get_project(project_id, current_user)
-    document = services.document_of(project)
-    body = excel.export_xlsx(document, project, services.with_actions(services.row_dicts(document)))
-    return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{_filename(project, "xlsx")}"'})
+def export_xlsx(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id)
+    document = place.document
+    owner = places.owner_name(place.process_owner, str(get_locale()))
+    body = excel.export_xlsx(document, place.project, services.with_actions(services.row_dicts(document)), process_owner=owner)
+    return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{_filename(place, "xlsx")}"'})
 
 
 @bp.route("/projects/<int:project_id>/fmea.csv")
+@bp.route("/fmea/<int:document_id>.csv")
 @login_required
-def export_csv(project_id: int):
-    project = get_project(project_id, current_user)
-    body = excel.export_csv(services.with_actions(services.row_dicts(services.document_of(project))))
-    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{_filename(project, "csv")}"'})
+def export_csv(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id)
+    body = excel.export_csv(services.with_actions(services.row_dicts(place.document)))
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{_filename(place, "csv")}"'})
 
 
 def _upload_dir() -> Path:
@@ -57,9 +62,10 @@ def _stored(token: str) -> tuple[Path, dict]:
 
 
 @bp.route("/projects/<int:project_id>/fmea/import", methods=["GET", "POST"])
+@bp.route("/fmea/<int:document_id>/import", methods=["GET", "POST"])
 @login_required
-def import_file(project_id: int):
-    project = get_project(project_id, current_user, write=True)
+def import_file(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
@@ -70,17 +76,19 @@ def import_file(project_id: int):
             token = secrets.token_urlsafe(16)
             data = upload.read()
             (_upload_dir() / f"{token}.bin").write_bytes(data)
-            (_upload_dir() / f"{token}.json").write_text(json.dumps({"user_id": current_user.id, "project_id": project.id, "filename": name}))
-            return redirect(url_for("fmea.import_preview", project_id=project.id, token=token))
-    return render_template("fmea/import.html", project=project, form=form), 400 if request.method == "POST" else 200
+            (_upload_dir() / f"{token}.json").write_text(json.dumps({"user_id": current_user.id, **place.args, "filename": name}))
+            return redirect(url_for("fmea.import_preview", **place.args, token=token))
+    return render_template("fmea/import.html", place=place, form=form), 400 if request.method == "POST" else 200
 
 
 @bp.route("/projects/<int:project_id>/fmea/import/<token>", methods=["GET", "POST"])
+@bp.route("/fmea/<int:document_id>/import/<token>", methods=["GET", "POST"])
 @login_required
-def import_preview(project_id: int, token: str):
-    project = get_project(project_id, current_user, write=True)
+def import_preview(token: str, project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
+    project = place.project
     path, meta = _stored(token)
-    if meta["project_id"] != project.id:
+    if any(meta.get(key) != value for key, value in place.args.items()):
         abort(404)
     try:
         rows, errors = excel.parse(path.read_bytes(), meta["filename"])
@@ -108,20 +116,20 @@ def import_preview(project_id: int, token: str):
             abort(400)
         if errors or not rows:
             flash(_("Nothing was imported: fix the errors in the file and upload it again."), "error")
-            return redirect(url_for("fmea.import_preview", project_id=project.id, token=token))
+            return redirect(url_for("fmea.import_preview", **place.args, token=token))
         try:
-            services.create_rows(project, [row["values"] for row in rows])
+            services.add_rows(places.ensure(place), project, [row["values"] for row in rows])
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()
             flash(_("Nothing was imported: %(message)s", message=str(error)), "error")
-            return redirect(url_for("fmea.import_preview", project_id=project.id, token=token))
+            return redirect(url_for("fmea.import_preview", **place.args, token=token))
         path.unlink(missing_ok=True)
         path.with_suffix(".json").unlink(missing_ok=True)
         flash(_("%(n)s rows imported.", n=len(rows)), "info")
-        return redirect(url_for("fmea.table", project_id=project.id))
+        return redirect(url_for("fmea.table", **place.args))
     from workbench.auth.forms import EmptyForm
 
     return render_template(
-        "fmea/import_preview.html", project=project, rows=rows, errors=errors, filename=meta["filename"], token=token, form=EmptyForm()
+        "fmea/import_preview.html", place=place, rows=rows, errors=errors, filename=meta["filename"], token=token, form=EmptyForm()
     )

@@ -5,18 +5,18 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from workbench.extensions import db
-from workbench.fmea import bp, fields, reports, revisions, services
+from workbench.fmea import bp, fields, places, reports, revisions, services
 from workbench.fmea.forms import RevisionForm
 from workbench.fmea.priority import action_priority
-from workbench.teams.services import get_project
 from workbench.validation import InvalidInput
 
 
 @bp.route("/projects/<int:project_id>/fmea/revisions", endpoint="revisions", methods=["GET", "POST"])
+@bp.route("/fmea/<int:document_id>/revisions", endpoint="revisions", methods=["GET", "POST"])
 @login_required
-def revisions_page(project_id: int):
-    project = get_project(project_id, current_user, write=request.method == "POST")
-    document = services.document_of(project)
+def revisions_page(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=request.method == "POST")
+    document = place.document
     form = RevisionForm()
     if request.method == "POST":
         if document is None:
@@ -26,21 +26,24 @@ def revisions_page(project_id: int):
                 revision = revisions.freeze(document, current_user, form.label.data)
                 db.session.commit()
                 flash(_("Revision %(n)s frozen.", n=revision.number), "info")
-                return redirect(url_for("fmea.revisions", project_id=project.id))
+                return redirect(url_for("fmea.revisions", **place.args))
             except InvalidInput as error:
                 db.session.rollback()
                 form.label.errors.append(error.errors.get("label", str(error)))
     found = revisions.revisions_of(document)
     status = 400 if request.method == "POST" else 200
-    return render_template("fmea/revisions.html", project=project, document=document, revisions=found, form=form), status
+    from workbench.fmea.routes import may_write
+
+    return render_template("fmea/revisions.html", place=place, document=document, revisions=found, form=form, can_write=may_write(place)), status
 
 
 
 @bp.route("/projects/<int:project_id>/fmea/compare")
+@bp.route("/fmea/<int:document_id>/compare")
 @login_required
-def compare(project_id: int):
-    project = get_project(project_id, current_user)
-    document = services.document_of(project)
+def compare(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id)
+    document = place.document
     if document is None:
         abort(404)
     old_key, new_key = request.args.get("a", ""), request.args.get("b", "current")
@@ -48,20 +51,21 @@ def compare(project_id: int):
     new_title, new_rows = revisions.rows_of(document, new_key)
     diff = revisions.compare(old_rows, new_rows)
     return render_template(
-        "fmea/compare.html", project=project, diff=diff, old_title=old_title, new_title=new_title, label=fields.label, revisions=revisions.revisions_of(document), a=old_key, b=new_key
+        "fmea/compare.html", place=place, diff=diff, old_title=old_title, new_title=new_title, label=fields.label, revisions=revisions.revisions_of(document), a=old_key, b=new_key
     )
 
 
 @bp.route("/projects/<int:project_id>/fmea/reports", endpoint="reports")
+@bp.route("/fmea/<int:document_id>/reports", endpoint="reports")
 @login_required
-def reports_page(project_id: int):
-    project = get_project(project_id, current_user)
-    rows = services.row_dicts(services.document_of(project))
+def reports_page(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id)
+    rows = services.row_dicts(place.document)
     setting = services.settings()
     ap_grid = {(s, o): action_priority(s, o, 10) for s in range(1, 11) for o in range(1, 11)}
     return render_template(
         "fmea/reports.html",
-        project=project,
+        place=place,
         pareto=reports.pareto(rows),
         ap=reports.ap_before_after(rows),
         matrix=reports.risk_matrix(rows),

@@ -100,16 +100,23 @@ def row_for(row_id: int, user: User, write: bool = False) -> FmeaRow:
     """Load a row the user may see (404) and, with ``write``, change (403)."""
     row = db.get_or_404(FmeaRow, row_id)
     document = db.session.get(FmeaDocument, row.document_id)
-    get_project(document.project_id, user, write=write)
+    if document.project_id is not None:
+        get_project(document.project_id, user, write=write)
+    elif write and not user.can_manage:
+        # A standalone FMEA is organisation-wide: everyone reads, admins and quality managers change it.
+        abort(403)
     return row
 
 
-def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
+def check_responsible(project: ImprovementProject | None, user_id: int | None) -> None:
+    """The responsible person is an active user and, in a project's FMEA, on its team (or a manager)."""
     if user_id is None:
         return
     person = db.session.get(User, user_id)
     if person is None or not person.active:
         raise InvalidInput({"responsible_id": _("No active user with id %(id)s.", id=user_id)})
+    if project is None:
+        return
     member = db.session.scalar(
         select(TeamMembership.id).where(TeamMembership.team_id == project.team_id, TeamMembership.user_id == user_id)
     )
@@ -117,9 +124,12 @@ def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
         raise InvalidInput({"responsible_id": _("%(name)s is not a member of the project's team.", name=person.name)})
 
 
-def check_cause(project: ImprovementProject, cause_id: int) -> None:
+def check_cause(project: ImprovementProject | None, cause_id: int) -> None:
     """A failure cause links only to a cause of the same project's fishbone."""
     from workbench.fishbone.models import FishboneCause, FishboneDiagram
+
+    if project is None:
+        raise InvalidInput({"cause_id": _("A standalone FMEA has no fishbone: its causes cannot link to fishbone causes.")})
 
     found = db.session.scalar(
         select(FishboneCause.id)
@@ -138,7 +148,7 @@ def recompute(row: FmeaRow) -> None:
     )
 
 
-def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
+def _apply(row: FmeaRow, project: ImprovementProject | None, data: dict) -> FmeaRow:
     values, errors = fields.clean(data)
     if errors:
         raise InvalidInput(errors)
@@ -154,7 +164,11 @@ def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
 
 def create_row(project: ImprovementProject, data: dict) -> FmeaRow:
     """Add a row at the end of the project's FMEA (started when missing)."""
-    document = ensure_document(project)
+    return add_row(ensure_document(project), project, data)
+
+
+def add_row(document: FmeaDocument, project: ImprovementProject | None, data: dict) -> FmeaRow:
+    """Add a row at the end of ``document`` (``project`` is None for a standalone FMEA)."""
     position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
     row = FmeaRow(document_id=document.id, position=position + 1, action_status="open")
     _apply(row, project, data)
@@ -164,8 +178,12 @@ def create_row(project: ImprovementProject, data: dict) -> FmeaRow:
 
 
 def create_rows(project: ImprovementProject, items: list[dict]) -> list[FmeaRow]:
-    """Add many rows at the end in one flush (imports); any invalid row raises and nothing is kept."""
-    document = ensure_document(project)
+    """Add many rows at the end of the project's FMEA in one flush (imports); any invalid row raises and nothing is kept."""
+    return add_rows(ensure_document(project), project, items)
+
+
+def add_rows(document: FmeaDocument, project: ImprovementProject | None, items: list[dict]) -> list[FmeaRow]:
+    """Add many rows at the end of ``document`` in one flush; any invalid row raises and nothing is kept."""
     position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
     rows = []
     for offset, data in enumerate(items, start=1):
@@ -182,7 +200,7 @@ def update_row(row: FmeaRow, data: dict) -> FmeaRow:
     check_version(row, data)
     check_status_change(row, data)
     document = db.session.get(FmeaDocument, row.document_id)
-    project = db.session.get(ImprovementProject, document.project_id)
+    project = db.session.get(ImprovementProject, document.project_id) if document.project_id is not None else None
     return _apply(row, project, data)
 
 
@@ -256,16 +274,16 @@ def rows_for_cause(cause_id: int) -> list[FmeaRow]:
     return list(db.session.scalars(select(FmeaRow).where(FmeaRow.cause_id == cause_id).order_by(FmeaRow.id)))
 
 
-def team_people(project: ImprovementProject) -> list[User]:
-    """People who may be made responsible for a row's action."""
+def team_people(project: ImprovementProject | None) -> list[User]:
+    """People who may be made responsible for a row's action (anyone active in a standalone FMEA)."""
+    stmt = select(User).where(User.active.is_(True)).order_by(User.name)
+    if project is None:
+        return list(db.session.scalars(stmt))
     stmt = (
-        select(User)
-        .where(User.active.is_(True))
-        .where(
+        stmt.where(
             User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id))
             | User.role.in_(("admin", "quality_manager"))
         )
-        .order_by(User.name)
     )
     return list(db.session.scalars(stmt))
 
@@ -324,6 +342,8 @@ def rows_json(rows: list) -> list[dict]:
 def create_linked_action(row: FmeaRow, user: User) -> dict:
     """Make a corrective action in the project's tracker from ``row`` (needs write access)."""
     document = db.session.get(FmeaDocument, row.document_id)
+    if document.project_id is None:
+        raise InvalidInput({"corrective_actions": _("Corrective actions belong to improvement projects; a standalone FMEA records its actions in the row.")})
     project = get_project(document.project_id, user, write=True)
     if not ROW_ACTION_CREATORS:
         raise InvalidInput({"corrective_actions": _("Corrective actions are not available in this installation.")})
