@@ -59,6 +59,32 @@ def _optional_int(value, field: str) -> int | None:
         raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
 
 
+def _in_team(user: User, project) -> bool:
+    from workbench.teams.models import TeamMembership
+
+    if user.can_manage:
+        return True
+    stmt = select(TeamMembership.id).where(TeamMembership.team_id == project.team_id, TeamMembership.user_id == user.id)
+    return db.session.scalar(stmt) is not None
+
+
+def _foreign_links(project, cause_id: int | None, fmea_row_id: int | None) -> dict:
+    """Errors for a cause or FMEA row that is not the project's own (never link another team's work)."""
+    from workbench.fishbone.models import FishboneCause, FishboneDiagram
+    from workbench.fmea.models import FmeaDocument, FmeaRow
+
+    errors = {}
+    if cause_id is not None:
+        stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+        if db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is None:
+            errors["cause_id"] = _("No cause %(id)s on this project's fishbone.", id=cause_id)
+    if fmea_row_id is not None:
+        stmt = select(FmeaRow.id).join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        if db.session.scalar(stmt.where(FmeaRow.id == fmea_row_id, FmeaDocument.project_id == project.id)) is None:
+            errors["fmea_row_id"] = _("No FMEA row %(id)s in this project.", id=fmea_row_id)
+    return errors
+
+
 def save_action(action: CorrectiveAction | None, project, data: dict) -> CorrectiveAction:
     """Create or change an action from plain ``data``; every field is checked before anything is written."""
     errors = {}
@@ -84,6 +110,8 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
             owner = None
         if owner is None or not owner.active:
             errors["owner_id"] = _("No active user with id %(id)s.", id=owner_id)
+        elif not _in_team(owner, project):
+            errors["owner_id"] = _("%(name)s is not a member of the project's team.", name=owner.name)
     due = data.get("due_date", current.due_date)
     if due in (None, ""):
         errors["due_date"] = _("A due date is required.")
@@ -97,6 +125,8 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
         fmea_row_id = _optional_int(data.get("fmea_row_id", current.fmea_row_id), "fmea_row_id")
     except InvalidInput as error:
         errors.update(error.errors)
+    else:
+        errors.update(_foreign_links(project, cause_id, fmea_row_id))
     if status == "verified" and action is not None and action.status not in ("done", "verified"):
         errors["status"] = _("Only a done action can be verified.")
     if errors:

@@ -117,6 +117,15 @@ def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
         raise InvalidInput({"responsible_id": _("%(name)s is not a member of the project's team.", name=person.name)})
 
 
+def check_cause(project: ImprovementProject, cause_id: int) -> None:
+    """A row may only come from a cause of its own project's fishbone."""
+    from workbench.fishbone.models import FishboneCause, FishboneDiagram
+
+    stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+    if db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is None:
+        raise InvalidInput({"cause_id": _("No cause %(id)s on this project's fishbone.", id=cause_id)})
+
+
 def recompute(row: FmeaRow) -> None:
     """Set RPN and AP (before and after actions) from the ratings."""
     row.rpn, row.action_priority = rating_or_none(row.severity, row.occurrence, row.detection)
@@ -131,6 +140,8 @@ def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
         raise InvalidInput(errors)
     if "responsible_id" in values:
         check_responsible(project, values["responsible_id"])
+    if values.get("cause_id") is not None:
+        check_cause(project, values["cause_id"])
     for key, value in values.items():
         setattr(row, key, value)
     recompute(row)
