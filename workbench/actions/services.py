@@ -15,7 +15,7 @@ from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSE
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams.services import get_project
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 DEFAULT_EVIDENCE_LIMIT = 10 * 1024 * 1024
 
@@ -54,7 +54,7 @@ def _optional_int(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
 
@@ -105,7 +105,7 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
         errors["owner_id"] = _("Choose the person who owns the action.")
     else:
         try:
-            owner = db.session.get(User, int(owner_id))
+            owner = db.session.get(User, whole_number(owner_id))
         except (TypeError, ValueError):
             owner = None
         if owner is None or not owner.active:
