@@ -21,3 +21,14 @@ def api(client):
         return getattr(client, method)(url, json=body)
 
     return call
+
+
+def fishbone_causes(db, project, *texts):
+    """Real causes on ``project``'s fishbone (an FMEA row may only come from its own project's causes); their ids."""
+    from workbench.fishbone import services as fishbone
+
+    diagram = fishbone.diagram_of(project) or fishbone.create_diagram(project, "6m", "en")
+    db.session.flush()
+    ids = [fishbone.add_cause(diagram, None, {"category_id": diagram.categories[0].id, "text": text}).id for text in texts]
+    db.session.commit()
+    return ids

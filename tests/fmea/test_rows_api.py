@@ -1,5 +1,6 @@
 """The rows API: create, read, change with version (409), delete, validation, access and audit."""
 
+from tests.fmea.conftest import fishbone_causes
 from workbench import audit
 from workbench.fmea import services
 from workbench.fmea.models import FmeaRow
@@ -150,17 +151,18 @@ def test_sort_and_filter(team_project, login, api):
 
 def test_rows_from_fishbone_causes_skip_those_already_present(team_project, db, login):
     project, leader, _ = team_project
-    causes = [{"id": 11, "text": "Worn mount", "category": "material"}, {"id": 12, "text": "No torque check", "category": "method"}]
+    c11, c12, c13 = fishbone_causes(db, project, "Worn mount", "No torque check", "Dusty line")
+    causes = [{"id": c11, "text": "Worn mount", "category": "material"}, {"id": c12, "text": "No torque check", "category": "method"}]
     created = services.add_rows_from_causes(project, causes, leader)
     db.session.commit()
     assert [(r.failure_cause, r.cause_id, r.work_element_type) for r in created] == [
-        ("Worn mount", 11, "material"),
-        ("No torque check", 12, "method"),
+        ("Worn mount", c11, "material"),
+        ("No torque check", c12, "method"),
     ]
-    again = services.add_rows_from_causes(project, causes + [{"id": 13, "text": "Dusty line", "category": "environment"}], leader)
+    again = services.add_rows_from_causes(project, causes + [{"id": c13, "text": "Dusty line", "category": "environment"}], leader)
     db.session.commit()
-    assert [r.cause_id for r in again] == [13]
-    assert [r.cause_id for r in services.rows_for_cause(12)] == [12]
+    assert [r.cause_id for r in again] == [c13]
+    assert [r.cause_id for r in services.rows_for_cause(c12)] == [c12]
     assert db.session.query(FmeaRow).count() == 3
 
 
@@ -209,14 +211,15 @@ def test_document_header_api(team_project, login, api):
     assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "system"}).status_code == 400
 
 
-def test_rows_from_causes_api(team_project, login, api):
+def test_rows_from_causes_api(team_project, login, api, db):
     project, leader, _ = team_project
+    c5, c6 = fishbone_causes(db, project, "Worn nozzle", "Draft")
     login(leader)
     url = f"/api/v1/projects/{project.id}/fmea/rows/from-causes"
-    first = api("post", url, {"causes": [{"id": 5, "text": "Worn nozzle", "category": "machine"}]})
-    assert first.status_code == 201 and first.get_json()["items"][0]["cause_id"] == 5
-    again = api("post", url, {"causes": [{"id": 5, "text": "Worn nozzle"}, {"id": 6, "text": "Draft"}]}).get_json()
-    assert [r["cause_id"] for r in again["items"]] == [6]
+    first = api("post", url, {"causes": [{"id": c5, "text": "Worn nozzle", "category": "machine"}]})
+    assert first.status_code == 201 and first.get_json()["items"][0]["cause_id"] == c5
+    again = api("post", url, {"causes": [{"id": c5, "text": "Worn nozzle"}, {"id": c6, "text": "Draft"}]}).get_json()
+    assert [r["cause_id"] for r in again["items"]] == [c6]
     assert api("post", url, {"causes": [{"text": "no id"}]}).status_code == 400
 
 

@@ -87,6 +87,9 @@ def import_preview(project_id: int, token: str):
     except ValueError as error:
         rows, errors = [], [{"row": "", "column": "", "label": "", "message": str(error)}]
     for row in rows:
+        cause_id = row["values"].get("cause_id")
+        if cause_id is not None and not services.is_project_cause(project, cause_id):
+            row["values"]["cause_id"] = None  # a link to another project's fishbone does not travel with the rows
         try:
             services.check_responsible(project, row["values"].get("responsible_id"))
         except InvalidInput as error:

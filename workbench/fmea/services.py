@@ -117,12 +117,16 @@ def check_responsible(project: ImprovementProject, user_id: int | None) -> None:
         raise InvalidInput({"responsible_id": _("%(name)s is not a member of the project's team.", name=person.name)})
 
 
-def check_cause(project: ImprovementProject, cause_id: int) -> None:
-    """A row may only come from a cause of its own project's fishbone."""
+def is_project_cause(project: ImprovementProject, cause_id: int) -> bool:
     from workbench.fishbone.models import FishboneCause, FishboneDiagram
 
     stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
-    if db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is None:
+    return db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is not None
+
+
+def check_cause(project: ImprovementProject, cause_id: int) -> None:
+    """A row may only come from a cause of its own project's fishbone (never another team's)."""
+    if not is_project_cause(project, cause_id):
         raise InvalidInput({"cause_id": _("No cause %(id)s on this project's fishbone.", id=cause_id)})
 
 
