@@ -113,3 +113,20 @@ def test_bad_query_strings_never_give_500(app, client, login, demo):
                 if response.status_code >= 500:
                     failures.append((url, name, value, response.status_code))
     assert failures == [], "\n".join(map(repr, failures))
+
+
+def test_nul_characters_and_overlong_names_are_named_in_a_400(client, login, demo):
+    """PostgreSQL cannot store U+0000 and checks lengths; SQLite does neither, so the rule lives in the app."""
+    login(demo["qm"], DEMO_PASSWORD)
+    pid = demo["ids"]["project_id"]
+    response = client.post(f"/api/v1/projects/{pid}/fmea/rows", json={"failure_mode": "Rattle\x00"})
+    assert response.status_code == 400
+    assert "failure_mode" in response.get_json()["errors"]
+    response = client.post(f"/api/v1/projects/{pid}/fmea/rows", json={"causes": [{"text": "\x00"}]})
+    assert response.status_code == 400 and "causes[0].text" in response.get_json()["errors"]
+    page = client.post(f"/fishbone/categories/{demo['ids']['category_id']}/rename", data={"name": "Men\x00"})
+    assert page.status_code == 400 and "U+0000" in page.get_data(as_text=True)
+    response = client.patch(f"/api/v1/teams/{demo['ids']['team_id']}", json={"name": "T" * 121})
+    assert response.status_code == 400 and "name" in response.get_json()["errors"]
+    response = client.post("/api/v1/tokens", json={"name": "k" * 81})
+    assert response.status_code == 400 and "name" in response.get_json()["errors"]

@@ -133,6 +133,8 @@ def validate_team(name: str, leader_id, members, team: Team | None = None) -> tu
     name = text_value(name, "name").strip()
     if not name:
         raise InvalidInput({"name": _("A team needs a name.")})
+    if len(name) > 120:
+        raise InvalidInput({"name": _("The name is longer than %(n)d characters.", n=120)})
     clash = db.session.scalar(select(Team).where(Team.name == name))
     if clash is not None and clash is not team:
         raise InvalidInput({"name": _("A team called “%(name)s” already exists.", name=name)})
