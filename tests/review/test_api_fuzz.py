@@ -4,8 +4,10 @@ Built from /api/v1/openapi.json, so an operation added later is fuzzed too.
 """
 
 import pytest
+from sqlalchemy import select
 
 from workbench.demo import DEMO_PASSWORD
+from workbench.models import User
 
 WRITE = ("post", "put", "patch", "delete")
 # A value of the wrong type for each declared type.
@@ -71,10 +73,10 @@ def _operations(doc):
     return sorted(found, key=lambda item: (item[1] == "delete", item[0]))
 
 
-@pytest.mark.parametrize("who", ["qm", "insider"])
-def test_bad_bodies_never_give_500(app, client, login, demo, who):
+@pytest.mark.parametrize("who", ["qm", "insider", "admin"])
+def test_bad_bodies_never_give_500(app, client, login, demo, who, db):
     app.config["PROPAGATE_EXCEPTIONS"] = False
-    login(demo[who], DEMO_PASSWORD)
+    login(demo[who] if who in demo else db.session.scalar(select(User).where(User.role == who)), DEMO_PASSWORD)
     doc = client.get("/api/v1/openapi.json").get_json()
     ids = {**demo["ids"], "user_id": demo["insider"].id, "table": "projects", "record_id": demo["ids"]["project_id"]}
     failures = []
@@ -130,3 +132,22 @@ def test_nul_characters_and_overlong_names_are_named_in_a_400(client, login, dem
     assert response.status_code == 400 and "name" in response.get_json()["errors"]
     response = client.post("/api/v1/tokens", json={"name": "k" * 81})
     assert response.status_code == 400 and "name" in response.get_json()["errors"]
+
+
+def test_a_valid_body_with_one_field_of_the_wrong_type_is_a_400(client, login, db, demo, make_project):
+    admin = db.session.scalar(select(User).where(User.role == "admin"))
+    login(admin, DEMO_PASSWORD)
+    fresh = make_project(team=demo["project"].team, title="Fresh")
+    user = {"email": "new@example.org", "name": "New", "role": "member", "password": "long enough pass"}
+    calls = [
+        ("POST", f"/api/v1/effectiveness/{demo['ids']['check_id']}/decision", {"decision": "rejected", "note": 5}, "note"),
+        ("POST", f"/api/v1/projects/{fresh.id}/fishbone", {"template": "6m", "effect": 5}, "effect"),
+        ("POST", "/api/v1/users", {**user, "email": 5}, "email"),
+        ("POST", "/api/v1/users", {**user, "name": {"a": 1}}, "name"),
+        ("POST", "/api/v1/users", {**user, "name": "n" * 121}, "name"),
+        ("POST", "/api/v1/users", {**user, "password": 12345678901}, "password"),
+    ]
+    for method, url, body, field in calls:
+        response = client.open(url, method=method, json=body)
+        assert response.status_code == 400, (url, body)
+        assert field in response.get_json()["errors"], (url, body)
