@@ -10,7 +10,7 @@ def test_fmea_csv_with_nul_bytes_imports_without_them(app, client, login, db, de
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(demo["insider"], DEMO_PASSWORD)
     pid = demo["ids"]["project_id"]
-    data = "failure_mode,severity\nRat\x00tle,5\n".encode()
+    data = b"failure_mode,severity\nRat\x00tle,5\n"
     response = client.post(f"/projects/{pid}/fmea/import", data={"file": (io.BytesIO(data), "rows.csv")}, content_type="multipart/form-data")
     assert response.status_code == 302
     assert client.post(response.headers["Location"]).status_code == 302
@@ -34,7 +34,7 @@ def test_fishbone_outline_file_with_nul_bytes(app, client, login, db, demo, make
     app.config["PROPAGATE_EXCEPTIONS"] = False
     fresh = make_project(team=demo["project"].team, title="Fresh")
     login(demo["insider"], DEMO_PASSWORD)
-    outline = "Late\x00 orders\nPeople\n  - Too\x00 few drivers\n".encode()
+    outline = b"Late\x00 orders\nPeople\n  - Too\x00 few drivers\n"
     response = client.post(f"/projects/{fresh.id}/fishbone/import", data={"file": (io.BytesIO(outline), "o.txt")},
                            content_type="multipart/form-data")
     assert response.status_code == 302
