@@ -51,3 +51,19 @@ def test_forms_with_bad_values_never_give_500(app, client, login, demo, who):
             if response.status_code >= 500:
                 failures.append((target, "*", bad[:30], response.status_code))
     assert failures == [], "\n".join(map(repr, failures))
+
+
+def test_page_query_arguments_never_give_500(app, client, login, demo):
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    login(demo["qm"], DEMO_PASSWORD)
+    names = ("a", "b", "since", "paper", "dir", "stage", "team_id", "owner_id", "from", "to", "page", "style", "lang")
+    failures = []
+    pages = [url for url in _pages(app, demo) if not url.endswith((".pdf", ".png", ".svg", ".xlsx", ".csv", "/file", "/evidence"))]
+    for url in pages:
+        for name in names:
+            for value in ("9" * 40, "abc", "2024-13-45", "\x00"):
+                response = client.get(url.split("?")[0], query_string={name: value})
+                response.close()
+                if response.status_code >= 500:
+                    failures.append((url, name, value, response.status_code))
+    assert failures == [], "\n".join(map(repr, failures))
