@@ -51,3 +51,22 @@ def test_fmea_row_cannot_claim_another_projects_cause(client, login, db, demo):
     assert "cause_id" in response.get_json()["errors"]
     response = client.post(f"/api/v1/projects/{own.id}/fmea/rows/from-causes", json={"causes": [{"id": cause, "text": "x"}]})
     assert response.status_code == 400
+
+
+def test_an_action_whose_cause_was_deleted_or_owner_left_can_still_be_closed(client, login, db, demo):
+    from workbench.actions.models import CorrectiveAction
+    from workbench.fishbone.models import FishboneCause
+    from workbench.teams.models import TeamMembership
+
+    login(demo["insider"], DEMO_PASSWORD)
+    pid, cause_id = demo["ids"]["project_id"], demo["ids"]["cause_id"]
+    neda = db.session.scalar(select(TeamMembership).where(TeamMembership.team_id == demo["ids"]["team_id"],
+                                                          TeamMembership.user_id != demo["insider"].id))
+    body = {"title": "Seal check", "type": "corrective", "owner_id": neda.user_id, "due_date": "2026-12-01", "cause_id": cause_id}
+    action = client.post(f"/api/v1/projects/{pid}/actions", json=body).get_json()
+    db.session.execute(FishboneCause.__table__.delete().where(FishboneCause.id == cause_id))
+    db.session.delete(db.session.get(TeamMembership, neda.id))
+    db.session.commit()
+    response = client.patch(f"/api/v1/actions/{action['id']}", json={"status": "done", "version": action["version"]})
+    assert response.status_code == 200, response.get_json()
+    assert db.session.get(CorrectiveAction, action["id"]).status == "done"

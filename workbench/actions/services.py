@@ -110,7 +110,7 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
             owner = None
         if owner is None or not owner.active:
             errors["owner_id"] = _("No active user with id %(id)s.", id=owner_id)
-        elif not _in_team(owner, project):
+        elif owner.id != current.owner_id and not _in_team(owner, project):  # a new owner; one who left keeps theirs
             errors["owner_id"] = _("%(name)s is not a member of the project's team.", name=owner.name)
     due = data.get("due_date", current.due_date)
     if due in (None, ""):
@@ -125,8 +125,9 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
         fmea_row_id = _optional_int(data.get("fmea_row_id", current.fmea_row_id), "fmea_row_id")
     except InvalidInput as error:
         errors.update(error.errors)
-    else:
-        errors.update(_foreign_links(project, cause_id, fmea_row_id))
+    else:  # only new links are checked: a cause deleted later must not block the action's other changes
+        errors.update(_foreign_links(project, cause_id if cause_id != current.cause_id else None,
+                                     fmea_row_id if fmea_row_id != current.fmea_row_id else None))
     if status == "verified" and action is not None and action.status not in ("done", "verified"):
         errors["status"] = _("Only a done action can be verified.")
     if errors:
