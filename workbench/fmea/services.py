@@ -144,7 +144,7 @@ def _apply(row: FmeaRow, project: ImprovementProject, data: dict) -> FmeaRow:
         raise InvalidInput(errors)
     if "responsible_id" in values:
         check_responsible(project, values["responsible_id"])
-    if values.get("cause_id") is not None:
+    if values.get("cause_id") is not None and values["cause_id"] != row.cause_id:  # a link kept after its cause was deleted stays
         check_cause(project, values["cause_id"])
     for key, value in values.items():
         setattr(row, key, value)
