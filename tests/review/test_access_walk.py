@@ -141,3 +141,17 @@ def test_lists_hide_other_teams_work(client, login, demo, url):
     assert NOISE not in body
     assert "Fridge noise team" not in body
     assert not re.search(rf'"project_id":\s*{demo["ids"]["project_id"]}\b', body)
+
+
+MANAGER_WRITES = [("POST", "/fmea/settings"), ("PATCH", "/api/v1/fmea/settings"), ("POST", "/api/v1/users"),
+                  ("POST", "/api/v1/teams"), ("POST", "/teams/new"), ("POST", "/admin/users/new"),
+                  ("POST", "/admin/process-owners/new")]
+
+
+@pytest.mark.parametrize("who", ["insider", "viewer"])
+def test_organisation_wide_writes_are_for_managers(db, client, login, demo, who):
+    login(demo[who], DEMO_PASSWORD)
+    before = _audit_count(db)
+    for method, url in MANAGER_WRITES:
+        assert _send(client, method, url).status_code == 403, url
+    assert _audit_count(db) == before
