@@ -13,7 +13,32 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _text_inputs():
+    """(field, text) for every query argument, form field and JSON string (keys too) of the request."""
+    yield from request.args.items(multi=True)
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        yield from request.form.items(multi=True)
+    stack = [("", request.get_json(silent=True))] if request.is_json else []
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            yield path or "_", value
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                stack.append((f"{path}.{key}" if path else str(key), item))
+                yield path or "_", str(key)
+        elif isinstance(value, list):
+            stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
+
+
 def register(app) -> None:
+    @app.before_request
+    def refuse_nul_characters():
+        """PostgreSQL cannot store U+0000 (a 500 there, silently kept by SQLite): refuse it with a 400 naming the field."""
+        for field, text in _text_inputs():
+            if "\x00" in text:
+                raise InvalidInput({field: _("%(field)s contains a NUL character (U+0000), which cannot be stored.", field=field)})
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         message = _("The form expired or was not sent by workbench (missing CSRF token). Reload the page and try again.")

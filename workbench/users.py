@@ -5,15 +5,19 @@ from sqlalchemy import select
 
 from workbench.extensions import db
 from workbench.models import ROLES, User
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, text_value
 
 MIN_PASSWORD_LENGTH = 8
 
 
 def create_user(email, name, role="member", password=None, locale=None) -> User:
     """Add a user after checking email, role and password; raises InvalidInput."""
-    email = (email or "").strip().lower()
+    email = text_value(email, "email").strip().lower()
+    name = text_value(name, "name").strip()
+    password = text_value(password, "password")
     errors = {}
+    if len(name) > 120:
+        errors["name"] = _("The name is longer than %(n)d characters.", n=120)
     if "@" not in email or len(email) > 254:
         errors["email"] = _("“%(email)s” is not an email address.", email=email)
     elif db.session.scalar(select(User.id).where(User.email == email)):
@@ -26,7 +30,7 @@ def create_user(email, name, role="member", password=None, locale=None) -> User:
         errors["locale"] = _("Language must be fa or en.")
     if errors:
         raise InvalidInput(errors)
-    user = User(email=email, name=(name or email.split("@")[0]).strip(), role=role, locale=locale or None)
+    user = User(email=email, name=name or email.split("@")[0], role=role, locale=locale or None)
     user.set_password(password)
     db.session.add(user)
     db.session.flush()

@@ -18,3 +18,28 @@ class Conflict(Exception):
         self.current = current
         self.submitted = submitted
         super().__init__("the record was changed by someone else")
+
+
+# Largest id or count a database integer column holds (PostgreSQL INTEGER; SQLite refuses past 2**63).
+INT_LIMIT = 2**31 - 1
+
+
+def whole_number(value) -> int:
+    """``int(value)`` for ids and counts; ValueError when it is not one or will not fit the database."""
+    if isinstance(value, bool):
+        raise ValueError(value)
+    number = int(value)
+    if not -INT_LIMIT <= number <= INT_LIMIT:
+        raise ValueError(value)
+    return number
+
+
+def text_value(value, field: str, default: str = "") -> str:
+    """A text field from a JSON body: None is ``default``; numbers, lists and objects are refused."""
+    if value is None:
+        return default
+    if not isinstance(value, str):
+        from flask_babel import gettext as _
+
+        raise InvalidInput({field: _("%(field)s must be text.", field=field)})
+    return value

@@ -126,7 +126,7 @@ def test_an_action_cannot_link_to_another_projects_row(client, login, setup, mak
                            json={"title": "Mislinked", "type": "corrective", "owner_id": setup["member"].id,
                                  "due_date": "2026-04-01", "fmea_row_id": row["id"]})
     assert response.status_code == 400
-    assert "no row" in response.get_json()["errors"]["fmea_row_id"]
+    assert f"No FMEA row {row['id']}" in response.get_json()["errors"]["fmea_row_id"]
     assert client.get(f"/api/v1/fmea-rows/{row['id']}").get_json()["corrective_actions"] == []
 
 

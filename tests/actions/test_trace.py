@@ -1,37 +1,41 @@
 from workbench.actions import trace
 
 
-def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(client, login, setup, add_action, monkeypatch, db):
-    from workbench.complaint_import.models import Theme
+def _cause_and_row(db, project):
+    """A real cause on the project's fishbone and a real row in its FMEA (links must be the project's own)."""
+    from workbench.fishbone import services as fishbone
+    from workbench.fmea import services as fmea
 
-    theme = Theme(name="late delivery")
-    db.session.add(theme)
+    diagram = fishbone.create_diagram(project, "6m", "en")
+    db.session.flush()
+    cause = fishbone.add_cause(diagram, None, {"category_id": diagram.categories[0].id, "text": "Worn seal"})
+    row = fmea.create_row(project, {"failure_cause": "Worn seal", "cause_id": cause.id})
     db.session.commit()
+    return cause.id, row.id
+
+
+def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(client, login, setup, add_action, monkeypatch, db):
     login(setup["leader"])
     pid = setup["project"].id
-    client.post(f"/api/v1/projects/{pid}/fishbone", json={"template": "6m"})
-    category = client.get(f"/api/v1/projects/{pid}/fishbone").get_json()["categories"][0]["id"]
-    cause = client.post(f"/api/v1/projects/{pid}/fishbone/causes", json={"text": "Worn seal", "category_id": category}).get_json()["id"]
-    row = client.post(f"/api/v1/projects/{pid}/fmea/rows", json={"failure_mode": "Leak", "cause_id": cause}).get_json()["id"]
+    cause_id, row_id = _cause_and_row(db, setup["project"])
     action = add_action(setup["project"], setup["member"], title="<script>alert(1)</script> seal")
-    assert client.patch(f"/api/v1/actions/{action['id']}", json={"cause_id": cause, "fmea_row_id": row}).status_code == 200
+    assert client.patch(f"/api/v1/actions/{action['id']}", json={"cause_id": cause_id, "fmea_row_id": row_id}).status_code == 200
     add_action(setup["project"], setup["member"], title="Training")
     client.post(f"/api/v1/projects/{pid}/effectiveness", json={"criteria": "x", "actions_on": "2026-01-01", "check_date": "2026-03-01"})
-    client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": theme.id})
+    client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 12})
     graph = client.get(f"/api/v1/projects/{pid}/trace").get_json()
     edges = {(e["source"], e["target"]) for e in graph["edges"]}
-    assert ("complaints:1", f"theme:{theme.id}") in edges and (f"theme:{theme.id}", f"project:{pid}") in edges
-    assert (f"project:{pid}", f"cause:{cause}") in edges and (f"cause:{cause}", f"fmea_row:{row}") in edges
-    assert (f"fmea_row:{row}", f"action:{action['id']}") in edges
+    assert ("complaints:1", "theme:12") in edges and ("theme:12", f"project:{pid}") in edges
+    assert (f"project:{pid}", f"cause:{cause_id}") in edges and (f"cause:{cause_id}", f"fmea_row:{row_id}") in edges
+    assert (f"fmea_row:{row_id}", f"action:{action['id']}") in edges
     assert (f"project:{pid}", f"action:{action['id'] + 1}") in edges
     page = client.get(f"/projects/{pid}/trace").get_data(as_text=True)
     assert f'href="/actions/{action["id"]}"' in page  # clickable
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     # Other packages name their nodes through the hook.
-    assert "Worn seal" in page and f'href="/projects/{pid}/fishbone"' in page
-    monkeypatch.setattr(trace, "NODE_DESCRIBERS", [lambda kind, ref: {"label": "Named by a hook", "url": "/elsewhere"} if kind == "cause" else None])
+    monkeypatch.setattr(trace, "NODE_DESCRIBERS", [lambda kind, ref: {"label": "Worn seal", "url": "/fishbone/7"} if kind == "cause" else None])
     page = client.get(f"/projects/{pid}/trace").get_data(as_text=True)
-    assert "Named by a hook" in page and 'href="/elsewhere"' in page
+    assert "Worn seal" in page and 'href="/fishbone/7"' in page
 
 
 def test_trace_of_another_team_is_404(client, login, setup):

@@ -23,17 +23,12 @@ def api(client):
     return call
 
 
-@pytest.fixture
-def make_causes(db):
-    """Real fishbone causes of ``project`` (the FMEA links to them by foreign key): returns their ids."""
+def fishbone_causes(db, project, *texts):
+    """Real causes on ``project``'s fishbone (an FMEA row may only come from its own project's causes); their ids."""
     from workbench.fishbone import services as fishbone
 
-    def make(project, user, texts):
-        diagram = fishbone.diagram_of(project) or fishbone.create_diagram(project)
-        db.session.flush()
-        category = diagram.categories[0].id
-        ids = [fishbone.add_cause(diagram, user, {"text": text, "category_id": category}).id for text in texts]
-        db.session.commit()
-        return ids
-
-    return make
+    diagram = fishbone.diagram_of(project) or fishbone.create_diagram(project, "6m", "en")
+    db.session.flush()
+    ids = [fishbone.add_cause(diagram, None, {"category_id": diagram.categories[0].id, "text": text}).id for text in texts]
+    db.session.commit()
+    return ids

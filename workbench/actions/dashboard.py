@@ -11,7 +11,7 @@ from workbench.actions.models import OPEN_STATUSES, CorrectiveAction, Effectiven
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams.models import STAGES, ImprovementProject, ProcessOwner
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 AGE_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))
 OVERDUE_LIST_SIZE = 20
@@ -41,7 +41,7 @@ def parse_filters(args) -> dict:
         value = args.get(field)
         if value not in (None, ""):
             try:
-                filters[field] = int(value)
+                filters[field] = whole_number(value)
             except ValueError:
                 raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
     start, end = quarter_of(clock.today())

@@ -14,7 +14,7 @@ from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.i18n import persian_digits
 from workbench.teams.models import ProcessOwner
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, text_value
 
 SIGNIFICANCE = 0.05
 
@@ -132,7 +132,7 @@ def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> No
         raise InvalidInput({"decision": _("Decision must be accepted or rejected.")})
     if check.measured_at is None:
         raise InvalidInput({"decision": _("Measure the check before deciding.")})
-    note = (note or "").strip()
+    note = text_value(note, "note").strip()
     if decision == "rejected" and not note:
         raise InvalidInput({"note": _("Say why the check is rejected.")})
     check.decision, check.decision_note = decision, note

@@ -13,7 +13,7 @@ from workbench.extensions import db
 from workbench.models import User
 from workbench.teams import services as teams
 from workbench.teams.models import STAGES, ImprovementProject
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, text_value, whole_number
 
 # Meanings a closing signature may carry (stored as the key, shown translated).
 SIGNATURE_MEANINGS = {
@@ -133,7 +133,7 @@ def close_project(project: ImprovementProject, user: User, password: str, meanin
 
 def reopen_project(project: ImprovementProject, user: User, reason: str, stage: str = "improve") -> None:
     """Move a project (closed or not) back to ``stage`` recording ``reason``."""
-    reason = (reason or "").strip()
+    reason = text_value(reason, "reason").strip()
     if not reason:
         raise InvalidInput({"reason": _("A closed project reopens only with a reason.")})
     _check_stage(stage)
@@ -173,9 +173,13 @@ def save_charter(project_id: int, data: dict) -> ProjectCharter:
         theme_id = None
     else:
         try:
-            theme_id = int(theme_id)
+            theme_id = whole_number(theme_id)
         except (TypeError, ValueError):
             raise InvalidInput({"theme_id": _("Expected a number, got “%(value)s”.", value=theme_id)}) from None
+        from workbench.complaint_import.models import Theme
+
+        if db.session.get(Theme, theme_id) is None:
+            raise InvalidInput({"theme_id": _("No theme with id %(id)s.", id=theme_id)})
     for field in ("is_text", "is_not_text", "lessons_learned"):
         if field in data:
             setattr(charter, field, str(data.get(field) or "").strip())

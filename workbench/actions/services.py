@@ -15,7 +15,7 @@ from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSE
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams.services import get_project
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 DEFAULT_EVIDENCE_LIMIT = 10 * 1024 * 1024
 
@@ -54,9 +54,35 @@ def _optional_int(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
+
+
+def _in_team(user: User, project) -> bool:
+    from workbench.teams.models import TeamMembership
+
+    if user.can_manage:
+        return True
+    stmt = select(TeamMembership.id).where(TeamMembership.team_id == project.team_id, TeamMembership.user_id == user.id)
+    return db.session.scalar(stmt) is not None
+
+
+def _foreign_links(project, cause_id: int | None, fmea_row_id: int | None) -> dict:
+    """Errors for a cause or FMEA row that is not the project's own (never link another team's work)."""
+    from workbench.fishbone.models import FishboneCause, FishboneDiagram
+    from workbench.fmea.models import FmeaDocument, FmeaRow
+
+    errors = {}
+    if cause_id is not None:
+        stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+        if db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is None:
+            errors["cause_id"] = _("No cause %(id)s on this project's fishbone.", id=cause_id)
+    if fmea_row_id is not None:
+        stmt = select(FmeaRow.id).join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        if db.session.scalar(stmt.where(FmeaRow.id == fmea_row_id, FmeaDocument.project_id == project.id)) is None:
+            errors["fmea_row_id"] = _("No FMEA row %(id)s in this project.", id=fmea_row_id)
+    return errors
 
 
 def save_action(action: CorrectiveAction | None, project, data: dict) -> CorrectiveAction:
@@ -79,11 +105,13 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
         errors["owner_id"] = _("Choose the person who owns the action.")
     else:
         try:
-            owner = db.session.get(User, int(owner_id))
+            owner = db.session.get(User, whole_number(owner_id))
         except (TypeError, ValueError):
             owner = None
         if owner is None or not owner.active:
             errors["owner_id"] = _("No active user with id %(id)s.", id=owner_id)
+        elif owner.id != current.owner_id and not _in_team(owner, project):  # a new owner; one who left keeps theirs
+            errors["owner_id"] = _("%(name)s is not a member of the project's team.", name=owner.name)
     due = data.get("due_date", current.due_date)
     if due in (None, ""):
         errors["due_date"] = _("A due date is required.")
@@ -97,8 +125,9 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
         fmea_row_id = _optional_int(data.get("fmea_row_id", current.fmea_row_id), "fmea_row_id")
     except InvalidInput as error:
         errors.update(error.errors)
-    else:
-        errors.update(_check_links(project, cause_id, fmea_row_id))
+    else:  # only new links are checked: a cause deleted later must not block the action's other changes
+        errors.update(_foreign_links(project, cause_id if cause_id != current.cause_id else None,
+                                     fmea_row_id if fmea_row_id != current.fmea_row_id else None))
     if status == "verified" and action is not None and action.status not in ("done", "verified"):
         errors["status"] = _("Only a done action can be verified.")
     if errors:
@@ -160,28 +189,3 @@ def _remove(relative: str) -> None:
     path = evidence_folder() / relative
     if path.exists():
         os.remove(path)
-
-
-def _check_links(project, cause_id: int | None, fmea_row_id: int | None) -> dict[str, str]:
-    """The cause and FMEA row an action addresses must belong to the same project."""
-    from workbench.fishbone.models import FishboneCause, FishboneDiagram
-    from workbench.fmea.models import FmeaDocument, FmeaRow
-
-    errors = {}
-    if cause_id is not None:
-        found = db.session.scalar(
-            select(FishboneCause.id)
-            .join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
-            .where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)
-        )
-        if found is None:
-            errors["cause_id"] = _("The project's fishbone has no cause %(id)s.", id=cause_id)
-    if fmea_row_id is not None:
-        found = db.session.scalar(
-            select(FmeaRow.id)
-            .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
-            .where(FmeaRow.id == fmea_row_id, FmeaDocument.project_id == project.id)
-        )
-        if found is None:
-            errors["fmea_row_id"] = _("The project's FMEA has no row %(id)s.", id=fmea_row_id)
-    return errors

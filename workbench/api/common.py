@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from workbench.api import bp
 from workbench.extensions import csrf, db
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 csrf.exempt(bp)
 
@@ -37,8 +37,8 @@ def json_body() -> dict:
 def paginate(stmt, serialise):
     """Answer ``{"items", "page", "per_page", "total"}`` for a select statement."""
     try:
-        page = max(int(request.args.get("page", 1)), 1)
-        per_page = int(request.args.get("per_page", 50))
+        page = max(whole_number(request.args.get("page", 1)), 1)
+        per_page = whole_number(request.args.get("per_page", 50))
     except ValueError:
         raise InvalidInput({"page": _("page and per_page must be whole numbers.")}) from None
     per_page = min(max(per_page, 1), current_app.config["API_PAGE_SIZE_MAX"])

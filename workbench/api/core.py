@@ -1,6 +1,7 @@
 """API: users, the caller's tokens, audit history and the OpenAPI document."""
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -10,6 +11,7 @@ from workbench.api.common import iso, json_body, paginate
 from workbench.extensions import db
 from workbench.models import ROLES, ApiToken, User
 from workbench.users import create_user
+from workbench.validation import InvalidInput, text_value
 
 
 def user_json(user: User) -> dict:
@@ -70,7 +72,10 @@ def post_user():
 @bp.post("/tokens")
 def create_token():
     data = json_body()
-    token, raw = ApiToken.issue(current_user._get_current_object(), str(data.get("name") or "api"))
+    name = text_value(data.get("name"), "name").strip() or "api"
+    if len(name) > 80:
+        raise InvalidInput({"name": _("The name is longer than %(n)d characters.", n=80)})
+    token, raw = ApiToken.issue(current_user._get_current_object(), name)
     db.session.add(token)
     db.session.commit()
     return jsonify(id=token.id, name=token.name, token=raw, created_at=iso(token.created_at)), 201

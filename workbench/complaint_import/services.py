@@ -10,7 +10,7 @@ from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import AuditLog, User, utcnow
 from workbench.teams.models import ProcessOwner
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, text_value, whole_number
 
 LABELLERS = ("admin", "quality_manager", "member")
 MANAGERS = ("admin", "quality_manager")
@@ -62,7 +62,10 @@ def filtered(stmt, args: dict):
     elif category:
         stmt = stmt.where(Complaint.category == category)
     if args.get("theme"):
-        stmt = stmt.where(Complaint.theme_id == int(args["theme"]))
+        try:
+            stmt = stmt.where(Complaint.theme_id == whole_number(args["theme"]))
+        except (TypeError, ValueError):
+            raise InvalidInput({"theme": _("theme must be the number of a theme.")}) from None
     for field, op in (("from", "ge"), ("to", "le")):
         day = parse_day(args.get(field), field)
         if day is not None:
@@ -108,6 +111,8 @@ def set_labels(complaints: list[Complaint], owner: str | None, category: str | N
     """Record a confirmed label (owner and/or category) on each complaint; audited field by field."""
     if owner is None and category is None:
         raise InvalidInput({"_": _("Send process_owner and/or category.")})
+    owner = text_value(owner, "process_owner", None)
+    category = text_value(category, "category", None)
     owner_id, category = _check_labels(owner, category)
     keys = owner_keys()
     audit_rows = []
@@ -137,8 +142,10 @@ def set_labels(complaints: list[Complaint], owner: str | None, category: str | N
 
 
 def complaints_by_ids(ids: list) -> list[Complaint]:
+    if not isinstance(ids, list):
+        raise InvalidInput({"ids": _("ids must be whole numbers.")})
     try:
-        wanted = [int(i) for i in ids]
+        wanted = [whole_number(i) for i in ids]
     except (TypeError, ValueError):
         raise InvalidInput({"ids": _("ids must be whole numbers.")}) from None
     if not wanted:

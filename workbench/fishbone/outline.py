@@ -39,7 +39,8 @@ def export(diagram, style: str = "list") -> str:
 
 def parse(text: str) -> dict:
     """Read either outline style back: ``{"effect", "categories": [{"name", "causes": [{"text", "status", "children"}]}]}``."""
-    raw = [line.rstrip() for line in str(text or "").replace("\t", "    ").splitlines()]
+    # NUL characters from an uploaded file cannot be stored (PostgreSQL) and mean nothing: drop them.
+    raw = [line.rstrip() for line in str(text or "").replace("\x00", "").replace("\t", "    ").splitlines()]
     raw = [(number, line) for number, line in enumerate(raw, start=1) if line.strip() and not line.strip().startswith("%%")]
     if not raw:
         raise InvalidInput({"outline": _("The outline is empty.")})

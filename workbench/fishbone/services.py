@@ -7,7 +7,7 @@ from sqlalchemy import func, select, update
 from workbench.extensions import db
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
 from workbench.teams.services import check_version, get_project
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, text_value, whole_number
 
 # Other capabilities take verified root causes: ``(project, causes, user) -> int`` (how many were taken).
 # The FMEA registers its sink here; the "send to FMEA" button shows only when one is registered.
@@ -119,7 +119,7 @@ def create_diagram(project, template: str = "6m", locale: str = "en", effect: st
     if diagram_of(project) is not None:
         raise InvalidInput({"project": _("This project already has a fishbone.")})
     names = categories if categories is not None else template_names(template, locale)
-    effect = (effect if effect is not None else (project.problem_statement or project.title)).strip()
+    effect = text_value(effect, "effect", project.problem_statement or project.title).strip()
     diagram = FishboneDiagram(project_id=project.id, effect=effect[:2000], template=template)
     db.session.add(diagram)
     for position, name in enumerate(names):
@@ -159,7 +159,7 @@ def _reorder(records: list, moving, position: int) -> None:
 
 def _position(value) -> int:
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         raise InvalidInput({"position": _("position must be a whole number.")}) from None
 
@@ -202,7 +202,7 @@ def _int_or_none(value, field: str) -> int | None:
     if value in (None, ""):
         return None
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         raise InvalidInput({field: _("%(field)s must be a whole number.", field=field)}) from None
 

@@ -244,8 +244,12 @@ def _find_header(grid: list[list], names: dict) -> tuple[int, dict[int, str]]:
 def read_grid(data: bytes, filename: str) -> list[list]:
     """Cell values of the first sheet (merged cells filled in) or of a CSV file."""
     if filename.lower().endswith(".csv"):
-        text = data.decode("utf-8-sig")
-        return [row for row in csv.reader(io.StringIO(text))]
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValueError(_("The CSV file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")) from None
+        # NUL characters cannot be stored (PostgreSQL) and mean nothing in a cell: drop them.
+        return [row for row in csv.reader(io.StringIO(text.replace("\x00", "")))]
     try:
         wb = load_workbook(io.BytesIO(data), data_only=True)
     except Exception:

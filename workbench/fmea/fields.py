@@ -15,6 +15,7 @@ from workbench.fmea.models import (
     TEXT_FIELDS,
     WORK_ELEMENT_TYPES,
 )
+from workbench.validation import whole_number
 
 # Column titles, used by the page, the workbook and the error messages.
 FIELD_LABELS = {
@@ -155,7 +156,7 @@ def _int_or_none(value, field: str) -> int | None:
     if value is None or str(value).strip() == "":
         return None
     try:
-        return int(str(value).strip())
+        return whole_number(str(value).strip())
     except ValueError:
         raise ValueError(_("%(field)s must be a whole number; got “%(value)s”.", field=label(field), value=value)) from None
 

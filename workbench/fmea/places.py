@@ -13,7 +13,7 @@ from workbench.fmea.models import KINDS, FmeaDocument, FmeaRow
 from workbench.models import User
 from workbench.teams.models import ImprovementProject, ProcessOwner
 from workbench.teams.services import get_project
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 
 @dataclass
@@ -88,8 +88,11 @@ def create_standalone(user: User, data: dict) -> FmeaDocument:
         errors["process_owner"] = _("Choose the process owner the FMEA belongs to.")
     else:
         column = ProcessOwner.id if isinstance(wanted, int) or str(wanted).isdigit() else ProcessOwner.key
-        value = int(wanted) if column is ProcessOwner.id else str(wanted).strip()
-        owner = db.session.scalar(select(ProcessOwner).where(column == value, ProcessOwner.active.is_(True)))
+        try:
+            value = whole_number(wanted) if column is ProcessOwner.id else str(wanted).strip()
+        except (TypeError, ValueError):
+            value = None
+        owner = None if value is None else db.session.scalar(select(ProcessOwner).where(column == value, ProcessOwner.active.is_(True)))
         if owner is None:
             errors["process_owner"] = _("No active process owner “%(value)s”.", value=wanted)
     kind = str(data.get("kind") or "process").strip().lower()

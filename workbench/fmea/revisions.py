@@ -7,7 +7,7 @@ from workbench.extensions import db
 from workbench.fmea import services
 from workbench.fmea.models import COMPUTED_FIELDS, ROW_FIELDS, FmeaDocument, FmeaRevision
 from workbench.models import User
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 COMPARED = (*ROW_FIELDS, *COMPUTED_FIELDS)
 
@@ -36,7 +36,7 @@ def rows_of(document: FmeaDocument, key: str) -> tuple[str, list[dict]]:
     if key in ("", "current", None):
         return _("Working copy"), [services.row_json(r) for r in services.row_dicts(document)]
     try:
-        number = int(key)
+        number = whole_number(key)
     except ValueError:
         raise InvalidInput({"revision": _("Unknown revision “%(key)s”.", key=key)}) from None
     revision = db.session.scalar(select(FmeaRevision).where(FmeaRevision.document_id == document.id, FmeaRevision.number == number))

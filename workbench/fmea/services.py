@@ -124,20 +124,20 @@ def check_responsible(project: ImprovementProject | None, user_id: int | None) -
         raise InvalidInput({"responsible_id": _("%(name)s is not a member of the project's team.", name=person.name)})
 
 
-def check_cause(project: ImprovementProject | None, cause_id: int) -> None:
-    """A failure cause links only to a cause of the same project's fishbone."""
+def is_project_cause(project: ImprovementProject, cause_id: int) -> bool:
+    """True when ``cause_id`` is a cause of this project's fishbone."""
     from workbench.fishbone.models import FishboneCause, FishboneDiagram
 
+    stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+    return db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is not None
+
+
+def check_cause(project: ImprovementProject | None, cause_id: int) -> None:
+    """A row may only come from a cause of its own project's fishbone (never another team's)."""
     if project is None:
         raise InvalidInput({"cause_id": _("A standalone FMEA has no fishbone: its causes cannot link to fishbone causes.")})
-
-    found = db.session.scalar(
-        select(FishboneCause.id)
-        .join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
-        .where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)
-    )
-    if found is None:
-        raise InvalidInput({"cause_id": _("The project's fishbone has no cause %(id)s.", id=cause_id)})
+    if not is_project_cause(project, cause_id):
+        raise InvalidInput({"cause_id": _("No cause %(id)s on this project's fishbone.", id=cause_id)})
 
 
 def recompute(row: FmeaRow) -> None:
@@ -154,7 +154,7 @@ def _apply(row: FmeaRow, project: ImprovementProject | None, data: dict) -> Fmea
         raise InvalidInput(errors)
     if "responsible_id" in values:
         check_responsible(project, values["responsible_id"])
-    if values.get("cause_id") is not None:
+    if values.get("cause_id") is not None and values["cause_id"] != row.cause_id:  # a link kept after its cause was deleted stays
         check_cause(project, values["cause_id"])
     for key, value in values.items():
         setattr(row, key, value)

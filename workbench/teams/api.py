@@ -8,6 +8,7 @@ from workbench.api.common import iso, json_body, paginate
 from workbench.extensions import db
 from workbench.teams import services
 from workbench.teams.models import MEMBER_ROLES, STAGES, ProcessOwner, Team
+from workbench.validation import whole_number
 
 
 def owner_json(owner: ProcessOwner | None) -> dict | None:
@@ -93,7 +94,7 @@ def update_team(team_id: int):
 
 @bp.get("/projects")
 def list_projects():
-    team_id = request.args.get("team_id", type=int)
+    team_id = request.args.get("team_id", type=whole_number)
     return paginate(services.projects_for(current_user, team_id, request.args.get("stage")), project_json)
 
 

@@ -12,7 +12,7 @@ from workbench.i18n import localized_name
 from workbench.models import User
 from workbench.teams import bp, services
 from workbench.teams.forms import ProjectForm, TeamForm
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, whole_number
 
 # Capabilities add panels to the project page: ``(project, user) -> dict | None``
 # with ``title``, ``url`` and optional ``summary``.
@@ -96,7 +96,8 @@ def team_edit(team_id: int):
 @login_required
 def project_list():
     stage = request.args.get("stage") or None
-    page = db.paginate(services.projects_for(current_user, stage=stage), per_page=30, error_out=False)
+    number = max(request.args.get("page", 1, type=whole_number), 1)  # a huge page number would overflow the OFFSET
+    page = db.paginate(services.projects_for(current_user, stage=stage), page=number, per_page=30, error_out=False)
     return render_template("teams/projects.html", page=page, stage=stage)
 
 

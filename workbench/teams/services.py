@@ -17,7 +17,7 @@ from workbench.teams.models import (
     Team,
     TeamMembership,
 )
-from workbench.validation import InvalidInput
+from workbench.validation import InvalidInput, text_value, whole_number
 
 # Other capabilities add gates a stage change must pass: ``(project, new_stage, user) -> None``
 # raising InvalidInput with the reason (e.g. "open actions remain").
@@ -67,7 +67,7 @@ def process_owner_by_key(key: str | None) -> ProcessOwner | None:
     if key in (None, ""):
         return None
     owner = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == str(key)))
-    if owner is None and str(key).isdigit():
+    if owner is None and str(key).isdigit() and len(str(key)) < 10:
         owner = db.session.get(ProcessOwner, int(key))
     if owner is None:
         raise InvalidInput({"process_owner": _("Unknown process owner “%(key)s”.", key=key)})
@@ -102,7 +102,7 @@ def save_process_owner(owner: ProcessOwner | None, key: str, name_en: str, name_
 
 def _int(value, field: str) -> int:
     try:
-        return int(value)
+        return whole_number(value)
     except (TypeError, ValueError):
         raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
 
@@ -130,9 +130,11 @@ def _normalise_members(members) -> list[dict]:
 
 def validate_team(name: str, leader_id, members, team: Team | None = None) -> tuple[str, int, list[dict]]:
     """Check a team against every rule; raise InvalidInput naming what is wrong."""
-    name = (name or "").strip()
+    name = text_value(name, "name").strip()
     if not name:
         raise InvalidInput({"name": _("A team needs a name.")})
+    if len(name) > 120:
+        raise InvalidInput({"name": _("The name is longer than %(n)d characters.", n=120)})
     clash = db.session.scalar(select(Team).where(Team.name == name))
     if clash is not None and clash is not team:
         raise InvalidInput({"name": _("A team called “%(name)s” already exists.", name=name)})
@@ -234,7 +236,7 @@ def _parse_date(value, field: str) -> date | None:
 def save_project(project: ImprovementProject | None, user: User, data: dict) -> ImprovementProject:
     """Create or update a project from plain ``data``; checks the user may write to the team."""
     errors = {}
-    title = (data.get("title", project.title if project else "") or "").strip()
+    title = text_value(data.get("title", project.title if project else ""), "title").strip()
     if not title:
         errors["title"] = _("A project needs a title.")
     elif len(title) > 200:
@@ -265,7 +267,7 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
         project = ImprovementProject()
         db.session.add(project)
     project.title = title
-    project.problem_statement = (data.get("problem_statement", project.problem_statement) or "").strip()
+    project.problem_statement = text_value(data.get("problem_statement", project.problem_statement), "problem_statement").strip()
     project.team_id = team.id
     project.process_owner_id = owner.id if owner else None
     project.leader_id = leader_id
