@@ -14,7 +14,7 @@ from workbench.complaint_import import dates
 from workbench.complaint_import.textnorm import normalise
 
 FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|^=")
-_FORMULA_START = re.compile("\x00[=+\\-@]")
+_FORMULA_START = re.compile("(?:^|\x00)[=+\\-@]")
 LIMITS = {"external_id": 120, "channel": 40, "customer": 200, "product": 200}
 
 
@@ -47,7 +47,7 @@ def check_row(number: int, cells: list, width: int, headers: list[str]) -> list[
         joined = "\x00".join(cells)
     except TypeError:  # Excel cells may be dates or numbers
         joined = "\x00".join(c if isinstance(c, str) else "" for c in cells)
-    if not _FORMULA_START.search("\x00" + joined):
+    if not _FORMULA_START.search(joined):
         return []
     problems = []
     for index, cell in enumerate(cells[:width]):
@@ -63,7 +63,7 @@ class RowBuilder:
     parsed/normalised forms are cached (bounded) instead of recomputed per row.
     """
 
-    CACHE_LIMIT = 200000
+    CACHE_LIMIT = 50000
 
     def __init__(self, headers, indexes, order, source, job_id):
         self.headers = headers
@@ -73,7 +73,7 @@ class RowBuilder:
         self.text_col = indexes["text"]
         self.date_col = indexes["received_at"]
         self.id_col = indexes.get("external_id")
-        self.optional = [(f, indexes.get(f)) for f in ("external_id", "channel", "customer", "product")]
+        self.optional_limits = [(indexes.get(f), LIMITS[f]) for f in ("external_id", "channel", "customer", "product")]
         self.other = [(i, h) for i, h in enumerate(headers) if i not in indexes.values() and h]
         # Unique extra headers: the attribute JSON can be written directly, keys already sorted.
         self.other_sorted = None
@@ -132,20 +132,22 @@ class RowBuilder:
             text = str(text)
         if not text.strip():
             problems = [RowError(number, headers[self.text_col], "", _("the complaint text is empty"))]
-        received, iso = self._date_iso(cells[self.date_col])
+        raw = cells[self.date_col]
+        found = self.dates.get(raw) if raw.__class__ is str else None
+        received, iso = found if found is not None else self._date_iso(raw)
         if iso is None:
             problems = problems or []
-            problems.append(RowError(number, headers[self.date_col], str(cells[self.date_col]), received))
+            problems.append(RowError(number, headers[self.date_col], str(raw), received))
         values = []
-        for field_name, index in self.optional:
+        for index, limit in self.optional_limits:
             if index is None:
                 values.append(None)
                 continue
             value = cells[index]
             value = (value if value.__class__ is str else str(value)).strip() or None
-            if value is not None and len(value) > LIMITS[field_name]:
+            if value is not None and len(value) > limit:
                 problems = problems or []
-                problems.append(RowError(number, headers[index], value[:80], _("longer than %(limit)d characters", limit=LIMITS[field_name])))
+                problems.append(RowError(number, headers[index], value[:80], _("longer than %(limit)d characters", limit=limit)))
             values.append(value)
         if problems:
             return None, problems
