@@ -14,7 +14,7 @@ from workbench.complaint_import import dates
 from workbench.complaint_import.textnorm import normalise
 
 FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|^=")
-_FORMULA_START = re.compile("(?:^|\x00)[=+\\-@]")
+_FORMULA_START = re.compile("\x00[=+\\-@]")
 LIMITS = {"external_id": 120, "channel": 40, "customer": 200, "product": 200}
 
 
@@ -47,7 +47,7 @@ def check_row(number: int, cells: list, width: int, headers: list[str]) -> list[
         joined = "\x00".join(cells)
     except TypeError:  # Excel cells may be dates or numbers
         joined = "\x00".join(c if isinstance(c, str) else "" for c in cells)
-    if not _FORMULA_START.search(joined):
+    if not _FORMULA_START.search("\x00" + joined):
         return []
     problems = []
     for index, cell in enumerate(cells[:width]):
