@@ -10,6 +10,7 @@ from sqlalchemy import select
 from workbench.extensions import db
 
 TARGETS = ("owner", "category")
+_NONE: frozenset = frozenset()
 
 
 @dataclass
@@ -50,6 +51,8 @@ class Rules:
             phrases = sorted(table, key=len, reverse=True)
             if phrases:
                 self.patterns[target] = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + ")")
+        self._finders = [self.patterns[t].findall if t in self.patterns else None for t in TARGETS]
+        self._predicted: dict[tuple, dict] = {}
 
     @classmethod
     def from_db(cls) -> "Rules":
@@ -78,6 +81,26 @@ class Rules:
     def predict(self, text_norm: str, target: str) -> tuple[str | None, float]:
         return _confidence(self.scores(text_norm)[target])
 
+    def predictions(self, text_norm: str) -> dict[str, tuple[str | None, float]]:
+        """``predict`` for every target; texts matching the same phrases share one cached answer."""
+        owner, category = self._finders
+        matched = (frozenset(owner(text_norm)) if owner else _NONE, frozenset(category(text_norm)) if category else _NONE)
+        cache = self._predicted
+        found = cache.get(matched)
+        if found is None:
+            found = {}
+            for target, phrases in zip(TARGETS, matched, strict=True):
+                bucket: dict[str, float] = {}
+                table = self.by_phrase[target]
+                for phrase in phrases:
+                    for key, weight in table[phrase]:
+                        bucket[key] = bucket.get(key, 0.0) + weight
+                found[target] = _confidence(bucket)
+            if len(cache) >= 20000:
+                cache.clear()
+            cache[matched] = found
+        return found
+
 
 class Classifier:
     """Rules for every target, replaced per target by an active learned model."""
@@ -104,7 +127,7 @@ class Classifier:
 
     def classify(self, texts: list[str]) -> list[Label]:
         """Labels for normalised texts, in order."""
-        rule_scores = [self.rules.scores(t) for t in texts]
+        rule_predictions = [self.rules.predictions(t) for t in texts]
         out = {}
         for target in TARGETS:
             model = self.models.get(target)
@@ -114,7 +137,7 @@ class Classifier:
                 best = probabilities.argmax(axis=1)
                 out[target] = [(classes[i], round(float(p[i]), 3), "model") for i, p in zip(best, probabilities, strict=True)]
             else:
-                out[target] = [(*_confidence(s[target]), "rules") for s in rule_scores]
+                out[target] = [(*p[target], "rules") for p in rule_predictions]
         labels = []
         for (owner, oc, osrc), (category, cc, csrc) in zip(out["owner"], out["category"], strict=True):
             labels.append(Label(owner, oc, category, cc, "model" if "model" in (osrc, csrc) else "rules"))

@@ -15,7 +15,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select, text
 
-from workbench.complaint_import import dates, mapping, reading
+from workbench.complaint_import import dates, mapping, pipeline, reading
 from workbench.complaint_import.classify import Classifier
 from workbench.complaint_import.rows import RowBuilder, RowError, check_row, content_hash
 from workbench.complaint_import.storing import ImportCancelled, SecondaryIndexes, Spool, ensure_source, store_spool, write_chunk
@@ -26,6 +26,8 @@ from workbench.validation import InvalidInput
 CHUNK = 5000
 PREVIEW_ROWS = 10
 MAX_KEPT_ERRORS = 5000
+# Files this big are read and classified in a second process while this one writes.
+PIPELINE_BYTES = 8 * 2**20
 
 __all__ = ["CHUNK", "ImportCancelled", "ImportOptions", "Outcome", "RowError", "Spool", "content_hash", "run_import"]
 
@@ -130,11 +132,13 @@ def run_import(
     if writes and db.engine.dialect.name == "sqlite":
         # Index pages of a big table must stay in memory while a file streams in (bounded: 256 MB).
         db.session.execute(text("PRAGMA cache_size=-262144"))
+        # Rebuilding the indexes after a bulk load sorts a lot: let SQLite use a second core for that.
+        db.session.execute(text("PRAGMA threads=2"))
     spool = Spool() if options.spool and writes else None
     if writes and spool is None:
         ensure_source(source)
     build = RowBuilder(headers, indexes, order, source, options.job_id)
-    seen: dict[str, tuple[int, str]] = {}
+    seen: dict[str, int] = {}
     width = len(headers)
     skip = layout.header_row + 1 + layout.extra_header_rows
     counter = [0]
@@ -145,7 +149,7 @@ def run_import(
     layout_size = os.path.getsize(path)
     now = utcnow()
 
-    def flush_chunk():
+    def flush_chunk(store):
         rows = pending + pending_changed
         if len(labels_of) > 200000:  # bounded memory: forget and relearn
             labels_of.clear()
@@ -158,21 +162,12 @@ def run_import(
             (row["process_owner_id"], row["category"], row["owner_confidence"], row["category_confidence"], row["confidence"], row["label_source"]) = labels_of[row["text_norm"]]
         for row in rows[: max(0, PREVIEW_ROWS - len(outcome.preview))]:
             outcome.preview.append(_preview(row, owner_ids))
-        if spool is not None:
-            spool.write(list(pending), list(pending_changed))
-        elif writes:
-            write_chunk(pending, pending_changed, now)
-            if not bulk_checked and (pending or pending_changed):
-                bulk_checked.append(True)
-                if SecondaryIndexes.worth_it(layout_size // 100):
-                    bulk_indexes.drop()
+        store(list(pending), list(pending_changed))
         pending.clear()
         pending_changed.clear()
 
-    # Millions of small, acyclic objects: the cycle collector would rescan them again and again.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    def read_all(store, tick) -> Outcome:
+        """Stream the file: check, dedupe and classify every row; ``store`` each chunk, ``tick`` after it."""
         for number, row in enumerate(reading.rows(path, layout, counter), start=1):
             if number <= skip or not any(row):
                 continue
@@ -182,18 +177,20 @@ def run_import(
                 record, problems = build(number, row)
             if not problems:
                 ext = record["external_id"]
-                if ext in seen:
-                    if record["content_hash"] == seen[ext][1]:
+                earlier = seen.get(ext)
+                if earlier is not None:
+                    if int(record["content_hash"], 16) == earlier >> 32:
                         outcome.unchanged += 1
                         continue
                     column = headers[indexes["external_id"]] if "external_id" in indexes else "—"
-                    problems = [RowError(number, column, ext, _("the same ID is already used by row %(row)d", row=seen[ext][0]))]
+                    problems = [RowError(number, column, ext, _("the same ID is already used by row %(row)d", row=earlier & 0xFFFFFFFF))]
             if problems:
                 outcome.bad += 1
                 if len(outcome.errors) < MAX_KEPT_ERRORS:
                     outcome.errors.extend(problems)
                 continue
-            seen[ext] = (number, record["content_hash"])
+            # One int per ID (hash and row number packed): a million IDs cost a third of the tuples' memory.
+            seen[ext] = int(record["content_hash"], 16) << 32 | number
             outcome.good += 1
             if ext in existing:
                 cid, chash, confirmed = existing[ext]
@@ -208,12 +205,43 @@ def run_import(
                 pending.append(record)
                 outcome.new += 1
             if len(pending) + len(pending_changed) >= CHUNK:
-                flush_chunk()
-                if progress:
-                    progress(number, counter[0], "reading")
-                if cancelled and cancelled():
-                    raise ImportCancelled()
-        flush_chunk()
+                flush_chunk(store)
+                tick(number, counter[0])
+        flush_chunk(store)
+        return outcome
+
+    def write(new, changed):
+        if spool is not None:
+            spool.write(new, changed)
+        elif writes:
+            write_chunk(new, changed, now)
+            if not bulk_checked and (new or changed):
+                bulk_checked.append(True)
+                if SecondaryIndexes.worth_it(layout_size // 100):
+                    bulk_indexes.drop()
+
+    def tick(number, bytes_done):
+        if progress:
+            progress(number, bytes_done, "reading")
+        if cancelled and cancelled():
+            raise ImportCancelled()
+
+    # Millions of small, acyclic objects: the cycle collector would rescan them again and again.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        if spool is None and writes and layout_size >= PIPELINE_BYTES and pipeline.available():
+            # A second process reads and classifies while this one writes (the one writer).
+            producer = pipeline.Producer(lambda send: read_all(lambda new, changed: send((new, changed, None)), lambda n, b: send(((), (), (n, b)))))
+            for new, changed, ticked in producer:
+                if new or changed:
+                    write(new, changed)
+                if ticked:
+                    tick(*ticked)
+            outcome = producer.result
+            counter[0] = layout_size
+        else:
+            read_all(write, tick)
         if progress:
             progress(outcome.good + outcome.bad, counter[0], "reading")
         if options.dry_run or (outcome.bad and not options.skip_bad_rows):
@@ -230,6 +258,7 @@ def run_import(
             gc.enable()
         if spool is not None:
             spool.close()
+
 
 def _preview(row: dict, owner_ids: dict[str, int]) -> dict:
     owners = {v: k for k, v in owner_ids.items()}

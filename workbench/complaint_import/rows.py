@@ -5,6 +5,8 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from hashlib import sha1
+from json.encoder import encode_basestring as _json_string
 
 from flask_babel import gettext as _
 
@@ -55,7 +57,13 @@ def check_row(number: int, cells: list, width: int, headers: list[str]) -> list[
 
 
 class RowBuilder:
-    """Turns one row's cells into a complaint record, or says what is wrong with it."""
+    """Turns one row's cells into a complaint record, or says what is wrong with it.
+
+    Exports repeat dates, channels and complaint texts a lot, so their
+    parsed/normalised forms are cached (bounded) instead of recomputed per row.
+    """
+
+    CACHE_LIMIT = 50000
 
     def __init__(self, headers, indexes, order, source, job_id):
         self.headers = headers
@@ -65,59 +73,86 @@ class RowBuilder:
         self.text_col = indexes["text"]
         self.date_col = indexes["received_at"]
         self.id_col = indexes.get("external_id")
-        self.optional = [(f, indexes.get(f)) for f in ("channel", "customer", "product")]
+        self.optional_limits = [(indexes.get(f), LIMITS[f]) for f in ("external_id", "channel", "customer", "product")]
         self.other = [(i, h) for i, h in enumerate(headers) if i not in indexes.values() and h]
-        self.dates: dict[str, date | str] = {}
+        # Unique extra headers: the attribute JSON can be written directly, keys already sorted.
+        self.other_sorted = None
+        if len({h for _i, h in self.other}) == len(self.other):
+            self.other_sorted = [(i, _json_string(h) + ": ") for i, h in sorted(self.other, key=lambda pair: pair[1])]
+        self.dates: dict[str, tuple] = {}
         self.channels: dict[str, str | None] = {}
+        self.norms: dict[str, str] = {}
 
     def _date(self, raw) -> date | str:
-        """A date, or the reason it is not one (cached: exports repeat dates)."""
+        """A date, or the reason it is not one."""
+        return self._date_iso(raw)[0]
+
+    def _date_iso(self, raw) -> tuple:
+        """(date, ISO text) or (reason, None), cached: exports repeat dates."""
         if isinstance(raw, date):
-            return raw.date() if hasattr(raw, "hour") else raw
-        value = self.dates.get(raw)
-        if value is None:
+            value = raw.date() if hasattr(raw, "hour") else raw
+            return value, value.isoformat()
+        found = self.dates.get(raw)
+        if found is None:
             if not raw.strip():
-                value = _("the date is empty")
+                found = (_("the date is empty"), None)
             else:
                 try:
                     value = dates.parse(raw, self.order)
+                    found = (value, value.isoformat())
                 except dates.DateError as error:
-                    value = str(error)
+                    found = (str(error), None)
             if len(self.dates) < 100000:
-                self.dates[raw] = value
-        return value
+                self.dates[raw] = found
+        return found
+
+    def _attributes(self, cells: list) -> str | None:
+        """The other columns as sorted JSON text (exactly ``json.dumps(..., ensure_ascii=False, sort_keys=True)``)."""
+        count = len(cells)
+        if self.other_sorted is not None:
+            parts = []
+            for i, key in self.other_sorted:
+                if i < count:
+                    cell = cells[i]
+                    if cell.__class__ is str:
+                        if cell.strip():
+                            parts.append(key + _json_string(cell))
+                        continue
+                    break  # a date or another type: the general path below
+            else:
+                return "{" + ", ".join(parts) + "}" if parts else None
+        kept = {h: (cells[i].isoformat() if isinstance(cells[i], date) else cells[i]) for i, h in self.other if i < count and str(cells[i]).strip()}
+        return json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
 
     def __call__(self, number: int, cells: list) -> tuple[dict | None, list[RowError]]:
-        problems = []
+        problems = None
         headers = self.headers
         text = cells[self.text_col]
-        if not isinstance(text, str):
+        if text.__class__ is not str:
             text = str(text)
         if not text.strip():
-            problems.append(RowError(number, headers[self.text_col], "", _("the complaint text is empty")))
-        received = self._date(cells[self.date_col])
-        if isinstance(received, str):
-            problems.append(RowError(number, headers[self.date_col], str(cells[self.date_col]), received))
-        fields = {"external_id": self.id_col}
-        fields.update(self.optional)
-        values = {}
-        for field_name, index in fields.items():
+            problems = [RowError(number, headers[self.text_col], "", _("the complaint text is empty"))]
+        raw = cells[self.date_col]
+        found = self.dates.get(raw) if raw.__class__ is str else None
+        received, iso = found if found is not None else self._date_iso(raw)
+        if iso is None:
+            problems = problems or []
+            problems.append(RowError(number, headers[self.date_col], str(raw), received))
+        values = []
+        for index, limit in self.optional_limits:
             if index is None:
-                values[field_name] = None
+                values.append(None)
                 continue
             value = cells[index]
-            value = (value if isinstance(value, str) else str(value)).strip() or None
-            if value is not None and len(value) > LIMITS[field_name]:
-                problems.append(RowError(number, headers[index], value[:80], _("longer than %(limit)d characters", limit=LIMITS[field_name])))
-            values[field_name] = value
+            value = (value if value.__class__ is str else str(value)).strip() or None
+            if value is not None and len(value) > limit:
+                problems = problems or []
+                problems.append(RowError(number, headers[index], value[:80], _("longer than %(limit)d characters", limit=limit)))
+            values.append(value)
         if problems:
             return None, problems
-        attributes = None
-        if self.other:
-            kept = {h: (cells[i].isoformat() if isinstance(cells[i], date) else cells[i]) for i, h in self.other if i < len(cells) and str(cells[i]).strip()}
-            # Serialised once: the same text feeds the fingerprint and the JSON column.
-            attributes = json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
-        raw_channel = values["channel"]
+        external_id, raw_channel, customer, product = values
+        attributes = self._attributes(cells) if self.other else None
         if raw_channel is None:
             channel = None
         else:
@@ -126,14 +161,19 @@ class RowBuilder:
                 channel = _channel(raw_channel)
                 if len(self.channels) < 10000:
                     self.channels[raw_channel] = channel
-        customer, product = values["customer"], values["product"]
-        chash = content_hash(received, text, channel, customer, product, attributes)
+        norm = self.norms.get(text)
+        if norm is None:
+            if len(self.norms) >= self.CACHE_LIMIT:
+                self.norms.clear()
+            norm = self.norms[text] = normalise(text)
+        # content_hash(), inlined: the ISO date is cached with the parsed one.
+        chash = sha1("\x1f".join((iso, text, channel or "", customer or "", product or "", attributes or "")).encode()).hexdigest()
         return {
             "source": self.source,
-            "external_id": values["external_id"] or "#" + chash[:20],
+            "external_id": external_id or "#" + chash[:20],
             "received_at": received,
             "text": text,
-            "text_norm": normalise(text),
+            "text_norm": norm,
             "content_hash": chash,
             "channel": channel,
             "customer": customer,

@@ -59,6 +59,9 @@ _INSERT_COLUMNS = (
 )
 
 
+_FLOAT_COLUMNS = ("confidence", "owner_confidence", "category_confidence")
+
+
 def bulk_insert(rows: list[dict], now) -> None:
     """Core ``insert()`` compiled once, run as one executemany on the session's connection.
 
@@ -83,10 +86,17 @@ def bulk_insert(rows: list[dict], now) -> None:
         elif processor is not None:
             processors[name] = processor
     date_processor = processors.pop("received_at", None)
+    for name in _FLOAT_COLUMNS:
+        processors.pop(name, None)  # the classifier's confidences are floats already (REAL affinity besides)
+    converted: dict = {}  # exports repeat dates: convert each one once
     for row in rows:
         row.update(constants)
         if date_processor is not None:
-            row["received_at"] = date_processor(row["received_at"])
+            day = row["received_at"]
+            value = converted.get(day)
+            if value is None:
+                value = converted[day] = date_processor(day)
+            row["received_at"] = value
         for name, processor in processors.items():
             if row.get(name) is not None:
                 row[name] = processor(row[name])
