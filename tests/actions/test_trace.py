@@ -22,10 +22,16 @@ def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(clien
     assert client.patch(f"/api/v1/actions/{action['id']}", json={"cause_id": cause_id, "fmea_row_id": row_id}).status_code == 200
     add_action(setup["project"], setup["member"], title="Training")
     client.post(f"/api/v1/projects/{pid}/effectiveness", json={"criteria": "x", "actions_on": "2026-01-01", "check_date": "2026-03-01"})
-    client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 12})
+    from workbench.complaint_import.models import Theme
+
+    theme = Theme(name="late delivery")
+    db.session.add(theme)
+    db.session.commit()
+    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": theme.id}).status_code == 200
+    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 424242}).status_code == 400
     graph = client.get(f"/api/v1/projects/{pid}/trace").get_json()
     edges = {(e["source"], e["target"]) for e in graph["edges"]}
-    assert ("complaints:1", "theme:12") in edges and ("theme:12", f"project:{pid}") in edges
+    assert ("complaints:1", f"theme:{theme.id}") in edges and (f"theme:{theme.id}", f"project:{pid}") in edges
     assert (f"project:{pid}", f"cause:{cause_id}") in edges and (f"cause:{cause_id}", f"fmea_row:{row_id}") in edges
     assert (f"fmea_row:{row_id}", f"action:{action['id']}") in edges
     assert (f"project:{pid}", f"action:{action['id'] + 1}") in edges
