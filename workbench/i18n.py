@@ -102,6 +102,22 @@ def localized_name(obj) -> str:
     return obj.name_fa if is_persian() else obj.name_en
 
 
+def date_input(value) -> str:
+    """A date (or ISO text) as typed in a date field of this page: Jalali in Persian, ISO in English."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value  # what the user typed, shown back as is
+    if isinstance(value, datetime):
+        value = value.date()
+    if is_persian():
+        return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
+    return value.isoformat()
+
+
 def lang_url(code: str) -> str:
     """This page's address with ``?lang=code`` (other query arguments kept)."""
     from urllib.parse import urlencode
@@ -114,6 +130,7 @@ def lang_url(code: str) -> str:
 def init_app(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.filters["date_input"] = date_input
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["digits"] = persian_digits

@@ -28,8 +28,10 @@ def quarter_of(day: date) -> tuple[date, date]:
 def _date_arg(value, field: str) -> date | None:
     if value in (None, ""):
         return None
+    from workbench.formtools import parse_local_date
+
     try:
-        return date.fromisoformat(str(value))
+        return parse_local_date(str(value))  # ISO, or Jalali as typed on a Persian page
     except ValueError:
         raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
 

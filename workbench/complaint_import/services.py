@@ -38,8 +38,10 @@ def owner_keys() -> dict[int, str]:
 def parse_day(value: str | None, field: str) -> date | None:
     if not value:
         return None
+    from workbench.formtools import parse_local_date
+
     try:
-        return date.fromisoformat(value)
+        return parse_local_date(value)  # ISO, or Jalali as typed on a Persian page
     except ValueError:
         raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
 
