@@ -1,22 +1,29 @@
 """workbench: complaint analysis, root causes (fishbone, FMEA) and corrective actions."""
 
+import importlib
 import os
 from pathlib import Path
 
 from flask import Flask
+from sqlalchemy import event
 
+# ``audit`` sets SQLAlchemy listeners on the model classes, which must exist before any model is defined.
+from workbench import api, audit, cli, errors, i18n, navigation  # noqa: F401
+from workbench.auth.loaders import register_loaders
 from workbench.config import DEFAULTS, from_environment
+from workbench.extensions import babel, csrf, db, limiter, login_manager, migrate
+from workbench.registry import registry_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Capability blueprints, registered in this order. Each package defines ``bp``.
-BLUEPRINTS = (
-    "workbench.auth",
-    "workbench.main",
-    "workbench.admin",
-    "workbench.api",
-    "workbench.teams",
+# The core's own pages, then the capabilities in the order of the flow. Each package has one
+# ``init_app(app)`` that registers its blueprint(s), API routes, commands, navigation entries,
+# panels, home cards, demo steps and hook implementations. Panels, cards and demo steps show
+# and run in this order.
+CORE_PACKAGES = ("workbench.auth", "workbench.main", "workbench.admin", "workbench.api")
+CAPABILITIES = (
     "workbench.complaint_import",
+    "workbench.teams",
     "workbench.fishbone",
     "workbench.fmea",
     "workbench.actions",
@@ -38,7 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _check_secret_key(app)
     register_extensions(app)
-    register_blueprints(app)
+    register_capabilities(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_commands(app)
@@ -59,13 +66,6 @@ def _check_secret_key(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of ``workbench.extensions`` to ``app``."""
-    from workbench import (
-        audit,  # noqa: F401  (registers the audit listeners)
-        i18n,
-    )
-    from workbench.auth.loaders import register_loaders
-    from workbench.extensions import babel, csrf, db, limiter, login_manager, migrate
-
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
@@ -78,21 +78,12 @@ def register_extensions(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter.init_app(app)
     i18n.init_app(app)
-    from workbench import navigation
-
     navigation.init_app(app)
-    from workbench.teams import labels
-
-    labels.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_pragmas(app)
 
 
 def _sqlite_pragmas(app: Flask) -> None:
-    from sqlalchemy import event
-
-    from workbench.extensions import db
-
     with app.app_context():
         engine = db.engine
 
@@ -105,13 +96,13 @@ def _sqlite_pragmas(app: Flask) -> None:
         cursor.close()
 
 
-def register_blueprints(app: Flask) -> None:
-    """Register every capability's blueprint."""
-    import importlib
-
-    for name in BLUEPRINTS:
-        module = importlib.import_module(name)
-        app.register_blueprint(module.bp)
+def register_capabilities(app: Flask) -> None:
+    """Call ``init_app`` of the core packages and every capability, then mount the API they added."""
+    registry = registry_of(app)
+    for name in CORE_PACKAGES + CAPABILITIES:
+        importlib.import_module(name).init_app(app)
+        registry.capabilities.append(name)
+    api.install(app)
 
 
 def register_security_headers(app: Flask) -> None:
@@ -132,13 +123,9 @@ def register_security_headers(app: Flask) -> None:
 
 def register_errorhandlers(app: Flask) -> None:
     """Render errors as pages, or JSON under /api."""
-    from workbench.errors import register
-
-    register(app)
+    errors.register(app)
 
 
 def register_commands(app: Flask) -> None:
-    """Add the ``flask`` CLI commands."""
-    from workbench.cli import register
-
-    register(app)
+    """Add the core's ``flask`` CLI commands (capabilities add theirs in ``init_app``)."""
+    cli.register(app)

@@ -22,14 +22,6 @@ def register(app) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
-    import importlib
-
-    for name in COMMAND_MODULES:
-        importlib.import_module(name).register(app)
-
-
-# Capabilities with commands of their own: each module has ``register(app)``.
-COMMAND_MODULES: tuple[str, ...] = ("workbench.complaint_import.cli", "workbench.fishbone.cli", "workbench.actions.cli")
 
 
 @click.command("create-user")

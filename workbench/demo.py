@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.models import User
+from workbench.registry import DEMO_STEPS
 from workbench.teams import services as teams
 from workbench.teams.models import ImprovementProject, ProcessOwner, Team
 
@@ -64,10 +65,6 @@ COMPLAINT_TEMPLATES = (
 )
 CHANNELS = ("phone", "email", "sms", "web", "chat", "in_person")
 PRODUCTS = ("Refrigerator R-400", "Washing machine W-7", "Gas stove G-5", "Dishwasher D-12")
-
-# Later capabilities add steps: ``(projects: dict[str, ImprovementProject]) -> dict[str, int]``.
-DEMO_STEPS: list = []
-
 
 def _user(email: str) -> User:
     return db.session.scalar(select(User).where(User.email == email))
@@ -141,8 +138,9 @@ def load_demo(seed: int = 7, complaints: int = 420) -> dict[str, int]:
         "projects": len(projects),
         "complaints": created,
     }
-    for step in DEMO_STEPS:
-        summary.update(step(projects) or {})
+    context = {"projects": projects}
+    for step in DEMO_STEPS.all():
+        summary.update(step(context) or {})
     db.session.commit()
     return summary
 

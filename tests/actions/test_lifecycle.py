@@ -87,9 +87,9 @@ def test_reopen_needs_a_reason_and_is_recorded(client, login, setup, db):
     assert history[1]["reason"] == "Complaints came back in April"
 
 
-def test_close_checks_hook_blocks_closing(client, login, setup, db, monkeypatch):
+def test_close_checks_hook_blocks_closing(app, client, login, setup, db):
     _ready_to_close(db, setup["project"])
-    monkeypatch.setattr(lifecycle, "CLOSE_CHECKS", [lambda project: "2 FMEA rows are not re-rated."])
+    lifecycle.CLOSE_CHECKS.replace(app, [lambda project: "2 FMEA rows are not re-rated."])
     login(setup["qm"])
     response = client.post(f"/api/v1/projects/{setup['project'].id}/close", json={"password": PASSWORD, "meaning": "approved_closure"})
     assert response.status_code == 400

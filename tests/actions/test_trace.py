@@ -14,7 +14,7 @@ def _cause_and_row(db, project):
     return cause.id, row.id
 
 
-def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(client, login, setup, add_action, monkeypatch, db):
+def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(app, client, login, setup, add_action, db):
     login(setup["leader"])
     pid = setup["project"].id
     cause_id, row_id = _cause_and_row(db, setup["project"])
@@ -39,7 +39,7 @@ def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(clien
     assert f'href="/actions/{action["id"]}"' in page  # clickable
     assert "<script>alert" not in page and "&lt;script&gt;" in page
     # Other packages name their nodes through the hook.
-    monkeypatch.setattr(trace, "NODE_DESCRIBERS", [lambda kind, ref: {"label": "Worn seal", "url": "/fishbone/7"} if kind == "cause" else None])
+    trace.NODE_DESCRIBERS.replace(app, [lambda kind, ref: {"label": "Worn seal", "url": "/fishbone/7"} if kind == "cause" else None])
     page = client.get(f"/projects/{pid}/trace").get_data(as_text=True)
     assert "Worn seal" in page and 'href="/fishbone/7"' in page
 

@@ -250,26 +250,26 @@ def test_evidence_link_complaint_and_file_with_size_limit(app, client, login, fi
     assert client.get(f"/fishbone/evidence/{item['id']}/file").status_code == 404
 
 
-def test_root_cause_sink_button_and_send(client, login, fishbone, monkeypatch):
+def test_root_cause_sink_button_and_send(app, client, login, fishbone):
     project, leader, diagram = fishbone
     login(leader)
     cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "Manual entry", "category_id": diagram.categories[2].id}).get_json()
     client.post(f"/api/v1/causes/{cause['id']}/verify", json={"evidence": "sampled"})
-    monkeypatch.setattr(services, "ROOT_CAUSE_SINKS", [])  # as if no FMEA were installed
+    services.ROOT_CAUSE_SINKS.replace(app, [])  # as if no FMEA were installed
     assert "fb-send-fmea" not in client.get(f"/projects/{project.id}/fishbone").get_data(as_text=True)
     assert client.post(f"/api/v1/projects/{project.id}/fishbone/send-root-causes").status_code == 404
     received = []
-    monkeypatch.setattr(services, "ROOT_CAUSE_SINKS", [lambda p, causes, user: received.extend(causes) or len(causes)])
+    services.ROOT_CAUSE_SINKS.replace(app, [lambda p, causes, user: received.extend(causes) or len(causes)])
     assert "fb-send-fmea" in client.get(f"/projects/{project.id}/fishbone").get_data(as_text=True)
     response = client.post(f"/api/v1/projects/{project.id}/fishbone/send-root-causes")
     assert response.get_json() == {"sent": 1}
     assert received == [{"id": cause["id"], "text": "Manual entry", "category": "Method"}]
 
 
-def test_cause_link_sources_show_the_other_side(client, login, fishbone, monkeypatch):
+def test_cause_link_sources_show_the_other_side(app, client, login, fishbone):
     project, leader, diagram = fishbone
     login(leader)
     cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "A", "category_id": diagram.categories[0].id}).get_json()
     assert client.get(f"/api/v1/causes/{cause['id']}").get_json()["links"] == []
-    monkeypatch.setattr(services, "CAUSE_LINK_SOURCES", [lambda pid, ids: {i: [{"label": "FMEA row 7", "url": "/fmea/7"}] for i in ids}])
+    services.CAUSE_LINK_SOURCES.replace(app, [lambda pid, ids: {i: [{"label": "FMEA row 7", "url": "/fmea/7"}] for i in ids}])
     assert client.get(f"/api/v1/causes/{cause['id']}").get_json()["links"] == [{"label": "FMEA row 7", "url": "/fmea/7"}]

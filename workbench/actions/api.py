@@ -1,16 +1,22 @@
 """API: corrective actions, closing and reopening projects, effectiveness checks."""
 
+import copy
+
 from flask import jsonify, request
 from flask_login import current_user
 
 from workbench.actions import effectiveness, lifecycle, services
 from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, EffectivenessCheck
 from workbench.actions.serialise import action_json, check_json, sign_off_json, stage_change_json
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import json_body
+from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
+from workbench.teams import api as teams_api
 from workbench.teams.api import project_json
 from workbench.teams.services import check_version, get_project
+
+bp = ApiRoutes("actions_api", __name__)
 
 
 @bp.before_request
@@ -134,7 +140,7 @@ def decide_check(check_id: int):
 _id = {"type": "integer"}
 _str = {"type": "string"}
 _date = {"type": "string", "format": "date"}
-openapi.schema(
+bp.schema(
     "CorrectiveAction",
     {
         "type": "object",
@@ -147,7 +153,7 @@ openapi.schema(
         },
     },
 )
-openapi.schema(
+bp.schema(
     "EffectivenessCheck",
     {
         "type": "object",
@@ -183,20 +189,20 @@ _pid = [{"name": "project_id", "in": "path", "required": True, "schema": _id}]
 _aid = [{"name": "action_id", "in": "path", "required": True, "schema": _id}]
 _cid = [{"name": "check_id", "in": "path", "required": True, "schema": _id}]
 _items = lambda name: {"type": "object", "properties": {"items": {"type": "array", "items": openapi.ref(name)}}}  # noqa: E731
-openapi.path(
+bp.path(
     "/projects/{project_id}/actions",
     get={"summary": "Actions of a project", "parameters": _pid, "responses": {"200": openapi.ok("Actions", _items("CorrectiveAction")), **openapi.ERRORS}},
     post={"summary": "Add an action", "parameters": _pid, "requestBody": openapi.body(_action_in),
           "responses": {"201": openapi.ok("Created", openapi.ref("CorrectiveAction")), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/actions/{action_id}",
     get={"summary": "One action", "parameters": _aid, "responses": {"200": openapi.ok("Action", openapi.ref("CorrectiveAction")), **openapi.ERRORS}},
     patch={"summary": "Change an action (status, owner, due date, evidence text, links)", "parameters": _aid,
            "requestBody": openapi.body(_action_in),
            "responses": {"200": openapi.ok("Action", openapi.ref("CorrectiveAction")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/lifecycle",
     get={"summary": "Is / is-not, lessons learned, what blocks closing, stage history and sign-offs", "parameters": _pid,
          "responses": {"200": openapi.ok("Lifecycle"), **openapi.ERRORS}},
@@ -204,7 +210,7 @@ openapi.path(
            "requestBody": openapi.body({"type": "object", "properties": {"is_text": _str, "is_not_text": _str, "lessons_learned": _str, "theme_id": {"type": ["integer", "null"]}}}),
            "responses": {"200": openapi.ok("Lifecycle"), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/close",
     post={"summary": "Close with the quality manager's electronic sign-off (password re-entered, meaning of the signature)",
           "parameters": _pid,
@@ -212,24 +218,24 @@ openapi.path(
               "password": _str, "meaning": {"type": "string", "enum": list(lifecycle.SIGNATURE_MEANINGS)}}}),
           "responses": {"200": openapi.ok("Closed"), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/reopen",
     post={"summary": "Reopen a closed project (or move it back) with a reason", "parameters": _pid,
           "requestBody": openapi.body({"type": "object", "required": ["reason"], "properties": {"reason": _str, "stage": _str}}),
           "responses": {"200": openapi.ok("Reopened", openapi.ref("Project")), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/effectiveness",
     get={"summary": "Effectiveness checks of a project", "parameters": _pid, "responses": {"200": openapi.ok("Checks", _items("EffectivenessCheck")), **openapi.ERRORS}},
     post={"summary": "Plan an effectiveness check", "parameters": _pid, "requestBody": openapi.body(_check_in),
           "responses": {"201": openapi.ok("Created", openapi.ref("EffectivenessCheck")), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/effectiveness/{check_id}/measure",
     post={"summary": "Count complaints before vs after and run the exact Poisson test", "parameters": _cid,
           "responses": {"200": openapi.ok("Measured", openapi.ref("EffectivenessCheck")), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/effectiveness/{check_id}/decision",
     post={"summary": "Accept or reject (a rejection sends the project back to Improve)", "parameters": _cid,
           "requestBody": openapi.body({"type": "object", "required": ["decision"], "properties": {
@@ -237,11 +243,15 @@ openapi.path(
           "responses": {"200": openapi.ok("Decided", openapi.ref("EffectivenessCheck")), **openapi.ERRORS}},
 )
 
-# The teams API documents PATCH /projects/{id}; these two fields are read by this package's gate.
-_project_patch = openapi.PATHS["/projects/{project_id}"]["patch"]["requestBody"]["content"]["application/json"]["schema"]["properties"]
+
+# The teams API documents PATCH /projects/{id}; this package's gate reads two more fields, so its copy
+# of that operation (which replaces the teams one in the document) adds them.
+_project_patch_operation = copy.deepcopy(teams_api.bp.paths["/projects/{project_id}"]["patch"])
+_project_patch = _project_patch_operation["requestBody"]["content"]["application/json"]["schema"]["properties"]
 _project_patch["signature"] = {
     "type": "object",
     "description": "closing: the quality manager's electronic sign-off",
     "properties": {"password": _str, "meaning": {"type": "string", "enum": list(lifecycle.SIGNATURE_MEANINGS)}},
 }
 _project_patch["reason"] = {"type": "string", "description": "reopening a closed project: why"}
+bp.path("/projects/{project_id}", patch=_project_patch_operation)

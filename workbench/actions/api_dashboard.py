@@ -4,9 +4,12 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from workbench.actions import dashboard, notify, trace
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import iso
+from workbench.api.routes import ApiRoutes
 from workbench.teams.services import get_project
+
+bp = ApiRoutes("dashboard_api", __name__)
 
 
 @bp.get("/dashboard")
@@ -33,7 +36,7 @@ def project_trace(project_id: int):
 
 
 _q = lambda name, schema, text: {"name": name, "in": "query", "schema": schema, "description": text}  # noqa: E731
-openapi.path(
+bp.path(
     "/dashboard",
     get={
         "summary": "Projects and actions by process owner and stage: open, overdue, ageing, on-time %, closed in the period, complaints before/after",
@@ -46,8 +49,8 @@ openapi.path(
         "responses": {"200": openapi.ok("Dashboard figures"), **openapi.ERRORS},
     },
 )
-openapi.path("/notifications", get={"summary": "The caller's action reminders", "responses": {"200": openapi.ok("Notifications")}})
-openapi.path(
+bp.path("/notifications", get={"summary": "The caller's action reminders", "responses": {"200": openapi.ok("Notifications")}})
+bp.path(
     "/projects/{project_id}/trace",
     get={
         "summary": "Traceability graph: complaints / theme → project → causes → FMEA rows → actions",
@@ -67,7 +70,7 @@ def complaint_trace(complaint_id: int):
     )
 
 
-openapi.path(
+bp.path(
     "/trace/complaints/{complaint_id}",
     get={
         "summary": "From a complaint back to the projects (and their causes, FMEA rows and actions) that addressed it",
@@ -75,3 +78,4 @@ openapi.path(
         "responses": {"200": openapi.ok("Complaint and projects"), **openapi.ERRORS},
     },
 )
+

@@ -1,6 +1,7 @@
 """Exports: the dashboard as XLSX and PDF, and the one-page 8D/A3 report of a project as PDF."""
 
 import io
+from typing import Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
@@ -8,14 +9,26 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from workbench.actions import effectiveness, lifecycle, services
+from workbench.registry import HookPoint
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES
 
-# Hooks for the 8D report, filled by other packages:
-#   REPORT_FISHBONE: ``(project) -> str | None``, an SVG drawing of the project's fishbone.
-#   REPORT_FMEA_ROWS: ``(project, limit) -> {"columns": [...], "rows": [[...], ...]} | None``, the top FMEA rows.
-REPORT_FISHBONE: list = []
-REPORT_FMEA_ROWS: list = []
+
+class ReportFishbone(Protocol):
+    """An SVG drawing of the project's fishbone for the 8D report, or None."""
+
+    def __call__(self, project: Any) -> str | None: ...
+
+
+class ReportFmeaRows(Protocol):
+    """The project's top FMEA rows for the 8D report: ``{"columns": [...], "rows": [[...], ...]}`` or None."""
+
+    def __call__(self, project: Any, limit: int) -> dict | None: ...
+
+
+# What the 8D report shows from the fishbone and the FMEA (``links.py`` adds both in ``init_app``).
+REPORT_FISHBONE: HookPoint[ReportFishbone] = HookPoint("actions.report_fishbone")
+REPORT_FMEA_ROWS: HookPoint[ReportFmeaRows] = HookPoint("actions.report_fmea_rows")
 FMEA_ROWS_IN_REPORT = 5
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -75,8 +88,8 @@ def report_context(project) -> dict:
     """Everything the one-page 8D/A3 report shows, fishbone and FMEA rows from the other packages' hooks."""
     checks = effectiveness.checks_of(project.id)
     latest = checks[-1] if checks else None
-    fishbone = next((svg for svg in (hook(project) for hook in REPORT_FISHBONE) if svg), None)
-    fmea = next((t for t in (hook(project, FMEA_ROWS_IN_REPORT) for hook in REPORT_FMEA_ROWS) if t), None)
+    fishbone = next((svg for svg in (hook(project) for hook in REPORT_FISHBONE.all()) if svg), None)
+    fmea = next((t for t in (hook(project, FMEA_ROWS_IN_REPORT) for hook in REPORT_FMEA_ROWS.all()) if t), None)
     return {
         "project": project,
         "charter": lifecycle.charter_of(project.id),

@@ -18,8 +18,10 @@ STATUS_LABELS = {
 DECISION_LABELS = {"pending": _l("Pending"), "accepted": _l("Accepted"), "rejected": _l("Rejected")}
 
 
-def init_app(state) -> None:
-    state.app.jinja_env.globals.update(
+def init_app(app) -> None:
+    """Template helpers for action types, statuses and decisions, and the ``jdate`` filter."""
+    app.jinja_env.filters["jdate"] = _jdate
+    app.jinja_env.globals.update(
         action_type_label=lambda k: str(TYPE_LABELS.get(k, k)),
         action_status_label=lambda k: str(STATUS_LABELS.get(k, k)),
         decision_label=lambda k: str(DECISION_LABELS.get(k, k)),
@@ -34,6 +36,3 @@ def _jdate(value) -> str:
 
     return format_date(date.fromisoformat(value)) if value else ""
 
-
-def init_filters(state) -> None:
-    state.app.jinja_env.filters["jdate"] = _jdate

@@ -1,6 +1,7 @@
 """Project lifecycle: closing gates, the quality manager's sign-off, reopening and the stage history."""
 
 import contextvars
+from typing import Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from workbench.actions.models import CorrectiveAction, EffectivenessCheck, Proje
 from workbench.audit import _current_actor
 from workbench.extensions import db
 from workbench.models import User
+from workbench.registry import HookPoint
 from workbench.teams import services as teams
 from workbench.teams.models import STAGES, ImprovementProject
 from workbench.validation import InvalidInput, text_value, whole_number
@@ -21,9 +23,16 @@ SIGNATURE_MEANINGS = {
     "reviewed_closure": _l("I have reviewed the evidence and confirm the project may close."),
 }
 
-# Further checks before a project closes: ``(project) -> str | None`` (the reason it may not close).
-# The FMEA package adds "not every FMEA row is re-rated" here.
-CLOSE_CHECKS: list = []
+
+
+class CloseCheck(Protocol):
+    """A further check before a project closes: the reason it may not close, or None."""
+
+    def __call__(self, project: ImprovementProject) -> str | None: ...
+
+
+# ``init_app`` adds "not every FMEA row with an action is re-rated" (``fmea_link.py``) here.
+CLOSE_CHECKS: HookPoint[CloseCheck] = HookPoint("actions.close_checks")
 
 # The signature or reason that goes with the stage change being made now (set by close/reopen).
 _pending: contextvars.ContextVar = contextvars.ContextVar("actions_pending_stage_change", default=None)
@@ -74,7 +83,7 @@ def effectiveness_check_gate(project) -> str | None:
 
 def close_blockers(project) -> list[str]:
     """Every reason ``project`` may not close now (empty when it may)."""
-    checks = [open_actions_check, effectiveness_check_gate, *CLOSE_CHECKS]
+    checks = [open_actions_check, effectiveness_check_gate, *CLOSE_CHECKS.all()]
     return [reason for reason in (check(project) for check in checks) if reason]
 
 
@@ -213,5 +222,3 @@ def _record_stage_changes(session: Session, flush_context, instances) -> None:
             )
         )
 
-
-teams.STAGE_GATES.append(stage_gate)

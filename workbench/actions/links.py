@@ -7,7 +7,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from workbench.actions import exports, trace
 from workbench.actions.models import CorrectiveAction
 from workbench.extensions import db
 from workbench.fishbone import render as fishbone_render
@@ -104,15 +103,3 @@ def actions_of_causes(project_id: int, cause_ids: list[int]) -> dict[int, list[d
         )
     return links
 
-
-def register() -> None:
-    """Add the hooks once per process."""
-    for hooks, function in (
-        (exports.REPORT_FISHBONE, report_fishbone),
-        (exports.REPORT_FMEA_ROWS, report_fmea_rows),
-        (trace.NODE_DESCRIBERS, describe_node),
-        (trace.GRAPH_EXTENDERS, extend_graph),
-        (fishbone.CAUSE_LINK_SOURCES, actions_of_causes),
-    ):
-        if function not in hooks:
-            hooks.append(function)

@@ -1,22 +1,43 @@
 """Traceability: complaints / theme → project → causes → FMEA rows → actions, as a networkx graph drawn as clickable SVG."""
 
+from typing import Any, Protocol
+
 import graphviz
 import networkx as nx
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from workbench.actions.effectiveness import checks_of
 from workbench.actions.lifecycle import charter_of
 from workbench.actions.services import actions_of, is_overdue
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
+from workbench.registry import HookPoint
 
-# Other packages describe their nodes: ``(kind, id) -> {"label": str, "url": str | None} | None``
-# for kind "cause", "fmea_row" or "theme", and may add edges: ``(project, graph) -> None``
-# (e.g. the FMEA package linking a row to the cause it came from).
-NODE_DESCRIBERS: list = []
-GRAPH_EXTENDERS: list = []
+
+class NodeDescriber(Protocol):
+    """Names a node of kind "cause", "fmea_row" or "theme": ``{"label": str, "url": str | None}`` or None."""
+
+    def __call__(self, kind: str, ref: int) -> dict | None: ...
+
+
+class GraphExtender(Protocol):
+    """Adds nodes and edges to a project's graph (e.g. an FMEA row linked to the cause it came from)."""
+
+    def __call__(self, project: Any, graph: nx.DiGraph) -> None: ...
+
+
+class ComplaintProjectFinder(Protocol):
+    """Another way a complaint leads to projects (e.g. through its theme): a select of project ids, or None."""
+
+    def __call__(self, complaint: Complaint) -> Select | None: ...
+
+
+# Filled in ``init_app`` (``links.py`` describes causes and FMEA rows and extends the graph with them).
+NODE_DESCRIBERS: HookPoint[NodeDescriber] = HookPoint("actions.node_describers")
+GRAPH_EXTENDERS: HookPoint[GraphExtender] = HookPoint("actions.graph_extenders")
+COMPLAINT_PROJECT_FINDERS: HookPoint[ComplaintProjectFinder] = HookPoint("actions.complaint_project_finders")
 
 KIND_STYLE = {
     "complaints": ("note", "#fde8e7"),
@@ -29,7 +50,7 @@ KIND_STYLE = {
 
 
 def _describe(kind: str, ref: int) -> dict:
-    for describe in NODE_DESCRIBERS:
+    for describe in NODE_DESCRIBERS.all():
         found = describe(kind, ref)
         if found:
             return found
@@ -79,7 +100,7 @@ def project_graph(project) -> nx.DiGraph:
             graph.add_edge(parent, row)
             parent = row
         graph.add_edge(parent, node)
-    for extend in GRAPH_EXTENDERS:
+    for extend in GRAPH_EXTENDERS.all():
         extend(project, graph)
     return graph
 
@@ -113,11 +134,6 @@ def graph_svg(graph: nx.DiGraph) -> str:
     return svg[svg.index("<svg"):]
 
 
-# Other packages add ways a complaint leads to projects (e.g. through its theme):
-# ``(complaint, stmt) -> stmt | None`` returning a select of project ids.
-COMPLAINT_PROJECT_FINDERS: list = []
-
-
 def projects_for_complaint(complaint_id: int, user) -> tuple:
     """The complaint and the projects (visible to ``user``) whose effectiveness checks cover it: the way back."""
     from sqlalchemy import or_, union
@@ -134,7 +150,7 @@ def projects_for_complaint(complaint_id: int, user) -> tuple:
         or_(C.category.is_(None), C.category == complaint.category),
         C.check_date >= complaint.received_at,
     )
-    finders = [by_check] + [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS) if s is not None]
+    finders = [by_check] + [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS.all()) if s is not None]
     ids = union(*finders).subquery() if len(finders) > 1 else by_check.subquery()
     stmt = team_scope(select(P).where(P.id.in_(select(ids.c[0]))), P.team_id, user).order_by(P.id)
     return complaint, list(db.session.scalars(stmt))

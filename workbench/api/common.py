@@ -4,15 +4,12 @@ from flask import current_app, jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workbench.api import bp
 from workbench.extensions import csrf, db
 from workbench.validation import InvalidInput, whole_number
 
-csrf.exempt(bp)
 
-
-@bp.before_request
 def require_auth_and_csrf():
+    """Before every API request: a signed-in user or token, CSRF for browser sessions, viewers read only."""
     if request.endpoint == "api.openapi":
         return None
     if not current_user.is_authenticated:

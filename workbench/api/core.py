@@ -6,19 +6,22 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from workbench import audit
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
+from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.models import ROLES, ApiToken, User
 from workbench.users import create_user
 from workbench.validation import InvalidInput, text_value
+
+bp = ApiRoutes("core_api", __name__)
 
 
 def user_json(user: User) -> dict:
     return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "locale": user.locale, "active": user.active}
 
 
-openapi.schema(
+bp.schema(
     "User",
     {
         "type": "object",
@@ -100,8 +103,8 @@ def record_history(table: str, record_id: str):
     )
 
 
-openapi.path("/openapi.json", get={"summary": "This document", "security": [], "responses": {"200": openapi.ok("OpenAPI 3.1 document")}})
-openapi.path(
+bp.path("/openapi.json", get={"summary": "This document", "security": [], "responses": {"200": openapi.ok("OpenAPI 3.1 document")}})
+bp.path(
     "/users",
     get={
         "summary": "List users",
@@ -126,7 +129,7 @@ openapi.path(
         "responses": {"201": openapi.ok("Created", openapi.ref("User")), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/users/{user_id}",
     get={
         "summary": "One user",
@@ -134,8 +137,8 @@ openapi.path(
         "responses": {"200": openapi.ok("User", openapi.ref("User")), **openapi.ERRORS},
     },
 )
-openapi.path("/me", get={"summary": "The calling user", "responses": {"200": openapi.ok("User", openapi.ref("User"))}})
-openapi.path(
+bp.path("/me", get={"summary": "The calling user", "responses": {"200": openapi.ok("User", openapi.ref("User"))}})
+bp.path(
     "/tokens",
     post={
         "summary": "Create an API token for the calling user; the raw token is shown once",
@@ -143,7 +146,7 @@ openapi.path(
         "responses": {"201": openapi.ok("Token")},
     },
 )
-openapi.path(
+bp.path(
     "/audit/{table}/{record_id}",
     get={
         "summary": "History of one record (admin, quality manager)",
@@ -154,3 +157,4 @@ openapi.path(
         "responses": {"200": openapi.ok("Audit rows, oldest first"), **openapi.ERRORS},
     },
 )
+

@@ -1,23 +1,18 @@
-"""The OpenAPI document, assembled from what each API module declares."""
+"""The OpenAPI document, assembled from what each API module of the app declares."""
 
 from apispec import APISpec
 
-PATHS: dict[str, dict] = {}
-SCHEMAS: dict[str, dict] = {}
-
-
-def path(url: str, **operations: dict) -> None:
-    """Declare the operations (``get=``, ``post=`` ...) of one API path."""
-    PATHS.setdefault(url, {}).update(operations)
-
-
-def schema(name: str, definition: dict) -> None:
-    """Declare a named component schema."""
-    SCHEMAS[name] = definition
+from workbench.registry import current_registry
 
 
 def document(version: str = "1.0.0") -> dict:
-    """Return the whole OpenAPI 3.1 document."""
+    """Return the whole OpenAPI 3.1 document of the current app, from what its API routes declare."""
+    paths: dict[str, dict] = {}
+    schemas: dict[str, dict] = {}
+    for routes in current_registry().api_routes:
+        for url, operations in routes.paths.items():
+            paths.setdefault(url, {}).update(operations)
+        schemas.update(routes.schemas)
     spec = APISpec(
         title="workbench API",
         version=version,
@@ -26,9 +21,9 @@ def document(version: str = "1.0.0") -> dict:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
-    for name, definition in sorted(SCHEMAS.items()):
+    for name, definition in sorted(schemas.items()):
         spec.components.schema(name, definition)
-    for url, operations in sorted(PATHS.items()):
+    for url, operations in sorted(paths.items()):
         spec.path(path="/api/v1" + url, operations=operations)
     doc = spec.to_dict()
     doc["security"] = [{"bearer": []}, {"session": []}]

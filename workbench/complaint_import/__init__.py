@@ -1,32 +1,39 @@
 """Complaint and survey import, classification, themes and Pareto analysis."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from workbench.api.routes import add_routes
+from workbench.registry import HOME_CARDS, PROJECT_PANELS, add_nav
 
 bp = Blueprint("complaints", __name__)
 
-
-@bp.record_once
-def _setup(state) -> None:
-    from workbench.complaint_import import tasks
-    from workbench.complaint_import.labels import PHASE_LABELS, SOURCE_LABELS, STATUS_LABELS, TARGET_LABELS
-
-    tasks.init_app(state.app)
-    state.app.jinja_env.globals.update(
-        job_status=lambda s: str(STATUS_LABELS.get(s, s)),
-        job_phase=lambda s: str(PHASE_LABELS.get(s, s)),
-        target_label=lambda s: str(TARGET_LABELS.get(s, s)),
-        label_source=lambda s: str(SOURCE_LABELS.get(s, s or "")),
-    )
-
-
-from workbench.complaint_import import (  # noqa: E402
-    hooks,
-    models,  # noqa: F401
-    routes,  # noqa: F401
-    routes_analysis,  # noqa: F401
-    routes_imports,  # noqa: F401
-    routes_rules,  # noqa: F401
-    routes_surveys,  # noqa: F401
+from workbench.complaint_import import (  # noqa: E402  (the routes decorate ``bp``)
+    api,
+    cli,
+    labels,
+    panels,
+    routes,
+    routes_analysis,
+    routes_imports,
+    routes_rules,
+    routes_surveys,
+    tasks,
 )
 
-hooks.register()
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    add_routes(app, api.bp)
+    cli.register(app)
+    tasks.init_app(app)
+    labels.init_app(app)
+    PROJECT_PANELS.add(app, panels.project_panel)
+    HOME_CARDS.add(app, panels.home_card)
+    add_nav(app, "complaints.complaint_list", _l("Complaints"), order=20)
+    add_nav(app, "complaints.analysis_page", _l("Pareto"), order=21)
+    add_nav(app, "complaints.review", _l("Review queue"), ("admin", "quality_manager", "member"), order=22)
+    add_nav(app, "complaints.imports", _l("Import"), ("admin", "quality_manager"), order=23)
+
+
+__all__ = ["bp", "init_app", "routes", "routes_analysis", "routes_imports", "routes_rules", "routes_surveys"]

@@ -3,12 +3,15 @@
 from flask import abort, jsonify, request
 from flask_login import current_user
 
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
+from workbench.api.routes import ApiRoutes
 from workbench.complaint_import import analysis, learning, services
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.teams.services import check_version
+
+bp = ApiRoutes("complaints_api", __name__)
 
 
 def complaint_json(complaint: Complaint, keys: dict[int, str]) -> dict:
@@ -94,7 +97,7 @@ def retrain():
     return jsonify(result)
 
 
-openapi.schema(
+bp.schema(
     "Complaint",
     {
         "type": "object",
@@ -124,7 +127,7 @@ _PERIOD = [
 ]
 _BY = {"name": "by", "in": "query", "schema": {"type": "string", "enum": list(analysis.DIMENSIONS)}}
 _ID = [{"name": "complaint_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-openapi.path(
+bp.path(
     "/complaints",
     get={
         "summary": "List complaints (every signed-in user)",
@@ -134,7 +137,7 @@ openapi.path(
         "responses": {"200": openapi.ok("Complaints", openapi.list_of("Complaint")), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/complaints/{complaint_id}",
     get={"summary": "One complaint", "parameters": _ID, "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), **openapi.ERRORS}},
     patch={
@@ -146,7 +149,7 @@ openapi.path(
         "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/complaints/labels",
     post={
         "summary": "Relabel many complaints at once",
@@ -157,7 +160,7 @@ openapi.path(
     },
 )
 _PARETO_ITEM = {"type": "object", "properties": {"key": {"type": "string"}, "count": {"type": "integer"}, "cumulative_pct": {"type": "number"}}}
-openapi.path(
+bp.path(
     "/complaints/pareto",
     get={
         "summary": "Pareto of complaints by a dimension for a period (SQL GROUP BY)",
@@ -165,12 +168,12 @@ openapi.path(
         "responses": {"200": openapi.ok("Bars, most first", {"type": "array", "items": _PARETO_ITEM}), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/complaints/trend",
     get={"summary": "Monthly counts of the top keys of a dimension", "parameters": [_BY] + _PERIOD, "responses": {"200": openapi.ok("months and series"), **openapi.ERRORS}},
 )
-openapi.path("/classifier", get={"summary": "Latest model per target with model and rules held-out accuracy", "responses": {"200": openapi.ok("Accuracies")}})
-openapi.path(
+bp.path("/classifier", get={"summary": "Latest model per target with model and rules held-out accuracy", "responses": {"200": openapi.ok("Accuracies")}})
+bp.path(
     "/classifier/retrain",
     post={"summary": "Retrain on confirmed labels (quality managers, admins); returns held-out accuracies", "responses": {"200": openapi.ok("Accuracies per target"), **openapi.ERRORS}},
 )
@@ -197,7 +200,7 @@ def survey_drivers_api():
     return jsonify(survey_scores.key_drivers(outcome))
 
 
-openapi.path(
+bp.path(
     "/surveys/scores",
     get={
         "summary": "CSAT (% satisfied), NPS and CES (mean) per month, process owner or product",
@@ -205,7 +208,7 @@ openapi.path(
         "responses": {"200": openapi.ok("Scores with the number of answers"), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/surveys/drivers",
     get={
         "summary": "Key drivers: correlation and standardised regression of each rated expectation on CSAT or NPS",
@@ -213,3 +216,4 @@ openapi.path(
         "responses": {"200": openapi.ok("Drivers, strongest first, with answers behind each")},
     },
 )
+

@@ -48,3 +48,13 @@ def name_maps() -> dict[str, dict[str, str]]:
         "owner": {o.key: (o.name_fa if persian else o.name_en) for o in list_process_owners(include_inactive=True)},
         "category": {c.key: (c.name_fa if persian else c.name_en) for c in categories(include_inactive=True)},
     }
+
+
+def init_app(app) -> None:
+    """Template helpers for job states, phases, label targets and label sources."""
+    app.jinja_env.globals.update(
+        job_status=lambda s: str(STATUS_LABELS.get(s, s)),
+        job_phase=lambda s: str(PHASE_LABELS.get(s, s)),
+        target_label=lambda s: str(TARGET_LABELS.get(s, s)),
+        label_source=lambda s: str(SOURCE_LABELS.get(s, s or "")),
+    )

@@ -1,21 +1,21 @@
 """Ishikawa (fishbone) diagrams built live in a meeting, rendered and exported on the server."""
 
-from flask import Blueprint
+from flask import Blueprint, Flask
+
+from workbench.api.routes import add_routes
+from workbench.registry import DEMO_STEPS, PROJECT_PANELS
 
 bp = Blueprint("fishbone", __name__)
 
-from workbench.fishbone import models, panels, routes  # noqa: E402,F401
-from workbench.fishbone.demo import demo_fishbones  # noqa: E402
+from workbench.fishbone import api, cli, demo, panels, routes  # noqa: E402  (the routes decorate ``bp``)
 
 
-def _register() -> None:
-    from workbench.demo import DEMO_STEPS
-    from workbench.teams.routes import PROJECT_PANELS
-
-    if panels.project_panel not in PROJECT_PANELS:
-        PROJECT_PANELS.append(panels.project_panel)
-    if demo_fishbones not in DEMO_STEPS:
-        DEMO_STEPS.append(demo_fishbones)
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    add_routes(app, api.bp)
+    cli.register(app)
+    PROJECT_PANELS.add(app, panels.project_panel)
+    DEMO_STEPS.add(app, demo.demo_fishbones)
 
 
-_register()
+__all__ = ["bp", "init_app", "routes"]

@@ -4,12 +4,15 @@ from flask import abort, jsonify, request
 from flask_babel import get_locale
 from flask_login import current_user
 
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import iso, json_body
+from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.fishbone import evidence, services, tree, voting
 from workbench.fishbone.models import FishboneDiagram
 from workbench.teams.services import get_project
+
+bp = ApiRoutes("fishbone_api", __name__)
 
 
 def cause_json(cause) -> dict:
@@ -228,7 +231,7 @@ def vote_remove(cause_id: int):
 @bp.post("/projects/<int:project_id>/fishbone/send-root-causes")
 def send_root_causes(project_id: int):
     project, _ = services.load(project_id, current_user, write=True)
-    if not services.ROOT_CAUSE_SINKS:
+    if not services.ROOT_CAUSE_SINKS.all():
         abort(404)
     taken = services.send_root_causes(project, current_user)
     db.session.commit()
@@ -247,8 +250,8 @@ _cause_tree = {
         "children": {"type": "array", "items": {"$ref": "#/components/schemas/FishboneCauseNode"}},
     },
 }
-openapi.schema("FishboneCauseNode", _cause_tree)
-openapi.schema(
+bp.schema("FishboneCauseNode", _cause_tree)
+bp.schema(
     "Fishbone",
     {
         "type": "object",
@@ -262,7 +265,7 @@ openapi.schema(
         },
     },
 )
-openapi.schema(
+bp.schema(
     "FishboneCause",
     {"type": "object", "properties": {
         "id": _id, "diagram_id": _id, "category_id": _id, "parent_id": {"type": ["integer", "null"]}, "text": _str,
@@ -283,7 +286,7 @@ def _op(summary, params, body=None, code="200", response=None):
     return op
 
 
-openapi.path(
+bp.path(
     "/projects/{project_id}/fishbone",
     get=_op("The fishbone: effect, categories with ids and the cause tree", _pid, response=openapi.ok("Fishbone", openapi.ref("Fishbone"))),
     post=_op("Start the fishbone from a template (6m, 8p, 4s, custom) or category names", _pid,
@@ -292,28 +295,28 @@ openapi.path(
              "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
     patch={**_op("Change the effect", _pid, {"type": "object", "properties": {"effect": _str, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/fishbone/import",
     post=_op("Create the fishbone from a text outline (indented list or Mermaid ishikawa); nothing is stored if a line is wrong", _pid,
              {"type": "object", "required": ["outline"], "properties": {"outline": _str}}, "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/fishbone/outline",
     get=_op("The fishbone as a text outline", _pid + [{"name": "style", "in": "query", "schema": {"type": "string", "enum": ["list", "mermaid"]}}],
             response=openapi.ok("Outline", {"type": "object", "properties": {"style": _str, "outline": _str}})),
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/fishbone/changes",
     get=_op("Cheap poll: has the diagram changed since revision N?", _pid + [{"name": "since", "in": "query", "schema": _id}],
             response=openapi.ok("Revision", {"type": "object", "properties": {"revision": _id, "changed": {"type": "boolean"}}})),
 )
-openapi.path("/projects/{project_id}/fishbone/categories", post=_op("Add a category (bone)", _pid, {"type": "object", "required": ["name"], "properties": {"name": _str}}, "201"))
-openapi.path(
+bp.path("/projects/{project_id}/fishbone/categories", post=_op("Add a category (bone)", _pid, {"type": "object", "required": ["name"], "properties": {"name": _str}}, "201"))
+bp.path(
     "/fishbone/categories/{category_id}",
     patch={**_op("Rename or reorder a category", _kid, {"type": "object", "properties": {"name": _str, "position": _id, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
     delete=_op("Remove a category with its causes", _kid),
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/fishbone/causes",
     post=_op("Add a cause (or a sub-cause with parent_id)", _pid,
              {"type": "object", "required": ["text", "category_id"], "properties": {
@@ -321,7 +324,7 @@ openapi.path(
                  "notes": _str, "is_why": {"type": "boolean"}}},
              "201", openapi.ok("Cause", openapi.ref("FishboneCause"))),
 )
-openapi.path(
+bp.path(
     "/causes/{cause_id}",
     get=_op("One cause with its evidence", _cid, response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
     patch={**_op("Edit, move (parent_id, category_id, position) or mark suspected/open", _cid,
@@ -332,14 +335,15 @@ openapi.path(
            "responses": {"200": openapi.ok("Cause", openapi.ref("FishboneCause")), **_conflict, **openapi.ERRORS}},
     delete=_op("Delete a cause with its sub-causes", _cid),
 )
-openapi.path("/causes/{cause_id}/whys", post=_op("Add a 5 Whys chain under the cause", _cid, {"type": "object", "properties": {"whys": {"type": "array", "items": _str}}}, "201"))
-openapi.path("/causes/{cause_id}/verify", post=_op("Mark a verified root cause with the evidence that verified it", _cid,
+
+bp.path("/causes/{cause_id}/whys", post=_op("Add a 5 Whys chain under the cause", _cid, {"type": "object", "properties": {"whys": {"type": "array", "items": _str}}}, "201"))
+bp.path("/causes/{cause_id}/verify", post=_op("Mark a verified root cause with the evidence that verified it", _cid,
                                                    {"type": "object", "properties": {"evidence_id": _id, "evidence": _str, "url": _str, "version": _id}}))
-openapi.path("/causes/{cause_id}/evidence", post=_op("Attach evidence: text, link, file (multipart) or complaint id", _cid,
+bp.path("/causes/{cause_id}/evidence", post=_op("Attach evidence: text, link, file (multipart) or complaint id", _cid,
                                                      {"type": "object", "properties": {"kind": {"type": "string", "enum": ["text", "link", "file", "complaint"]},
                                                                                        "text": _str, "url": _str, "complaint_id": _id}}, "201"))
-openapi.path("/fishbone/evidence/{evidence_id}", delete=_op("Remove evidence", _eid))
-openapi.path("/projects/{project_id}/fishbone/vote-sessions", post=_op("Start a dot-voting round with N votes per member", _pid,
+bp.path("/fishbone/evidence/{evidence_id}", delete=_op("Remove evidence", _eid))
+bp.path("/projects/{project_id}/fishbone/vote-sessions", post=_op("Start a dot-voting round with N votes per member", _pid,
                                                                        {"type": "object", "properties": {"votes_per_member": _id}}, "201"))
-openapi.path("/causes/{cause_id}/votes", post=_op("Place one of my dots on the cause", _cid, code="201"), delete=_op("Take one of my dots back", _cid))
-openapi.path("/projects/{project_id}/fishbone/send-root-causes", post=_op("Send the verified root causes to the FMEA (when installed)", _pid))
+bp.path("/causes/{cause_id}/votes", post=_op("Place one of my dots on the cause", _cid, code="201"), delete=_op("Take one of my dots back", _cid))
+bp.path("/projects/{project_id}/fishbone/send-root-causes", post=_op("Send the verified root causes to the FMEA (when installed)", _pid))

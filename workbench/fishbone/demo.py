@@ -54,8 +54,9 @@ def _fill(project, user, locale: str, causes: dict, whys: list[str], verified: t
     return 1
 
 
-def demo_fishbones(projects: dict) -> dict[str, int]:
+def demo_fishbones(context: dict) -> dict[str, int]:
     """DEMO_STEPS entry: one filled fishbone per demo project."""
+    projects = context.get("projects", {})
     made = 0
     fa, en = projects.get(FA_PROJECT), projects.get(EN_PROJECT)
     if fa is not None:

@@ -36,7 +36,7 @@ def page(project_id: int):
     return render_template(
         "fishbone/diagram.html", project=project, diagram=diagram, can_write=_can_write(project),
         category_form=CategoryForm(), effect_form=EffectForm(effect=diagram.effect, version=diagram.version),
-        button=EmptyForm(), has_sinks=bool(services.ROOT_CAUSE_SINKS), meeting=request.args.get("meeting") == "1",
+        button=EmptyForm(), has_sinks=bool(services.ROOT_CAUSE_SINKS.all()), meeting=request.args.get("meeting") == "1",
         root_causes=services.verified_root_causes(project.id),
     )
 
@@ -151,7 +151,7 @@ def _index(category) -> int:
 @login_required
 def send(project_id: int):
     project, _diagram = services.load(project_id, current_user, write=True)
-    if not services.ROOT_CAUSE_SINKS or not EmptyForm().validate_on_submit():
+    if not services.ROOT_CAUSE_SINKS.all() or not EmptyForm().validate_on_submit():
         abort(404)
     try:
         taken = services.send_root_causes(project, current_user)

@@ -1,21 +1,35 @@
 """The fishbone's rules: diagrams, category bones and the cause tree (plain data in and out)."""
 
+from typing import Any, Protocol
+
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from workbench.extensions import db
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
+from workbench.registry import HookPoint
 from workbench.teams.services import check_version, get_project
 from workbench.validation import InvalidInput, text_value, whole_number
 
-# Other capabilities take verified root causes: ``(project, causes, user) -> int`` (how many were taken).
-# The FMEA registers its sink here; the "send to FMEA" button shows only when one is registered.
-ROOT_CAUSE_SINKS: list = []
 
-# The other side of that link: ``(project_id, cause_ids) -> {cause_id: [{"label", "url"}]}``, e.g. the FMEA
-# rows made from a cause; shown with the cause so the team can follow it.
-CAUSE_LINK_SOURCES: list = []
+class RootCauseSink(Protocol):
+    """Takes the verified root causes of a project (``[{"id", "text", "category"}]``); answers how many it took."""
+
+    def __call__(self, project: Any, causes: list[dict], user: Any) -> int: ...
+
+
+class CauseLinkSource(Protocol):
+    """What another capability made from these causes: ``{cause_id: [{"label", "url"}]}``, in one query."""
+
+    def __call__(self, project_id: int, cause_ids: list[int]) -> dict[int, list[dict]]: ...
+
+
+# Downstream capabilities add implementations in their ``init_app``: the FMEA adds a sink (the
+# "send to FMEA" button shows only when one is registered) and the FMEA rows and actions made
+# from a cause, shown with the cause so the team can follow it.
+ROOT_CAUSE_SINKS: HookPoint[RootCauseSink] = HookPoint("fishbone.root_cause_sinks")
+CAUSE_LINK_SOURCES: HookPoint[CauseLinkSource] = HookPoint("fishbone.cause_link_sources")
 
 MAX_TEXT = 500
 MAX_CATEGORY = 120
@@ -370,13 +384,13 @@ def send_root_causes(project, user) -> int:
     causes = verified_root_causes(project.id)
     if not causes:
         raise InvalidInput({"causes": _("No verified root causes to send yet.")})
-    return sum(int(sink(project, causes, user) or 0) for sink in ROOT_CAUSE_SINKS)
+    return sum(int(sink(project, causes, user) or 0) for sink in ROOT_CAUSE_SINKS.all())
 
 
 def cause_links(project_id: int, cause_ids: list[int]) -> dict[int, list[dict]]:
     """Links other capabilities registered for these causes (e.g. "FMEA row 12")."""
     links: dict[int, list[dict]] = {}
-    for source in CAUSE_LINK_SOURCES:
+    for source in CAUSE_LINK_SOURCES.all():
         for cause_id, items in (source(project_id, cause_ids) or {}).items():
             links.setdefault(int(cause_id), []).extend(items)
     return links

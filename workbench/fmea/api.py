@@ -6,8 +6,9 @@ from flask import jsonify, request
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import json_body
+from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.fmea import checks, places, revisions, services
 from workbench.fmea.models import ACTION_STATUSES, WORK_ELEMENT_TYPES
@@ -15,6 +16,8 @@ from workbench.fmea.priority import PRIORITY_ORDER
 from workbench.models import utcnow
 from workbench.teams.services import get_project
 from workbench.validation import InvalidInput
+
+bp = ApiRoutes("fmea_api", __name__)
 
 SORTS = {
     "position": lambda r: (r["position"], r["id"]),
@@ -209,7 +212,7 @@ _row_props = {
     "cause_id": {"type": ["integer", "null"], "description": "id of the fishbone cause the row came from"},
 }
 _ap = {"type": ["string", "null"], "enum": ["H", "M", "L", None]}
-openapi.schema(
+bp.schema(
     "FmeaLinkedAction",
     {
         "type": "object",
@@ -219,7 +222,7 @@ openapi.schema(
         },
     },
 )
-openapi.schema(
+bp.schema(
     "FmeaRow",
     {
         "type": "object",
@@ -242,7 +245,7 @@ _row_in = {"type": "object", "properties": {**_row_props, "version": {"type": "i
 _pid = [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _rid = [{"name": "row_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _409 = {"409": {"description": "Changed by someone else; `current` and `submitted` carry both values"}}
-openapi.path(
+bp.path(
     "/projects/{project_id}/fmea/rows",
     get={
         "summary": "The rows of the project's FMEA",
@@ -268,7 +271,7 @@ openapi.path(
         "responses": {"201": openapi.ok("Created", openapi.ref("FmeaRow")), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/fmea/rows/from-causes",
     post={
         "summary": "One row per fishbone cause (failure_cause = text, cause_id = id); causes already in the FMEA are skipped",
@@ -288,7 +291,7 @@ openapi.path(
         "responses": {"201": openapi.ok("Rows created", {"type": "object", "properties": {"items": {"type": "array", "items": openapi.ref("FmeaRow")}, "total": {"type": "integer"}}}), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/fmea-rows/{row_id}",
     get={"summary": "One FMEA row", "parameters": _rid, "responses": {"200": openapi.ok("Row", openapi.ref("FmeaRow")), **openapi.ERRORS}},
     patch={
@@ -303,7 +306,7 @@ openapi.path(
         "responses": {"204": {"description": "Deleted"}, **_409, **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/fmea-rows/{row_id}/actions",
     post={
         "summary": "Create a corrective action in the project's tracker from this row (linked, not copied)",
@@ -317,7 +320,7 @@ openapi.path(
         },
     },
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}/fmea/issues",
     get={"summary": "Consistency problems per row id", "parameters": _pid, "responses": {"200": openapi.ok("Issues"), **openapi.ERRORS}},
 )
@@ -325,7 +328,7 @@ _settings = {
     "type": "object",
     "properties": {"priority_driver": {"type": "string", "enum": ["ap", "rpn"]}, "rpn_threshold": {"type": "integer", "minimum": 1, "maximum": 1000}, "version": {"type": "integer"}},
 }
-openapi.path(
+bp.path(
     "/fmea/settings",
     get={"summary": "What drives FMEA priority in the organisation", "responses": {"200": openapi.ok("Setting", _settings)}},
     patch={"summary": "Change what drives priority (admin, quality manager)", "requestBody": openapi.body(_settings), "responses": {"200": openapi.ok("Setting", _settings), **_409, **openapi.ERRORS}},
@@ -344,8 +347,9 @@ _document = {
         "revisions": {"type": "array", "items": {"type": "object"}, "description": "frozen baselines (number, label, created_at, rows)"},
     },
 }
-openapi.path(
+bp.path(
     "/projects/{project_id}/fmea",
     get={"summary": "The header block of the project's FMEA and its baselines", "parameters": _pid, "responses": {"200": openapi.ok("FMEA", _document), **openapi.ERRORS}},
     patch={"summary": "Change the header block (starts the FMEA when missing)", "parameters": _pid, "requestBody": openapi.body(_document), "responses": {"200": openapi.ok("FMEA", _document), **_409, **openapi.ERRORS}},
 )
+

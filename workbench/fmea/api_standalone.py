@@ -3,11 +3,15 @@
 from flask import jsonify
 from flask_login import current_user
 
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import json_body
+from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
+from workbench.fmea import api as fmea_api
 from workbench.fmea import places
 from workbench.fmea.api import _document, _text, document_json
+
+bp = ApiRoutes("fmea_standalone_api", __name__)
 
 
 @bp.get("/fmea")
@@ -62,9 +66,9 @@ def _for_document(operations: dict) -> dict:
     return out
 
 
-openapi.path("/fmea/{document_id}/rows", **_for_document(openapi.PATHS["/projects/{project_id}/fmea/rows"]))
-openapi.path("/fmea/{document_id}/issues", **_for_document(openapi.PATHS["/projects/{project_id}/fmea/issues"]))
-openapi.path("/fmea/{document_id}", **_for_document(openapi.PATHS["/projects/{project_id}/fmea"]))
+bp.path("/fmea/{document_id}/rows", **_for_document(fmea_api.bp.paths["/projects/{project_id}/fmea/rows"]))
+bp.path("/fmea/{document_id}/issues", **_for_document(fmea_api.bp.paths["/projects/{project_id}/fmea/issues"]))
+bp.path("/fmea/{document_id}", **_for_document(fmea_api.bp.paths["/projects/{project_id}/fmea"]))
 _summary = {
     "type": "object",
     "properties": {
@@ -79,7 +83,7 @@ _summary = {
         "high": {"type": "integer", "description": "rows with Action Priority H"},
     },
 }
-openapi.path(
+bp.path(
     "/fmea",
     get={
         "summary": "Every FMEA you may see: your teams' project FMEAs and all standalone FMEAs",
@@ -101,3 +105,4 @@ openapi.path(
         "responses": {"201": openapi.ok("Created", _document), **openapi.ERRORS},
     },
 )
+

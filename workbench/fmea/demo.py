@@ -43,8 +43,9 @@ DEMO_ROWS = (
 )
 
 
-def demo_fmea(projects: dict) -> dict:
+def demo_fmea(context: dict) -> dict:
     """Create the demo FMEA once; returns how many rows it made."""
+    projects = context.get("projects", {})
     project = projects.get(DEMO_PROJECT)
     if project is None:
         return {}

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workbench.extensions import db
-from workbench.fishbone import services as fishbone
 from workbench.fmea import services
 from workbench.fmea.models import FmeaDocument, FmeaRow
 
@@ -44,10 +43,3 @@ def fmea_rows_of_causes(project_id: int, cause_ids: list[int]) -> dict[int, list
         links.setdefault(cause_id, []).append({"label": label, "url": f"{url}#row-{row_id}"})
     return links
 
-
-def register() -> None:
-    """Add the hooks once per process."""
-    if send_causes_to_fmea not in fishbone.ROOT_CAUSE_SINKS:
-        fishbone.ROOT_CAUSE_SINKS.append(send_causes_to_fmea)
-    if fmea_rows_of_causes not in fishbone.CAUSE_LINK_SOURCES:
-        fishbone.CAUSE_LINK_SOURCES.append(fmea_rows_of_causes)

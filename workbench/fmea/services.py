@@ -1,5 +1,7 @@
 """FMEA documents and rows: access, validation, writes (audited), and links to fishbone causes."""
 
+from typing import Any, Protocol
+
 from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -9,6 +11,7 @@ from workbench.fmea import fields
 from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
 from workbench.fmea.priority import rating_or_none
 from workbench.models import User
+from workbench.registry import HookPoint
 from workbench.teams.models import ImprovementProject, TeamMembership
 from workbench.teams.services import check_version, get_project
 from workbench.validation import InvalidInput
@@ -290,11 +293,24 @@ def team_people(project: ImprovementProject | None) -> list[User]:
 
 # -- corrective actions (the actions package fills these hooks; this package never imports it) --
 
-# ``(row_ids) -> {row_id: [{"id", "title", "status", "status_label", "overdue", "owner", "due_date", "url"}]}``,
-# answering for all the rows in one query.
-ROW_ACTION_SOURCES: list = []
-# ``(project, row, user) -> {"action": {...as above...}, "message": str | None}``: a corrective action made from a row.
-ROW_ACTION_CREATORS: list = []
+
+
+class RowActionSource(Protocol):
+    """The corrective actions addressing each row, for all ``row_ids`` in one query:
+    ``{row_id: [{"id", "title", "status", "status_label", "overdue", "owner", "due_date", "url"}]}``."""
+
+    def __call__(self, row_ids: list[int]) -> dict[int, list[dict]]: ...
+
+
+class RowActionCreator(Protocol):
+    """Makes a corrective action from ``row``: ``{"action": {...as above...}, "message": str | None}``."""
+
+    def __call__(self, project: Any, row: FmeaRow, user: User) -> dict: ...
+
+
+# The actions package adds its implementations in its ``init_app``; this package never imports it.
+ROW_ACTION_SOURCES: HookPoint[RowActionSource] = HookPoint("fmea.row_action_sources")
+ROW_ACTION_CREATORS: HookPoint[RowActionCreator] = HookPoint("fmea.row_action_creators")
 
 DONE_ACTION_STATUSES = ("done", "verified")
 MOVING_ACTION_STATUSES = ("in_progress", "done", "verified")
@@ -306,7 +322,7 @@ def linked_actions(row_ids) -> dict[int, list[dict]]:
     found: dict[int, list[dict]] = {}
     if not row_ids:
         return found
-    for source in ROW_ACTION_SOURCES:
+    for source in ROW_ACTION_SOURCES.all():
         for row_id, items in source(row_ids).items():
             found.setdefault(row_id, []).extend(items)
     return found
@@ -345,9 +361,10 @@ def create_linked_action(row: FmeaRow, user: User) -> dict:
     if document.project_id is None:
         raise InvalidInput({"corrective_actions": _("Corrective actions belong to improvement projects; a standalone FMEA records its actions in the row.")})
     project = get_project(document.project_id, user, write=True)
-    if not ROW_ACTION_CREATORS:
+    creators = ROW_ACTION_CREATORS.all()
+    if not creators:
         raise InvalidInput({"corrective_actions": _("Corrective actions are not available in this installation.")})
-    return ROW_ACTION_CREATORS[0](project, row, user)
+    return creators[0](project, row, user)
 
 
 def check_status_change(row: FmeaRow, data: dict) -> None:

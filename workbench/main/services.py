@@ -4,10 +4,8 @@ from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.models import User
+from workbench.registry import HOME_CARDS
 from workbench.teams import services as teams
-
-# Capabilities add cards here: each is a function ``(user) -> dict | None``.
-HOME_CARDS: list = []
 
 
 def home_summary(user: User) -> dict:
@@ -22,5 +20,5 @@ def home_summary(user: User) -> dict:
         user,
     )
     by_stage = dict(db.session.execute(counts_stmt).all())
-    cards = [card for card in (f(user) for f in HOME_CARDS) if card]
+    cards = [card for card in (f(user) for f in HOME_CARDS.all()) if card]
     return {"projects": projects, "by_stage": by_stage, "teams": teams.teams_for(user), "cards": cards}

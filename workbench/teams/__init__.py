@@ -1,5 +1,22 @@
-from flask import Blueprint
+"""Teams (2-6 members) and improvement projects with their stage."""
+
+from flask import Blueprint, Flask
+from flask_babel import lazy_gettext as _l
+
+from workbench.api.routes import add_routes
+from workbench.registry import add_nav
 
 bp = Blueprint("teams", __name__)
 
-from workbench.teams import routes  # noqa: E402,F401
+from workbench.teams import api, labels, routes  # noqa: E402  (the routes decorate ``bp``)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    add_routes(app, api.bp)
+    labels.init_app(app)
+    add_nav(app, "teams.project_list", _l("Projects"), order=10)
+    add_nav(app, "teams.team_list", _l("Teams"), order=11)
+
+
+__all__ = ["bp", "init_app", "routes"]

@@ -3,12 +3,15 @@
 from flask import abort, jsonify, request
 from flask_login import current_user
 
-from workbench.api import bp, openapi
+from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
+from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.teams import services
 from workbench.teams.models import MEMBER_ROLES, STAGES, ProcessOwner, Team
 from workbench.validation import whole_number
+
+bp = ApiRoutes("teams_api", __name__)
 
 
 def owner_json(owner: ProcessOwner | None) -> dict | None:
@@ -121,7 +124,7 @@ def update_project(project_id: int):
 
 
 _id = {"type": "integer"}
-openapi.schema(
+bp.schema(
     "ProcessOwner",
     {"type": "object", "properties": {"id": _id, "key": {"type": "string"}, "name_en": {"type": "string"}, "name_fa": {"type": "string"}, "active": {"type": "boolean"}}},
 )
@@ -134,14 +137,14 @@ _member = {
         "process_owner": {"type": ["string", "null"], "description": "key of the owner a process expert speaks for"},
     },
 }
-openapi.schema(
+bp.schema(
     "Team",
     {
         "type": "object",
         "properties": {"id": _id, "name": {"type": "string"}, "leader_id": _id, "members": {"type": "array", "items": _member}, "version": _id},
     },
 )
-openapi.schema(
+bp.schema(
     "Project",
     {
         "type": "object",
@@ -181,8 +184,8 @@ _project_in = {
 }
 _pid = [{"name": "project_id", "in": "path", "required": True, "schema": _id}]
 _tid = [{"name": "team_id", "in": "path", "required": True, "schema": _id}]
-openapi.path("/process-owners", get={"summary": "Process owners", "responses": {"200": openapi.ok("Owners", openapi.list_of("ProcessOwner"))}})
-openapi.path(
+bp.path("/process-owners", get={"summary": "Process owners", "responses": {"200": openapi.ok("Owners", openapi.list_of("ProcessOwner"))}})
+bp.path(
     "/teams",
     get={"summary": "Teams visible to the caller", "responses": {"200": openapi.ok("Teams", openapi.list_of("Team"))}},
     post={
@@ -191,13 +194,13 @@ openapi.path(
         "responses": {"201": openapi.ok("Created", openapi.ref("Team")), **openapi.ERRORS},
     },
 )
-openapi.path(
+bp.path(
     "/teams/{team_id}",
     get={"summary": "One team", "parameters": _tid, "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.ERRORS}},
     patch={"summary": "Change a team", "parameters": _tid, "requestBody": openapi.body(_team_in), "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.ERRORS}},
     put={"summary": "Replace a team", "parameters": _tid, "requestBody": openapi.body(_team_in), "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects",
     get={
         "summary": "Improvement projects visible to the caller",
@@ -206,7 +209,7 @@ openapi.path(
     },
     post={"summary": "Start a project for a team", "requestBody": openapi.body(_project_in), "responses": {"201": openapi.ok("Created", openapi.ref("Project")), **openapi.ERRORS}},
 )
-openapi.path(
+bp.path(
     "/projects/{project_id}",
     get={"summary": "One project", "parameters": _pid, "responses": {"200": openapi.ok("Project", openapi.ref("Project")), **openapi.ERRORS}},
     patch={
@@ -216,3 +219,4 @@ openapi.path(
         "responses": {"200": openapi.ok("Project", openapi.ref("Project")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS},
     },
 )
+

@@ -10,13 +10,10 @@ from workbench.extensions import db
 from workbench.formtools import apply_errors, choices
 from workbench.i18n import localized_name
 from workbench.models import User
+from workbench.registry import PROJECT_PANELS
 from workbench.teams import bp, services
 from workbench.teams.forms import ProjectForm, TeamForm
 from workbench.validation import InvalidInput, whole_number
-
-# Capabilities add panels to the project page: ``(project, user) -> dict | None``
-# with ``title``, ``url`` and optional ``summary``.
-PROJECT_PANELS: list = []
 
 
 def _owner_choices(blank: str) -> list[tuple[str, str]]:
@@ -129,7 +126,7 @@ def project_new():
 @login_required
 def project_detail(project_id: int):
     project = services.get_project(project_id, current_user)
-    panels = [panel for panel in (f(project, current_user) for f in PROJECT_PANELS) if panel]
+    panels = [panel for panel in (f(project, current_user) for f in PROJECT_PANELS.all()) if panel]
     return render_template("teams/project.html", project=project, panels=panels)
 
 

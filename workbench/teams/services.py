@@ -1,6 +1,7 @@
 """Teams and projects: the rules (size 2-6, one leader, access) and their writes."""
 
 from datetime import UTC, date, datetime
+from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -9,6 +10,7 @@ from sqlalchemy.orm import selectinload
 from workbench.access import check_team_access, team_scope
 from workbench.extensions import db
 from workbench.models import User
+from workbench.registry import HookPoint
 from workbench.teams.models import (
     MEMBER_ROLES,
     STAGES,
@@ -19,9 +21,15 @@ from workbench.teams.models import (
 )
 from workbench.validation import InvalidInput, text_value, whole_number
 
-# Other capabilities add gates a stage change must pass: ``(project, new_stage, user) -> None``
-# raising InvalidInput with the reason (e.g. "open actions remain").
-STAGE_GATES: list = []
+
+class StageGate(Protocol):
+    """Refuses a stage change by raising InvalidInput with the reason (e.g. "open actions remain")."""
+
+    def __call__(self, project: ImprovementProject, new_stage: str, user: User) -> None: ...
+
+
+# Downstream capabilities add the gates a stage change must pass in their ``init_app``.
+STAGE_GATES: HookPoint[StageGate] = HookPoint("teams.stage_gates")
 
 MIN_TEAM_SIZE = 2
 MAX_TEAM_SIZE = 6
@@ -276,7 +284,7 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
     if "started_on" in data and data.get("started_on"):
         project.started_on = _parse_date(data.get("started_on"), "started_on")
     if stage != project.stage:
-        for gate in STAGE_GATES:
+        for gate in STAGE_GATES.all():
             gate(project, stage, user)
         project.stage = stage
         project.closed_at = datetime.now(UTC) if stage == "closed" else None

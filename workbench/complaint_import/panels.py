@@ -1,4 +1,5 @@
-"""What the complaints capability adds to other pages: the project panel and the home card."""
+"""What the complaints capability adds to other pages: the project panel and the home card
+(added by ``workbench.complaint_import.init_app``)."""
 
 from datetime import date, timedelta
 
@@ -45,13 +46,3 @@ def home_card(user) -> dict | None:
     text = " · ".join(f"{names.get(k or analysis.UNCLASSIFIED, k)}: {persian_digits(n)}" for k, n in counts)
     return {"title": _("Top process owners, last 90 days"), "text": text, "url": url_for("complaints.analysis_page", **{"from": since.isoformat()}), "link_text": _("Pareto")}
 
-
-def register() -> None:
-    """Add the project panel and the home card once per process."""
-    from workbench.main.services import HOME_CARDS
-    from workbench.teams.routes import PROJECT_PANELS
-
-    if project_panel not in PROJECT_PANELS:
-        PROJECT_PANELS.append(project_panel)
-    if home_card not in HOME_CARDS:
-        HOME_CARDS.append(home_card)

@@ -1,4 +1,5 @@
-"""What this package adds to the shared registration lists: project panels, a home card, demo data."""
+"""What this package shows on other pages (project panels, a home card) and its demo data;
+added by ``workbench.actions.init_app``."""
 
 from datetime import timedelta
 
@@ -8,10 +9,7 @@ from sqlalchemy import func, select
 
 from workbench.actions import clock, notify
 from workbench.actions.models import OPEN_STATUSES, CorrectiveAction
-from workbench.demo import DEMO_STEPS
 from workbench.extensions import db
-from workbench.main.services import HOME_CARDS
-from workbench.teams.routes import PROJECT_PANELS
 
 
 def _action_counts(project_id: int) -> tuple[int, int, int]:
@@ -77,8 +75,9 @@ CRITERIA = {
 }
 
 
-def demo_actions(projects: dict) -> dict:
+def demo_actions(context: dict) -> dict:
     """Actions, an effectiveness check and a stage history for the demo projects."""
+    projects = context.get("projects", {})
     from workbench.actions import effectiveness, services
     from workbench.models import User
     from workbench.teams import services as teams
@@ -123,17 +122,3 @@ def demo_actions(projects: dict) -> dict:
         effectiveness.measure(check)
     return {"actions": created}
 
-
-PROJECT_PANELS.extend([actions_panel, lifecycle_panel, effectiveness_panel, trace_panel, report_panel])
-HOME_CARDS.append(my_actions_card)
-DEMO_STEPS.append(demo_actions)
-
-# The FMEA link: rows show their corrective actions and create them; closing waits for the re-rating.
-from workbench.actions import fmea_link, lifecycle  # noqa: E402
-from workbench.fmea import services as fmea_services  # noqa: E402
-
-for _hooks, _function in ((fmea_services.ROW_ACTION_SOURCES, fmea_link.actions_for_rows),
-                          (fmea_services.ROW_ACTION_CREATORS, fmea_link.create_from_row),
-                          (lifecycle.CLOSE_CHECKS, fmea_link.fmea_rerated_check)):
-    if _function not in _hooks:
-        _hooks.append(_function)
