@@ -5,6 +5,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from workbench import dates
 from workbench.extensions import db
 from workbench.models import User
 from workbench.registry import DEMO_STEPS
@@ -151,8 +152,6 @@ def _demo_complaints(owners: dict[str, ProcessOwner], seed: int, count: int) -> 
     import os
     import tempfile
 
-    import jdatetime
-
     from workbench.complaint_import.importer import ImportOptions, run_import
     from workbench.complaint_import.models import Complaint
 
@@ -169,10 +168,10 @@ def _demo_complaints(owners: dict[str, ProcessOwner], seed: int, count: int) -> 
         writer.writerow(["شناسه شکایت", "تاریخ", "شرح شکایت", "کانال", "محصول", "مشتری"])
         for number in range(1, count + 1):
             owner_key, category, texts = rng.choices(COMPLAINT_TEMPLATES, weights=weights)[0]
-            received = jdatetime.date.fromgregorian(date=start + timedelta(days=rng.randrange(548)))
+            received = dates.jalali_text(start + timedelta(days=rng.randrange(548)))
             external_id = f"C-{number:05d}"
             truth[external_id] = (owner_key, category)
-            writer.writerow([external_id, received.strftime("%Y/%m/%d"), rng.choice(texts), rng.choice(CHANNELS), rng.choice(PRODUCTS), f"Customer {rng.randrange(1, 300)}"])
+            writer.writerow([external_id, received, rng.choice(texts), rng.choice(CHANNELS), rng.choice(PRODUCTS), f"Customer {rng.randrange(1, 300)}"])
     try:
         outcome = run_import(path, "demo-crm.csv", ImportOptions(source="demo-crm"))
     finally:

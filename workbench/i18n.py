@@ -3,15 +3,15 @@
 from datetime import date, datetime
 from pathlib import Path
 
-import jdatetime
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 from flask_babel import get_locale
 from flask_login import current_user
 
+from workbench import dates
+
 PACKAGE_DIR = Path(__file__).resolve().parent
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def translation_directories() -> list[str]:
@@ -56,21 +56,17 @@ def text_direction() -> str:
 
 def persian_digits(value) -> str:
     """Write the digits of ``value`` in Persian when the page is Persian."""
-    text = str(value)
-    return text.translate(PERSIAN_DIGITS) if is_persian() else text
+    return dates.to_persian_digits(value) if is_persian() else str(value)
 
 
 def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
-    """Jalali with Persian digits in Persian, Gregorian in English."""
+    """Jalali with Persian digits in Persian, Gregorian (Babel's ``fmt``) in English."""
     if value is None:
         return ""
-    if is_persian():
-        if isinstance(value, datetime):
-            value = babel_to_local(value)
-            return jdatetime.date.fromgregorian(date=value.date()).strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
-        return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d").translate(PERSIAN_DIGITS)
     if isinstance(value, datetime):
         value = babel_to_local(value).date()
+    if is_persian():
+        return dates.to_persian_digits(dates.jalali_text(value))
     return babel_format_date(value, fmt)
 
 
@@ -79,9 +75,7 @@ def format_datetime(value: datetime | None) -> str:
     if value is None:
         return ""
     if is_persian():
-        local = babel_to_local(value)
-        text = jdatetime.datetime.fromgregorian(datetime=local).strftime("%Y/%m/%d %H:%M")
-        return text.translate(PERSIAN_DIGITS)
+        return dates.to_persian_digits(dates.jalali_text(babel_to_local(value), with_time=True))
     return babel_format_datetime(value, "medium")
 
 
@@ -104,18 +98,7 @@ def localized_name(obj) -> str:
 
 def date_input(value) -> str:
     """A date (or ISO text) as typed in a date field of this page: Jalali in Persian, ISO in English."""
-    if value in (None, ""):
-        return ""
-    if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            return value  # what the user typed, shown back as is
-    if isinstance(value, datetime):
-        value = value.date()
-    if is_persian():
-        return jdatetime.date.fromgregorian(date=value).strftime("%Y/%m/%d")
-    return value.isoformat()
+    return dates.input_text(value, jalali=is_persian())
 
 
 def lang_url(code: str) -> str:

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
+from workbench import dates
 from workbench.access import team_scope
 from workbench.actions import clock
 from workbench.actions.models import OPEN_STATUSES, CorrectiveAction, EffectivenessCheck
@@ -25,17 +26,6 @@ def quarter_of(day: date) -> tuple[date, date]:
     return start, end
 
 
-def _date_arg(value, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    from workbench.formtools import parse_local_date
-
-    try:
-        return parse_local_date(str(value))  # ISO, or Jalali as typed on a Persian page
-    except ValueError:
-        raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
-
-
 def parse_filters(args) -> dict:
     """Owner, team and period from query arguments; the period defaults to this quarter."""
     filters = {}
@@ -47,8 +37,8 @@ def parse_filters(args) -> dict:
             except ValueError:
                 raise InvalidInput({field: _("Expected a number, got “%(value)s”.", value=value)}) from None
     start, end = quarter_of(clock.today())
-    filters["start"] = _date_arg(args.get("from"), "from") or start
-    filters["end"] = _date_arg(args.get("to"), "to") or end
+    filters["start"] = dates.field_date(args.get("from"), "from") or start
+    filters["end"] = dates.field_date(args.get("to"), "to") or end
     if filters["end"] < filters["start"]:
         raise InvalidInput({"to": _("The end of the period comes before its start.")})
     return filters

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from scipy.stats import binomtest
 from sqlalchemy import case, func, select
 
+from workbench import dates
 from workbench.actions import clock
 from workbench.actions.models import DECISIONS, EffectivenessCheck
 from workbench.complaint_import.models import Complaint
@@ -68,24 +69,23 @@ def windows(check: EffectivenessCheck) -> tuple[tuple[date, date], tuple[date, d
 
 def save_check(check: EffectivenessCheck | None, project, data: dict) -> EffectivenessCheck:
     """Create or change a check's criteria, dates and link (owner, product, category)."""
-    from workbench.actions.services import _parse_date
-
     check = check or EffectivenessCheck(project_id=project.id, decision="pending")
     errors = {}
     criteria = str(data.get("criteria", check.criteria) or "").strip()
     if not criteria:
         errors["criteria"] = _("Write the criteria the check is judged by.")
-    dates = {}
+    days = {}
     for field in ("actions_on", "check_date"):
-        value = data.get(field, getattr(check, field))
-        if value in (None, ""):
-            errors[field] = _("A date is required.")
-            continue
         try:
-            dates[field] = _parse_date(value, field)
+            day = dates.field_date(data.get(field, getattr(check, field)), field)
         except InvalidInput as error:
             errors.update(error.errors)
-    if len(dates) == 2 and dates["check_date"] <= dates["actions_on"]:
+            continue
+        if day is None:
+            errors[field] = _("A date is required.")
+        else:
+            days[field] = day
+    if len(days) == 2 and days["check_date"] <= days["actions_on"]:
         errors["check_date"] = _("The check date must come after the date the actions took effect.")
     owner_key = data.get("process_owner", None)
     owner_id = check.process_owner_id if check.id else project.process_owner_id
@@ -100,7 +100,7 @@ def save_check(check: EffectivenessCheck | None, project, data: dict) -> Effecti
     if errors:
         raise InvalidInput(errors)
     check.criteria = criteria
-    check.actions_on, check.check_date = dates["actions_on"], dates["check_date"]
+    check.actions_on, check.check_date = days["actions_on"], days["check_date"]
     check.process_owner_id = owner_id
     check.product = (str(data.get("product", check.product) or "").strip() or None)
     check.category = (str(data.get("category", check.category) or "").strip() or None)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from werkzeug.utils import secure_filename
 
+from workbench import dates
 from workbench.actions import clock
 from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES, CorrectiveAction
 from workbench.extensions import db
@@ -39,15 +40,6 @@ def get_action(action_id: int, user: User, write: bool = False) -> CorrectiveAct
     action = db.get_or_404(CorrectiveAction, action_id)
     get_project(action.project_id, user, write=write)
     return action
-
-
-def _parse_date(value, field: str) -> date:
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
 
 
 def _optional_int(value, field: str) -> int | None:
@@ -112,14 +104,13 @@ def save_action(action: CorrectiveAction | None, project, data: dict) -> Correct
             errors["owner_id"] = _("No active user with id %(id)s.", id=owner_id)
         elif owner.id != current.owner_id and not _in_team(owner, project):  # a new owner; one who left keeps theirs
             errors["owner_id"] = _("%(name)s is not a member of the project's team.", name=owner.name)
-    due = data.get("due_date", current.due_date)
-    if due in (None, ""):
-        errors["due_date"] = _("A due date is required.")
+    try:
+        due = dates.field_date(data.get("due_date", current.due_date), "due_date")
+    except InvalidInput as error:
+        errors.update(error.errors)
     else:
-        try:
-            due = _parse_date(due, "due_date")
-        except InvalidInput as error:
-            errors.update(error.errors)
+        if due is None:
+            errors["due_date"] = _("A due date is required.")
     try:
         cause_id = _optional_int(data.get("cause_id", current.cause_id), "cause_id")
         fmea_row_id = _optional_int(data.get("fmea_row_id", current.fmea_row_id), "fmea_row_id")

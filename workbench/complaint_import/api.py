@@ -3,6 +3,7 @@
 from flask import abort, jsonify, request
 from flask_login import current_user
 
+from workbench import dates
 from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
 from workbench.api.routes import ApiRoutes
@@ -71,15 +72,15 @@ def bulk_label():
 
 @bp.get("/complaints/pareto")
 def pareto():
-    start = services.parse_day(request.args.get("from"), "from")
-    end = services.parse_day(request.args.get("to"), "to")
+    start = dates.field_date(request.args.get("from"), "from")
+    end = dates.field_date(request.args.get("to"), "to")
     return jsonify(analysis.pareto(request.args.get("by", "process_owner"), start, end))
 
 
 @bp.get("/complaints/trend")
 def trend():
-    start = services.parse_day(request.args.get("from"), "from")
-    end = services.parse_day(request.args.get("to"), "to")
+    start = dates.field_date(request.args.get("from"), "from")
+    end = dates.field_date(request.args.get("to"), "to")
     return jsonify(analysis.monthly(request.args.get("by", "process_owner"), start, end))
 
 
@@ -187,8 +188,8 @@ def survey_scores_api():
     group = request.args.get("group", "month")
     if group not in survey_scores.GROUPS:
         raise InvalidInput({"group": f"group must be one of {', '.join(survey_scores.GROUPS)}"})
-    start = services.parse_day(request.args.get("from"), "from")
-    end = services.parse_day(request.args.get("to"), "to")
+    start = dates.field_date(request.args.get("from"), "from")
+    end = dates.field_date(request.args.get("to"), "to")
     return jsonify(survey_scores.scores(group, start, end))
 
 

@@ -15,7 +15,8 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select, text
 
-from workbench.complaint_import import dates, mapping, pipeline, reading
+from workbench import dates
+from workbench.complaint_import import mapping, pipeline, reading
 from workbench.complaint_import.classify import Classifier
 from workbench.complaint_import.rows import RowBuilder, RowError, check_row, content_hash
 from workbench.complaint_import.storing import ImportCancelled, SecondaryIndexes, Spool, ensure_source, store_spool, write_chunk
@@ -76,7 +77,7 @@ def _clean_source(source: str) -> str:
 
 def _date_order(path, layout, column: int, chosen: str | None, header: str) -> str | None:
     if chosen:
-        if chosen not in ("iso", "dmy", "mdy", "jalali", "jalali_dmy"):
+        if chosen not in dates.ORDERS:
             raise InvalidInput({"date_order": _("Date order must be one of iso, dmy, mdy, jalali.")})
         return chosen
     sample = []

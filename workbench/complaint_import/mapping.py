@@ -5,7 +5,8 @@ import re
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from workbench.complaint_import.textnorm import latin_digits, normalise
+from workbench.complaint_import.textnorm import normalise
+from workbench.dates import to_latin_digits
 from workbench.validation import InvalidInput
 
 FIELDS = ("external_id", "received_at", "text", "channel", "customer", "product")
@@ -65,7 +66,7 @@ def header_score(row: list[str]) -> float:
     if not cells:
         return -1
     known = sum(1 for c in cells if field_for(c))
-    numeric = sum(1 for c in cells if _DATA_LIKE.match(latin_digits(str(c))))
+    numeric = sum(1 for c in cells if _DATA_LIKE.match(to_latin_digits(str(c))))
     return known * 3 + len(cells) * 0.1 - numeric
 
 
@@ -80,7 +81,7 @@ def is_extra_header_row(row: list[str], headers: list[str]) -> bool:
 
     def has_digit(field: str) -> bool:
         index = fields.get(field)
-        return index is not None and index < len(cells) and any(ch.isdigit() for ch in latin_digits(cells[index]))
+        return index is not None and index < len(cells) and any(ch.isdigit() for ch in to_latin_digits(cells[index]))
 
     # Data rows carry a date (or at least an id); label rows carry words or nothing there.
     return not has_digit("received_at") and not has_digit("external_id")

@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from workbench import dates
 from workbench.access import role_required
 from workbench.complaint_import import analysis, bp, exports, services, tasks, themes
 from workbench.complaint_import.charts import pareto_svg, trend_svg
@@ -21,8 +22,8 @@ def _args():
     by = request.args.get("by", "process_owner")
     if by not in analysis.DIMENSIONS:
         raise InvalidInput({"by": _("by must be one of %(values)s.", values=", ".join(analysis.DIMENSIONS))})
-    start = services.parse_day(request.args.get("from"), "from")
-    end = services.parse_day(request.args.get("to"), "to")
+    start = dates.field_date(request.args.get("from"), "from")
+    end = dates.field_date(request.args.get("to"), "to")
     return by, start, end
 
 

@@ -3,15 +3,16 @@
 from flask import render_template, request
 from flask_login import login_required
 
-from workbench.complaint_import import bp, services, survey_scores
+from workbench import dates
+from workbench.complaint_import import bp, survey_scores
 from workbench.complaint_import.labels import name_maps
 
 
 @bp.route("/complaints/surveys")
 @login_required
 def survey_page():
-    start = services.parse_day(request.args.get("from"), "from")
-    end = services.parse_day(request.args.get("to"), "to")
+    start = dates.field_date(request.args.get("from"), "from")
+    end = dates.field_date(request.args.get("to"), "to")
     return render_template(
         "complaint_import/surveys.html",
         start=start,

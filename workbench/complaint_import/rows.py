@@ -10,7 +10,7 @@ from json.encoder import encode_basestring as _json_string
 
 from flask_babel import gettext as _
 
-from workbench.complaint_import import dates
+from workbench import dates
 from workbench.complaint_import.textnorm import normalise
 
 FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|^=")
@@ -101,7 +101,7 @@ class RowBuilder:
                     value = dates.parse(raw, self.order)
                     found = (value, value.isoformat())
                 except dates.DateError as error:
-                    found = (str(error), None)
+                    found = (error.reason, None)
             if len(self.dates) < 100000:
                 self.dates[raw] = found
         return found

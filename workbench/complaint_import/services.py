@@ -5,6 +5,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
+from workbench import dates
 from workbench.complaint_import.models import ClassificationRule, Complaint, ExpectationCategory
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
@@ -35,17 +36,6 @@ def owner_keys() -> dict[int, str]:
     return dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
 
 
-def parse_day(value: str | None, field: str) -> date | None:
-    if not value:
-        return None
-    from workbench.formtools import parse_local_date
-
-    try:
-        return parse_local_date(value)  # ISO, or Jalali as typed on a Persian page
-    except ValueError:
-        raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
-
-
 def filtered(stmt, args: dict):
     """Apply the list filters (source, owner, category, theme, from, to, q, unconfirmed) to ``stmt``."""
     if args.get("source"):
@@ -69,7 +59,7 @@ def filtered(stmt, args: dict):
         except (TypeError, ValueError):
             raise InvalidInput({"theme": _("theme must be the number of a theme.")}) from None
     for field, op in (("from", "ge"), ("to", "le")):
-        day = parse_day(args.get(field), field)
+        day = dates.field_date(args.get(field), field)
         if day is not None:
             stmt = stmt.where(Complaint.received_at >= day if op == "ge" else Complaint.received_at <= day)
     if args.get("q"):

@@ -13,10 +13,11 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
-from workbench.complaint_import import dates, mapping, reading
+from workbench import dates
+from workbench.complaint_import import mapping, reading
 from workbench.complaint_import.classify import Classifier
 from workbench.complaint_import.rows import RowError, content_hash
-from workbench.complaint_import.textnorm import latin_digits, normalise
+from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import utcnow
 from workbench.validation import InvalidInput
@@ -79,7 +80,7 @@ def _guess(headers: list[str]) -> tuple[dict[str, str], dict[str, str]]:
 
 def _number(value, low: float, high: float, whole: bool = False) -> float | None | str:
     """The rating, None when blank, or the reason it is not a valid rating."""
-    text = latin_digits(str(value)).strip()
+    text = dates.to_latin_digits(str(value)).strip()
     if not text:
         return None
     try:
@@ -148,7 +149,7 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
             try:
                 received = dates.parse(str(raw_date), order or "iso")
             except dates.DateError as error:
-                problems.append(RowError(number, headers[index["received_at"]], str(raw_date), str(error)))
+                problems.append(RowError(number, headers[index["received_at"]], str(raw_date), error.reason))
         values = {}
         for name, bounds, whole in (("csat", (low, high), False), ("nps", (0, 10), True), ("ces", options.ces_scale, False)):
             if name in index:

@@ -1,5 +1,7 @@
 """A normalised copy of Persian/English text for search and classification; the original stays verbatim."""
 
+from workbench.dates import DIGITS_TO_LATIN
+
 _TABLE = {
     ord("ي"): "ی", ord("ى"): "ی", ord("ئ"): "ی", ord("ك"): "ک", ord("ة"): "ه", ord("ۀ"): "ه",
     ord("أ"): "ا", ord("إ"): "ا", ord("آ"): "ا", ord("ٱ"): "ا", ord("ؤ"): "و",
@@ -10,11 +12,7 @@ for _code in range(0x064B, 0x0653):  # harakat
     _TABLE[_code] = None
 _TABLE[0x0670] = None
 _TABLE[0x0654] = None
-for _i, _d in enumerate("۰۱۲۳۴۵۶۷۸۹"):
-    _TABLE[ord(_d)] = str(_i)
-for _i, _d in enumerate("٠١٢٣٤٥٦٧٨٩"):
-    _TABLE[ord(_d)] = str(_i)
-DIGITS_TO_LATIN = str.maketrans({ord(d): str(i) for s in ("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩") for i, d in enumerate(s)})
+_TABLE.update(DIGITS_TO_LATIN)  # one translate() also writes Persian and Arabic-Indic digits as 0-9
 
 
 def normalise(text: str | None) -> str:
@@ -22,8 +20,3 @@ def normalise(text: str | None) -> str:
     if not text:
         return ""
     return " ".join(text.translate(_TABLE).split()).lower()
-
-
-def latin_digits(text: str) -> str:
-    """Replace Persian and Arabic-Indic digits by 0-9."""
-    return text.translate(DIGITS_TO_LATIN)

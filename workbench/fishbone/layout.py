@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import networkx as nx
 
+from workbench.dates import to_persian_digits
 from workbench.fishbone.tree import EFFECT, children
 
 SLANT = 0.35  # horizontal run of a bone per point of height
@@ -25,7 +26,6 @@ CHAR_WIDTH = 0.6  # of the font size: generous for Vazirmatn and Noto, Latin and
 LINE_HEIGHT = 1.3
 ROW_PAD = 5.0
 BADGE = 17.0
-PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 @dataclass
@@ -184,7 +184,7 @@ def fishbone_layout(graph: nx.DiGraph, rtl: bool = False) -> Layout:
         for box in layout.boxes:
             box.x = -box.x
             if box.kind == "votes":
-                box.lines = [line.translate(PERSIAN_DIGITS) for line in box.lines]
+                box.lines = [to_persian_digits(line) for line in box.lines]
         layout.lines = [((-x1, y1), (-x2, y2), kind) for (x1, y1), (x2, y2), kind in layout.lines]
     return layout
 

@@ -1,11 +1,11 @@
 """Turning submitted values (JSON, forms, spreadsheets) into row fields, with messages naming what is wrong."""
 
-from datetime import date, datetime
+from datetime import date
 
-import jdatetime
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from workbench import dates
 from workbench.fmea.models import (
     ACTION_STATUSES,
     COMPUTED_FIELDS,
@@ -72,9 +72,6 @@ TYPE_LABELS = {
 }
 
 
-# Persian and Arabic-Indic digits read as ASCII digits.
-DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-
 # Keys a client may send back unchanged from a row it read; they are ignored.
 READ_ONLY = (
     "id", "version", "position", "document_id", "created_at", "updated_at", "flags", "issues", "corrective_actions", *COMPUTED_FIELDS
@@ -108,7 +105,7 @@ def parse_rating(value, field: str) -> int | None:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     if isinstance(value, str):
-        text = value.strip().translate(DIGITS)
+        text = dates.to_latin_digits(value.strip())
         if text.lstrip("-").isdigit():
             value = int(text)
     if not isinstance(value, int):
@@ -119,22 +116,11 @@ def parse_rating(value, field: str) -> int | None:
 
 
 def parse_date(value, field: str) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(value).strip().translate(DIGITS)
+    """A date from JSON, a form or a spreadsheet cell (see ``workbench.dates``); blank is None."""
     try:
-        parts = [int(p) for p in text[:10].replace("/", "-").split("-")]
-        if len(parts) == 3 and 1300 <= parts[0] <= 1500:  # a Jalali date, as Persian users write them
-            return jdatetime.date(*parts).togregorian()
-        return date.fromisoformat(text[:10])
-    except ValueError:
-        raise ValueError(
-            _("%(field)s: “%(value)s” is not a date (YYYY-MM-DD, or Jalali 1404/01/15).", field=label(field), value=value)
-        ) from None
+        return dates.parse_optional(value)
+    except dates.DateError as error:
+        raise ValueError(error.named(label(field))) from None
 
 
 def _choice(value, field: str, allowed, labels) -> str | None:

@@ -1,12 +1,13 @@
 """Teams and projects: the rules (size 2-6, one leader, access) and their writes."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
+from workbench import dates
 from workbench.access import check_team_access, team_scope
 from workbench.extensions import db
 from workbench.models import User
@@ -230,17 +231,6 @@ def get_project(project_id: int, user: User, write: bool = False) -> Improvement
     return project
 
 
-def _parse_date(value, field: str) -> date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise InvalidInput({field: _("“%(value)s” is not a date (YYYY-MM-DD).", value=value)}) from None
-
-
 def save_project(project: ImprovementProject | None, user: User, data: dict) -> ImprovementProject:
     """Create or update a project from plain ``data``; checks the user may write to the team."""
     errors = {}
@@ -257,6 +247,12 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
         team = db.session.get(Team, _int(team_id, "team_id"))
         if team is None:
             errors["team_id"] = _("No team with id %(id)s.", id=team_id)
+    days = {}
+    for field in ("target_date", "started_on"):
+        try:
+            days[field] = dates.field_date(data.get(field), field)
+        except InvalidInput as error:
+            errors.update(error.errors)
     if errors:
         raise InvalidInput(errors)
     check_team_access(team.id, user, write=True)
@@ -280,9 +276,9 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
     project.process_owner_id = owner.id if owner else None
     project.leader_id = leader_id
     if "target_date" in data:
-        project.target_date = _parse_date(data.get("target_date"), "target_date")
-    if "started_on" in data and data.get("started_on"):
-        project.started_on = _parse_date(data.get("started_on"), "started_on")
+        project.target_date = days["target_date"]
+    if days["started_on"] is not None:
+        project.started_on = days["started_on"]
     if stage != project.stage:
         for gate in STAGE_GATES.all():
             gate(project, stage, user)
