@@ -150,11 +150,39 @@ def _calendar_day(value, match, order: str | None) -> date:
 
 
 def parse(value: str, order: str | None = None) -> date:
-    """``value`` (text) as a Gregorian date, read in ``order`` (see the module); DateError says why not."""
+    """``value`` (text) as a Gregorian date, read in ``order`` (see the module); DateError says why not.
+
+    A time of day after the date is checked and dropped.
+    """
     match = _match(value)
     if match is None:
         raise _format_error(value, order)
-    return _calendar_day(value, match, order)
+    day = _calendar_day(value, match, order)
+    if match.group(4) is not None:
+        _time_of_day(value, match)
+    return day
+
+
+def _time_of_day(text: str, match) -> tuple[int, int, int, int, timezone | None]:
+    hour, minute, second, fraction, noon, offset = match.groups()[3:]
+    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
+    if noon:
+        if not 1 <= hour <= 12:
+            raise DateError(text, _("impossible time of day"))
+        hour = hour % 12 + (12 if noon.lower() == "pm" else 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise DateError(text, _("impossible time of day"))
+    micro = int((fraction or "0")[:6].ljust(6, "0"))
+    tz = None
+    if offset == "Z":
+        tz = UTC
+    elif offset:
+        digits = offset[1:].replace(":", "")
+        shift = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+        if shift >= timedelta(hours=24):
+            raise DateError(text, _("impossible time of day"))
+        tz = timezone(-shift if offset[0] == "-" else shift)
+    return hour, minute, second, micro, tz
 
 
 def parse_datetime(value, order: str | None = None) -> datetime:
@@ -168,25 +196,7 @@ def parse_datetime(value, order: str | None = None) -> datetime:
     if match is None:
         raise DateError(text, _("not a date and time; write it like %(example)s", example="2024-08-02T10:15:00"))
     day = _calendar_day(text, match, order)
-    hour, minute, second, fraction, noon, offset = match.groups()[3:]
-    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
-    if noon:
-        if not 1 <= hour <= 12:
-            raise DateError(text, _("impossible time of day"))
-        hour = hour % 12 + (12 if noon.lower() == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
-        raise DateError(text, _("impossible time of day"))
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz = None
-    if offset:
-        if offset == "Z":
-            tz = UTC
-        else:
-            digits = offset[1:].replace(":", "")
-            shift = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-            if shift >= timedelta(hours=24):
-                raise DateError(text, _("impossible time of day"))
-            tz = timezone(-shift if offset[0] == "-" else shift)
+    hour, minute, second, micro, tz = _time_of_day(text, match)
     return datetime(day.year, day.month, day.day, hour, minute, second, micro, tzinfo=tz)
 
 

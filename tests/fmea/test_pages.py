@@ -186,3 +186,18 @@ def test_design_fmea_uses_design_column_titles_in_page_and_workbook(team_project
     assert titles["process_item"] == "System" and titles["work_element"] == "Component / interface"
     ws = load_workbook(io.BytesIO(client.get(f"/projects/{project.id}/fmea.xlsx").data)).active
     assert ws.title == "DFMEA" and "System" in [c.value for c in ws[8]]
+
+
+def test_header_start_date_typed_in_jalali(team_project, login, client, db):
+    project, leader, _ = team_project
+    login(leader)
+    client.post(f"/projects/{project.id}/fmea/header", data={"kind": "process", "title": "Brazing", "start_date": "۱۴۰۳/۰۵/۱۲"})
+    document = services.document_of(project)
+    assert document.start_date.isoformat() == "2024-08-02"
+    page = client.get(f"/projects/{project.id}/fmea?lang=fa").get_data(as_text=True)
+    assert re.search(r'name="start_date"[^>]*value="1403/05/12"', page)  # shown as typed on a Persian page
+    bad = client.post(f"/projects/{project.id}/fmea/header?lang=en", data={"kind": "process", "title": "Brazing", "start_date": "1403/13/01"},
+                      follow_redirects=True).get_data(as_text=True)
+    assert "Start date: “1403/13/01”: impossible date: there is no month 13." in bad
+    db.session.expire_all()
+    assert services.document_of(project).start_date.isoformat() == "2024-08-02"

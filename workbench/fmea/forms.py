@@ -3,10 +3,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from workbench.formtools import choices
+from workbench.formtools import LocalDateField, choices
 
 
 class HeaderForm(FlaskForm):
@@ -19,7 +19,7 @@ class HeaderForm(FlaskForm):
     program = StringField(_l("Model / programme"), validators=[Length(max=200)])
     responsible = StringField(_l("Process responsibility"), validators=[Length(max=200)])
     confidentiality = StringField(_l("Confidentiality level"), validators=[Length(max=80)])
-    start_date = DateField(_l("Start date"), validators=[Optional()])
+    start_date = LocalDateField(_l("Start date"), validators=[Optional()], render_kw={"placeholder": "1403/05/12 · 2024-08-02"})
 
 
 class StandaloneForm(FlaskForm):
