@@ -8,7 +8,12 @@ Prints, from one run:
 
 Each phase runs in its own process so peak memory is measured per phase.
 
-    /work/main/.venv/bin/python bench/import_bench.py [--rows 1000000] [--keep]
+    /work/main/.venv/bin/python bench/import_bench.py [--rows 1000000] [--dates iso] [--keep]
+
+``--dates`` chooses how the date column is written: ``iso`` (2024-08-02, a few
+hundred distinct values), or date-heavy columns where nearly every cell differs
+(each is parsed once): ``iso-time`` (2024-08-02 14:05:09) and ``jalali-time``
+(Jalali with Persian digits, ۱۴۰۳/۰۵/۱۲ ۱۴:۰۵:۰۹).
 """
 
 import argparse
@@ -54,7 +59,23 @@ def peak_rss_mb() -> float:
     return (own + children) / 1024
 
 
-def generate(path: Path, rows: int) -> None:
+DATE_STYLES = ("iso", "iso-time", "jalali-time")
+
+
+def _date_cell(number: int, style: str) -> str:
+    if style == "iso":
+        return f"{2023 + number % 2}-{1 + number % 12:02d}-{1 + number % 28:02d}"
+    from datetime import datetime, timedelta
+
+    moment = datetime(2023, 1, 1) + timedelta(seconds=number * 61)
+    if style == "iso-time":
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    import jdatetime
+
+    return jdatetime.datetime.fromgregorian(datetime=moment).strftime("%Y/%m/%d %H:%M:%S").translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹"))
+
+
+def generate(path: Path, rows: int, date_style: str = "iso") -> None:
     import csv
 
     rng = random.Random(42)
@@ -67,7 +88,7 @@ def generate(path: Path, rows: int) -> None:
             if rng.random() < 0.3:
                 text = f"{text}, order {rng.randrange(10000, 99999)}\nسفارش"
             batch.append(
-                (f"C-{number:07d}", f"{2023 + number % 2}-{1 + number % 12:02d}-{1 + number % 28:02d}", text,
+                (f"C-{number:07d}", _date_cell(number, date_style), text,
                  rng.choice(CHANNELS), rng.choice(PRODUCTS), f"Customer {rng.randrange(1, 50000)}", f"R{rng.randrange(1, 30)}")
             )
             if len(batch) >= 10000:
@@ -152,6 +173,7 @@ def _child(*args: str) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--dates", choices=DATE_STYLES, default="iso", help="how the date column is written")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
     parser.add_argument("--phase", choices=["baseline", "import", "pareto"])
     parser.add_argument("paths", nargs="*")
@@ -169,8 +191,8 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="wb-bench-"))
     csv_path = folder / "complaints.csv"
     started = time.perf_counter()
-    generate(csv_path, args.rows)
-    print(f"Generated {args.rows:,} rows, {csv_path.stat().st_size / 2**20:.1f} MB in {time.perf_counter() - started:.1f} s ({csv_path})")
+    generate(csv_path, args.rows, args.dates)
+    print(f"Generated {args.rows:,} rows ({args.dates} dates), {csv_path.stat().st_size / 2**20:.1f} MB in {time.perf_counter() - started:.1f} s ({csv_path})")
     baseline = _child("--phase", "baseline", str(csv_path), str(folder / "baseline.sqlite"))
     print(f"Baseline pandas.read_csv().to_sql() into SQLite: {baseline['seconds']:.1f} s, peak RSS {baseline['peak_rss_mb']:.0f} MB")
     real = _child("--phase", "import", str(csv_path), str(folder / "workbench.sqlite"))
