@@ -4,7 +4,8 @@ Reading (forms, the JSON API, period filters, the complaint and survey import):
 
 - digits in any of 0-9, Persian ۰-۹ or Arabic-Indic ٠-٩;
 - parts separated by ``/``, ``-``, ``.`` or spaces, optionally followed by a
-  time of day (``10:15``, ``10:15:00.5``, ``10:15 PM``, ``T10:15:00+03:30``);
+  time of day (``10:15``, ``10:15:00.5``, ``10:15 PM``, ``T10:15:00+03:30``)
+  that is checked and dropped: the app stores days;
 - an *order*: year first (``None``: the calendar follows from the year),
   ``iso`` (Gregorian, year first), ``jalali`` (year first), ``dmy`` / ``mdy``
   (Gregorian, year last, day or month first) and ``jalali_dmy``;
@@ -22,7 +23,7 @@ Jinja filters in ``workbench.i18n`` call them with the page language.
 
 import calendar
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import date, datetime
 
 import jdatetime
 from flask_babel import gettext as _
@@ -163,41 +164,14 @@ def parse(value: str, order: str | None = None) -> date:
     return day
 
 
-def _time_of_day(text: str, match) -> tuple[int, int, int, int, timezone | None]:
-    hour, minute, second, fraction, noon, offset = match.groups()[3:]
-    hour, minute, second = int(hour or 0), int(minute or 0), int(second or 0)
-    if noon:
-        if not 1 <= hour <= 12:
-            raise DateError(text, _("impossible time of day"))
-        hour = hour % 12 + (12 if noon.lower() == "pm" else 0)
-    if hour > 23 or minute > 59 or second > 59:
+def _time_of_day(text: str, match) -> None:
+    """Refuse a time after the date that no clock shows (25:00, 13:00 PM, +25:00)."""
+    hour, minute, second, _fraction, noon, offset = match.groups()[3:]
+    hour, minute, second = int(hour), int(minute), int(second or 0)
+    if noon and not 1 <= hour <= 12:
         raise DateError(text, _("impossible time of day"))
-    micro = int((fraction or "0")[:6].ljust(6, "0"))
-    tz = None
-    if offset == "Z":
-        tz = UTC
-    elif offset:
-        digits = offset[1:].replace(":", "")
-        shift = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
-        if shift >= timedelta(hours=24):
-            raise DateError(text, _("impossible time of day"))
-        tz = timezone(-shift if offset[0] == "-" else shift)
-    return hour, minute, second, micro, tz
-
-
-def parse_datetime(value, order: str | None = None) -> datetime:
-    """A date with an optional time of day (and UTC offset) as a ``datetime``; dates and datetimes pass through."""
-    if isinstance(value, datetime):
-        return value
-    if isinstance(value, date):
-        return datetime(value.year, value.month, value.day)
-    text = str(value)
-    match = _match(text)
-    if match is None:
-        raise DateError(text, _("not a date and time; write it like %(example)s", example="2024-08-02T10:15:00"))
-    day = _calendar_day(text, match, order)
-    hour, minute, second, micro, tz = _time_of_day(text, match)
-    return datetime(day.year, day.month, day.day, hour, minute, second, micro, tzinfo=tz)
+    if hour > 23 or minute > 59 or second > 59 or (offset and offset != "Z" and int(offset[1:3]) > 23):
+        raise DateError(text, _("impossible time of day"))
 
 
 def parse_optional(value, order: str | None = None) -> date | None:

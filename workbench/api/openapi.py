@@ -17,7 +17,9 @@ def document(version: str = "1.0.0") -> dict:
         title="workbench API",
         version=version,
         openapi_version="3.1.0",
-        info={"description": "Complaints, improvement teams, root causes, FMEA and corrective actions."},
+        info={"description": "Complaints, improvement teams, root causes, FMEA and corrective actions. "
+              "Date fields take ISO `2024-08-02` or Jalali `1403/05/12` (Latin, Persian or Arabic-Indic digits); "
+              "dates are answered in ISO."},
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
