@@ -4,6 +4,7 @@ import os
 
 import click
 
+from workbench import dates
 from workbench.audit import acting_as
 from workbench.extensions import db
 from workbench.validation import InvalidInput
@@ -39,7 +40,7 @@ def _reading_options(func):
             click.option("--map", "maps", multiple=True, metavar="FIELD=COLUMN", help="Say which column holds a field."),
             click.option("--dry-run", is_flag=True, help="Check and report; store nothing."),
             click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even when some rows are bad."),
-            click.option("--date-order", type=click.Choice(["iso", "dmy", "mdy", "jalali"]), default=None),
+            click.option("--date-order", type=click.Choice(dates.ORDERS), default=None),
             click.option("--encoding", default=None, help="utf-8, utf-8-sig, utf-16 or cp1256 (detected by default)."),
             click.option("--delimiter", default=None, help="',', ';', 'tab' or '|' (detected by default)."),
             click.option("--header-row", type=int, default=None, help="Row number (1-based) of the column names."),
@@ -134,7 +135,7 @@ def _scale(value: str) -> tuple[int, int]:
 @click.option("--driver", "drivers", multiple=True, metavar="EXPECTATION=COLUMN", help="A column rating one expectation, e.g. price=Q4.")
 @click.option("--csat-scale", default="1-5", show_default=True)
 @click.option("--csat-good", type=int, default=4, show_default=True, help="Ratings at or above this count as satisfied.")
-@click.option("--date-order", type=click.Choice(["iso", "dmy", "mdy", "jalali"]), default=None)
+@click.option("--date-order", type=click.Choice(dates.ORDERS), default=None)
 @click.option("--dry-run", is_flag=True)
 @click.option("--skip-bad-rows", is_flag=True)
 def import_surveys_command(file, source, maps, drivers, csat_scale, csat_good, date_order, dry_run, skip_bad_rows):
