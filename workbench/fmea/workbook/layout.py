@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from openpyxl.utils import get_column_letter
 
-from workbench.fmea.fields import DIGITS
+from workbench.dates import to_latin_digits
 from workbench.fmea.workbook import vocabulary as vocab
 from workbench.fmea.workbook.reading import Sheet
 
@@ -74,7 +74,7 @@ def _anchor(sheet: Sheet) -> tuple[int, set[str]]:
 
 def _is_number(value) -> bool:
     if isinstance(value, str):
-        return value.strip().translate(DIGITS).replace(".", "", 1).rstrip("%").isdigit()
+        return to_latin_digits(value.strip()).replace(".", "", 1).rstrip("%").isdigit()
     return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 

@@ -9,7 +9,7 @@ import re
 
 from flask_babel import gettext as _
 
-from workbench.fmea.fields import DIGITS
+from workbench.dates import to_latin_digits
 
 # Letter scales, highest risk first: the proposed 1-10 for each letter.
 LETTER_SCALES = (
@@ -26,7 +26,7 @@ def key(value) -> str:
     """A rating cell as the mapping looks it up: digits in Latin, letters upper case, words as letters."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    text = str(value).strip().translate(DIGITS).upper()
+    text = to_latin_digits(str(value).strip()).upper()
     return LETTER_WORDS.get(text, text)
 
 
@@ -66,7 +66,7 @@ def parse_custom(text: str) -> dict:
         if not pair.strip():
             continue
         value, _sep, rating = pair.partition(":") if ":" in pair else pair.partition("=")
-        rating = rating.strip().translate(DIGITS)
+        rating = to_latin_digits(rating.strip())
         if not value.strip() or not rating.isdigit() or not 1 <= int(rating) <= 10:
             raise ValueError(_("“%(pair)s” is not value:rating with a rating from 1 to 10.", pair=pair.strip()))
         mapping[key(value)] = int(rating)

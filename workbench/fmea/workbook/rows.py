@@ -3,6 +3,7 @@ ratings converted, values checked, and the sheet's RPN/AP compared with the comp
 
 from flask_babel import gettext as _
 
+from workbench.dates import to_latin_digits
 from workbench.fmea import fields
 from workbench.fmea.models import RATING_FIELDS, ROW_FIELDS
 from workbench.fmea.priority import rating_or_none
@@ -161,7 +162,7 @@ def _check(row: dict, sheet_name: str, letter: dict, mapping: dict) -> None:
         s, o, d = (row["values"].get(prefix + n) for n in vocab.RATINGS)
         rpn, ap = rating_or_none(s, o, d)
         sheet_rpn, sheet_ap = row["sheet_figures"].get(prefix + "rpn"), row["sheet_figures"].get(prefix + "action_priority")
-        if rpn is not None and sheet_rpn not in (None, "") and str(sheet_rpn).strip().translate(fields.DIGITS) != str(rpn):
+        if rpn is not None and sheet_rpn not in (None, "") and to_latin_digits(str(sheet_rpn).strip()) != str(rpn):
             row["warnings"].append(problem(
                 sheet_name, row["row"], column_of.get(prefix + "rpn", ""), prefix + "rpn", sheet_rpn,
                 _("The sheet's RPN is %(sheet)s; S × O × D gives %(computed)s (the computed one is kept).", sheet=sheet_rpn, computed=rpn),
