@@ -22,6 +22,20 @@ _COLUMNS = {
 }
 
 
+# The complaint-list filter that shows the complaints behind a bar of each dimension.
+LIST_FILTERS = {"process_owner": "owner", "category": "category", "theme": "theme", "product": "product", "channel": "channel"}
+
+
+def drill_down(by: str, key: str, start: date | None = None, end: date | None = None) -> dict[str, str]:
+    """Query arguments of the complaint list for one bar (Unclassified included), over the same period."""
+    args = {LIST_FILTERS[by]: key}
+    if start:
+        args["from"] = start.isoformat()
+    if end:
+        args["to"] = end.isoformat()
+    return args
+
+
 def _period(stmt, start: date | None, end: date | None):
     if start:
         stmt = stmt.where(Complaint.received_at >= start)

@@ -20,8 +20,8 @@ def _text(x, y, content, size=12, anchor="middle", extra="") -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" {extra}>{escape(str(content))}</text>'
 
 
-def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_label: str = "cumulative %") -> str:
-    """A Pareto chart of ``[{"key", "count", "cumulative_pct"}]`` (already sorted, most first)."""
+def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_label: str = "cumulative %", links: dict[str, str] | None = None) -> str:
+    """A Pareto chart of ``[{"key", "count", "cumulative_pct"}]`` (already sorted, most first); ``links``: key → URL of a bar."""
     width, height = 900, 440
     left, right, top, bottom = 60, 60, 40, 120
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -48,7 +48,10 @@ def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_l
         h = plot_h * bar["count"] / peak
         y = top + plot_h - h
         label = names.get(bar["key"], bar["key"])
-        parts.append(f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}: {bar["count"]}</title></rect>')
+        rect = f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}: {bar["count"]}</title></rect>'
+        if links and bar["key"] in links:
+            rect = f'<a href="{escape(links[bar["key"]], {chr(34): "&quot;"})}">{rect}</a>'
+        parts.append(rect)
         parts.append(_text(x + bar_w / 2, y - 4, bar["count"], 11))
         cx = x + bar_w / 2
         parts.append(_text(cx, top + plot_h + 14, label[:28], 11, "end", f'transform="rotate(-35 {cx:.1f} {top + plot_h + 14:.1f})"'))

@@ -1,16 +1,34 @@
-"""Classification by process owner and expectation category: keyword rules, and a learned model where it is better."""
+"""Classification: the expectation category from phrase rules (or a learned model), the owner from the owner matrix.
+
+The category is found by phrases (``matching.PhraseMatcher``, one pass per
+text). The process owner is the organisation's decision: the owner matrix
+maps a category (optionally by product or channel) to an owner, and owner
+phrases (``target == "owner"``) are exceptions that override it (an item that
+"arrived broken" belongs to quality whatever its category). A text without a
+category is Unclassified with a reason (``REASONS``), never an error.
+"""
 
 import pickle
-import re
-from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from workbench.complaint_import.matching import PhraseMatcher, split_words
+from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 
 TARGETS = ("owner", "category")
-_NONE: frozenset = frozenset()
+# Why a complaint has no category, in the order they are checked.
+REASONS = ("empty", "no_words", "other_language", "no_match", "conflict")
+
+_ENGLISH_WORDS = frozenset(
+    "the a an and or but to of in on at for with my i me we our you your it is was were are be been have has had not no "
+    "this that they them their from by as so did do does dont didnt cant wont can will would after before".split()
+)
+_PERSIAN_WORDS = frozenset(
+    normalise(w) for w in "و در به از که این را رو با است برای من ما تو شما آن اون هم یه یک بود شد نه ولی اما تا هنوز خیلی چرا".split()
+)
 
 
 @dataclass
@@ -20,6 +38,7 @@ class Label:
     category: str | None
     category_confidence: float
     source: str
+    reason: str | None = None
 
     @property
     def confidence(self) -> float:
@@ -27,32 +46,88 @@ class Label:
 
 
 def _confidence(scores: dict[str, float]) -> tuple[str | None, float]:
+    """The best key and a confidence from its share and strength; no key when two share the top weight."""
     if not scores:
         return None, 0.0
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     top_key, top = ranked[0]
     second = ranked[1][1] if len(ranked) > 1 else 0.0
+    if second == top:
+        return None, 0.0
     share = top / (top + second)
     strength = min(1.0, 0.5 + 0.25 * top)
     return top_key, round(min(0.99, share * strength), 3)
 
 
-class Rules:
-    """Keyword/phrase rules compiled into one regular expression (one pass over each text)."""
+def script_reason(text_norm: str) -> str | None:
+    """``empty``, ``no_words`` or ``other_language`` when the text cannot be read for phrases at all."""
+    if not text_norm or not text_norm.strip():
+        return "empty"
+    latin = persian = other = 0
+    for char in text_norm[:2000]:
+        if not char.isalpha():
+            continue
+        if char.isascii():
+            latin += 1
+        elif "\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff":
+            persian += 1
+        else:
+            other += 1
+    if not (latin or persian or other):
+        return "no_words"
+    if other > latin + persian:
+        return "other_language"
+    return None
 
-    def __init__(self, rules: list[tuple[str, str, str, float]]):
-        # One pattern per target, so a long phrase of one target never hides a short one of the other.
-        self.by_phrase: dict[str, dict[str, list[tuple[str, float]]]] = {t: defaultdict(list) for t in TARGETS}
+
+def unmatched_reason(text_norm: str) -> str:
+    """``other_language`` for a longer text with none of the commonest English or Persian words, else ``no_match``."""
+    words = split_words(text_norm)
+    if len(words) >= 5 and _ENGLISH_WORDS.isdisjoint(words) and _PERSIAN_WORDS.isdisjoint(words):
+        return "other_language"
+    return "no_match"
+
+
+class OwnerMatrix:
+    """Category (optionally product, channel) → process owner key; the most specific cell wins."""
+
+    def __init__(self, cells: dict[tuple[str, str, str], str]):
+        self.cells = cells
+        self.contextual = any(product or channel for _c, product, channel in cells)
+
+    @classmethod
+    def from_db(cls) -> "OwnerMatrix":
+        from workbench.complaint_import.models import OwnerAssignment
+        from workbench.teams.models import ProcessOwner
+
+        rows = db.session.execute(
+            select(OwnerAssignment.category, OwnerAssignment.product, OwnerAssignment.channel, ProcessOwner.key).join(
+                ProcessOwner, OwnerAssignment.process_owner_id == ProcessOwner.id
+            )
+        )
+        return cls({(c, p or "", ch or ""): o for c, p, ch, o in rows})
+
+    def owner(self, category: str | None, product: str | None = None, channel: str | None = None) -> str | None:
+        if category is None:
+            return None
+        if self.contextual:
+            product, channel = normalise(product), (channel or "")
+            for cell in ((category, product, channel), (category, product, ""), (category, "", channel)):
+                if cell in self.cells and (cell[1] or cell[2]):
+                    return self.cells[cell]
+        return self.cells.get((category, "", ""))
+
+
+class Rules:
+    """Category phrases and owner-override phrases, each found in one pass; owners from the matrix."""
+
+    def __init__(self, rules: list[tuple[str, str, str, float]], matrix: OwnerMatrix | None = None):
+        by_target: dict[str, list] = {t: [] for t in TARGETS}
         for target, key, phrase, weight in rules:
-            if phrase and target in self.by_phrase:
-                self.by_phrase[target][phrase].append((key, weight))
-        self.patterns = {}
-        for target, table in self.by_phrase.items():
-            phrases = sorted(table, key=len, reverse=True)
-            if phrases:
-                self.patterns[target] = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p in phrases) + ")")
-        self._finders = [self.patterns[t].findall if t in self.patterns else None for t in TARGETS]
-        self._predicted: dict[tuple, dict] = {}
+            if phrase and target in by_target:
+                by_target[target].append((phrase, (key, float(weight))))
+        self.matchers = {t: PhraseMatcher(items) for t, items in by_target.items()}
+        self.matrix = matrix or OwnerMatrix({})
 
     @classmethod
     def from_db(cls) -> "Rules":
@@ -63,47 +138,52 @@ class Rules:
                 ClassificationRule.active.is_(True)
             )
         ).all()
-        return cls([tuple(r) for r in rows])
+        return cls([tuple(r) for r in rows], OwnerMatrix.from_db())
 
     def scores(self, text_norm: str) -> dict[str, dict[str, float]]:
+        """Summed weight per key of every phrase found, per target."""
         result: dict[str, dict[str, float]] = {}
-        for target in TARGETS:
+        for target, matcher in self.matchers.items():
             bucket: dict[str, float] = {}
-            pattern = self.patterns.get(target)
-            if pattern is not None:
-                table = self.by_phrase[target]
-                for phrase in set(pattern.findall(text_norm)):
-                    for key, weight in table[phrase]:
-                        bucket[key] = bucket.get(key, 0.0) + weight
+            for values in matcher.find(text_norm):
+                for key, weight in values:
+                    bucket[key] = bucket.get(key, 0.0) + weight
             result[target] = bucket
         return result
 
+    def label(self, text_norm: str, product: str | None = None, channel: str | None = None) -> Label:
+        """Category by phrases, owner by override phrases or else the matrix; a reason when there is no category."""
+        reason = script_reason(text_norm)
+        if reason is not None:
+            return Label(None, 0.0, None, 0.0, "rules", reason)
+        scores = self.scores(text_norm)
+        category, category_confidence = _confidence(scores["category"])
+        if category is None:
+            reason = "conflict" if scores["category"] else unmatched_reason(text_norm)
+        owner, owner_confidence = self.owner(scores["owner"], category, category_confidence, product, channel)
+        return Label(owner, owner_confidence, category, category_confidence, "rules", reason)
+
+    def owner(self, override_scores, category, category_confidence, product=None, channel=None) -> tuple[str | None, float]:
+        """An override phrase's owner, else the matrix cell of the category."""
+        owner, confidence = _confidence(override_scores)
+        if owner is not None:
+            return owner, confidence
+        owner = self.matrix.owner(category, product, channel)
+        return owner, category_confidence if owner else 0.0
+
     def predict(self, text_norm: str, target: str) -> tuple[str | None, float]:
-        return _confidence(self.scores(text_norm)[target])
+        """(key, confidence) for one target."""
+        label = self.label(text_norm)
+        return (label.owner, label.owner_confidence) if target == "owner" else (label.category, label.category_confidence)
 
     def predictions(self, text_norm: str) -> dict[str, tuple[str | None, float]]:
-        """``predict`` for every target; texts matching the same phrases share one cached answer."""
-        owner, category = self._finders
-        matched = (frozenset(owner(text_norm)) if owner else _NONE, frozenset(category(text_norm)) if category else _NONE)
-        cache = self._predicted
-        found = cache.get(matched)
-        if found is None:
-            found = {}
-            for target, phrases in zip(TARGETS, matched, strict=True):
-                bucket: dict[str, float] = {}
-                table = self.by_phrase[target]
-                for phrase in phrases:
-                    for key, weight in table[phrase]:
-                        bucket[key] = bucket.get(key, 0.0) + weight
-                found[target] = _confidence(bucket)
-            if len(cache) >= 20000:
-                cache.clear()
-            cache[matched] = found
-        return found
+        """``predict`` for every target."""
+        label = self.label(text_norm)
+        return {"owner": (label.owner, label.owner_confidence), "category": (label.category, label.category_confidence)}
 
 
 class Classifier:
-    """Rules for every target, replaced per target by an active learned model."""
+    """Rules (and the owner matrix) for every target; an active learned model replaces them per target."""
 
     def __init__(self, rules: Rules, models: dict[str, object] | None = None):
         self.rules = rules
@@ -125,20 +205,39 @@ class Classifier:
                 models[target] = pickle.loads(record.blob)  # written only by retrain()
         return cls(Rules.from_db(), models)
 
-    def classify(self, texts: list[str]) -> list[Label]:
-        """Labels for normalised texts, in order."""
-        rule_predictions = [self.rules.predictions(t) for t in texts]
-        out = {}
+    @property
+    def contextual(self) -> bool:
+        """The owner may depend on a complaint's product or channel (see ``owner_for``)."""
+        return self.rules.matrix.contextual and "owner" not in self.models
+
+    def classify(self, texts: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
+        """Labels for normalised texts, in order (products/channels, when given, pick owner-matrix cells)."""
+        labels = [
+            self.rules.label(t, products[i] if products else None, channels[i] if channels else None) for i, t in enumerate(texts)
+        ]
         for target in TARGETS:
             model = self.models.get(target)
-            if model is not None and texts:
-                probabilities = model.predict_proba(texts)
-                classes = list(model.classes_)
-                best = probabilities.argmax(axis=1)
-                out[target] = [(classes[i], round(float(p[i]), 3), "model") for i, p in zip(best, probabilities, strict=True)]
-            else:
-                out[target] = [(*p[target], "rules") for p in rule_predictions]
-        labels = []
-        for (owner, oc, osrc), (category, cc, csrc) in zip(out["owner"], out["category"], strict=True):
-            labels.append(Label(owner, oc, category, cc, "model" if "model" in (osrc, csrc) else "rules"))
+            if model is None or not texts:
+                continue
+            probabilities = model.predict_proba(list(texts))
+            classes = list(model.classes_)
+            for label, best, row in zip(labels, probabilities.argmax(axis=1), probabilities, strict=True):
+                key, confidence = classes[best], round(float(row[best]), 3)
+                label.source = "model"
+                if target == "category":
+                    label.category, label.category_confidence, label.reason = key, confidence, None
+                else:
+                    label.owner, label.owner_confidence = key, confidence
+        if "category" in self.models and "owner" not in self.models:
+            for i, (label, text) in enumerate(zip(labels, texts, strict=True)):
+                overrides = self.rules.scores(text)["owner"]
+                label.owner, label.owner_confidence = self.rules.owner(
+                    overrides, label.category, label.category_confidence, products[i] if products else None, channels[i] if channels else None
+                )
         return labels
+
+    def owner_for(self, label: Label, text_norm: str, product: str | None, channel: str | None) -> tuple[str | None, float]:
+        """The owner of an already classified text for this product and channel."""
+        if not self.contextual:
+            return label.owner, label.owner_confidence
+        return self.rules.owner(self.rules.scores(text_norm)["owner"], label.category, label.category_confidence, product, channel)

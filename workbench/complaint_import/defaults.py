@@ -1,8 +1,23 @@
-"""Shipped defaults: expectation categories and keyword/phrase rules in Persian and English."""
+"""Shipped defaults: expectation categories, the owner matrix, and per-industry phrase vocabularies.
 
+The phrases are data, one YAML file per industry in ``vocabulary/`` (plus
+``common.yaml``, loaded with any industry). An admin picks the industries;
+their phrases are copied into the rules table, where every phrase can be
+edited. Picking again adds what is missing and switches off shipped phrases of
+industries no longer picked; phrases people added are never touched.
+"""
+
+from functools import cache
+from pathlib import Path
+
+import yaml
 from sqlalchemy import select
 
 from workbench.extensions import db
+
+VOCABULARY = Path(__file__).with_name("vocabulary")
+COMMON = "common"
+INDUSTRIES = ("retail", "food", "appliances", "banking", "telecom", "public")
 
 DEFAULT_CATEGORIES = (
     ("product_quality", "Product quality", "کیفیت محصول"),
@@ -11,55 +26,99 @@ DEFAULT_CATEGORIES = (
     ("warranty", "Warranty", "گارانتی"),
     ("responsiveness", "Responsiveness / staff behaviour", "پاسخگویی و رفتار کارکنان"),
 )
+# Who owns an unmet expectation unless the organisation decides otherwise (the owner matrix).
+DEFAULT_OWNERS = {
+    "product_quality": "production",
+    "delivery_speed": "service",
+    "price": "sales",
+    "warranty": "service",
+    "responsiveness": "service",
+}
 
-# (target, key, phrases). Phrases match at word starts in the normalised text; longer phrases weigh more.
-DEFAULT_RULES = (
-    ("owner", "production", (
-        "noise", "noisy", "leak", "door", "seal", "compressor", "paint", "rust", "motor", "stopped working",
-        "defect", "overheat", "صدا", "نشت", "درب", "در ماشین", "رنگ", "کمپرسور", "موتور", "زنگ زد", "پوسته",
-        "از کار افتاد", "ایراد فنی", "داغ می", "درست بسته نمی",
-    )),
-    ("owner", "quality", (
-        "inspect", "arrived broken", "damaged on arrival", "missing part", "missing screw", "scratch", "dent",
-        "quality control", "not inspected", "خراب تحویل", "شکسته", "کنترل کیفیت", "قطعه کم", "ناقص", "خط و خش",
-        "ضربه دیده", "بازرسی", "کیفیت این محصول",
-    )),
-    ("owner", "sales", (
-        "deliver", "late", "order", "invoice", "price", "quote", "shipping", "discount", "payment", "refund",
-        "سفارش", "تحویل", "دیر", "تاخیر", "فاکتور", "قیمت", "هزینه ارسال", "پرداخت", "تخفیف", "فروشنده",
-        "ارسال",
-    )),
-    ("owner", "service", (
-        "warranty", "guarantee", "support", "hotline", "technician", "repair", "rude", "call back", "nobody answers",
-        "no answer", "گارانتی", "ضمانت", "پشتیبانی", "تلفن", "جواب نمی", "تعمیرکار", "تکنسین", "کارشناس",
-        "برخورد", "بی ادب", "تعمیر", "خدمات",
-    )),
-    ("category", "product_quality", (
-        "noise", "noisy", "leak", "broken", "defect", "damaged", "missing", "paint", "rust", "scratch",
-        "stopped working", "quality", "not inspected", "صدا", "نشت", "خراب", "شکسته", "ایراد", "کیفیت",
-        "رنگ", "ناقص", "از کار افتاد", "درست بسته نمی", "قطعه",
-    )),
-    ("category", "delivery_speed", (
-        "late", "delay", "delivered", "delivery date", "weeks late", "waiting", "shipping time", "not delivered",
-        "دیر", "تاخیر", "تحویل", "منتظر", "ارسال نشد", "تاریخ تحویل",
-    )),
-    ("category", "price", (
-        "price", "expensive", "invoice", "cost", "charge", "fee", "overcharged", "refund", "قیمت", "گران",
-        "فاکتور", "هزینه", "مبلغ", "پول",
-    )),
-    ("category", "warranty", ("warranty", "guarantee", "گارانتی", "ضمانت", "وارانتی", "شامل گارانتی")),
-    ("category", "responsiveness", (
-        "rude", "answer", "hotline", "support", "call", "did not show", "respond", "staff", "behaviour",
-        "behavior", "on time", "جواب", "پاسخ", "پشتیبانی", "تلفن", "برخورد", "بی ادب", "سر وقت نیامد",
-        "اطلاع نداد", "کارشناس",
-    )),
-)
+
+@cache
+def industry(key: str) -> dict:
+    """One vocabulary file: ``{"key", "name_en", "name_fa", "categories": {cat: {lang: [...]}}, "owner_overrides"}``."""
+    if key not in INDUSTRIES and key != COMMON:
+        raise KeyError(key)
+    with open(VOCABULARY / f"{key}.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+def industries() -> list[dict]:
+    """Every shipped industry with its names, in display order."""
+    return [industry(k) for k in INDUSTRIES]
+
+
+def shipped_rules(keys) -> dict[tuple[str, str, str], tuple[str, float]]:
+    """(target, key, phrase) → (industry, weight) for the chosen industries and the common vocabulary."""
+    from workbench.complaint_import.textnorm import normalise
+
+    out: dict[tuple[str, str, str], tuple[str, float]] = {}
+    for name in (COMMON, *[k for k in INDUSTRIES if k in set(keys)]):
+        data = industry(name)
+        sections = [("category", data.get("categories") or {}), ("owner", data.get("owner_overrides") or {})]
+        for target, table in sections:
+            for key, languages in table.items():
+                for phrases in (languages or {}).values():
+                    for phrase in phrases or ():
+                        phrase = normalise(str(phrase))
+                        if phrase:
+                            out.setdefault((target, key, phrase), (name, 2.0 if " " in phrase else 1.0))
+    return out
+
+
+def chosen_industries() -> list[str]:
+    """The industries an admin picked (all of them until someone picks)."""
+    from workbench.complaint_import.models import VocabularyIndustry
+
+    rows = db.session.execute(select(VocabularyIndustry.key, VocabularyIndustry.active)).all()
+    if not rows:
+        return list(INDUSTRIES)
+    picked = {k for k, active in rows if active}
+    return [k for k in INDUSTRIES if k in picked]
+
+
+def choose_industries(keys) -> dict[str, int]:
+    """Pick the industries whose phrases classify complaints; returns how many phrases were added and switched off."""
+    from workbench.complaint_import.models import ClassificationRule, VocabularyIndustry
+    from workbench.validation import InvalidInput
+
+    keys = [k.strip() for k in keys if k and k.strip()]
+    unknown = [k for k in keys if k not in INDUSTRIES]
+    if unknown or not keys:
+        from flask_babel import gettext as _
+
+        raise InvalidInput({"industries": _("Pick one or more of %(values)s.", values=", ".join(INDUSTRIES))})
+    existing = {r.key: r for r in db.session.scalars(select(VocabularyIndustry))}
+    for key in INDUSTRIES:
+        row = existing.get(key) or VocabularyIndustry(key=key, active=False)
+        if row.active != (key in keys) or row.id is None:
+            row.active = key in keys
+            db.session.add(row)
+    wanted = shipped_rules(keys)
+    added = switched_off = 0
+    present = {}
+    for rule in db.session.scalars(select(ClassificationRule)):
+        present[(rule.target, rule.key, rule.phrase)] = rule
+        if rule.industry and (rule.target, rule.key, rule.phrase) not in wanted and rule.active:
+            rule.active = False
+            switched_off += 1
+    for (target, key, phrase), (name, weight) in wanted.items():
+        rule = present.get((target, key, phrase))
+        if rule is None:
+            db.session.add(ClassificationRule(target=target, key=key, phrase=phrase, weight=weight, industry=name))
+            added += 1
+        elif rule.industry and not rule.active:
+            rule.active = True
+    db.session.flush()
+    return {"added": added, "switched_off": switched_off}
 
 
 def ensure_defaults() -> None:
-    """Create the default categories and rules where none exist yet (never overwrites edits)."""
-    from workbench.complaint_import.models import ClassificationRule, ExpectationCategory
-    from workbench.complaint_import.textnorm import normalise
+    """Create the default categories, owner matrix and phrases where none exist yet (never overwrites edits)."""
+    from workbench.complaint_import.models import ExpectationCategory, OwnerAssignment, VocabularyIndustry
+    from workbench.teams.models import ProcessOwner
     from workbench.teams.services import ensure_default_process_owners
 
     ensure_default_process_owners()
@@ -67,9 +126,11 @@ def ensure_defaults() -> None:
     for order, (key, en, fa) in enumerate(DEFAULT_CATEGORIES):
         if key not in existing:
             db.session.add(ExpectationCategory(key=key, name_en=en, name_fa=fa, sort_order=order))
-    if db.session.scalar(select(ClassificationRule.id).limit(1)) is None:
-        for target, key, phrases in DEFAULT_RULES:
-            for phrase in dict.fromkeys(normalise(p) for p in phrases):
-                weight = 2.0 if " " in phrase else 1.0
-                db.session.add(ClassificationRule(target=target, key=key, phrase=phrase, weight=weight))
+    if db.session.scalar(select(OwnerAssignment.id).limit(1)) is None:
+        db.session.flush()
+        owner_ids = dict(db.session.execute(select(ProcessOwner.key, ProcessOwner.id)).all())
+        for category, owner in DEFAULT_OWNERS.items():
+            db.session.add(OwnerAssignment(category=category, product="", channel="", process_owner_id=owner_ids[owner]))
+    if db.session.scalar(select(VocabularyIndustry.id).limit(1)) is None:
+        choose_industries(INDUSTRIES)
     db.session.flush()

@@ -123,6 +123,7 @@ def run_import(
     ensure_defaults()
     owner_ids = dict(db.session.execute(select(ProcessOwner.key, ProcessOwner.id)).all())
     classifier = Classifier.load()
+    contextual = classifier.contextual
     existing = {
         ext: (cid, chash, confirmed)
         for ext, cid, chash, confirmed in db.session.execute(
@@ -156,11 +157,20 @@ def run_import(
             labels_of.clear()
         unknown = list(dict.fromkeys(r["text_norm"] for r in rows if r["text_norm"] not in labels_of))
         for known, label in zip(unknown, classifier.classify(unknown), strict=True):
-            labels_of[known] = (owner_ids.get(label.owner), label.category, label.owner_confidence, label.category_confidence, label.confidence, label.source)
+            labels_of[known] = (
+                owner_ids.get(label.owner), label.category, label.owner_confidence, label.category_confidence, label.confidence, label.source,
+                label.reason, label if contextual else None,
+            )
         for row in rows:
             if row.pop("_keep_labels", False):
                 continue
-            (row["process_owner_id"], row["category"], row["owner_confidence"], row["category_confidence"], row["confidence"], row["label_source"]) = labels_of[row["text_norm"]]
+            known = labels_of[row["text_norm"]]
+            (row["process_owner_id"], row["category"], row["owner_confidence"], row["category_confidence"], row["confidence"],
+             row["label_source"], row["unclassified_reason"]) = known[:7]
+            if contextual:  # the owner matrix has cells for particular products or channels
+                owner, owner_confidence = classifier.owner_for(known[7], row["text_norm"], row["product"], row["channel"])
+                row["process_owner_id"], row["owner_confidence"] = owner_ids.get(owner), owner_confidence
+                row["confidence"] = round(min(owner_confidence, row["category_confidence"]), 3)
         for row in rows[: max(0, PREVIEW_ROWS - len(outcome.preview))]:
             outcome.preview.append(_preview(row, owner_ids))
         store(list(pending), list(pending_changed))

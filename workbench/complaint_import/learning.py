@@ -111,18 +111,19 @@ def reclassify_unconfirmed(chunk: int = 5000) -> int:
             category_confidence=bindparam("b_cc"),
             confidence=bindparam("b_c"),
             label_source=bindparam("b_src"),
+            unclassified_reason=bindparam("b_reason"),
         )
     )
     while True:
         rows = db.session.execute(
-            select(table.c.id, table.c.text_norm).where(table.c.confirmed.is_(False), table.c.id > last_id).order_by(table.c.id).limit(chunk)
+            select(table.c.id, table.c.text_norm, table.c.product, table.c.channel).where(table.c.confirmed.is_(False), table.c.id > last_id).order_by(table.c.id).limit(chunk)
         ).all()
         if not rows:
             break
-        labels = classifier.classify([r.text_norm or "" for r in rows])
+        labels = classifier.classify([r.text_norm or "" for r in rows], [r.product for r in rows], [r.channel for r in rows])
         params = [
             {"b_id": r.id, "b_owner": owner_ids.get(lab.owner), "b_category": lab.category, "b_oc": lab.owner_confidence,
-             "b_cc": lab.category_confidence, "b_c": lab.confidence, "b_src": lab.source}
+             "b_cc": lab.category_confidence, "b_c": lab.confidence, "b_src": lab.source, "b_reason": lab.reason}
             for r, lab in zip(rows, labels, strict=True)
         ]
         db.session.execute(stmt, params, execution_options={"synchronize_session": False})

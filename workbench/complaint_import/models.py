@@ -96,6 +96,35 @@ class ClassificationRule(TimestampMixin, Audited, db.Model):
     phrase: Mapped[str] = mapped_column(String(200))
     weight: Mapped[float] = mapped_column(default=1.0)
     active: Mapped[bool] = mapped_column(default=True)
+    industry: Mapped[str | None] = mapped_column(String(40))  # shipped with this industry's vocabulary; None: added by a person
+
+
+class VocabularyIndustry(TimestampMixin, Audited, db.Model):
+    """An industry whose shipped phrases classify this organisation's complaints (picked by an admin)."""
+
+    __tablename__ = "vocabulary_industries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class OwnerAssignment(TimestampMixin, Audited, db.Model):
+    """One cell of the owner matrix: complaints of this category (and product, channel) belong to this process owner.
+
+    An empty product or channel means "any"; the most specific cell wins.
+    """
+
+    __tablename__ = "owner_matrix"
+    __table_args__ = (UniqueConstraint("category", "product", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(String(40))
+    product: Mapped[str] = mapped_column(String(200), default="")
+    channel: Mapped[str] = mapped_column(String(40), default="")
+    process_owner_id: Mapped[int] = mapped_column(ForeignKey("process_owners.id", ondelete="CASCADE"))
+
+    process_owner: Mapped[ProcessOwner] = relationship()
 
 
 class ClassifierModel(db.Model):
@@ -163,6 +192,7 @@ class Complaint(TimestampMixin, db.Model):
     owner_confidence: Mapped[float | None]
     category_confidence: Mapped[float | None]
     label_source: Mapped[str | None] = mapped_column(String(10))  # rules, model, user
+    unclassified_reason: Mapped[str | None] = mapped_column(String(20))  # why no category: see classify.REASONS
     confirmed: Mapped[bool] = mapped_column(default=False)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))

@@ -10,7 +10,7 @@ from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.validation import InvalidInput
 
-FILTERS = ("source", "owner", "category", "theme", "from", "to", "q", "project")
+FILTERS = ("source", "owner", "category", "theme", "product", "channel", "reason", "from", "to", "q", "project")
 
 
 def _filters() -> dict:

@@ -48,6 +48,7 @@ def analysis_page():
     bars = analysis.pareto(by, start, end)
     names = _names(by)
     trend = analysis.monthly(by, start, end)
+    links = {b["key"]: url_for("complaints.complaint_list", **analysis.drill_down(by, b["key"], start, end)) for b in bars}
     return render_template(
         "complaint_import/analysis.html",
         by=by,
@@ -56,9 +57,10 @@ def analysis_page():
         bars=bars,
         names=names,
         dimensions=DIMENSION_LABELS,
-        pareto_chart=Markup(pareto_svg(bars, names, _title(by, start, end), _("cumulative %"))),
+        pareto_chart=Markup(pareto_svg(bars, names, _title(by, start, end), _("cumulative %"), links)),
         trend_chart=Markup(trend_svg(trend["months"], trend["series"], names, _("Complaints per month"))),
         vital_few=[b for b in bars if b["cumulative_pct"] <= 80] or bars[:1],
+        drill_down=analysis.drill_down,
     )
 
 

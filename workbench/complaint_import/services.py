@@ -13,6 +13,7 @@ from workbench.models import AuditLog, User, utcnow
 from workbench.teams.models import ProcessOwner
 from workbench.validation import InvalidInput, text_value, whole_number
 
+NO_LABEL = ("none", "unclassified")
 LABELLERS = ("admin", "quality_manager", "member")
 MANAGERS = ("admin", "quality_manager")
 
@@ -37,27 +38,38 @@ def owner_keys() -> dict[int, str]:
 
 
 def filtered(stmt, args: dict):
-    """Apply the list filters (source, owner, category, theme, from, to, q, unconfirmed) to ``stmt``."""
+    """Apply the list filters (source, owner, category, theme, product, channel, reason, from, to, q, unconfirmed).
+
+    ``none`` or ``unclassified`` for owner, category, theme, product or channel
+    means "without one" (the Pareto's Unclassified bar).
+    """
     if args.get("source"):
         stmt = stmt.where(Complaint.source == args["source"])
     owner = args.get("owner")
-    if owner == "none":
+    if owner in NO_LABEL:
         stmt = stmt.where(Complaint.process_owner_id.is_(None))
     elif owner:
         owner_id = db.session.scalar(select(ProcessOwner.id).where(ProcessOwner.key == owner))
         if owner_id is None:
             raise InvalidInput({"owner": _("Unknown process owner “%(key)s”.", key=owner)})
         stmt = stmt.where(Complaint.process_owner_id == owner_id)
-    category = args.get("category")
-    if category == "none":
-        stmt = stmt.where(Complaint.category.is_(None))
-    elif category:
-        stmt = stmt.where(Complaint.category == category)
-    if args.get("theme"):
+    theme = args.get("theme")
+    if theme in NO_LABEL:
+        stmt = stmt.where(Complaint.theme_id.is_(None))
+    elif theme:
         try:
-            stmt = stmt.where(Complaint.theme_id == whole_number(args["theme"]))
+            stmt = stmt.where(Complaint.theme_id == whole_number(theme))
         except (TypeError, ValueError):
             raise InvalidInput({"theme": _("theme must be the number of a theme.")}) from None
+    for field, column in (("category", Complaint.category), ("product", Complaint.product), ("channel", Complaint.channel)):
+        value = args.get(field)
+        if value in NO_LABEL:
+            stmt = stmt.where(column.is_(None))
+        elif value:
+            stmt = stmt.where(column == value)
+    reason = args.get("reason")
+    if reason:
+        stmt = stmt.where(Complaint.unclassified_reason == reason)
     for field, op in (("from", "ge"), ("to", "le")):
         day = dates.field_date(args.get(field), field)
         if day is not None:
@@ -121,6 +133,8 @@ def set_labels(complaints: list[Complaint], owner: str | None, category: str | N
             changes.append(("confirmed", "False", "True"))
         complaint.confirmed = True
         complaint.label_source = "user"
+        if complaint.category is not None:
+            complaint.unclassified_reason = None
         complaint.owner_confidence = complaint.category_confidence = complaint.confidence = 1.0
         for field, old, new in changes:
             audit_rows.append(

@@ -195,7 +195,8 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
     ensure_source(source)
     classifier = Classifier.load()
     texts = [r for r in records if r["text"]]
-    for record, label in zip(texts, classifier.classify([normalise(r["text"]) for r in texts]), strict=True):
+    labels = classifier.classify([normalise(r["text"]) for r in texts], [r["product"] for r in texts], ["survey"] * len(texts))
+    for record, label in zip(texts, labels, strict=True):
         record["process_owner_id"] = owner_ids.get(label.owner)
         record["category"] = label.category
         record["_label"] = label
@@ -214,7 +215,7 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
                     "text": record["text"], "text_norm": normalise(record["text"]), "content_hash": record["content_hash"],
                     "channel": "survey", "product": record["product"], "process_owner_id": record["process_owner_id"],
                     "category": record["category"], "owner_confidence": label.owner_confidence, "category_confidence": label.category_confidence,
-                    "confidence": label.confidence, "label_source": label.source, "confirmed": False, "created_at": now, "updated_at": now, "version": 1,
+                    "confidence": label.confidence, "label_source": label.source, "unclassified_reason": label.reason, "confirmed": False, "created_at": now, "updated_at": now, "version": 1,
                 }],
             ).scalar_one()
             record["complaint_id"] = complaint_id

@@ -1,0 +1,190 @@
+"""Rule phrases found in real text: Persian affixes and colloquial forms, English stems, one pass per text.
+
+Texts and phrases go through the same steps, so a phrase matches every way a
+customer writes it:
+
+1. ``textnorm.normalise`` (Arabic ي/ك, diacritics, tatweel, half-spaces,
+   Persian/Arabic digits, lower case);
+2. words: English words become their Snowball stems; a Persian word gets its
+   detached pieces back (``می خواد`` → ``میخواد``, ``کارت ها`` → ``کارتها``), its
+   verb prefix made canonical (``نمی``→``ن``, ``می``→nothing), and is then
+   matched to the phrase vocabulary through its plain form, its form without
+   plural/possessive/personal endings, and its colloquial ``ون``→``ان`` form
+   (``گرونه`` → ``گران``). A phrase word ending in ``*`` matches any word that
+   starts with it;
+3. every phrase is found in one Aho-Corasick pass over the word keys, longest
+   phrase first (``late fee`` wins over ``late``).
+"""
+
+import re
+from collections.abc import Iterable
+
+import ahocorasick
+import Stemmer
+
+from workbench.complaint_import.textnorm import normalise
+
+_ENGLISH = Stemmer.Stemmer("english")
+_WORD = re.compile(r"[^\W_]+")
+_PHRASE_WORD = re.compile(r"[^\W_]+\*?")
+_APOSTROPHES = str.maketrans("", "", "'’‘`")
+_OPEN, _CLOSE = "\x02", "\x03"
+STAR = "*"
+MAX_CHARS = 5000  # a longer text is classified on its first 5,000 characters
+
+# Written apart after a half-space became a space: they belong to the word before / after.
+DETACHED_SUFFIXES = frozenset(
+    "ها های هایی هایم هایت هایش هایمان هایتان هایشان هام هات هاش هامون هاتون هاشون "
+    "ام ات اش ای ایم اید اند ی مون تون شون مان تان شان تر ترین".split()
+)
+DETACHED_PREFIXES = frozenset(("می", "نمی", "بی", "نا"))
+_DETACHED = DETACHED_SUFFIXES | DETACHED_PREFIXES
+# Plural, possessive and personal endings, longest first; at most two are taken off (کارت‌هام → کارت).
+SUFFIXES = tuple(
+    sorted(
+        set(
+            "هایمان هایتان هایشان هامون هاتون هاشون هایی هایم هایت هایش های هام هات هاش ها "
+            "ترین تر مان تان شان مون تون شون ایم اید اند ام ات اش ان یم ید ند ین ای ی ه م ت ش د ن".split()
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+_STEM_MIN = 2
+
+
+def _is_latin(word: str) -> bool:
+    return word.isascii()
+
+
+def _verb_canonical(word: str, shortest: int = 2) -> str:
+    """``نمیرسه`` → ``نرسه``, ``میده`` → ``ده`` (keeping words such as ``میز`` whole)."""
+    if word.startswith("نمی") and len(word) >= 3 + shortest:
+        return "ن" + word[3:]
+    if word.startswith("می") and len(word) >= 2 + shortest:
+        return word[2:]
+    return word
+
+
+def join_detached(words: list[str]) -> list[str]:
+    """Glue Persian prefixes and suffixes written as separate words back onto their word."""
+    if _DETACHED.isdisjoint(words):
+        return words
+    out: list[str] = []
+    prefix = ""
+    for word in words:
+        if word in DETACHED_PREFIXES and not _is_latin(word):
+            prefix += word
+            continue
+        if word in DETACHED_SUFFIXES and out and not prefix and not _is_latin(out[-1]):
+            out[-1] += word
+            continue
+        out.append(prefix + word)
+        prefix = ""
+    if prefix:
+        out.append(prefix)
+    return out
+
+
+def split_words(text_norm: str, pattern: re.Pattern = _WORD) -> list[str]:
+    """The words of a normalised text, detached Persian pieces joined back."""
+    return join_detached(pattern.findall(text_norm[:MAX_CHARS].translate(_APOSTROPHES)))
+
+
+def persian_forms(word: str) -> list[str]:
+    """Candidate forms of a Persian word, most literal first."""
+    base = _verb_canonical(word)
+    forms = [base]
+    for suffix in SUFFIXES:
+        if base.endswith(suffix) and len(base) - len(suffix) >= _STEM_MIN:
+            once = base[: -len(suffix)]
+            forms.append(once)
+            for second in SUFFIXES:
+                if once.endswith(second) and len(once) - len(second) >= _STEM_MIN + 1:
+                    forms.append(once[: -len(second)])
+    colloquial = [f[:-2] + "ان" for f in forms if f.endswith("ون") and len(f) > 3]
+    colloquial += ["ا" + f[2:] for f in forms if f.startswith("او") and len(f) > 3]
+    return list(dict.fromkeys(forms + colloquial))
+
+
+def phrase_words(phrase: str) -> list[str]:
+    """A rule phrase as the word keys the matcher looks for (``*`` after a word: any word starting so)."""
+    out = []
+    for word in split_words(normalise(phrase), _PHRASE_WORD):
+        starred = word.endswith(STAR)
+        word = word.rstrip(STAR)
+        if not word:
+            continue
+        if _is_latin(word):
+            out.append(word + STAR if starred else _ENGLISH.stemWord(word))
+        else:
+            out.append(_verb_canonical(word, 1) + STAR if starred else _verb_canonical(word))
+    return out
+
+
+class PhraseMatcher:
+    """Finds phrases (each with a value) in normalised texts; longest match wins where phrases overlap."""
+
+    def __init__(self, phrases: Iterable[tuple[str, object]], cache_size: int = 200_000):
+        self.vocabulary: set[str] = set()
+        self.stems: set[str] = set()
+        entries: dict[tuple[str, ...], list] = {}
+        for phrase, value in phrases:
+            words = tuple(phrase_words(phrase))
+            if not words:
+                continue
+            entries.setdefault(words, []).append(value)
+            for word in words:
+                (self.stems.add(word[:-1]) if word.endswith(STAR) else self.vocabulary.add(word))
+        self._automaton = ahocorasick.Automaton()
+        for words, values in entries.items():
+            self._automaton.add_word("".join(_OPEN + w + _CLOSE for w in words), (len(words), tuple(values)))
+        self.empty = not entries
+        if entries:
+            self._automaton.make_automaton()
+        self._stem_lengths = sorted({len(s) for s in self.stems}, reverse=True)
+        self._keys: dict[str, str] = {}
+        self._cache_size = cache_size
+
+    def _key(self, word: str) -> str:
+        if _is_latin(word):
+            stem = _ENGLISH.stemWord(word)
+            if stem in self.vocabulary or not self.stems:
+                return stem
+            forms = [word]
+        else:
+            forms = persian_forms(word)
+        for form in forms:
+            if form in self.vocabulary:
+                return form
+        for form in forms:
+            for length in self._stem_lengths:
+                if length <= len(form) and form[:length] in self.stems:
+                    return form[:length] + STAR
+        return stem if _is_latin(word) else forms[0]
+
+    def keys(self, text_norm: str) -> list[str]:
+        """The word keys of a normalised text (cached per word)."""
+        return [k[1:-1] for k in self._wrapped(split_words(text_norm))]
+
+    def _wrapped(self, words: list[str]) -> list[str]:
+        cache = self._keys
+        if len(cache) > self._cache_size:
+            cache.clear()
+        found = [cache.get(w) for w in words]
+        if None in found:
+            for i, key in enumerate(found):
+                if key is None:
+                    word = words[i]
+                    found[i] = cache[word] = _OPEN + self._key(word) + _CLOSE
+        return found
+
+    def find(self, text_norm: str) -> list[tuple]:
+        """The values of every phrase found, as tuples (one per distinct phrase found)."""
+        if self.empty:
+            return []
+        joined = "".join(self._wrapped(split_words(text_norm)))
+        found = {}
+        for _end, (length, values) in self._automaton.iter_long(joined):
+            found[values] = length
+        return list(found)
