@@ -19,7 +19,7 @@ def test_list_items_use_stable_keys(client, login, make_user, sample):
     item = next(i for i in body["items"] if i["external_id"] == "S3")
     assert KEYS <= set(item)
     assert item["received_at"] == "2024-02-02" and item["source"] == "crm"
-    assert item["process_owner"] == "sales" and item["category"] == "delivery_speed"
+    assert item["process_owner"] == "service" and item["category"] == "delivery_speed"
     assert 0 < item["confidence"] <= 1
     assert item["channel"] == "web"
 
@@ -27,8 +27,8 @@ def test_list_items_use_stable_keys(client, login, make_user, sample):
 def test_list_filters(client, login, make_user, sample, import_rows):
     import_rows([("O1", "2024-01-01", "late delivery")], source="other")
     login(make_user())
-    sales = client.get("/api/v1/complaints?owner=sales&category=delivery_speed&source=crm").get_json()
-    assert sorted(i["external_id"] for i in sales["items"]) == ["S3", "S4", "S5", "S9"]
+    late = client.get("/api/v1/complaints?owner=service&category=delivery_speed&source=crm").get_json()
+    assert sorted(i["external_id"] for i in late["items"]) == ["S3", "S4", "S5", "S9"]
     assert client.get("/api/v1/complaints?source=other").get_json()["total"] == 1
     paged = client.get("/api/v1/complaints?per_page=3&page=2").get_json()
     assert len(paged["items"]) == 3 and paged["total"] == 11
@@ -76,7 +76,7 @@ def test_bulk_relabel(client, login, make_user, sample, db):
 def test_pareto_sorted_with_cumulative_percent(client, login, make_user, sample):
     login(make_user(role="viewer"))
     bars = client.get("/api/v1/complaints/pareto?by=process_owner").get_json()
-    assert bars[0] == {"key": "sales", "count": 5, "cumulative_pct": 50.0}
+    assert bars[0] == {"key": "service", "count": 6, "cumulative_pct": 60.0}
     assert [b["count"] for b in bars] == sorted((b["count"] for b in bars), reverse=True)
     assert bars[-1]["cumulative_pct"] == 100.0
     assert {b["key"] for b in bars} == {"sales", "production", "service", "unclassified"}

@@ -45,10 +45,10 @@ def _confirm(db, import_rows, rows, owner_key, category):
 
 
 def test_model_takes_over_only_where_it_beats_the_rules(db, import_rows, runner):
-    # Users keep filing "installer" complaints under service/responsiveness; no rule knows that word.
-    _confirm(db, import_rows, [(f"I{i}", "2024-01-01", f"installer visit number {i} was a mess") for i in range(30)], "service", "responsiveness")
+    # Users keep filing "fitter" complaints under service/responsiveness; no rule knows that word.
+    _confirm(db, import_rows, [(f"I{i}", "2024-01-01", f"fitter visit number {i} was a mess") for i in range(30)], "service", "responsiveness")
     _confirm(db, import_rows, [(f"N{i}", "2024-01-02", f"fridge noise problem case {i}") for i in range(30)], "production", "product_quality")
-    import_rows([("NEW", "2024-02-01", "installer visit was a mess again")])
+    import_rows([("NEW", "2024-02-01", "fitter visit was a mess again")])
     before = db.session.scalar(select(Complaint).where(Complaint.external_id == "NEW"))
     assert before.process_owner_id is None
     result = runner.invoke(args=["retrain-classifier"])
@@ -64,7 +64,7 @@ def test_model_takes_over_only_where_it_beats_the_rules(db, import_rows, runner)
 
 def test_rules_stay_when_the_model_is_no_better(db, import_rows):
     _confirm(db, import_rows, [(f"W{i}", "2024-01-01", f"warranty rejected case {i}") for i in range(15)], "service", "warranty")
-    _confirm(db, import_rows, [(f"L{i}", "2024-01-01", f"order delivered late case {i}") for i in range(15)], "sales", "delivery_speed")
+    _confirm(db, import_rows, [(f"L{i}", "2024-01-01", f"the price is too expensive case {i}") for i in range(15)], "sales", "price")
     result = learning.retrain()
     db.session.commit()
     for target in ("owner", "category"):

@@ -26,7 +26,7 @@ def test_utf8_bom_persian_headers_and_jalali_dates(write_file, import_cli, store
     assert first.channel == "phone" and second.channel == "email"
     assert first.product == "یخچال R-400"
     assert first.process_owner.key == "production" and first.category == "product_quality"
-    assert second.process_owner.key == "sales" and second.category == "delivery_speed"
+    assert second.process_owner.key == "service" and second.category == "delivery_speed"
     assert "2 new" in result.output
 
 

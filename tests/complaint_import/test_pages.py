@@ -211,4 +211,4 @@ def test_home_card_top_owners(client, login, make_user, import_rows):
     import_rows([("H1", recent, "order delivered late"), ("H2", recent, "late delivery again"), ("H3", recent, "noisy fridge")])
     login(make_user())
     page = client.get("/").get_data(as_text=True)
-    assert "Top process owners, last 90 days" in page and "Sales: 2" in page
+    assert "Top process owners, last 90 days" in page and "Service: 2" in page
