@@ -30,6 +30,7 @@ def complaint_json(complaint: Complaint, keys: dict[int, str]) -> dict:
         "confidence": complaint.confidence,
         "confirmed": complaint.confirmed,
         "label_source": complaint.label_source,
+        "unclassified_reason": complaint.unclassified_reason,
         "theme_id": complaint.theme_id,
         "attributes": complaint.attributes or {},
         "version": complaint.version,
@@ -116,6 +117,11 @@ bp.schema(
             "confidence": {"type": ["number", "null"]},
             "confirmed": {"type": "boolean"},
             "label_source": {"type": ["string", "null"], "enum": ["rules", "model", "user", None]},
+            "unclassified_reason": {
+                "type": ["string", "null"],
+                "enum": ["empty", "no_words", "other_language", "no_match", "conflict", None],
+                "description": "why the complaint has no category",
+            },
             "theme_id": {"type": ["integer", "null"]},
             "attributes": {"type": "object"},
             "version": {"type": "integer"},
@@ -133,7 +139,7 @@ bp.path(
     get={
         "summary": "List complaints (every signed-in user)",
         "parameters": [
-            {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("source", "owner", "category", "theme", "q")
+            {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("source", "owner", "category", "theme", "product", "channel", "reason", "q")
         ] + _PERIOD + openapi.PAGING,
         "responses": {"200": openapi.ok("Complaints", openapi.list_of("Complaint")), **openapi.ERRORS},
     },

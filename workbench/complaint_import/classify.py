@@ -111,7 +111,7 @@ class OwnerMatrix:
         if category is None:
             return None
         if self.contextual:
-            product, channel = normalise(product), (channel or "")
+            product, channel = normalise(product), normalise(channel)
             for cell in ((category, product, channel), (category, product, ""), (category, "", channel)):
                 if cell in self.cells and (cell[1] or cell[2]):
                     return self.cells[cell]

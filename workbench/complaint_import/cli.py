@@ -1,4 +1,4 @@
-"""``flask --app wsgi import-complaints / import-surveys / retrain-classifier``."""
+"""``flask --app wsgi import-complaints / import-surveys / retrain-classifier / complaint-industries``."""
 
 import os
 
@@ -181,6 +181,31 @@ def build_themes_command():
     click.echo(f"{count} themes.")
 
 
+@click.command("complaint-industries")
+@click.argument("industries", nargs=-1)
+def complaint_industries_command(industries):
+    """Show the industries whose phrases classify complaints; with arguments, use those (e.g. banking retail, or all)."""
+    from workbench.complaint_import import defaults
+
+    with acting_as("cli"):
+        defaults.ensure_defaults()
+    if industries:
+        keys = defaults.INDUSTRIES if tuple(industries) == ("all",) else [k for arg in industries for k in arg.split(",")]
+        try:
+            with acting_as("cli"):
+                result = defaults.choose_industries(keys)
+        except InvalidInput as error:
+            db.session.rollback()
+            raise click.UsageError(str(error)) from None
+        db.session.commit()
+        click.echo(f"{result['added']} phrases added, {result['switched_off']} switched off.")
+    else:
+        db.session.commit()
+    chosen = set(defaults.chosen_industries())
+    for data in defaults.industries():
+        click.echo(f"[{'x' if data['key'] in chosen else ' '}] {data['key']:<11} {data['name_en']}")
+
+
 @click.command("import-worker")
 @click.option("--workers", type=int, default=1, show_default=True)
 def import_worker_command(workers):
@@ -197,3 +222,4 @@ def register(app) -> None:
     app.cli.add_command(import_surveys_command)
     app.cli.add_command(build_themes_command)
     app.cli.add_command(import_worker_command)
+    app.cli.add_command(complaint_industries_command)

@@ -22,6 +22,13 @@ STATUS_LABELS = {
 }
 PHASE_LABELS = {"checking": _l("Checking every row"), "importing": _l("Importing"), "writing": _l("Writing to the database")}
 SOURCE_LABELS = {"rules": _l("keyword rules"), "model": _l("learned model"), "user": _l("confirmed by a person")}
+REASON_LABELS = {
+    "empty": _l("empty text"),
+    "no_words": _l("only digits, emoji or punctuation"),
+    "other_language": _l("neither Persian nor English"),
+    "no_match": _l("no phrase matched"),
+    "conflict": _l("categories tied"),
+}
 TARGET_LABELS = {"owner": _l("Process owner"), "category": _l("Expectation category")}
 DIMENSION_LABELS = {
     "process_owner": _l("Process owner"),
@@ -51,10 +58,12 @@ def name_maps() -> dict[str, dict[str, str]]:
 
 
 def init_app(app) -> None:
-    """Template helpers for job states, phases, label targets and label sources."""
+    """Template helpers for job states, phases, label targets, label sources and unclassified reasons."""
     app.jinja_env.globals.update(
         job_status=lambda s: str(STATUS_LABELS.get(s, s)),
         job_phase=lambda s: str(PHASE_LABELS.get(s, s)),
         target_label=lambda s: str(TARGET_LABELS.get(s, s)),
         label_source=lambda s: str(SOURCE_LABELS.get(s, s or "")),
+        unclassified_reason=lambda s: str(REASON_LABELS.get(s, s or "")),
+        unclassified_reasons=REASON_LABELS,
     )
