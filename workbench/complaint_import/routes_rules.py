@@ -11,6 +11,7 @@ from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.forms import CategoryForm, RuleForm
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassificationRule, ExpectationCategory
+from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.formtools import choices
 from workbench.validation import InvalidInput
@@ -46,14 +47,23 @@ def rules():
                 for field, message in error.errors.items():
                     getattr(form, field, form.phrase).errors.append(message)
     target = request.args.get("target") or None
+    key = (request.args.get("key") or "")[:40] or None
+    search = normalise((request.args.get("q") or "")[:200])
     stmt = select(ClassificationRule).order_by(ClassificationRule.target, ClassificationRule.key, ClassificationRule.phrase)
     if target:
         stmt = stmt.where(ClassificationRule.target == target)
+    if key:
+        stmt = stmt.where(ClassificationRule.key == key)
+    if search:
+        stmt = stmt.where(ClassificationRule.phrase.contains(search, autoescape=True))
+    page = db.paginate(stmt, per_page=100, error_out=False, max_per_page=100)
     return render_template(
         "complaint_import/rules.html",
         form=form,
         category_form=category_form,
-        rules=list(db.session.scalars(stmt)),
+        rules=page.items,
+        page=page,
+        filters={k: v for k, v in (("target", target), ("key", key), ("q", search)) if v},
         categories=services.categories(include_inactive=True),
         models=learning.latest_models(),
         names=name_maps(),

@@ -7,6 +7,7 @@ from sqlalchemy import func, insert, select
 
 from workbench import dates
 from workbench.complaint_import.models import ClassificationRule, Complaint, ExpectationCategory
+from workbench.complaint_import.matching import phrase_words
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import AuditLog, User, utcnow
@@ -169,7 +170,7 @@ def save_rule(rule: ClassificationRule | None, target: str, key: str, phrase: st
     elif target == "category" and db.session.scalar(select(ExpectationCategory.id).where(ExpectationCategory.key == key)) is None:
         errors["key"] = _("Unknown category “%(key)s”.", key=key)
     phrase = normalise(phrase)
-    if not phrase:
+    if not phrase_words(phrase):
         errors["phrase"] = _("Write a word or phrase.")
     try:
         weight = float(weight)
