@@ -172,6 +172,15 @@ def _demo_complaints(owners: dict[str, ProcessOwner], seed: int, count: int) -> 
             external_id = f"C-{number:05d}"
             truth[external_id] = (owner_key, category)
             writer.writerow([external_id, received, rng.choice(texts), rng.choice(CHANNELS), rng.choice(PRODUCTS), f"Customer {rng.randrange(1, 300)}"])
+    from workbench.complaint_import import defaults, owner_matrix
+    from workbench.complaint_import.models import OwnerAssignment
+
+    defaults.ensure_defaults()
+    # This organisation decided that sales answers for delivery dates (it runs its own deliveries).
+    cell = db.session.scalar(
+        select(OwnerAssignment).where(OwnerAssignment.category == "delivery_speed", OwnerAssignment.product == "", OwnerAssignment.channel == "")
+    )
+    owner_matrix.save_cell(cell, "delivery_speed", "", "", "sales")
     try:
         outcome = run_import(path, "demo-crm.csv", ImportOptions(source="demo-crm"))
     finally:

@@ -138,7 +138,8 @@ class PhraseMatcher:
                 (self.stems.add(word[:-1]) if word.endswith(STAR) else self.vocabulary.add(word))
         self._automaton = ahocorasick.Automaton()
         for words, values in entries.items():
-            self._automaton.add_word("".join(_OPEN + w + _CLOSE for w in words), (len(words), tuple(values)))
+            pattern = "".join(_OPEN + w + _CLOSE for w in words)
+            self._automaton.add_word(pattern, (pattern, tuple(values)))
         self.empty = not entries
         if entries:
             self._automaton.make_automaton()
@@ -180,11 +181,11 @@ class PhraseMatcher:
         return found
 
     def find(self, text_norm: str) -> list[tuple]:
-        """The values of every phrase found, as tuples (one per distinct phrase found)."""
+        """For each distinct phrase found, the tuple of its values."""
         if self.empty:
             return []
         joined = "".join(self._wrapped(split_words(text_norm)))
         found = {}
-        for _end, (length, values) in self._automaton.iter_long(joined):
-            found[values] = length
-        return list(found)
+        for _end, (pattern, values) in self._automaton.iter_long(joined):
+            found[pattern] = values
+        return list(found.values())
