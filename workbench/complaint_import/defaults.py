@@ -63,8 +63,8 @@ def shipped_rules(keys) -> dict[tuple[str, str, str], tuple[str, float]]:
                 for phrases in (languages or {}).values():
                     for phrase in phrases or ():
                         phrase = normalise(str(phrase))
-                        if phrase:
-                            out.setdefault((target, key, phrase), (name, 2.0 if " " in phrase else 1.0))
+                        if phrase:  # a longer phrase is more specific: one point per word, at most three
+                            out.setdefault((target, key, phrase), (name, float(min(3, len(phrase.split())))))
     return out
 
 

@@ -1,0 +1,91 @@
+"""Persian normalisation and morphology, English stems: a phrase matches every way customers write it."""
+
+import pytest
+
+from workbench.complaint_import.matching import PhraseMatcher, join_detached, phrase_words
+from workbench.complaint_import.textnorm import normalise
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("كيفيت", "کیفیت"),  # Arabic kaf and yeh
+        ("قيمتـــها", "قیمتها"),  # tatweel
+        ("گَران", "گران"),  # diacritics
+        ("می‌خواهم", "می خواهم"),  # ZWNJ (half-space)
+        ("سفارش\u00a0من", "سفارش من"),  # no-break space
+        ("۱۲۳ و ١٢٣", "123 و 123"),  # Persian and Arabic-Indic digits
+        ("  Late   DELIVERY ", "late delivery"),
+        ("", ""),
+    ],
+)
+def test_normalise(raw, expected):
+    assert normalise(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["کارت", "ها"], ["کارتها"]),  # plural written after a half-space
+        (["قیمت", "های", "جدید"], ["قیمتهای", "جدید"]),
+        (["می", "خواهم"], ["میخواهم"]),  # verb prefix written apart
+        (["نمی", "دن"], ["نمیدن"]),
+        (["بی", "ادب"], ["بیادب"]),
+        (["late", "ha"], ["late", "ha"]),  # Latin words are left alone
+    ],
+)
+def test_detached_pieces_join_their_word(words, expected):
+    assert join_detached(words) == expected
+
+
+MATCHER = PhraseMatcher(
+    [
+        ("گران", "price"),
+        ("نرسید", "late"),
+        ("جواب نمید*", "no answer"),
+        ("کارت", "card"),
+        ("بی ادب", "rude"),
+        ("اومد", "came"),
+        ("late", "late"),
+        ("late fee", "fee"),
+        ("charged", "charged"),
+        ("overdraft*", "overdraft"),
+        ("دیر", "late"),
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("خیلی گرونه", {"price"}),  # colloquial ون for ان, and the ه ending
+        ("قیمت‌هاش از همه گران‌تره", {"price"}),  # ‌تر and ه endings after a half-space
+        ("سفارشم هنوز نرسیده", {"late"}),
+        ("سفارشم هنوز نرسیده‌است", {"late"}),
+        ("تلفن رو جواب نمی‌دن", {"no answer"}),  # نمی written apart, colloquial plural
+        ("پشتیبانی جواب نمیده", {"no answer"}),
+        ("پشتيباني جواب نميدهد", {"no answer"}),  # Arabic letters, formal ending
+        ("كارت‌هام مسدود شد", {"card"}),  # Arabic kaf, plural + possessive
+        ("کارتم", {"card"}),
+        ("پیک بی‌ادب بود", {"rude"}),
+        ("پیک بیادب بود", {"rude"}),
+        ("غذا سرد اومد", {"came"}),
+        ("I was charged a late fee", {"charged", "fee"}),  # the longer phrase wins over "late"
+        ("They charge me every month", {"charged"}),  # English stems
+        ("the package came late", {"late"}),
+        ("two overdrafts this month", {"overdraft"}),
+        ("دیروز سفارش دادم", set()),  # دیروز (yesterday) is not دیر (late)
+        ("میز شکسته", set()),  # میز keeps its می
+    ],
+)
+def test_phrases_match_real_spellings(text, found):
+    assert {value for values in MATCHER.find(normalise(text)) for value in values} == found
+
+
+def test_phrase_and_text_go_through_the_same_steps():
+    assert phrase_words("جواب نمی‌ده") == phrase_words("جواب نميده")
+    assert phrase_words("Charges") == phrase_words("charged") == ["charg"]
+
+
+def test_an_empty_vocabulary_finds_nothing():
+    assert PhraseMatcher([]).find("anything at all") == []
