@@ -60,7 +60,7 @@ EXAMPLES = [
     ("telecom", "نیم ساعت پشت خط ۱۲۱ معطل شدم", "responsiveness"),
     ("public", "The pothole on our street has been there for months", "product_quality"),
     ("public", "My passport renewal application is still not processed", "delivery_speed"),
-    ("public", "I got a parking ticket fine that I do not owe", "price"),
+    ("public", "I got a parking ticket and the fine is outrageous", "price"),
     ("public", "The clerk at the counter was very disrespectful", "responsiveness"),
     ("public", "زباله‌های کوچه ما یک هفته است جمع نشده", "product_quality"),
     ("public", "دو ماه است پرونده‌ام رسیدگی نشده", "delivery_speed"),

@@ -81,9 +81,10 @@ def script_reason(text_norm: str) -> str | None:
 
 
 def unmatched_reason(text_norm: str) -> str:
-    """``other_language`` for a longer text with none of the commonest English or Persian words, else ``no_match``."""
+    """``other_language`` for a text of five words or more where hardly any (under 1 in 10) is a common English
+    or Persian word, else ``no_match``."""
     words = split_words(text_norm)
-    if len(words) >= 5 and _ENGLISH_WORDS.isdisjoint(words) and _PERSIAN_WORDS.isdisjoint(words):
+    if len(words) >= 5 and sum(w in _ENGLISH_WORDS or w in _PERSIAN_WORDS for w in words) * 10 < len(words):
         return "other_language"
     return "no_match"
 
@@ -146,6 +147,8 @@ class Rules:
         for target, matcher in self.matchers.items():
             bucket: dict[str, float] = {}
             for values in matcher.find(text_norm):
+                if len(values) > 1:  # spellings of one phrase ("price", "prices") count once per key
+                    values = {key: max(w for k, w in values if k == key) for key, _w in values}.items()
                 for key, weight in values:
                     bucket[key] = bucket.get(key, 0.0) + weight
             result[target] = bucket

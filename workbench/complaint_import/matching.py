@@ -18,6 +18,7 @@ customer writes it:
 
 import re
 from collections.abc import Iterable
+from itertools import product
 
 import ahocorasick
 import Stemmer
@@ -136,16 +137,34 @@ class PhraseMatcher:
             entries.setdefault(words, []).append(value)
             for word in words:
                 (self.stems.add(word[:-1]) if word.endswith(STAR) else self.vocabulary.add(word))
-        self._automaton = ahocorasick.Automaton()
+        patterns: dict[str, tuple[str, tuple]] = {}
         for words, values in entries.items():
             pattern = "".join(_OPEN + w + _CLOSE for w in words)
-            self._automaton.add_word(pattern, (pattern, tuple(values)))
+            patterns[pattern] = (pattern, tuple(values))
+        # A word takes one key, and a whole vocabulary word wins over a stem: so "ند*" must also be
+        # found as each vocabulary word (or longer stem) it covers, e.g. "نده".
+        for words, values in entries.items():
+            if not any(w.endswith(STAR) for w in words):
+                continue
+            pattern = "".join(_OPEN + w + _CLOSE for w in words)
+            for variant in product(*(self._covered(w) for w in words)):
+                patterns.setdefault("".join(_OPEN + w + _CLOSE for w in variant), (pattern, tuple(values)))
+        self._automaton = ahocorasick.Automaton()
+        for pattern, value in patterns.items():
+            self._automaton.add_word(pattern, value)
         self.empty = not entries
         if entries:
             self._automaton.make_automaton()
         self._stem_lengths = sorted({len(s) for s in self.stems}, reverse=True)
         self._keys: dict[str, str] = {}
         self._cache_size = cache_size
+
+    def _covered(self, word: str) -> list[str]:
+        """The keys a phrase word stands for: itself, and for a stem every vocabulary word and longer stem it starts."""
+        if not word.endswith(STAR):
+            return [word]
+        stem = word[:-1]
+        return [word, *(v for v in self.vocabulary if v.startswith(stem)), *(t + STAR for t in self.stems if t != stem and t.startswith(stem))]
 
     def _key(self, word: str) -> str:
         if _is_latin(word):

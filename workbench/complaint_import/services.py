@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
 from workbench import dates
-from workbench.complaint_import.models import ClassificationRule, Complaint, ExpectationCategory
 from workbench.complaint_import.matching import phrase_words
+from workbench.complaint_import.models import ClassificationRule, Complaint, ExpectationCategory
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import AuditLog, User, utcnow
