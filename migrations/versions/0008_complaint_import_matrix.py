@@ -1,6 +1,6 @@
 """complaint classification: owner matrix, chosen industries, unclassified reasons, the four process owners
 
-Revision ID: 0008_complaint_import_classification
+Revision ID: 0008_complaint_import_matrix
 Revises: 0007_fmea_standalone
 Create Date: 2026-12-02 07:00:00
 
@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_complaint_import_classification'
+revision = '0008_complaint_import_matrix'
 down_revision = '0007_fmea_standalone'
 branch_labels = None
 depends_on = None
