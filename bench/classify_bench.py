@@ -1,0 +1,124 @@
+"""Classification benchmark: coverage and accuracy of the shipped defaults on a labelled set.
+
+Reads ``bench/data/labelled_complaints.csv`` (columns id, language, industry,
+text, category, owner, clear) and, when present,
+``bench/data/labelled_complaints_edge.csv`` (category/owner ``unclassifiable``
+for texts that should stay Unclassified). Classifies every text with the
+shipped defaults (all industries, default owner matrix) on a fresh scratch
+SQLite database migrated with ``db upgrade``, and prints:
+
+- coverage (share not Unclassified), category and owner accuracy of the
+  classified and of all, per language and per industry, clear complaints and all;
+- the edge file's share left Unclassified, with the reasons given;
+- speed: microseconds per text, and the ratio to a baseline measured in the
+  same run (normalising and splitting each text, nothing else).
+
+The issue's targets: clear Persian complaints >= 80% right category and >= 60%
+right owner; English at most 20% unclassified and >= 80% right when classified.
+
+    /work/main/.venv/bin/python bench/classify_bench.py [--data bench/data]
+"""
+
+import argparse
+import csv
+import sys
+import tempfile
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TRUE = {"1", "true", "yes", "y", "clear", "t"}
+
+
+def read(path: Path) -> list[dict]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        return [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def classify_all(texts: list[str]) -> tuple[list, float, float]:
+    """Labels for ``texts`` with the shipped defaults on a fresh database; seconds for classifying and for the baseline."""
+    from flask_migrate import upgrade
+
+    from workbench import create_app
+    from workbench.complaint_import.classify import Classifier
+    from workbench.complaint_import.defaults import ensure_defaults
+    from workbench.complaint_import.matching import split_words
+    from workbench.complaint_import.textnorm import normalise
+    from workbench.extensions import db
+
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/bench.sqlite"})
+        with app.app_context():
+            upgrade()
+            ensure_defaults()
+            db.session.commit()
+            classifier = Classifier.load()
+            started = time.perf_counter()
+            baseline = [split_words(normalise(t)) for t in texts]
+            baseline_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            labels = classifier.classify([normalise(t) for t in texts])
+            seconds = time.perf_counter() - started
+            db.engine.dispose()
+    del baseline
+    return labels, seconds, baseline_seconds
+
+
+def _pct(part: int, whole: int) -> str:
+    return f"{100.0 * part / whole:5.1f}%" if whole else "    —"
+
+
+def report(rows: list[dict], labels: list) -> None:
+    groups: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for i, row in enumerate(rows):
+        clear = row.get("clear", "").lower() in TRUE
+        for scope in (("all", "all"), ("language", row.get("language", "?")), ("industry", row.get("industry", "?"))):
+            groups[(*scope, "all")].append(i)
+            if clear:
+                groups[(*scope, "clear")].append(i)
+    print(f"{'group':<28}{'n':>6}  {'coverage':>8}  {'cat/classified':>14}  {'cat/all':>8}  {'owner/classified':>16}  {'owner/all':>9}")
+    for (kind, value, subset), members in sorted(groups.items(), key=lambda kv: (kv[0][0] != "all", kv[0][0], kv[0][1], kv[0][2])):
+        n = len(members)
+        classified = [i for i in members if labels[i].category is not None]
+        owned = [i for i in members if labels[i].owner is not None]
+        cat_right = sum(labels[i].category == rows[i].get("category") for i in classified)
+        owner_right = sum(labels[i].owner == rows[i].get("owner") for i in owned)
+        name = f"{kind}={value} ({subset})" if kind != "all" else f"all ({subset})"
+        print(
+            f"{name:<28}{n:>6}  {_pct(len(classified), n):>8}  {_pct(cat_right, len(classified)):>14}  {_pct(cat_right, n):>8}  "
+            f"{_pct(owner_right, len(owned)):>16}  {_pct(owner_right, n):>9}"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", default=str(ROOT / "bench" / "data"))
+    args = parser.parse_args()
+    data = Path(args.data)
+    main_file, edge_file = data / "labelled_complaints.csv", data / "labelled_complaints_edge.csv"
+    if not main_file.exists():
+        print(f"{main_file} is not there: nothing to measure.")
+        return 0
+    rows = read(main_file)
+    edge = read(edge_file) if edge_file.exists() else []
+    labels, seconds, baseline_seconds = classify_all([r.get("text", "") for r in rows + edge])
+    main_labels, edge_labels = labels[: len(rows)], labels[len(rows):]
+    print(f"== {main_file.name}: {len(rows)} complaints, shipped defaults (all industries, default owner matrix)")
+    report(rows, main_labels)
+    if edge:
+        left = [label for label in edge_labels if label.category is None]
+        print(f"\n== {edge_file.name}: {len(edge)} texts; left Unclassified: {_pct(len(left), len(edge)).strip()}")
+        print("   reasons: " + ", ".join(f"{k} {v}" for k, v in Counter(label.reason for label in left).most_common()))
+    total = len(rows) + len(edge)
+    print(
+        f"\nspeed: {1e6 * seconds / total:.1f} µs per text classified; baseline (normalise + split only) "
+        f"{1e6 * baseline_seconds / total:.1f} µs; ratio {seconds / baseline_seconds:.1f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
