@@ -9,6 +9,7 @@ category is Unclassified with a reason (``REASONS``), never an error.
 """
 
 import pickle
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -59,23 +60,20 @@ def _confidence(scores: dict[str, float]) -> tuple[str | None, float]:
     return top_key, round(min(0.99, share * strength), 3)
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+_OTHER_SCRIPT = re.compile(r"[^\W\d_a-zA-Z\u0600-\u06ff\ufb50-\ufeff]")
+_KNOWN_SCRIPT = re.compile(r"[a-zA-Z\u0600-\u06ff\ufb50-\ufeff]")
+
+
 def script_reason(text_norm: str) -> str | None:
     """``empty``, ``no_words`` or ``other_language`` when the text cannot be read for phrases at all."""
-    if not text_norm or not text_norm.strip():
+    if not text_norm or text_norm.isspace():
         return "empty"
-    latin = persian = other = 0
-    for char in text_norm[:2000]:
-        if not char.isalpha():
-            continue
-        if char.isascii():
-            latin += 1
-        elif "\u0600" <= char <= "\u06ff" or "\ufb50" <= char <= "\ufeff":
-            persian += 1
-        else:
-            other += 1
-    if not (latin or persian or other):
-        return "no_words"
-    if other > latin + persian:
+    head = text_norm[:2000]
+    if _OTHER_SCRIPT.search(head) is None:
+        return None if _LETTER.search(head) else "no_words"
+    # Letters of another script: a third language unless Latin/Persian letters are the majority.
+    if len(_OTHER_SCRIPT.findall(head)) > len(_KNOWN_SCRIPT.findall(head)):
         return "other_language"
     return None
 
@@ -144,9 +142,10 @@ class Rules:
     def scores(self, text_norm: str) -> dict[str, dict[str, float]]:
         """Summed weight per key of every phrase found, per target."""
         result: dict[str, dict[str, float]] = {}
+        words = split_words(text_norm)
         for target, matcher in self.matchers.items():
             bucket: dict[str, float] = {}
-            for values in matcher.find(text_norm):
+            for values in matcher.find(text_norm, words):
                 if len(values) > 1:  # spellings of one phrase ("price", "prices") count once per key
                     values = {key: max(w for k, w in values if k == key) for key, _w in values}.items()
                 for key, weight in values:

@@ -199,11 +199,11 @@ class PhraseMatcher:
                     found[i] = cache[word] = _OPEN + self._key(word) + _CLOSE
         return found
 
-    def find(self, text_norm: str) -> list[tuple]:
-        """For each distinct phrase found, the tuple of its values."""
+    def find(self, text_norm: str, words: list[str] | None = None) -> list[tuple]:
+        """For each distinct phrase found, the tuple of its values (``words``: the text's ``split_words``, if known)."""
         if self.empty:
             return []
-        joined = "".join(self._wrapped(split_words(text_norm)))
+        joined = "".join(self._wrapped(split_words(text_norm) if words is None else words))
         found = {}
         for _end, (pattern, values) in self._automaton.iter_long(joined):
             found[pattern] = values
