@@ -39,6 +39,7 @@ SHARED = {
         "complaints.imports", "complaints.import_job", "complaints.import_progress", "complaints.import_errors",
         "complaints.import_recheck", "complaints.import_confirm", "complaints.import_cancel", "complaints.survey_upload",
         "complaints.rules", "complaints.rule_update", "complaints.category_add", "complaints.retrain", "complaints.survey_page",
+        "complaints.setup", "complaints.setup_industries", "complaints.setup_owner",
     },
     # The FMEA list shows project FMEAs through the team scope plus standalone FMEAs (tests/fmea/test_standalone.py).
     "fmea.fmea_list", "fmea.new_standalone", "api.fmea_list", "api.fmea_create_standalone",
