@@ -135,19 +135,19 @@ def test_skip_bad_rows_imports_the_good_ones(write_file, import_cli, stored, exi
 
 
 def test_crash_part_way_leaves_nothing_half_written(write_file, import_cli, stored, existing, monkeypatch):
-    from workbench.complaint_import import importer
+    from workbench.complaint_import import importer, storing
 
     monkeypatch.setattr(importer, "CHUNK", 2)
     calls = {"n": 0}
-    original = importer.write_chunk
+    original = storing.ComplaintStore.write
 
-    def failing_write(new, changed, now):
+    def failing_write(store, new, changed):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        original(new, changed, now)
+        original(store, new, changed)
 
-    monkeypatch.setattr(importer, "write_chunk", failing_write)
+    monkeypatch.setattr(storing.ComplaintStore, "write", failing_write)
     rows = "".join(f"C-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
     result = import_cli(write_file("big.csv", "id,date,text\n" + rows))
     assert result.exit_code != 0
@@ -176,16 +176,16 @@ def test_big_load_rebuilds_indexes_and_a_crash_keeps_them(write_file, import_cli
     assert _index_names(db) == before
     assert len(stored()) == 11
 
-    original = importer.write_chunk
+    original = storing.ComplaintStore.write
     calls = {"n": 0}
 
-    def failing_write(new, changed, now):
+    def failing_write(store, new, changed):
         calls["n"] += 1
         if calls["n"] == 3:
             raise RuntimeError("disk full")
-        original(new, changed, now)
+        original(store, new, changed)
 
-    monkeypatch.setattr(importer, "write_chunk", failing_write)
+    monkeypatch.setattr(storing.ComplaintStore, "write", failing_write)
     more = "".join(f"J-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
     assert import_cli(write_file("crash.csv", "id,date,text\n" + more)).exit_code != 0
     assert _index_names(db) == before  # dropped inside the transaction, back after the rollback

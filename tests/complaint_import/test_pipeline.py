@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.complaint_import import importer, pipeline
+from workbench.complaint_import import importer, pipeline, storing
 from workbench.validation import InvalidInput
 
 pytestmark = pytest.mark.skipif(not pipeline.available(), reason="needs fork")
@@ -14,13 +14,13 @@ def piped(monkeypatch):
     monkeypatch.setattr(importer, "PIPELINE_BYTES", 0)
     monkeypatch.setattr(importer, "CHUNK", 3)
     calls = []
-    original = pipeline.Producer.__iter__
+    original = pipeline.SecondProcess.__iter__
 
     def counting(self):
         calls.append(True)
         return original(self)
 
-    monkeypatch.setattr(pipeline.Producer, "__iter__", counting)
+    monkeypatch.setattr(pipeline.SecondProcess, "__iter__", counting)
     return calls
 
 
@@ -78,15 +78,15 @@ def test_piped_import_failure_while_reading_names_it_and_stores_nothing(db, owne
 
 def test_piped_import_crash_while_writing_rolls_back(db, owners, write_file, import_cli, stored, piped, monkeypatch):
     calls = {"n": 0}
-    original = importer.write_chunk
+    original = storing.ComplaintStore.write
 
-    def failing_write(new, changed, now):
+    def failing_write(store, new, changed):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        original(new, changed, now)
+        original(store, new, changed)
 
-    monkeypatch.setattr(importer, "write_chunk", failing_write)
+    monkeypatch.setattr(storing.ComplaintStore, "write", failing_write)
     rows = "".join(f"C-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
     result = import_cli(write_file("crash.csv", "id,date,text\n" + rows))
     assert piped and result.exit_code != 0 and calls["n"] == 2

@@ -1,14 +1,14 @@
-"""Reading, checking and classifying in a second process while this one writes.
+"""Running the first steps of a big import (read, check, normalise) in a second process while this one classifies and stores.
 
-The database has one writer (SQLite: one per file): this process keeps the
-transaction and writes; a forked child streams the file and sends it checked,
-classified rows chunk by chunk through a pipe. The pipe holds at most about
-one chunk, so memory stays bounded whichever side is slower.
+The machine has more than one core, the database one writer: a forked child
+iterates ``items()`` and sends each item through a pipe; this process
+receives them in order. The pipe holds about one chunk, so memory stays
+bounded whichever side is slower. The child never touches the database.
 """
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from workbench.validation import InvalidInput
 
@@ -18,23 +18,23 @@ def available() -> bool:
     return hasattr(os, "fork") and not multiprocessing.current_process().daemon
 
 
-class Producer:
-    """Runs ``produce(send)`` in a forked child; iterate to receive what it sends; ``result`` is what it returned.
+class SecondProcess:
+    """Iterate to receive, in order, what ``items()`` yields in a forked child; then ``result`` holds ``finish()`` computed there.
 
-    The child never touches the database (it must not use the parent's
-    connections); it only reads the file and computes. A failure in the child
-    is raised again here: ``InvalidInput`` as itself, anything else as
-    ``RuntimeError`` with its message.
+    A failure in the child is raised again here: ``InvalidInput`` as itself,
+    anything else as ``RuntimeError`` with its message.
     """
 
-    def __init__(self, produce: Callable[[Callable[[object], None]], object]):
-        self.produce = produce
+    def __init__(self, items: Callable[[], Iterable], finish: Callable[[], object]):
+        self.items = items
+        self.finish = finish
         self.result = None
 
     def _child(self, send_end) -> None:
         try:
-            result = self.produce(send_end.send)
-            send_end.send(("done", result))
+            for item in self.items():
+                send_end.send(("item", item))
+            send_end.send(("done", self.finish()))
         except InvalidInput as error:
             send_end.send(("invalid", error.errors))
         except BaseException as error:  # reported to the parent, which fails the import
@@ -42,7 +42,7 @@ class Producer:
         finally:
             send_end.close()
 
-    def __iter__(self) -> Iterator[object]:
+    def __iter__(self) -> Iterator:
         context = multiprocessing.get_context("fork")
         receive_end, send_end = context.Pipe(duplex=False)
         worker = context.Process(target=self._child, args=(send_end,), name="complaint-import-reader")
@@ -51,18 +51,18 @@ class Producer:
         try:
             while True:
                 try:
-                    message = receive_end.recv()
+                    kind, value = receive_end.recv()
                 except EOFError:
                     raise RuntimeError("the import's reading process stopped unexpectedly") from None
-                if isinstance(message, tuple) and message and message[0] in ("done", "invalid", "failed"):
-                    kind, value = message
-                    if kind == "done":
-                        self.result = value
-                        return
-                    if kind == "invalid":
-                        raise InvalidInput(value)
+                if kind == "item":
+                    yield value
+                elif kind == "done":
+                    self.result = value
+                    return
+                elif kind == "invalid":
+                    raise InvalidInput(value)
+                else:
                     raise RuntimeError(value)
-                yield message
         finally:
             receive_end.close()
             if worker.is_alive():

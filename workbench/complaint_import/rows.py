@@ -1,12 +1,16 @@
-"""One row of an export: checked cell by cell and turned into a complaint record."""
+"""The check and normalise steps: one row of an export checked cell by cell, then turned into a complaint record.
+
+Shared by the complaint and the survey import: ``RowError`` (row, column,
+value, reason), ``check_row`` (cell count, spreadsheet formulas),
+``convert_date`` (the one place a cell becomes a date) and ``content_hash``.
+"""
 
 import hashlib
 import json
 import re
 from dataclasses import dataclass
 from datetime import date
-from hashlib import sha1
-from json.encoder import encode_basestring as _json_string
+from functools import lru_cache
 
 from flask_babel import gettext as _
 
@@ -16,6 +20,8 @@ from workbench.complaint_import.textnorm import normalise
 FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|^=")
 _FORMULA_START = re.compile("\x00[=+\\-@]")
 LIMITS = {"external_id": 120, "channel": 40, "customer": 200, "product": 200}
+# Built once: ``json.dumps`` with options builds a new encoder on every call.
+ATTRIBUTES_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
 
 
 @dataclass
@@ -32,156 +38,116 @@ class RowError:
         return _("row %(row)d, column “%(column)s” (value “%(value)s”): %(reason)s", row=self.row, column=self.column, value=self.value[:80], reason=self.reason)
 
 
-def content_hash(received_at: date, text: str, channel, customer, product, attributes) -> str:
+def content_hash(received_iso: str, text: str, channel, customer, product, attributes) -> str:
     """A fingerprint of what a row says, to spot unchanged rows and rows without an ID."""
     if isinstance(attributes, dict):
-        attributes = json.dumps(attributes, ensure_ascii=False, sort_keys=True)
-    payload = "\x1f".join((received_at.isoformat(), text, channel or "", customer or "", product or "", attributes or ""))
+        attributes = ATTRIBUTES_JSON.encode(attributes)
+    payload = "\x1f".join((received_iso, text, channel or "", customer or "", product or "", attributes or ""))
     return hashlib.sha1(payload.encode()).hexdigest()
 
+
+def convert_date(raw, order: str) -> tuple[str | None, str | None]:
+    """The date step: a cell as an ISO date ``(iso, None)``, or ``(None, reason)`` when it is not one."""
+    if isinstance(raw, date):  # Excel cells openpyxl already read as dates
+        return (raw.date() if hasattr(raw, "hour") else raw).isoformat(), None
+    if not str(raw).strip():
+        return None, _("the date is empty")
+    try:
+        return dates.parse(str(raw), order).isoformat(), None
+    except dates.DateError as error:
+        return None, error.reason
+
+
 def check_row(number: int, cells: list, width: int, headers: list[str]) -> list[RowError]:
+    """The check step for the shape of a row: as many cells as headers, and no spreadsheet formula."""
     if len(cells) != width and (len(cells) < width or any(str(c).strip() for c in cells[width:])):
         reason = _("the row has %(cells)d cells but the header has %(columns)d columns (wrong delimiter or an unquoted delimiter in a cell?)", cells=len(cells), columns=width)
         return [RowError(number, "—", " | ".join(str(c) for c in cells)[:120], reason)]
-    try:
-        joined = "\x00".join(cells)
-    except TypeError:  # Excel cells may be dates or numbers
-        joined = "\x00".join(c if isinstance(c, str) else "" for c in cells)
-    if not _FORMULA_START.search("\x00" + joined):
+    # One search over the joined row finds the rare cell that starts like a formula.
+    if not _FORMULA_START.search("\x00" + "\x00".join(c if isinstance(c, str) else "" for c in cells)):
         return []
-    problems = []
-    for index, cell in enumerate(cells[:width]):
-        if cell and isinstance(cell, str) and cell[0] in "=+-@" and FORMULA.match(cell):
-            problems.append(RowError(number, headers[index], cell, _("the cell looks like a spreadsheet formula; remove it or write it as text")))
-    return problems
+    return [
+        RowError(number, headers[index], cell, _("the cell looks like a spreadsheet formula; remove it or write it as text"))
+        for index, cell in enumerate(cells[:width])
+        if isinstance(cell, str) and cell and cell[0] in "=+-@" and FORMULA.match(cell)
+    ]
 
 
-class RowBuilder:
-    """Turns one row's cells into a complaint record, or says what is wrong with it.
+@dataclass(slots=True)
+class ComplaintRecord:
+    """One checked, normalised complaint on its way to the database; labels are filled by the classify step."""
 
-    Exports repeat dates, channels and complaint texts a lot, so their
-    parsed/normalised forms are cached (bounded) instead of recomputed per row.
-    """
+    row: int
+    external_id: str
+    received_at: str  # ISO date
+    text: str
+    text_norm: str
+    content_hash: str
+    channel: str | None
+    customer: str | None
+    product: str | None
+    attributes: str | None  # the file's other columns, as JSON text
+    complaint_id: int | None = None  # set when the row changes a complaint already stored
+    keep_labels: bool = False  # a person confirmed the stored labels: keep them
+    process_owner_id: int | None = None
+    category: str | None = None
+    confidence: float | None = None
+    owner_confidence: float | None = None
+    category_confidence: float | None = None
+    label_source: str | None = None
 
-    CACHE_LIMIT = 50000
 
-    def __init__(self, headers, indexes, order, source, job_id):
+class ComplaintNormaliser:
+    """The normalise step: one row's cells -> a ``ComplaintRecord``, or the row's errors (row, column, value, reason)."""
+
+    def __init__(self, headers: list[str], columns: dict[str, int], order: str | None):
         self.headers = headers
-        self.order = order or "iso"
-        self.source = source
-        self.job_id = job_id
-        self.text_col = indexes["text"]
-        self.date_col = indexes["received_at"]
-        self.id_col = indexes.get("external_id")
-        self.optional_limits = [(indexes.get(f), LIMITS[f]) for f in ("external_id", "channel", "customer", "product")]
-        self.other = [(i, h) for i, h in enumerate(headers) if i not in indexes.values() and h]
-        # Unique extra headers: the attribute JSON can be written directly, keys already sorted.
-        self.other_sorted = None
-        if len({h for _i, h in self.other}) == len(self.other):
-            self.other_sorted = [(i, _json_string(h) + ": ") for i, h in sorted(self.other, key=lambda pair: pair[1])]
-        self.dates: dict[str, tuple] = {}
-        self.channels: dict[str, str | None] = {}
-        self.norms: dict[str, str] = {}
+        self.text_col = columns["text"]
+        self.date_col = columns["received_at"]
+        self.optional = [(field, columns.get(field)) for field in ("external_id", "channel", "customer", "product")]
+        self.others = [(i, h) for i, h in enumerate(headers) if i not in columns.values() and h]
+        # Exports repeat dates and channels: convert each distinct cell once.
+        self.date_of = lru_cache(maxsize=65536)(lambda raw: convert_date(raw, order or "iso"))
+        self.channel_of = lru_cache(maxsize=4096)(channel_key)
 
-    def _date(self, raw) -> date | str:
-        """A date, or the reason it is not one."""
-        return self._date_iso(raw)[0]
-
-    def _date_iso(self, raw) -> tuple:
-        """(date, ISO text) or (reason, None), cached: exports repeat dates."""
-        if isinstance(raw, date):
-            value = raw.date() if hasattr(raw, "hour") else raw
-            return value, value.isoformat()
-        found = self.dates.get(raw)
-        if found is None:
-            if not raw.strip():
-                found = (_("the date is empty"), None)
-            else:
-                try:
-                    value = dates.parse(raw, self.order)
-                    found = (value, value.isoformat())
-                except dates.DateError as error:
-                    found = (error.reason, None)
-            if len(self.dates) < 100000:
-                self.dates[raw] = found
-        return found
-
-    def _attributes(self, cells: list) -> str | None:
-        """The other columns as sorted JSON text (exactly ``json.dumps(..., ensure_ascii=False, sort_keys=True)``)."""
-        count = len(cells)
-        if self.other_sorted is not None:
-            parts = []
-            for i, key in self.other_sorted:
-                if i < count:
-                    cell = cells[i]
-                    if cell.__class__ is str:
-                        if cell.strip():
-                            parts.append(key + _json_string(cell))
-                        continue
-                    break  # a date or another type: the general path below
-            else:
-                return "{" + ", ".join(parts) + "}" if parts else None
-        kept = {h: (cells[i].isoformat() if isinstance(cells[i], date) else cells[i]) for i, h in self.other if i < count and str(cells[i]).strip()}
-        return json.dumps(kept, ensure_ascii=False, sort_keys=True) if kept else None
-
-    def __call__(self, number: int, cells: list) -> tuple[dict | None, list[RowError]]:
-        problems = None
-        headers = self.headers
-        text = cells[self.text_col]
-        if text.__class__ is not str:
-            text = str(text)
+    def __call__(self, number: int, cells: list) -> tuple[ComplaintRecord | None, list[RowError]]:
+        """Check the cells of one row and build its record."""
+        problems = []
+        text = str(cells[self.text_col])
         if not text.strip():
-            problems = [RowError(number, headers[self.text_col], "", _("the complaint text is empty"))]
-        raw = cells[self.date_col]
-        found = self.dates.get(raw) if raw.__class__ is str else None
-        received, iso = found if found is not None else self._date_iso(raw)
-        if iso is None:
-            problems = problems or []
-            problems.append(RowError(number, headers[self.date_col], str(raw), received))
-        values = []
-        for index, limit in self.optional_limits:
-            if index is None:
-                values.append(None)
-                continue
-            value = cells[index]
-            value = (value if value.__class__ is str else str(value)).strip() or None
-            if value is not None and len(value) > limit:
-                problems = problems or []
-                problems.append(RowError(number, headers[index], value[:80], _("longer than %(limit)d characters", limit=limit)))
-            values.append(value)
+            problems.append(RowError(number, self.headers[self.text_col], "", _("the complaint text is empty")))
+        raw_date = cells[self.date_col]
+        received, reason = self.date_of(raw_date)
+        if received is None:
+            problems.append(RowError(number, self.headers[self.date_col], str(raw_date), reason))
+        values = {}
+        for field, index in self.optional:
+            value = str(cells[index]).strip() or None if index is not None else None
+            if value is not None and len(value) > LIMITS[field]:
+                problems.append(RowError(number, self.headers[index], value[:80], _("longer than %(limit)d characters", limit=LIMITS[field])))
+            values[field] = value
         if problems:
             return None, problems
-        external_id, raw_channel, customer, product = values
-        attributes = self._attributes(cells) if self.other else None
-        if raw_channel is None:
-            channel = None
-        else:
-            channel = self.channels.get(raw_channel)
-            if channel is None:
-                channel = _channel(raw_channel)
-                if len(self.channels) < 10000:
-                    self.channels[raw_channel] = channel
-        norm = self.norms.get(text)
-        if norm is None:
-            if len(self.norms) >= self.CACHE_LIMIT:
-                self.norms.clear()
-            norm = self.norms[text] = normalise(text)
-        # content_hash(), inlined: the ISO date is cached with the parsed one.
-        chash = sha1("\x1f".join((iso, text, channel or "", customer or "", product or "", attributes or "")).encode()).hexdigest()
-        return {
-            "source": self.source,
-            "external_id": external_id or "#" + chash[:20],
-            "received_at": received,
-            "text": text,
-            "text_norm": norm,
-            "content_hash": chash,
-            "channel": channel,
-            "customer": customer,
-            "product": product,
-            "attributes": attributes,
-            "confirmed": False,
-            "import_job_id": self.job_id,
-        }, []
+        channel = self.channel_of(values["channel"]) if values["channel"] else None
+        attributes = self.attributes(cells)
+        chash = content_hash(received, text, channel, values["customer"], values["product"], attributes)
+        record = ComplaintRecord(
+            row=number, external_id=values["external_id"] or "#" + chash[:20], received_at=received, text=text, text_norm=normalise(text),
+            content_hash=chash, channel=channel, customer=values["customer"], product=values["product"], attributes=attributes,
+        )
+        return record, []
+
+    def attributes(self, cells: list) -> str | None:
+        """The file's other (unmapped) columns with a value, as sorted JSON text."""
+        kept = {}
+        for index, header in self.others:
+            if index < len(cells):
+                cell = cells[index]
+                if isinstance(cell, date):
+                    kept[header] = cell.isoformat()
+                elif str(cell).strip():
+                    kept[header] = cell
+        return ATTRIBUTES_JSON.encode(kept) if kept else None
 
 
 CHANNEL_WORDS = {
@@ -192,7 +158,7 @@ CHANNEL_WORDS = {
 }
 
 
-def _channel(value: str | None) -> str | None:
+def channel_key(value: str | None) -> str | None:
     """A stable channel key: known words in Persian or English map to phone, email, sms, web, chat, in_person."""
     text = normalise(value)
     if not text:
