@@ -7,20 +7,23 @@ expectations (quality, speed, price ...). Free text of unhappy respondents is
 classified and stored as a complaint, like any other complaint.
 """
 
+import json
 from dataclasses import dataclass, field
-from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
 from workbench import dates
 from workbench.complaint_import import mapping, reading
-from workbench.complaint_import.classify import Classifier
-from workbench.complaint_import.rows import RowError, content_hash
+from workbench.complaint_import.flow import ClassifyStep, Labels, SeenIds, choose_date_order, clean_source, data_rows, in_chunks
+from workbench.complaint_import.rows import ComplaintRecord, RowError, check_row, content_hash, convert_date
+from workbench.complaint_import.storing import ComplaintStore, bulk_insert, ensure_source
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import utcnow
 from workbench.validation import InvalidInput
+
+CHUNK = 5000
 
 SURVEY_FIELDS = ("external_id", "received_at", "product", "channel", "csat", "nps", "ces", "text")
 SURVEY_ALIASES = {
@@ -94,18 +97,8 @@ def _number(value, low: float, high: float, whole: bool = False) -> float | None
     return number
 
 
-def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOutcome:
-    """Check every row and store the responses (and complaints of unhappy respondents) in one transaction."""
-    from workbench.complaint_import.defaults import ensure_defaults
-    from workbench.complaint_import.models import Complaint, SurveyResponse
-    from workbench.complaint_import.storing import ensure_source
-    from workbench.teams.models import ProcessOwner
-
-    source = (options.source or "").strip()
-    if not source:
-        raise InvalidInput({"source": _("Name the source of the file (e.g. crm, call-centre).")})
-    layout = reading.detect_layout(path, filename)
-    headers = layout.headers
+def survey_columns(headers: list[str], options: SurveyOptions) -> tuple[dict[str, int], dict[str, str]]:
+    """Which column holds which answer (guessed, then the user's choices): field -> column index, and the expectation columns."""
     guessed, drivers = _guess(headers)
     guessed.update({k: v for k, v in options.mapping.items() if v})
     drivers.update({k: v for k, v in options.drivers.items() if v})
@@ -119,108 +112,154 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
         raise InvalidInput({"received_at": _("Required column for “%(field)s” is missing; map it with --map %(key)s=COLUMN. The file's columns are: %(columns)s.", field=_("Date received"), key="received_at", columns=", ".join(stripped))})
     if not {"csat", "nps", "ces"} & set(index):
         raise InvalidInput({"csat": _("Say which column is overall satisfaction (csat), likelihood to recommend (nps) or effort (ces), e.g. --map csat=Q1.")})
-    skip = layout.header_row + 1 + layout.extra_header_rows
-    all_rows = [r for n, r in enumerate(reading.rows(path, layout)) if n >= skip and any(r)]
-    order = options.date_order
-    if order is None:
-        order, problem = dates.decide_order([str(r[index["received_at"]]) for r in all_rows[:5000] if index["received_at"] < len(r) and not isinstance(r[index["received_at"]], date)])
-        if order is None and problem and any(not isinstance(r[index["received_at"]], date) for r in all_rows[:50]):
-            raise InvalidInput({"received_at": _("Column “%(column)s”: %(problem)s (use --date-order dmy or mdy).", column=headers[index["received_at"]], problem=problem)})
-    outcome = SurveyOutcome(mapping={k: headers[i] for k, i in index.items() if not k.startswith("driver:")}, drivers=drivers)
-    ensure_defaults()
-    existing = set(db.session.scalars(select(SurveyResponse.external_id).where(SurveyResponse.source == source)))
-    owner_ids = dict(db.session.execute(select(ProcessOwner.key, ProcessOwner.id)).all())
-    records, seen = [], set()
-    low, high = options.csat_scale
-    for number, cells in enumerate(all_rows, start=skip + 1):
-        problems = []
-        if len(cells) < len(headers):
-            problems.append(RowError(number, "—", " | ".join(map(str, cells))[:120], _("the row has %(cells)d cells but the header has %(columns)d columns (wrong delimiter or an unquoted delimiter in a cell?)", cells=len(cells), columns=len(headers))))
-            outcome.bad += 1
-            outcome.errors.extend(problems)
-            continue
+    return index, drivers
 
-        def cell(name, cells=cells):
-            return cells[index[name]] if name in index else ""
 
-        raw_date = cell("received_at")
-        received = dates.parse_excel(raw_date)
+class SurveyNormaliser:
+    """The normalise step for one respondent: ratings checked against their scales, a response record, or the row's errors."""
+
+    def __init__(self, headers: list[str], index: dict[str, int], drivers: dict[str, str], order: str | None, options: SurveyOptions):
+        self.headers = headers
+        self.index = index
+        self.drivers = drivers
+        self.order = order or "iso"
+        self.options = options
+
+    def cell(self, cells: list, name: str):
+        return cells[self.index[name]] if name in self.index else ""
+
+    def rating(self, number: int, cells: list, name: str, bounds, whole: bool, problems: list) -> float | None:
+        """One rating, or None (blank or wrong, then its error is in ``problems``)."""
+        value = _number(self.cell(cells, name), *bounds, whole=whole)
+        if isinstance(value, str):
+            problems.append(RowError(number, self.headers[self.index[name]], str(self.cell(cells, name)), value))
+            return None
+        return value
+
+    def __call__(self, number: int, cells: list) -> tuple[dict | None, list[RowError]]:
+        """Check one row and build its response record."""
+        problems: list[RowError] = []
+        raw_date = self.cell(cells, "received_at")
+        received, reason = convert_date(raw_date, self.order)
         if received is None:
-            try:
-                received = dates.parse(str(raw_date), order or "iso")
-            except dates.DateError as error:
-                problems.append(RowError(number, headers[index["received_at"]], str(raw_date), error.reason))
-        values = {}
-        for name, bounds, whole in (("csat", (low, high), False), ("nps", (0, 10), True), ("ces", options.ces_scale, False)):
-            if name in index:
-                value = _number(cell(name), *bounds, whole=whole)
-                if isinstance(value, str):
-                    problems.append(RowError(number, headers[index[name]], str(cell(name)), value))
-                values[name] = value
-        driver_values = {}
-        for name in drivers:
-            value = _number(cell(f"driver:{name}"), low, high)
-            if isinstance(value, str):
-                problems.append(RowError(number, headers[index[f"driver:{name}"]], str(cell(f"driver:{name}")), value))
-            elif value is not None:
-                driver_values[name] = value
-        text = str(cell("text")).strip() or None
-        if text and text[0] in "=+-@" and text[:1] == "=":
-            problems.append(RowError(number, headers[index["text"]], text, _("the cell looks like a spreadsheet formula; remove it or write it as text")))
+            problems.append(RowError(number, self.headers[self.index["received_at"]], str(raw_date), reason))
+        low, high = self.options.csat_scale
+        scales = {"csat": ((low, high), False), "nps": ((0, 10), True), "ces": (self.options.ces_scale, False)}
+        values = {name: self.rating(number, cells, name, *scales[name], problems) for name in scales if name in self.index}
+        driver_values = {name: self.rating(number, cells, f"driver:{name}", (low, high), False, problems) for name in self.drivers}
+        driver_values = {k: v for k, v in driver_values.items() if v is not None}
         if problems:
-            outcome.bad += 1
-            outcome.errors.extend(problems)
-            continue
-        product = str(cell("product")).strip() or None
+            return None, problems
+        text = str(self.cell(cells, "text")).strip() or None
+        product = str(self.cell(cells, "product")).strip() or None
         chash = content_hash(received, text or "", "survey", None, product, {**{k: str(v) for k, v in values.items()}, **{k: str(v) for k, v in driver_values.items()}})
-        external_id = str(cell("external_id")).strip() or "#" + chash[:20]
-        if external_id in seen or external_id in existing:
-            outcome.unchanged += 1
-            continue
-        seen.add(external_id)
-        outcome.good += 1
-        csat = values.get("csat")
-        nps = values.get("nps")
-        records.append(
-            {
-                "source": source, "external_id": external_id, "received_at": received, "product": product, "channel": "survey",
-                "csat": csat, "csat_good": None if csat is None else csat >= options.csat_good, "nps": None if nps is None else int(nps),
-                "ces": values.get("ces"), "drivers": driver_values or None, "text": text, "content_hash": chash,
-                "unhappy": (csat is not None and csat < options.csat_good) or (nps is not None and nps <= 6),
-            }
-        )
-    outcome.new = len(records)
-    if options.dry_run or (outcome.bad and not options.skip_bad_rows):
+        csat, nps = values.get("csat"), values.get("nps")
+        good = self.options.csat_good
+        return {
+            "external_id": str(self.cell(cells, "external_id")).strip() or "#" + chash[:20], "received_at": received, "product": product,
+            "csat": csat, "csat_good": None if csat is None else csat >= good, "nps": None if nps is None else int(nps),
+            "ces": values.get("ces"), "drivers": json.dumps(driver_values, ensure_ascii=False, sort_keys=True) if driver_values else None,
+            "text": text, "text_norm": normalise(text) if text else None, "content_hash": chash,
+            "unhappy": (csat is not None and csat < good) or (nps is not None and nps <= 6),
+        }, []
+
+
+RESPONSE_COLUMNS = (
+    "source", "external_id", "received_at", "product", "channel", "csat", "csat_good", "nps", "ces", "drivers", "text", "content_hash",
+    "complaint_id", "process_owner_id", "category", "created_at", "updated_at", "version",
+)
+
+
+class SurveyStore:
+    """The store step for responses: complaints of unhappy respondents first (through the complaint store), then the responses."""
+
+    def __init__(self, source: str, now):
+        self.source = source
+        self.complaints = ComplaintStore(source, None, now)
+
+    def write(self, records: list[dict], labels: dict[int, Labels]) -> int:
+        """Store one chunk; returns how many complaints it made."""
+        from workbench.complaint_import.models import Complaint
+
+        unhappy = [
+            ComplaintRecord(
+                row=0, external_id=f"survey:{r['external_id']}", received_at=r["received_at"], text=r["text"], text_norm=r["text_norm"],
+                content_hash=r["content_hash"], channel="survey", customer=None, product=r["product"], attributes=None,
+                **_label_fields(labels[i]),
+            )
+            for i, r in enumerate(records) if r["unhappy"] and r["text"]
+        ]
+        self.complaints.write(unhappy, [])
+        complaint_ids = {}
+        if unhappy:
+            query = select(Complaint.external_id, Complaint.id).where(Complaint.source == self.source, Complaint.external_id.in_([c.external_id for c in unhappy]))
+            complaint_ids = dict(db.session.execute(query).all())
+        stamp = self.complaints.stamp
+        rows = [
+            (
+                self.source, r["external_id"], r["received_at"], r["product"], "survey", r["csat"], r["csat_good"], r["nps"], r["ces"], r["drivers"],
+                r["text"], r["content_hash"], complaint_ids.get(f"survey:{r['external_id']}"),
+                labels[i].process_owner_id if i in labels else None, labels[i].category if i in labels else None, stamp, stamp, 1,
+            )
+            for i, r in enumerate(records)
+        ]
+        bulk_insert("survey_responses", RESPONSE_COLUMNS, rows)
+        return len(unhappy)
+
+
+def _label_fields(labels: Labels) -> dict:
+    return {
+        "process_owner_id": labels.process_owner_id, "category": labels.category, "confidence": labels.confidence,
+        "owner_confidence": labels.owner_confidence, "category_confidence": labels.category_confidence, "label_source": labels.label_source,
+    }
+
+
+def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOutcome:
+    """Survey responses through the import's steps (read, check, normalise, classify, store) in the caller's transaction.
+
+    The caller commits only when ``outcome.committed``: bad rows (unless
+    skipped) and dry runs store nothing.
+    """
+    from workbench.complaint_import.defaults import ensure_defaults
+    from workbench.complaint_import.models import SurveyResponse
+
+    source = clean_source(options.source)
+    layout = reading.detect_layout(path, filename)
+    index, drivers = survey_columns(layout.headers, options)
+    order = choose_date_order(path, layout, index["received_at"], options.date_order)
+    outcome = SurveyOutcome(mapping={k: layout.headers[i] for k, i in index.items() if not k.startswith("driver:")}, drivers=drivers)
+    ensure_defaults()
+    normalise_row = SurveyNormaliser(layout.headers, index, drivers, order, options)
+    stored = set(db.session.scalars(select(SurveyResponse.external_id).where(SurveyResponse.source == source)))
+    seen = SeenIds(layout.headers[index["external_id"]] if "external_id" in index else "—")
+    classify = ClassifyStep()
+    store = None if options.dry_run else SurveyStore(source, utcnow())
+    for rows in in_chunks(data_rows(path, layout), CHUNK):
+        records = []
+        for number, cells in rows:
+            problems = check_row(number, cells, len(layout.headers), layout.headers)
+            record = None
+            if not problems:
+                record, problems = normalise_row(number, cells)
+            if problems:
+                outcome.bad += 1
+                outcome.errors.extend(problems)
+                continue
+            repeat, _different = seen.check(number, record["external_id"], record["content_hash"])
+            if repeat or record["external_id"] in stored:  # a respondent already stored (or listed twice) counts as unchanged
+                outcome.unchanged += 1
+                continue
+            outcome.good += 1
+            records.append(record)
+        with_text = [i for i, r in enumerate(records) if r["text"]]
+        labels = dict(zip(with_text, classify([records[i]["text_norm"] for i in with_text]), strict=True))
+        outcome.new += len(records)
+        if store is not None:
+            outcome.complaints += store.write(records, labels)
+        else:
+            outcome.complaints += sum(1 for r in records if r["unhappy"] and r["text"])
+    if store is None or (outcome.bad and not options.skip_bad_rows):
         return outcome
     ensure_source(source)
-    classifier = Classifier.load()
-    texts = [r for r in records if r["text"]]
-    labels = classifier.classify([normalise(r["text"]) for r in texts], [r["product"] for r in texts], ["survey"] * len(texts))
-    for record, label in zip(texts, labels, strict=True):
-        record["process_owner_id"] = owner_ids.get(label.owner)
-        record["category"] = label.category
-        record["_label"] = label
-    now = utcnow()
-    for record in records:
-        unhappy = record.pop("unhappy")
-        label = record.pop("_label", None)
-        record.setdefault("process_owner_id", None)
-        record.setdefault("category", None)
-        record.update(created_at=now, updated_at=now, version=1, complaint_id=None)
-        if unhappy and record["text"]:
-            complaint_id = db.session.execute(
-                insert(Complaint).returning(Complaint.id),
-                [{
-                    "source": source, "external_id": f"survey:{record['external_id']}", "received_at": record["received_at"],
-                    "text": record["text"], "text_norm": normalise(record["text"]), "content_hash": record["content_hash"],
-                    "channel": "survey", "product": record["product"], "process_owner_id": record["process_owner_id"],
-                    "category": record["category"], "owner_confidence": label.owner_confidence, "category_confidence": label.category_confidence,
-                    "confidence": label.confidence, "label_source": label.source, "unclassified_reason": label.reason, "confirmed": False, "created_at": now, "updated_at": now, "version": 1,
-                }],
-            ).scalar_one()
-            record["complaint_id"] = complaint_id
-            outcome.complaints += 1
-    if records:
-        db.session.execute(insert(SurveyResponse), records)
     outcome.committed = True
     return outcome
