@@ -6,9 +6,9 @@ import, so a failure or a cancel part-way leaves the database as it was.
 """
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import date
 from itertools import islice
+from typing import NamedTuple
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -90,8 +90,7 @@ class SeenIds:
         return True, RowError(number, self.id_header, external_id, _("the same ID is already used by row %(row)d", row=earlier[1]))
 
 
-@dataclass
-class Labels:
+class Labels(NamedTuple):
     """The classify step's answer for one text, in the columns a complaint stores."""
 
     process_owner_id: int | None
@@ -113,8 +112,9 @@ class ClassifyStep:
 
     def __call__(self, texts_norm: list[str]) -> list[Labels]:
         """One label per text, in order."""
+        owner_id = self.owner_ids.get
         return [
-            Labels(self.owner_ids.get(label.owner), label.category, label.confidence, label.owner_confidence, label.category_confidence, label.source)
+            Labels._make((owner_id(label.owner), label.category, label.confidence, label.owner_confidence, label.category_confidence, label.source))
             for label in self.classifier.classify(texts_norm)
         ]
 

@@ -162,9 +162,8 @@ class ComplaintSteps:
     def label(self, chunk: Chunk, preview: list[dict]) -> None:
         """The classify step for one chunk (labels a person confirmed stay); the first rows also go to ``preview``."""
         records = [r for r in chunk.new + chunk.changed if not r.keep_labels]
-        for record, labels in zip(records, self.classify([r.text_norm for r in records]), strict=True):
-            record.process_owner_id, record.category, record.confidence = labels.process_owner_id, labels.category, labels.confidence
-            record.owner_confidence, record.category_confidence, record.label_source = labels.owner_confidence, labels.category_confidence, labels.label_source
+        for r, labels in zip(records, self.classify([r.text_norm for r in records]), strict=True):
+            r.process_owner_id, r.category, r.confidence, r.owner_confidence, r.category_confidence, r.label_source = labels
         owners = {v: k for k, v in self.classify.owner_ids.items()}
         for r in (chunk.new + chunk.changed)[: max(0, PREVIEW_ROWS - len(preview))]:
             preview.append({

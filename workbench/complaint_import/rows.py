@@ -64,7 +64,11 @@ def check_row(number: int, cells: list, width: int, headers: list[str]) -> list[
         reason = _("the row has %(cells)d cells but the header has %(columns)d columns (wrong delimiter or an unquoted delimiter in a cell?)", cells=len(cells), columns=width)
         return [RowError(number, "—", " | ".join(str(c) for c in cells)[:120], reason)]
     # One search over the joined row finds the rare cell that starts like a formula.
-    if not _FORMULA_START.search("\x00" + "\x00".join(c if isinstance(c, str) else "" for c in cells)):
+    try:
+        joined = "\x00".join(cells)
+    except TypeError:  # Excel cells may be dates or numbers
+        joined = "\x00".join(c if isinstance(c, str) else "" for c in cells)
+    if not _FORMULA_START.search("\x00" + joined):
         return []
     return [
         RowError(number, headers[index], cell, _("the cell looks like a spreadsheet formula; remove it or write it as text"))

@@ -185,7 +185,7 @@ class SurveyStore:
             ComplaintRecord(
                 row=0, external_id=f"survey:{r['external_id']}", received_at=r["received_at"], text=r["text"], text_norm=r["text_norm"],
                 content_hash=r["content_hash"], channel="survey", customer=None, product=r["product"], attributes=None,
-                **_label_fields(labels[i]),
+                **labels[i]._asdict(),
             )
             for i, r in enumerate(records) if r["unhappy"] and r["text"]
         ]
@@ -205,13 +205,6 @@ class SurveyStore:
         ]
         bulk_insert("survey_responses", RESPONSE_COLUMNS, rows)
         return len(unhappy)
-
-
-def _label_fields(labels: Labels) -> dict:
-    return {
-        "process_owner_id": labels.process_owner_id, "category": labels.category, "confidence": labels.confidence,
-        "owner_confidence": labels.owner_confidence, "category_confidence": labels.category_confidence, "label_source": labels.label_source,
-    }
 
 
 def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOutcome:
