@@ -18,7 +18,7 @@ It prints seconds, ratios and peak RSS (the sum over the process and its
 children, sampled every 20 ms; goal under 1 GB). ``DATABASE_URL`` is never
 used: the scratch databases are passed to the children explicitly.
 
-    .venv/bin/python bench/import_bench.py [--rows 1000000] [--pg postgresql://postgres@127.0.0.1:5432] [--keep]
+    .venv/bin/python bench/import_bench.py [--rows 1000000] [--dates jalali] [--pg postgresql://postgres@127.0.0.1:5432] [--keep]
 """
 
 import argparse
@@ -33,6 +33,7 @@ import sys
 import tempfile
 import threading
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,7 +97,20 @@ def complaint_text(rng: random.Random) -> str:
     return text
 
 
-def generate(path: Path, rows: int, seed: int = 42) -> dict:
+DATE_STYLES = ("jalali", "iso-time", "jalali-time")
+
+
+def _timed_date(number: int, style: str) -> str:
+    """Date-heavy columns where nearly every cell differs (each is parsed once)."""
+    import jdatetime
+
+    moment = datetime(2023, 1, 1) + timedelta(seconds=number * 61)
+    if style == "iso-time":
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return jdatetime.datetime.fromgregorian(datetime=moment).strftime("%Y/%m/%d %H:%M:%S").translate(FA_DIGITS)
+
+
+def generate(path: Path, rows: int, seed: int = 42, date_style: str = "jalali") -> dict:
     """Write the export; every complaint text differs from every other. Returns counts of what was written."""
     rng = random.Random(seed)
     seen: set[bytes] = set()
@@ -116,6 +130,8 @@ def generate(path: Path, rows: int, seed: int = 42) -> dict:
             received = f"{year}/{month:02d}/{day:02d}"
             if rng.random() < 0.3:
                 received = received.translate(FA_DIGITS)
+            if date_style != "jalali":
+                received = _timed_date(number, date_style)
             external_id = f"C-{number:07d}"
             if number % 5000 == 17:  # a few bad rows: impossible date, formula, over-long ID
                 bad += 1
@@ -326,6 +342,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--pg", default="postgresql://postgres@127.0.0.1:5432", help="PostgreSQL server (without database) for the scratch database")
+    parser.add_argument("--dates", choices=DATE_STYLES, default="jalali",
+                        help="the date column: Jalali dates, 30%% with Persian digits (default), or date-heavy columns with a time: iso-time, jalali-time")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="measure one database only")
     parser.add_argument("--profile", type=Path, help="also profile the import (SQLite, one process, untimed), print each step's share and keep the cProfile file here")
     parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
@@ -335,8 +353,8 @@ def main() -> None:
     csv_path = folder / "complaints.csv"
     print(f"Load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows every figure)")
     started = time.perf_counter()
-    written = generate(csv_path, args.rows)
-    print(f"Generated {args.rows:,} rows ({written['distinct_texts']:,} distinct texts, {written['bad']} bad rows), "
+    written = generate(csv_path, args.rows, date_style=args.dates)
+    print(f"Generated {args.rows:,} rows ({args.dates} dates, {written['distinct_texts']:,} distinct texts, {written['bad']} bad rows), "
           f"{csv_path.stat().st_size / 2**20:.1f} MB in {time.perf_counter() - started:.1f} s ({csv_path})")
     if args.only != "postgresql":
         report("SQLite", "pandas.read_csv + to_sql (plain sqlite3)", bench_sqlite(csv_path, folder), 3)
