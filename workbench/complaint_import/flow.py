@@ -99,6 +99,7 @@ class Labels(NamedTuple):
     owner_confidence: float
     category_confidence: float
     label_source: str
+    unclassified_reason: str | None
 
 
 class ClassifyStep:
@@ -110,12 +111,12 @@ class ClassifyStep:
         self.classifier = Classifier.load()
         self.owner_ids = dict(db.session.execute(select(ProcessOwner.key, ProcessOwner.id)).all())
 
-    def __call__(self, texts_norm: list[str]) -> list[Labels]:
-        """One label per text, in order."""
+    def __call__(self, texts_norm: list[str], products: list | None = None, channels: list | None = None) -> list[Labels]:
+        """One label per text, in order; products and channels pick the owner where the owner matrix says so."""
         owner_id = self.owner_ids.get
         return [
-            Labels._make((owner_id(label.owner), label.category, label.confidence, label.owner_confidence, label.category_confidence, label.source))
-            for label in self.classifier.classify(texts_norm)
+            Labels(owner_id(label.owner), label.category, label.confidence, label.owner_confidence, label.category_confidence, label.source, label.reason)
+            for label in self.classifier.classify(texts_norm, products, channels)
         ]
 
 

@@ -174,8 +174,9 @@ class ComplaintSteps:
     def label(self, chunk: Chunk, preview: list[dict]) -> None:
         """The classify step for one chunk (labels a person confirmed stay); the first rows also go to ``preview``."""
         records = [r for r in chunk.new + chunk.changed if not r.keep_labels]
-        for r, labels in zip(records, self.classify([r.text_norm for r in records]), strict=True):
-            r.process_owner_id, r.category, r.confidence, r.owner_confidence, r.category_confidence, r.label_source = labels
+        labels = self.classify([r.text_norm for r in records], [r.product for r in records], [r.channel for r in records])
+        for r, label in zip(records, labels, strict=True):
+            r.process_owner_id, r.category, r.confidence, r.owner_confidence, r.category_confidence, r.label_source, r.unclassified_reason = label
         owners = {v: k for k, v in self.classify.owner_ids.items()}
         for r in (chunk.new + chunk.changed)[: max(0, PREVIEW_ROWS - len(preview))]:
             preview.append({

@@ -99,6 +99,7 @@ class ComplaintRecord:
     owner_confidence: float | None = None
     category_confidence: float | None = None
     label_source: str | None = None
+    unclassified_reason: str | None = None
 
 
 class ComplaintNormaliser:

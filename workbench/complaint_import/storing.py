@@ -20,10 +20,10 @@ from workbench.extensions import db
 # Columns of a new complaint, in the order the bulk paths send them.
 INSERT_COLUMNS = (
     "source", "external_id", "received_at", "text", "text_norm", "content_hash", "channel", "customer", "product", "attributes",
-    "process_owner_id", "category", "confidence", "owner_confidence", "category_confidence", "label_source",
+    "process_owner_id", "category", "confidence", "owner_confidence", "category_confidence", "label_source", "unclassified_reason",
     "confirmed", "import_job_id", "created_at", "updated_at", "version",
 )
-LABEL_COLUMNS = ("process_owner_id", "category", "confidence", "owner_confidence", "category_confidence", "label_source")
+LABEL_COLUMNS = ("process_owner_id", "category", "confidence", "owner_confidence", "category_confidence", "label_source", "unclassified_reason")
 CONTENT_COLUMNS = ("received_at", "text", "text_norm", "content_hash", "channel", "customer", "product", "attributes", "import_job_id")
 
 
@@ -134,7 +134,7 @@ class ComplaintStore:
         """A new complaint's values in ``INSERT_COLUMNS`` order."""
         return (
             self.source, r.external_id, r.received_at, r.text, r.text_norm, r.content_hash, r.channel, r.customer, r.product, r.attributes,
-            r.process_owner_id, r.category, r.confidence, r.owner_confidence, r.category_confidence, r.label_source,
+            r.process_owner_id, r.category, r.confidence, r.owner_confidence, r.category_confidence, r.label_source, r.unclassified_reason,
             self.false, self.job_id, self.stamp, self.stamp, 1,
         )
 

@@ -245,7 +245,7 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
             outcome.good += 1
             records.append(record)
         with_text = [i for i, r in enumerate(records) if r["text"]]
-        labels = dict(zip(with_text, classify([records[i]["text_norm"] for i in with_text]), strict=True))
+        labels = dict(zip(with_text, classify([records[i]["text_norm"] for i in with_text], [records[i]["product"] for i in with_text], ["survey"] * len(with_text)), strict=True))
         outcome.new += len(records)
         if store is not None:
             outcome.complaints += store.write(records, labels)
