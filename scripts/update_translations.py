@@ -12,7 +12,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYBABEL = str(Path(sys.executable).with_name("pybabel"))
-CORE_PACKAGES = ("auth", "admin", "api", "main", "teams")
+CORE_PACKAGES = ("auth", "admin", "api", "main", "teams", "uploads")
 CORE_TEMPLATES = ("base.html", "_form.html", "auth", "main", "teams", "admin", "errors", "audit")
 MAPPING = ROOT / "scripts" / "babel-mapping.cfg"
 

@@ -68,6 +68,7 @@ def app(database, tmp_path):
             "SQLALCHEMY_DATABASE_URI": url,
             "WTF_CSRF_ENABLED": False,
             "SERVER_NAME": "localhost",
+            "UPLOAD_STAGING_FOLDER": str(tmp_path / "staging"),
             # Still scrypt, at a cost that keeps the suite fast; production uses the default cost.
             "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
         }

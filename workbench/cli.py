@@ -18,6 +18,9 @@ from workbench.validation import InvalidInput
 
 
 def register(app) -> None:
+    from workbench.uploads.cli import uploads_command
+
+    app.cli.add_command(uploads_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
     app.cli.add_command(demo_command)

@@ -2,6 +2,21 @@
 
 import os
 
+# Upload limits (see README, Configuration), read by ``workbench.uploads``.
+UPLOAD_DEFAULTS = {
+    "UPLOAD_LIMIT_MB": 120,
+    "UPLOAD_UNZIPPED_LIMIT_MB": 400,  # workbooks read row by row in the worker (complaints, surveys)
+    "UPLOAD_SHEET_UNZIPPED_LIMIT_MB": 40,  # workbooks read whole for a preview (FMEA): memory is about 30x this
+    "UPLOAD_ZIP_RATIO_LIMIT": 100,
+    "UPLOAD_ZIP_MEMBER_LIMIT": 1000,
+    "UPLOAD_MAX_ROWS": 2_000_000,
+    "UPLOAD_MAX_COLUMNS": 500,
+    "UPLOAD_MAX_CELL_CHARS": 32767,  # Excel's own limit for one cell
+    "UPLOAD_STAGING_HOURS": 24,
+    "IMPORT_KEPT_ERRORS": 200,
+    "EVIDENCE_LIMIT_MB": 10,
+}
+
 
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
@@ -17,6 +32,11 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value and "." in value else int(value) if value else default
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the settings taken from environment variables."""
     default_db = "sqlite:///" + os.path.join(instance_path, "workbench.sqlite")
@@ -25,7 +45,8 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": _normalise_db_url(
             os.environ.get("DATABASE_URL", default_db)
         ),
-        "MAX_CONTENT_LENGTH": _int("UPLOAD_LIMIT_MB", 120) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(_number("UPLOAD_LIMIT_MB", 120) * 1024 * 1024),
+        **{name: _number(name, default) for name, default in UPLOAD_DEFAULTS.items() if name != "UPLOAD_LIMIT_MB"},
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

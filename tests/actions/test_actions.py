@@ -72,7 +72,7 @@ def test_page_adds_action_with_evidence_file_and_marks_overdue(client, login, se
         f"/projects/{setup['project'].id}/actions",
         data={"title": "<b>Seal</b> check", "type": "containment", "owner_id": str(setup["member"].id),
               "due_date": "2026-03-01", "status": "open", "evidence_text": "photos",
-              "evidence_file": (io.BytesIO(b"report body"), "report.pdf")},
+              "evidence_file": (io.BytesIO(b"%PDF-1.4 report body"), "report.pdf")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
@@ -81,7 +81,7 @@ def test_page_adds_action_with_evidence_file_and_marks_overdue(client, login, se
     page = client.get(f"/projects/{setup['project'].id}/actions").get_data(as_text=True)
     assert "&lt;b&gt;Seal&lt;/b&gt; check" in page and 'class="overdue"' in page
     download = client.get(f"/actions/{action.id}/evidence")
-    assert download.status_code == 200 and download.data == b"report body"
+    assert download.status_code == 200 and download.data == b"%PDF-1.4 report body"
     download.close()
     client.post("/logout")
     login(setup["outsider"])
@@ -89,16 +89,16 @@ def test_page_adds_action_with_evidence_file_and_marks_overdue(client, login, se
 
 
 def test_evidence_over_the_size_limit_is_refused(client, login, setup, app, db):
-    app.config["EVIDENCE_MAX_BYTES"] = 1000
+    app.config["EVIDENCE_LIMIT_MB"] = 0.001
     login(setup["leader"])
     response = client.post(
         f"/projects/{setup['project'].id}/actions",
         data={"title": "Big file", "type": "correction", "owner_id": str(setup["member"].id),
-              "due_date": "2026-03-20", "status": "open", "evidence_file": (io.BytesIO(b"x" * 2000), "huge.bin")},
+              "due_date": "2026-03-20", "status": "open", "evidence_file": (io.BytesIO(b"%PDF-" + b"x" * 2000), "huge.pdf")},
         content_type="multipart/form-data",
     )
     assert response.status_code == 400
-    assert "huge.bin" in response.get_data(as_text=True)
+    assert "“huge.pdf” is larger than the limit of 1 KB" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count(CorrectiveAction.id))) == 0
 
 

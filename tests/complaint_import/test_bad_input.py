@@ -21,7 +21,7 @@ def _unchanged(stored, existing):
 def test_empty_file(write_file, import_cli, stored, existing):
     result = import_cli(write_file("empty.csv", b""))
     assert result.exit_code != 0
-    assert "The file is empty" in result.output
+    assert "“empty.csv” is empty" in result.output
     assert _unchanged(stored, existing)
 
 

@@ -96,10 +96,10 @@ def test_only_managers_import(client, login, make_user, owners):
 
 def test_binary_upload_fails_with_message(client, login, make_user, owners, db):
     login(make_user(role="quality_manager"))
-    _upload(client, b"\x00\x01\x02binary\x00" * 50, name="data.csv")
-    job = db.session.scalar(select(ImportJob))
-    assert job.status == "failed"
-    assert "not a text (CSV) file" in client.get(f"/complaints/imports/{job.id}").get_data(as_text=True)
+    response = _upload(client, b"\x00\x01\x02binary\x00" * 50, name="data.csv")
+    assert response.status_code == 400
+    assert "“data.csv” is not a text (CSV) file" in response.get_data(as_text=True)
+    assert db.session.scalar(select(ImportJob)) is None
 
 
 def test_cancel_during_import_stores_nothing(app, db, owners, make_user, tmp_path, monkeypatch):

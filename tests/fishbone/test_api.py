@@ -226,14 +226,14 @@ def test_evidence_link_complaint_and_file_with_size_limit(app, client, login, fi
 
     project, leader, diagram = fishbone
     login(leader)
-    app.config["FISHBONE_UPLOAD_LIMIT"] = 1000
+    app.config["EVIDENCE_LIMIT_MB"] = 0.001
     app.config["FISHBONE_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
     cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "A", "category_id": diagram.categories[0].id}).get_json()
     url = f"/api/v1/causes/{cause['id']}/evidence"
     assert client.post(url, json={"kind": "link", "url": "javascript:alert(1)"}).status_code == 400
     assert client.post(url, json={"kind": "link", "url": "https://intranet.example/report"}).status_code == 201
     assert client.post(url, json={"kind": "complaint", "complaint_id": "#412"}).get_json()["complaint_id"] == 412
-    too_big = client.post(url, data={"kind": "file", "file": (io.BytesIO(b"x" * 1001), "big.csv")}, content_type="multipart/form-data")
+    too_big = client.post(url, data={"kind": "file", "file": (io.BytesIO(b"x" * 2000), "big.csv")}, content_type="multipart/form-data")
     assert too_big.status_code == 400 and "big.csv" in too_big.get_json()["errors"]["file"]
     stored = client.post(url, data={"kind": "file", "file": (io.BytesIO(b"measured,42\n"), "../../etc/measure.csv")}, content_type="multipart/form-data")
     assert stored.status_code == 201

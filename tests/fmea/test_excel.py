@@ -4,6 +4,7 @@ import csv
 import io
 import re
 from datetime import date
+from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
@@ -157,13 +158,16 @@ def test_plain_sheet_imports_one_row_per_cause(team_project, login, client):
     assert [(r["failure_cause"], r["rpn"], r["action_priority"]) for r in rows] == [("Short flame", 64, "M"), ("No foam", 84, "L")]
 
 
-def test_import_refuses_other_files_and_other_users_tokens(team_project, login, client, make_user):
+def test_import_refuses_other_files_and_other_users_tokens(app, team_project, login, client, make_user):
     project, leader, members = team_project
     login(leader)
     response = client.post(f"/projects/{project.id}/fmea/import", data={"file": (io.BytesIO(b"hello"), "notes.txt")}, content_type="multipart/form-data")
     assert response.status_code == 400
-    preview_url = upload(client, project, b"not a workbook", "broken.xlsx")
-    assert "not an Excel workbook" in client.get(preview_url).get_data(as_text=True)
+    response = client.post(f"/projects/{project.id}/fmea/import", data={"file": (io.BytesIO(b"not a workbook"), "broken.xlsx")}, content_type="multipart/form-data")
+    assert response.status_code == 400 and "“broken.xlsx” is not a real XLSX file" in response.get_data(as_text=True)
+    assert not list(Path(app.config["UPLOAD_STAGING_FOLDER"]).glob("*.upload"))  # nothing staged
+    preview_url = upload(client, project, plain_sheet([["Brazing", "Leak", "Short flame", 8, 4, 2]]), "causes.xlsx")
+    assert "1 rows are ready to import" in client.get(preview_url).get_data(as_text=True)
     client.post("/logout")
     other = [m for m in members if m.id != leader.id][0]
     login(other)

@@ -41,7 +41,7 @@ def demo(app, db, runner, tmp_path):
     insider = user("john@demo.example")
     item = evidence.add_evidence(cause, insider, {"kind": "file"}, FileStorage(io.BytesIO(b"photo"), filename="photo.txt"))
     action = db.session.scalar(select(CorrectiveAction).where(CorrectiveAction.project_id == project.id))
-    actions.attach_evidence(action, "report.txt", io.BytesIO(b"measured"))
+    actions.attach_evidence(action, FileStorage(io.BytesIO(b"measured"), filename="report.txt"))
     db.session.commit()
     row = db.session.scalar(select(FmeaRow).join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id).where(FmeaDocument.project_id == project.id))
     check = db.session.scalar(select(EffectivenessCheck).where(EffectivenessCheck.project_id == project.id))

@@ -33,7 +33,7 @@ def _action_data(form) -> dict:
 def _store_upload(action, form) -> None:
     upload = form.evidence_file.data
     if upload and getattr(upload, "filename", ""):
-        services.attach_evidence(action, upload.filename, upload.stream)
+        services.attach_evidence(action, upload)
 
 
 @bp.route("/projects/<int:project_id>/actions", methods=["GET", "POST"])

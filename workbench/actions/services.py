@@ -1,5 +1,6 @@
 """Corrective actions: validation, writes, overdue logic and evidence files."""
 
+import dataclasses
 import os
 import uuid
 from datetime import date
@@ -16,9 +17,10 @@ from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSE
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams.services import get_project
+from workbench.uploads import EVIDENCE, keep, receive
 from workbench.validation import InvalidInput, whole_number
 
-DEFAULT_EVIDENCE_LIMIT = 10 * 1024 * 1024
+EVIDENCE_FILE = dataclasses.replace(EVIDENCE, field="evidence_file")
 
 
 def is_overdue(action: CorrectiveAction, today: date | None = None) -> bool:
@@ -144,24 +146,15 @@ def evidence_folder() -> Path:
     return Path(current_app.config.get("EVIDENCE_FOLDER") or Path(current_app.instance_path) / "evidence")
 
 
-def attach_evidence(action: CorrectiveAction, filename: str, stream) -> None:
-    """Store an uploaded evidence file under the instance folder, refusing files over the limit."""
-    limit = current_app.config.get("EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_LIMIT)
-    data = stream.read(limit + 1)
-    name = secure_filename(filename or "") or "evidence"
-    if not data:
-        raise InvalidInput({"evidence_file": _("The file “%(name)s” is empty.", name=filename)})
-    if len(data) > limit:
-        raise InvalidInput(
-            {"evidence_file": _("The file “%(name)s” is larger than %(mb).1f MB.", name=filename, mb=limit / 1024 / 1024)}
-        )
-    folder = evidence_folder() / str(action.project_id)
-    folder.mkdir(parents=True, exist_ok=True)
+def attach_evidence(action: CorrectiveAction, upload) -> None:
+    """Store an uploaded evidence file (a werkzeug ``FileStorage``) through the upload pipeline, under the instance folder."""
+    staged = receive(upload, EVIDENCE_FILE)
+    name = secure_filename(staged.filename) or "evidence"
     stored = f"{uuid.uuid4().hex}_{name}"
-    (folder / stored).write_bytes(data)
+    keep(staged, evidence_folder() / str(action.project_id), stored)
     old = action.evidence_file
     action.evidence_file = f"{action.project_id}/{stored}"
-    action.evidence_name = filename[:255]
+    action.evidence_name = staged.filename
     if old:
         _remove(old)
 

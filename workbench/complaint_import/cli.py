@@ -211,7 +211,10 @@ def complaint_industries_command(industries):
 def import_worker_command(workers):
     """Run the huey worker that checks and imports uploaded files."""
     from workbench.complaint_import.tasks import huey
+    from workbench.uploads import tasks as upload_tasks  # noqa: F401  (its tasks run here too)
+    from workbench.uploads.staging import clean_abandoned
 
+    clean_abandoned()
     huey.immediate = False
     huey.create_consumer(workers=workers).run()
 

@@ -3,7 +3,6 @@
 import csv
 import io
 import os
-import uuid
 from datetime import datetime
 
 from flask import current_app
@@ -16,44 +15,23 @@ from workbench.complaint_import.importer import ImportCancelled, ImportOptions, 
 from workbench.complaint_import.models import ComplaintSource, ImportJob, ImportPreset
 from workbench.extensions import db
 from workbench.models import User, utcnow
+from workbench.uploads import TABLE, discard, find_path, receive, setting, short
 from workbench.validation import InvalidInput
-
-ALLOWED = (".csv", ".txt", ".tsv", ".xlsx")
-KEPT_ERRORS = 2000
-
-
-def upload_folder() -> str:
-    folder = os.path.join(current_app.instance_path, "uploads")
-    os.makedirs(folder, exist_ok=True)
-    return folder
 
 
 def create_job(storage, source: str, user: User, preset_id: int | None = None, kind: str = "complaints") -> ImportJob:
-    """Keep the uploaded file and queue its check."""
-    filename = os.path.basename(storage.filename or "")
-    errors = {}
-    if not filename:
-        errors["file"] = _("Choose a file.")
-    elif not filename.lower().endswith(ALLOWED):
-        errors["file"] = _("Upload a CSV or Excel (.xlsx) file.")
+    """Stage the uploaded file (checked by the upload pipeline) and queue its check."""
     source = (source or "").strip()
     if not source:
-        errors["source"] = _("Name the source of the file (e.g. crm, call-centre).")
-    elif len(source) > 80:
-        errors["source"] = _("The source name is longer than 80 characters.")
-    if errors:
-        raise InvalidInput(errors)
-    path = os.path.join(upload_folder(), uuid.uuid4().hex + os.path.splitext(filename)[1].lower())
-    storage.save(path)
-    size = os.path.getsize(path)
-    if size == 0:
-        os.unlink(path)
-        raise InvalidInput({"file": _("The file is empty.")})
-    job = ImportJob(kind=kind, source_name=source, filename=filename, stored_path=path, size_bytes=size, status="queued", phase="checking", created_by_id=user.id)
-    if preset_id:
-        preset = db.session.get(ImportPreset, preset_id)
-        if preset is None:
-            raise InvalidInput({"preset": _("Unknown preset.")})
+        raise InvalidInput({"source": _("Name the source of the file (e.g. crm, call-centre).")})
+    if len(source) > 80:
+        raise InvalidInput({"source": _("The source name is longer than 80 characters.")})
+    preset = db.session.get(ImportPreset, preset_id) if preset_id else None
+    if preset_id and preset is None:
+        raise InvalidInput({"preset": _("Unknown preset.")})
+    staged = receive(storage, TABLE, user)
+    job = ImportJob(kind=kind, source_name=source, filename=staged.filename, stored_path=str(staged.path), size_bytes=staged.size, status="queued", phase="checking", created_by_id=user.id)
+    if preset:
         job.mapping = dict(preset.mapping or {})
         job.options = dict(preset.options or {})
     db.session.add(job)
@@ -78,6 +56,9 @@ def run_job(job_id: int, commit: bool) -> None:
 
     job = db.session.get(ImportJob, job_id)
     if job is None or job.status == "cancelled":
+        return
+    if find_path(job.stored_path) is None and not os.path.isfile(job.stored_path):
+        _write(job_id, status="failed", phase=None, finished_at=utcnow(), message=_("“%(name)s” is no longer kept (uploads unused for %(hours)s hours are removed); upload it again.", name=job.filename, hours=setting("UPLOAD_STAGING_HOURS")))
         return
     ensure_defaults()
     db.session.commit()  # nothing of ours may hold a write lock while progress is written
@@ -113,7 +94,7 @@ def run_job(job_id: int, commit: bool) -> None:
                 "phase": None,
                 "detected": {"layout": outcome.layout, "date_order": outcome.date_order, "mapping": outcome.mapping},
                 "preview": outcome.preview,
-                "errors": [e.as_dict() for e in outcome.errors[:KEPT_ERRORS]],
+                "errors": kept_errors(outcome.errors),
                 "good_rows": outcome.good,
                 "bad_rows": outcome.bad,
                 "new_rows": outcome.new,
@@ -133,12 +114,12 @@ def run_job(job_id: int, commit: bool) -> None:
         _write(job_id, status="cancelled", phase=None, finished_at=utcnow(), message=_("Cancelled; nothing was imported."))
     except InvalidInput as error:
         db.session.rollback()
-        detected = {"problems": error.errors, "mapping": dict(job.mapping or {})}
+        detected = {"problems": {k: short(v) for k, v in error.errors.items()}, "mapping": dict(job.mapping or {})}
         try:  # the columns, so the user can fix the mapping on the page
             detected["layout"] = reading.detect_layout(job.stored_path, job.filename, options.layout).as_dict()
         except InvalidInput:
             pass
-        _write(job_id, status="failed", phase=None, finished_at=utcnow(), message=str(error), detected=detected)
+        _write(job_id, status="failed", phase=None, finished_at=utcnow(), message=short(error), detected=detected)
     except Exception as error:  # recorded on the job so the page can say what happened
         db.session.rollback()
         current_app.logger.exception("import job %s failed", job_id)
@@ -147,11 +128,29 @@ def run_job(job_id: int, commit: bool) -> None:
         _discard_file(job_id)
 
 
+def kept_errors(errors: list) -> list[dict]:
+    """The first ``IMPORT_KEPT_ERRORS`` row errors, values and reasons cut short (the total is the job's ``bad_rows``)."""
+    kept = []
+    for error in errors[: int(setting("IMPORT_KEPT_ERRORS"))]:
+        item = error.as_dict()
+        item["column"], item["value"], item["reason"] = short(item["column"], 200), short(item["value"], 200), short(item["reason"])
+        kept.append(item)
+    return kept
+
+
 def _discard_file(job_id: int) -> None:
     job = db.session.get(ImportJob, job_id)
     db.session.refresh(job)
-    if job.status in ("done", "cancelled") and job.stored_path and os.path.exists(job.stored_path):
-        os.unlink(job.stored_path)
+    if job.status in ("done", "cancelled") and job.stored_path:
+        _remove_upload(job.stored_path)
+
+
+def _remove_upload(path: str) -> None:
+    staged = find_path(path)
+    if staged is not None:
+        discard(staged)
+    elif os.path.exists(path):  # a file kept before uploads were staged
+        os.unlink(path)
 
 
 def progress_figures(job: ImportJob) -> dict:
@@ -190,8 +189,7 @@ def request_cancel(job: ImportJob) -> None:
     elif job.status in ("previewed", "failed"):
         job.status = "cancelled"
         job.finished_at = utcnow()
-        if os.path.exists(job.stored_path):
-            os.unlink(job.stored_path)
+        _remove_upload(job.stored_path)
 
 
 def reconfigure(job: ImportJob, mapping: dict, layout: dict, date_order: str | None) -> None:

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, jsonify, redirect, render_template, re
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from workbench import uploads
 from workbench.access import role_required
 from workbench.complaint_import import bp, jobs, tasks
 from workbench.complaint_import.forms import UploadForm
@@ -43,9 +44,7 @@ def imports():
 
 
 def _limit_mb() -> int:
-    from flask import current_app
-
-    return (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+    return uploads.TABLE.size_limit() // (1024 * 1024)
 
 
 @bp.route("/complaints/imports/<int:job_id>")
@@ -145,24 +144,23 @@ def import_cancel(job_id: int):
 @role_required(*MANAGERS)
 def survey_upload():
     """Survey exports are small: checked and imported in the request; any bad row stops the import unless skipped."""
-    import os
-    import tempfile
-
     from workbench.complaint_import.surveys import SurveyOptions, import_surveys
 
     storage = request.files.get("file")
     source = (request.form.get("source") or "").strip()
+    back = url_for("complaints.survey_page") if request.form.get("next") == "surveys" else url_for("complaints.imports")
     if storage is None or not storage.filename:
         flash(_("Choose a file."), "error")
         return redirect(url_for("complaints.imports"))
-    suffix = os.path.splitext(storage.filename)[1].lower()
-    handle, path = tempfile.mkstemp(suffix=suffix)
-    os.close(handle)
-    storage.save(path)
+    try:
+        staged = uploads.receive(storage, uploads.TABLE, current_user)
+    except InvalidInput as error:
+        flash(str(error), "error")
+        return redirect(back)
     mapping = {k: request.form.get(k, "").strip() for k in ("csat", "nps", "ces", "text") if request.form.get(k, "").strip()}
     options = SurveyOptions(source=source, mapping=mapping, skip_bad_rows=bool(request.form.get("skip_bad_rows")))
     try:
-        outcome = import_surveys(path, os.path.basename(storage.filename), options)
+        outcome = import_surveys(str(staged.path), staged.filename, options)
         if outcome.committed:
             db.session.commit()
             flash(_("%(new)d survey responses imported, %(unchanged)d unchanged, %(bad)d rejected; %(complaints)d complaints from unhappy respondents.", new=outcome.new, unchanged=outcome.unchanged, bad=outcome.bad, complaints=outcome.complaints), "info")
@@ -170,10 +168,10 @@ def survey_upload():
             db.session.rollback()
             flash(_("%(bad)d bad rows: nothing was imported.", bad=outcome.bad), "error")
             for error in outcome.errors[:20]:
-                flash(str(error), "error")
+                flash(uploads.short(error, 300), "error")
     except InvalidInput as error:
         db.session.rollback()
-        flash(str(error), "error")
+        flash(uploads.short(error), "error")
     finally:
-        os.unlink(path)
-    return redirect(url_for("complaints.survey_page") if request.form.get("next") == "surveys" else url_for("complaints.imports"))
+        uploads.discard(staged)
+    return redirect(back)

@@ -1,41 +1,7 @@
-"""Background work on huey: SQLite storage by default (no extra server), Redis when HUEY_REDIS_URL is set.
+"""Background work of the complaint import on the core task queue (``workbench.queue``)."""
 
-Run a worker with ``flask --app wsgi import-worker`` (or ``huey_consumer
-workbench.complaint_import.tasks.huey``). Tests and ``HUEY_IMMEDIATE=1`` run
-tasks at once, in process.
-"""
-
-import os
-
-from flask import current_app, has_app_context
-from huey import RedisHuey, SqliteHuey
-
-from workbench import ROOT
-
-
-def _make_huey():
-    if os.environ.get("HUEY_REDIS_URL"):
-        return RedisHuey("workbench", url=os.environ["HUEY_REDIS_URL"])
-    path = os.environ.get("HUEY_SQLITE_PATH") or str(ROOT / "instance" / "huey.sqlite")
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    return SqliteHuey("workbench", filename=path)
-
-
-huey = _make_huey()
-
-
-def init_app(app) -> None:
-    """Immediate mode for tests and single-process use."""
-    if app.testing or app.config.get("HUEY_IMMEDIATE") or os.environ.get("HUEY_IMMEDIATE") == "1":
-        huey.immediate = True
-
-
-def _app():
-    if has_app_context():
-        return current_app._get_current_object()
-    from workbench import create_app
-
-    return create_app()
+from workbench.queue import huey, init_app  # noqa: F401  (the queue lives in the core)
+from workbench.queue import task_app as _app
 
 
 @huey.task()

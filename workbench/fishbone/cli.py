@@ -46,12 +46,14 @@ def export_command(project_id, fmt, paper, rtl, out):
 @click.argument("outline_file", type=click.Path(exists=True, dir_okay=False))
 def import_command(project_id, outline_file):
     """Create PROJECT_ID's fishbone from an outline (indented list or Mermaid ishikawa)."""
+    from workbench import uploads
     from workbench.fishbone import outline
 
     project = _project(project_id)
     with acting_as("cli"):
         try:
-            diagram = outline.import_outline(project, None, Path(outline_file).read_text(encoding="utf-8-sig"))
+            text = uploads.read_text(outline_file, Path(outline_file).name)
+            diagram = outline.import_outline(project, None, text)
             db.session.commit()
         except InvalidInput as error:
             db.session.rollback()

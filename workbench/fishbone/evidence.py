@@ -9,13 +9,12 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workbench import uploads
 from workbench.extensions import db
 from workbench.fishbone.models import EVIDENCE_KINDS, FishboneCause, FishboneEvidence
 from workbench.fishbone.services import touch
 from workbench.models import utcnow
 from workbench.validation import InvalidInput
-
-DEFAULT_LIMIT = 10 * 1024 * 1024
 
 
 def upload_folder() -> Path:
@@ -23,10 +22,6 @@ def upload_folder() -> Path:
     folder = Path(current_app.config.get("FISHBONE_UPLOAD_FOLDER") or os.path.join(current_app.instance_path, "fishbone_uploads"))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
-
-
-def upload_limit() -> int:
-    return int(current_app.config.get("FISHBONE_UPLOAD_LIMIT", DEFAULT_LIMIT))
 
 
 def add_evidence(cause: FishboneCause, user, data: dict, upload=None) -> FishboneEvidence:
@@ -62,16 +57,11 @@ def add_evidence(cause: FishboneCause, user, data: dict, upload=None) -> Fishbon
 def _store(item: FishboneEvidence, upload) -> None:
     if upload is None or not getattr(upload, "filename", ""):
         raise InvalidInput({"file": _("Choose a file to attach.")})
-    data = upload.read(upload_limit() + 1)
-    if len(data) > upload_limit():
-        raise InvalidInput({"file": _("“%(name)s” is larger than %(mb)s MB.", name=upload.filename, mb=upload_limit() // (1024 * 1024))})
-    if not data:
-        raise InvalidInput({"file": _("“%(name)s” is empty.", name=upload.filename)})
+    staged = uploads.receive(upload, uploads.EVIDENCE)
     stored = secrets.token_hex(16)
-    (upload_folder() / stored).write_bytes(data)
-    item.file_name = os.path.basename(upload.filename.replace("\\", "/"))[:255]
+    item.file_name, item.file_size = staged.filename, staged.size
+    uploads.keep(staged, upload_folder(), stored)
     item.stored_name = stored
-    item.file_size = len(data)
 
 
 def file_path(item: FishboneEvidence) -> Path:

@@ -4,6 +4,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from workbench import uploads
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
 from workbench.fishbone import bp, evidence, outline, render, services
@@ -67,14 +68,14 @@ def import_outline(project_id: int):
     text = form.outline.data or ""
     upload = request.files.get("file")
     if upload and upload.filename:
-        data = upload.read(1024 * 1024 + 1)
-        if len(data) > 1024 * 1024:
-            flash(_("The outline file is larger than 1 MB."), "error")
-            return _back(project.id)
         try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            flash(_("The outline file is not UTF-8 text."), "error")
+            staged = uploads.receive(upload, uploads.OUTLINE, current_user)
+            try:
+                text = uploads.read_text(str(staged.path), staged.filename)
+            finally:
+                uploads.discard(staged)
+        except InvalidInput as error:
+            flash(str(error), "error")
             return _back(project.id)
     try:
         outline.import_outline(project, current_user, text)

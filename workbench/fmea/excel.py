@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -18,6 +18,7 @@ from workbench.extensions import db
 from workbench.fmea import fields
 from workbench.fmea.models import ROW_FIELDS, FmeaDocument
 from workbench.models import User
+from workbench.uploads import short
 
 # Sheet columns: position, the row fields with RPN/AP where the form shows them.
 SHEET_FIELDS = (
@@ -241,32 +242,9 @@ def _find_header(grid: list[list], names: dict) -> tuple[int, dict[int, str]]:
     return best
 
 
-def read_grid(data: bytes, filename: str) -> list[list]:
-    """Cell values of the first sheet (merged cells filled in) or of a CSV file."""
-    if filename.lower().endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValueError(_("The CSV file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")) from None
-        # NUL characters cannot be stored (PostgreSQL) and mean nothing in a cell: drop them.
-        return [row for row in csv.reader(io.StringIO(text.replace("\x00", "")))]
-    try:
-        wb = load_workbook(io.BytesIO(data), data_only=True)
-    except Exception:
-        raise ValueError(_("The file is not an Excel workbook (.xlsx) or CSV.")) from None
-    ws = wb.worksheets[0]
-    grid = [list(row) for row in ws.iter_rows(values_only=True)]
-    for merged in ws.merged_cells.ranges:
-        top = grid[merged.min_row - 1][merged.min_col - 1]
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
-                grid[r - 1][c - 1] = top
-    return grid
-
-
-def parse(data: bytes, filename: str) -> tuple[list[dict], list[dict]]:
-    """Rows ready for ``services.create_row`` and errors ``{"row", "column", "field", "message"}`` (sheet numbering)."""
-    grid = read_grid(data, filename)
+def parse(grid: list[list]) -> tuple[list[dict], list[dict]]:
+    """Rows of a sheet (read by ``workbench.uploads``: merged cells filled, dates as ISO text) ready for
+    ``services.create_row``, and errors ``{"row", "column", "field", "message"}`` (sheet numbering)."""
     names = header_names()
     header_row, mapping = _find_header(grid, names)
     if len([f for f in mapping.values() if f in ROW_FIELDS]) < 2:
@@ -316,4 +294,4 @@ def _unescape(text: str) -> str:
 
 
 def _error(sheet_row: int, column: int, field: str, message: str) -> dict:
-    return {"row": sheet_row, "column": get_column_letter(column + 1), "field": field, "label": fields.label(field), "message": message}
+    return {"row": sheet_row, "column": get_column_letter(column + 1), "field": field, "label": fields.label(field), "message": short(message)}

@@ -1,17 +1,16 @@
 """Pages: Excel/CSV export and the import with preview (all rows or none)."""
 
-import json
-import secrets
-from pathlib import Path
-
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from workbench import uploads
+from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
 from workbench.fmea import bp, excel, fields, places, services
 from workbench.fmea.forms import ImportForm
+from workbench.uploads import tasks as upload_tasks
 from workbench.validation import InvalidInput
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -43,22 +42,12 @@ def export_csv(project_id: int | None = None, document_id: int | None = None):
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{_filename(place, "csv")}"'})
 
 
-def _upload_dir() -> Path:
-    folder = Path(current_app.instance_path) / "fmea-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored(token: str) -> tuple[Path, dict]:
-    if not token or not token.replace("-", "").replace("_", "").isalnum():
+def _staged(token: str, place) -> uploads.Staged:
+    """The user's own staged file for this FMEA, or 404."""
+    staged = uploads.find(token, current_user.id)
+    if staged is None or staged.kind != uploads.SHEETS.name or any(staged.context.get(key) != value for key, value in place.args.items()):
         abort(404)
-    meta_path = _upload_dir() / f"{token}.json"
-    if not meta_path.exists():
-        abort(404)
-    meta = json.loads(meta_path.read_text())
-    if meta["user_id"] != current_user.id:
-        abort(404)
-    return _upload_dir() / f"{token}.bin", meta
+    return staged
 
 
 @bp.route("/projects/<int:project_id>/fmea/import", methods=["GET", "POST"])
@@ -68,32 +57,23 @@ def import_file(project_id: int | None = None, document_id: int | None = None):
     place = places.resolve(current_user, project_id, document_id, write=True)
     form = ImportForm()
     if form.validate_on_submit():
-        upload = form.file.data
-        name = upload.filename or "upload.xlsx"
-        if not name.lower().endswith((".xlsx", ".csv")):
-            form.file.errors.append(_("Send an .xlsx workbook or a .csv file."))
+        try:
+            staged = uploads.receive(form.file.data, uploads.SHEETS, current_user, context=place.args)
+        except InvalidInput as error:
+            form.file.errors.extend(error.errors.values())
         else:
-            token = secrets.token_urlsafe(16)
-            data = upload.read()
-            (_upload_dir() / f"{token}.bin").write_bytes(data)
-            (_upload_dir() / f"{token}.json").write_text(json.dumps({"user_id": current_user.id, **place.args, "filename": name}))
-            return redirect(url_for("fmea.import_preview", **place.args, token=token))
+            upload_tasks.read_sheets(staged.token)  # parsed by the worker, never in this request
+            return redirect(url_for("fmea.import_preview", **place.args, token=staged.token))
     return render_template("fmea/import.html", place=place, form=form), 400 if request.method == "POST" else 200
 
 
-@bp.route("/projects/<int:project_id>/fmea/import/<token>", methods=["GET", "POST"])
-@bp.route("/fmea/<int:document_id>/import/<token>", methods=["GET", "POST"])
-@login_required
-def import_preview(token: str, project_id: int | None = None, document_id: int | None = None):
-    place = places.resolve(current_user, project_id, document_id, write=True)
-    project = place.project
-    path, meta = _stored(token)
-    if any(meta.get(key) != value for key, value in place.args.items()):
-        abort(404)
+def _checked_rows(project, sheets: list[dict]) -> tuple[list[dict], list[dict], int]:
+    """The first sheet's rows and errors, with responsible people and cause links checked against ``project``."""
+    rows, errors = [], []
     try:
-        rows, errors = excel.parse(path.read_bytes(), meta["filename"])
+        rows, errors = excel.parse(sheets[0]["rows"] if sheets else [])
     except ValueError as error:
-        rows, errors = [], [{"row": "", "column": "", "label": "", "message": str(error)}]
+        errors = [{"row": "", "column": "", "label": "", "message": str(error)}]
     foreign_causes = 0
     for row in rows:
         try:
@@ -107,11 +87,28 @@ def import_preview(token: str, project_id: int | None = None, document_id: int |
                 # A workbook from another project: its fishbone causes are not this project's.
                 row["values"]["cause_id"] = None
                 foreign_causes += 1
+    return rows, errors, foreign_causes
+
+
+@bp.route("/projects/<int:project_id>/fmea/import/<token>", methods=["GET", "POST"])
+@bp.route("/fmea/<int:document_id>/import/<token>", methods=["GET", "POST"])
+@login_required
+def import_preview(token: str, project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
+    project = place.project
+    staged = _staged(token, place)
+    result = uploads.load_result(staged)
+    if result is None:  # still queued: the page reloads itself until the worker has read the file
+        if request.method == "POST":
+            abort(409)
+        return render_template("fmea/import_preview.html", place=place, pending=True, filename=staged.filename, rows=[], errors=[], form=EmptyForm())
+    if result["status"] == "failed":
+        rows, errors, foreign_causes = [], [{"row": "", "column": "", "label": "", "message": result["message"]}], 0
+    else:
+        rows, errors, foreign_causes = _checked_rows(project, result["sheets"])
     if foreign_causes and request.method == "GET":
         flash(_("%(n)s links to fishbone causes of another project will be left out.", n=foreign_causes), "info")
     if request.method == "POST":
-        from workbench.auth.forms import EmptyForm
-
         if not EmptyForm().validate_on_submit():
             abort(400)
         if errors or not rows:
@@ -124,12 +121,10 @@ def import_preview(token: str, project_id: int | None = None, document_id: int |
             db.session.rollback()
             flash(_("Nothing was imported: %(message)s", message=str(error)), "error")
             return redirect(url_for("fmea.import_preview", **place.args, token=token))
-        path.unlink(missing_ok=True)
-        path.with_suffix(".json").unlink(missing_ok=True)
+        uploads.discard(staged)
         flash(_("%(n)s rows imported.", n=len(rows)), "info")
         return redirect(url_for("fmea.table", **place.args))
-    from workbench.auth.forms import EmptyForm
-
     return render_template(
-        "fmea/import_preview.html", place=place, rows=rows, errors=errors, filename=meta["filename"], token=token, form=EmptyForm()
+        "fmea/import_preview.html", place=place, pending=False, rows=rows, errors=errors, filename=staged.filename, token=token, form=EmptyForm(),
+        kept=int(uploads.setting("IMPORT_KEPT_ERRORS")),
     )
