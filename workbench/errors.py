@@ -6,7 +6,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from workbench.extensions import db
-from workbench.validation import Conflict, InvalidInput
+from workbench.validation import Conflict, Frozen, InvalidInput
 
 
 def _wants_json() -> bool:
@@ -63,6 +63,13 @@ def register(app) -> None:
             "submitted": error.submitted,
         }
         return jsonify(body), 409
+
+    @app.errorhandler(Frozen)
+    def frozen(error):
+        db.session.rollback()
+        if _wants_json():
+            return jsonify(error="frozen", message=error.message), 409
+        return render_template("errors/error.html", code=409, message=error.message), 409
 
     @app.errorhandler(HTTPException)
     def http_error(error):

@@ -20,6 +20,14 @@ class Conflict(Exception):
         super().__init__("the record was changed by someone else")
 
 
+class Frozen(Exception):
+    """The record belongs to a closed, signed project: read-only until it is reopened (answered 409)."""
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
 # Largest id or count a database integer column holds (PostgreSQL INTEGER; SQLite refuses past 2**63).
 INT_LIMIT = 2**31 - 1
 

@@ -144,6 +144,7 @@ def _ready_to_close(db, project):
     db.session.add(EffectivenessCheck(project_id=project.id, criteria="fewer complaints", actions_on=date(2026, 1, 1),
                                       check_date=date(2026, 3, 1), decision="accepted", before_count=10, after_count=2,
                                       p_value=0.02, measured_at=None, decision_note=""))
+    project.stage = "verify"  # closing happens from Verify, the stage before Closed
     db.session.commit()
 
 

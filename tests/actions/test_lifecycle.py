@@ -1,7 +1,8 @@
 from datetime import date
 
 from workbench.actions import lifecycle
-from workbench.actions.models import EffectivenessCheck, SignOff, StageChange
+from workbench.actions.models import EffectivenessCheck, SignOff
+from workbench.teams.models import StageChange
 from workbench.teams.services import save_project
 
 PASSWORD = "correct horse battery"
@@ -12,12 +13,15 @@ def _ready_to_close(db, project):
     db.session.add(EffectivenessCheck(project_id=project.id, criteria="fewer complaints", actions_on=date(2026, 1, 1),
                                       check_date=date(2026, 3, 1), decision="accepted", before_count=10, after_count=2,
                                       p_value=0.02, measured_at=None, decision_note=""))
+    project.stage = "verify"  # closing happens from Verify, the stage before Closed
     db.session.commit()
 
 
-def test_patch_stage_closed_with_open_action_answers_400_with_reason(client, login, setup, add_action):
+def test_patch_stage_closed_with_open_action_answers_400_with_reason(client, login, setup, add_action, db):
     login(setup["qm"])
     add_action(setup["project"], setup["member"])
+    setup["project"].stage = "verify"
+    db.session.commit()
     response = client.patch(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
     assert response.status_code == 400
     message = response.get_json()["errors"]["stage"]
@@ -83,7 +87,7 @@ def test_reopen_needs_a_reason_and_is_recorded(client, login, setup, db):
     response = client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "Complaints came back in April", "stage": "analyse"})
     assert response.status_code == 200 and response.get_json()["stage"] == "analyse"
     history = client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()["stage_changes"]
-    assert [(h["from_stage"], h["to_stage"]) for h in history] == [("define", "closed"), ("closed", "analyse")]
+    assert [(h["from_stage"], h["to_stage"]) for h in history] == [("verify", "closed"), ("closed", "analyse")]
     assert history[1]["reason"] == "Complaints came back in April"
 
 
@@ -163,3 +167,54 @@ def test_patch_project_with_signature_field_closes_and_reason_reopens(client, lo
     change = db.session.scalars(db.select(StageChange).order_by(StageChange.id.desc())).first()
     assert change.reason == "Audit found a gap" and change.from_stage == "closed"
     assert client.patch(url, json={"stage": "closed"}).status_code == 400
+
+
+def _stage_count(db):
+    return db.session.scalar(db.select(db.func.count(StageChange.id)))
+
+
+def test_a_stage_is_never_skipped_and_nothing_is_written(client, login, setup, db):
+    """Define straight to Closed (or Improve) is refused, by the API and the page, and leaves no trace."""
+    login(setup["qm"])
+    pid = setup["project"].id
+    version = setup["project"].version
+    for stage in ("closed", "improve"):
+        response = client.patch(f"/api/v1/projects/{pid}", json={"stage": stage})
+        assert response.status_code == 400
+        assert "Contain first" in response.get_json()["errors"]["stage"]
+    page = client.post(f"/projects/{pid}/stage", data={"move-stage": "verify"}, follow_redirects=True)
+    assert "not skipped" in page.get_data(as_text=True)
+    db.session.expire_all()
+    project = db.session.get(type(setup["project"]), pid)
+    assert project.stage == "define" and project.version == version
+    assert _stage_count(db) == 0 and db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
+
+
+def test_moving_back_needs_a_reason_and_reopening_a_closed_project_needs_a_quality_manager(client, login, setup, db):
+    login(setup["leader"])
+    pid = setup["project"].id
+    for stage in ("contain", "analyse"):
+        assert client.patch(f"/api/v1/projects/{pid}", json={"stage": stage}).status_code == 200
+    refused = client.patch(f"/api/v1/projects/{pid}", json={"stage": "contain"})
+    assert refused.status_code == 400 and "needs a reason" in refused.get_json()["errors"]["reason"]
+    assert client.patch(f"/api/v1/projects/{pid}", json={"stage": "contain", "reason": "Containment leaked"}).status_code == 200
+    _ready_to_close(db, setup["project"])
+    client.post("/logout")
+    login(setup["qm"])
+    assert client.post(f"/api/v1/projects/{pid}/close", json={"password": PASSWORD, "meaning": "approved_closure"}).status_code == 200
+    client.post("/logout")
+    login(setup["leader"])
+    before = _stage_count(db)
+    response = client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "I want to edit", "stage": "improve"})
+    assert response.status_code == 400 and "quality manager" in response.get_json()["errors"]["stage"]
+    assert _stage_count(db) == before
+
+
+def test_lifecycle_page_shows_who_when_and_why(client, login, setup, db):
+    login(setup["leader"])
+    pid = setup["project"].id
+    assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain"}).status_code == 302
+    client.post(f"/projects/{pid}/stage", data={"move-stage": "define", "move-reason": "Scope was wrong"})
+    page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
+    assert "Scope was wrong" in page and setup["leader"].email in page
+    assert [c.reason for c in lifecycle.stage_history(pid)] == ["", "Scope was wrong"]

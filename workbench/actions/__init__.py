@@ -7,7 +7,7 @@ from workbench.api.routes import add_routes
 from workbench.fishbone import services as fishbone
 from workbench.fmea import services as fmea
 from workbench.registry import DEMO_STEPS, HOME_CARDS, PROJECT_PANELS, add_nav
-from workbench.teams import services as teams
+from workbench.teams import stages
 
 bp = Blueprint("actions", __name__)
 
@@ -39,7 +39,7 @@ def init_app(app: Flask) -> None:
     HOME_CARDS.add(app, panels.my_actions_card)
     DEMO_STEPS.add(app, panels.demo_actions)
     # Closing a project: the gates and the sign-off; FMEA rows with actions must be re-rated first.
-    teams.STAGE_GATES.add(app, lifecycle.stage_gate)
+    stages.STAGE_GATES.add(app, lifecycle.stage_gate)
     lifecycle.CLOSE_CHECKS.add(app, fmea_link.fmea_rerated_check)
     # A row's recommended action is a corrective action: rows show theirs and create them.
     fmea.ROW_ACTION_SOURCES.add(app, fmea_link.actions_for_rows)

@@ -2,7 +2,7 @@
 
 import copy
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
 from workbench.actions import effectiveness, lifecycle, services
@@ -17,15 +17,6 @@ from workbench.teams.api import project_json
 from workbench.teams.services import check_version, get_project
 
 bp = ApiRoutes("actions_api", __name__)
-
-
-@bp.before_request
-def project_patch_fields():
-    """``PATCH /projects/<id>`` (teams) may carry ``signature`` (to close) and ``reason`` (to reopen)."""
-    if request.method == "PATCH" and request.endpoint == "api.update_project":
-        data = request.get_json(silent=True)
-        if isinstance(data, dict) and ("signature" in data or "reason" in data):
-            lifecycle.offer_for_request(data.get("signature"), data.get("reason"))
 
 
 @bp.get("/projects/<int:project_id>/actions")

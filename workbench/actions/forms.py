@@ -31,6 +31,7 @@ class CharterForm(FlaskForm):
 
 class StageForm(FlaskForm):
     stage = SelectField(_l("Move to stage"), choices=choices((k, v) for k, v in STAGE_LABELS.items() if k != "closed"))
+    reason = StringField(_l("Reason (needed to move back)"), validators=[Optional(), Length(max=2000)])
 
 
 class ReopenForm(FlaskForm):

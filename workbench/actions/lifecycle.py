@@ -1,21 +1,19 @@
 """Project lifecycle: closing gates, the quality manager's sign-off, reopening and the stage history."""
 
-import contextvars
 from typing import Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
 
-from workbench.actions.models import CorrectiveAction, EffectivenessCheck, ProjectCharter, SignOff, StageChange
-from workbench.audit import _current_actor
+from workbench.actions.models import CorrectiveAction, EffectivenessCheck, ProjectCharter, SignOff
 from workbench.extensions import db
 from workbench.models import User
 from workbench.registry import HookPoint
-from workbench.teams import services as teams
+from workbench.teams import stages
+from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES, ImprovementProject
-from workbench.validation import InvalidInput, text_value, whole_number
+from workbench.validation import InvalidInput, whole_number
 
 # Meanings a closing signature may carry (stored as the key, shown translated).
 SIGNATURE_MEANINGS = {
@@ -33,26 +31,6 @@ class CloseCheck(Protocol):
 
 # ``init_app`` adds "not every FMEA row with an action is re-rated" (``fmea_link.py``) here.
 CLOSE_CHECKS: HookPoint[CloseCheck] = HookPoint("actions.close_checks")
-
-# The signature or reason that goes with the stage change being made now (set by close/reopen).
-_pending: contextvars.ContextVar = contextvars.ContextVar("actions_pending_stage_change", default=None)
-
-
-def offer_for_request(signature=None, reason=None) -> None:
-    """Keep the ``signature`` / ``reason`` fields of an API request for the gate of this request only."""
-    from flask import g
-
-    g.actions_pending = {"signature": signature, "reason": str(reason or "").strip()}
-
-
-def _pending_now() -> dict:
-    pending = _pending.get()
-    if pending is not None:
-        return pending
-    from flask import g, has_app_context
-
-    return g.get("actions_pending") or {} if has_app_context() else {}
-
 
 def open_actions_check(project) -> str | None:
     count = db.session.scalar(
@@ -87,28 +65,20 @@ def close_blockers(project) -> list[str]:
     return [reason for reason in (check(project) for check in checks) if reason]
 
 
-def stage_gate(project, new_stage: str, user) -> None:
-    """Registered in ``STAGE_GATES``: closing needs the gates and a sign-off; reopening needs a reason."""
-    pending = _pending_now()
-    if new_stage == "closed":
-        blockers = close_blockers(project)
-        if blockers:
-            raise InvalidInput({"stage": _("The project cannot close: %(reasons)s", reasons=" ".join(blockers))})
-        signature = pending.get("signature")
-        if pending.get("sign_off") is None and isinstance(signature, dict):
-            pending["sign_off"] = _sign(project, user, signature.get("password"), signature.get("meaning"))
-            pending["reason"] = str(SIGNATURE_MEANINGS[pending["sign_off"].meaning])
-        if pending.get("sign_off") is None:
-            raise InvalidInput(
-                {"stage": _("Closing needs the quality manager's electronic sign-off (password and meaning).")}
-            )
-    elif project.stage == "closed" and not pending.get("reason"):
-        raise InvalidInput({"reason": _("A closed project reopens only with a reason.")})
+def stage_gate(project, new_stage: str, user, sign_off) -> SignOff | None:
+    """Registered in ``teams.stages.STAGE_GATES``: closing needs every closing gate, then the signature.
 
-
-def _check_stage(stage: str) -> None:
-    if stage not in STAGES:
-        raise InvalidInput({"stage": _("Stage must be one of %(stages)s.", stages=", ".join(STAGES))})
+    ``sign_off`` is the ``{"password", "meaning"}`` the signer gave; the signature is recorded
+    only after every closing gate passed, and answered so the stage history points at it.
+    """
+    if new_stage != "closed":
+        return None
+    blockers = close_blockers(project)
+    if blockers:
+        raise InvalidInput({"stage": _("The project cannot close: %(reasons)s", reasons=" ".join(blockers))})
+    if not isinstance(sign_off, dict):
+        raise InvalidInput({"stage": _("Closing needs the quality manager's electronic sign-off (password and meaning).")})
+    return _sign(project, user, sign_off.get("password"), sign_off.get("meaning"))
 
 
 def _sign(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
@@ -127,41 +97,21 @@ def _sign(project: ImprovementProject, user: User, password: str, meaning: str) 
 
 def close_project(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
     """Sign and close: the signer must be a quality manager who re-enters their password."""
-    blockers = close_blockers(project)
-    if blockers:
-        raise InvalidInput({"stage": _("The project cannot close: %(reasons)s", reasons=" ".join(blockers))})
-    sign_off = _sign(project, user, password, meaning)
-    token = _pending.set({"sign_off": sign_off, "reason": str(SIGNATURE_MEANINGS[meaning])})
-    try:
-        teams.save_project(project, user, {"stage": "closed"})
-        db.session.flush()
-    finally:
-        _pending.reset(token)
-    return sign_off
+    meaning_text = str(SIGNATURE_MEANINGS.get(meaning, "")) if isinstance(meaning, str) else ""
+    change = stages.change_stage(project, user, "closed", meaning_text, {"password": password, "meaning": meaning})
+    return db.session.get(SignOff, change.sign_off_id)
 
 
 def reopen_project(project: ImprovementProject, user: User, reason: str, stage: str = "improve") -> None:
-    """Move a project (closed or not) back to ``stage`` recording ``reason``."""
-    reason = text_value(reason, "reason").strip()
-    if not reason:
-        raise InvalidInput({"reason": _("A closed project reopens only with a reason.")})
-    _check_stage(stage)
-    if stage == "closed":
+    """Move a project back to ``stage`` (not Closed) recording ``reason``."""
+    if stage == "closed" or stage not in STAGES:
         raise InvalidInput({"stage": _("Choose the stage the project reopens in.")})
-    token = _pending.set({"reason": reason})
-    try:
-        teams.save_project(project, user, {"stage": stage})
-        db.session.flush()
-    finally:
-        _pending.reset(token)
+    if STAGES.index(stage) >= STAGES.index(project.stage):
+        raise InvalidInput({"stage": _("Choose an earlier stage than %(stage)s.", stage=stage_label(project.stage))})
+    stages.change_stage(project, user, stage, reason)
 
 
-def stage_history(project_id: int) -> list[StageChange]:
-    return list(
-        db.session.scalars(
-            select(StageChange).where(StageChange.project_id == project_id).order_by(StageChange.at, StageChange.id)
-        )
-    )
+stage_history = stages.stage_history
 
 
 def sign_offs(project_id: int) -> list[SignOff]:
@@ -196,29 +146,3 @@ def save_charter(project_id: int, data: dict) -> ProjectCharter:
     if charter.id is None:
         db.session.add(charter)
     return charter
-
-
-@event.listens_for(Session, "before_flush")
-def _record_stage_changes(session: Session, flush_context, instances) -> None:
-    """Every stage change of a project lands in ``stage_changes`` with the actor and the reason."""
-    for obj in list(session.dirty):
-        if not isinstance(obj, ImprovementProject):
-            continue
-        history = db.inspect(obj).attrs.stage.history
-        if not history.has_changes() or not history.deleted:
-            continue
-        pending = _pending_now()
-        actor_id, actor = _current_actor()
-        sign_off = pending.get("sign_off")
-        session.add(
-            StageChange(
-                project_id=obj.id,
-                from_stage=history.deleted[0],
-                to_stage=obj.stage,
-                actor_id=actor_id,
-                actor=actor,
-                reason=pending.get("reason") or "",
-                sign_off_id=sign_off.id if sign_off is not None else None,
-            )
-        )
-

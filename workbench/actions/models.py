@@ -1,4 +1,4 @@
-"""Tables of corrective actions, effectiveness checks, sign-offs, notifications and stage changes."""
+"""Tables of corrective actions, effectiveness checks, sign-offs and notifications."""
 
 from datetime import date, datetime
 
@@ -98,23 +98,6 @@ class SignOff(TimestampMixin, Audited, db.Model):
     signer_name: Mapped[str] = mapped_column(String(120))
     meaning: Mapped[str] = mapped_column(String(40))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-class StageChange(db.Model):
-    """One move of a project between stages, with who moved it and why."""
-
-    __tablename__ = "stage_changes"
-    __table_args__ = (Index("ix_stage_changes_project", "project_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
-    from_stage: Mapped[str] = mapped_column(String(20))
-    to_stage: Mapped[str] = mapped_column(String(20))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    actor: Mapped[str] = mapped_column(String(254), default="system")
-    reason: Mapped[str] = mapped_column(Text, default="")
-    sign_off_id: Mapped[int | None] = mapped_column(ForeignKey("sign_offs.id"))
-    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Notification(db.Model):

@@ -80,7 +80,7 @@ def demo_actions(context: dict) -> dict:
     projects = context.get("projects", {})
     from workbench.actions import effectiveness, services
     from workbench.models import User
-    from workbench.teams import services as teams
+    from workbench.teams import stages
 
     if db.session.scalar(select(func.count(CorrectiveAction.id))):
         return {}
@@ -112,7 +112,7 @@ def demo_actions(context: dict) -> dict:
             created += 1
         leader = db.session.get(User, project.leader_id)
         for stage in ("contain", "analyse", "improve"):
-            teams.save_project(project, leader, {"stage": stage})
+            stages.change_stage(project, leader, stage)
             db.session.flush()
         check = effectiveness.save_check(None, project, {
             "criteria": CRITERIA.get(title, ""),

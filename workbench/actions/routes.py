@@ -13,6 +13,7 @@ from workbench.extensions import db
 from workbench.formtools import apply_errors, choices
 from workbench.i18n import localized_name
 from workbench.teams import services as teams
+from workbench.teams import stages
 from workbench.teams.labels import stage_label
 from workbench.validation import InvalidInput
 
@@ -122,7 +123,7 @@ def stage_move(project_id: int):
     form = StageForm(prefix="move")
     if form.validate_on_submit():
         try:
-            teams.save_project(project, current_user, {"stage": form.stage.data})
+            stages.change_stage(project, current_user, form.stage.data, form.reason.data)
             db.session.commit()
             flash(_("The project is now in stage %(stage)s.", stage=stage_label(form.stage.data)), "info")
         except InvalidInput as error:

@@ -7,7 +7,7 @@ from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
-from workbench.teams import services
+from workbench.teams import services, stages
 from workbench.teams.models import MEMBER_ROLES, STAGES, ProcessOwner, Team
 from workbench.validation import whole_number
 
@@ -118,7 +118,11 @@ def update_project(project_id: int):
     project = services.get_project(project_id, current_user, write=True)
     data = json_body()
     services.check_version(project, data)
-    services.save_project(project, current_user, data)
+    fields = {key: value for key, value in data.items() if key not in ("stage", "reason", "signature")}
+    if set(fields) - {"version"}:
+        services.save_project(project, current_user, fields)
+    if "stage" in data and data["stage"] != project.stage:
+        stages.change_stage(project, current_user, data["stage"], data.get("reason"), data.get("signature"))
     db.session.commit()
     return jsonify(project_json(project))
 
@@ -178,7 +182,9 @@ _project_in = {
         "process_owner": {"type": "string"},
         "leader_id": _id,
         "target_date": {"type": "string", "format": "date"},
-        "stage": {"type": "string", "enum": list(STAGES)},
+        "stage": {"type": "string", "enum": list(STAGES), "description": "the next stage (no stage is skipped; earlier stages need a reason)"},
+        "reason": {"type": "string", "description": "why the project moves back (required to move back or reopen)"},
+        "signature": {"type": "object", "description": "to close: the quality manager's {password, meaning}"},
         "version": {"type": "integer", "description": "the version you read; a stale one answers 409"},
     },
 }

@@ -2,11 +2,11 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
-from workbench.models import Audited, TimestampMixin, User
+from workbench.models import Audited, TimestampMixin, User, utcnow
 
 MEMBER_ROLES = ("customer_affairs", "process_expert")
 STAGES = ("define", "contain", "analyse", "improve", "verify", "closed")
@@ -90,3 +90,21 @@ class ImprovementProject(TimestampMixin, Audited, db.Model):
     def status(self) -> str:
         """``open`` until the project reaches the closed stage."""
         return "closed" if self.stage == "closed" else "open"
+
+
+class StageChange(db.Model):
+    """One move of a project between stages: who, when, why, and the signature that authorised it."""
+
+    __tablename__ = "stage_changes"
+    __table_args__ = (Index("ix_stage_changes_project", "project_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))
+    from_stage: Mapped[str] = mapped_column(String(20))
+    to_stage: Mapped[str] = mapped_column(String(20))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor: Mapped[str] = mapped_column(String(254), default="system")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    # The electronic signature of a closing (``sign_offs`` belongs to the actions package downstream).
+    sign_off_id: Mapped[int | None] = mapped_column(ForeignKey("sign_offs.id"))
+    at: Mapped[datetime] = mapped_column(default=utcnow)

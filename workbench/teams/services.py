@@ -1,7 +1,5 @@
 """Teams and projects: the rules (size 2-6, one leader, access) and their writes."""
 
-from datetime import UTC, datetime
-from typing import Protocol
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -11,26 +9,15 @@ from workbench import dates
 from workbench.access import check_team_access, team_scope
 from workbench.extensions import db
 from workbench.models import User
-from workbench.registry import HookPoint
 from workbench.teams.models import (
     MEMBER_ROLES,
-    STAGES,
     ImprovementProject,
     ProcessOwner,
     Team,
     TeamMembership,
 )
+from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput, text_value, whole_number
-
-
-class StageGate(Protocol):
-    """Refuses a stage change by raising InvalidInput with the reason (e.g. "open actions remain")."""
-
-    def __call__(self, project: ImprovementProject, new_stage: str, user: User) -> None: ...
-
-
-# Downstream capabilities add the gates a stage change must pass in their ``init_app``.
-STAGE_GATES: HookPoint[StageGate] = HookPoint("teams.stage_gates")
 
 MIN_TEAM_SIZE = 2
 MAX_TEAM_SIZE = 6
@@ -265,8 +252,10 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
     if leader_id not in team.member_ids:
         raise InvalidInput({"leader_id": _("The project leader must be a member of the team.")})
     stage = data.get("stage", project.stage if project else "define")
-    if stage not in STAGES:
-        raise InvalidInput({"stage": _("Stage must be one of %(stages)s.", stages=", ".join(STAGES))})
+    if stage != (project.stage if project else "define"):
+        # The stage moves only through ``stages.change_stage`` (gates, order, history).
+        raise InvalidInput({"stage": _("A project starts in Define and changes stage only through the lifecycle step.")})
+    ensure_editable(project)
     if project is None:
         project = ImprovementProject()
         db.session.add(project)
@@ -279,11 +268,6 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
         project.target_date = days["target_date"]
     if days["started_on"] is not None:
         project.started_on = days["started_on"]
-    if stage != project.stage:
-        for gate in STAGE_GATES.all():
-            gate(project, stage, user)
-        project.stage = stage
-        project.closed_at = datetime.now(UTC) if stage == "closed" else None
     return project
 
 
