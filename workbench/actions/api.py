@@ -74,7 +74,7 @@ def update_lifecycle(project_id: int):
 
 @bp.post("/projects/<int:project_id>/close")
 def close_project(project_id: int):
-    project = get_project(project_id, current_user, write=True)
+    project = get_project(project_id, current_user, write=True, lifecycle=True)
     data = json_body()
     sign_off = lifecycle.close_project(project, current_user, data.get("password"), data.get("meaning"))
     db.session.commit()
@@ -83,7 +83,7 @@ def close_project(project_id: int):
 
 @bp.post("/projects/<int:project_id>/reopen")
 def reopen_project(project_id: int):
-    project = get_project(project_id, current_user, write=True)
+    project = get_project(project_id, current_user, write=True, lifecycle=True)
     data = json_body()
     lifecycle.reopen_project(project, current_user, data.get("reason"), data.get("stage") or "improve")
     db.session.commit()

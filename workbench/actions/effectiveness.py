@@ -15,6 +15,7 @@ from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.i18n import persian_digits
 from workbench.teams.models import ProcessOwner
+from workbench.teams.stages import ensure_editable, ensure_project_editable
 from workbench.validation import InvalidInput, text_value
 
 SIGNIFICANCE = 0.05
@@ -69,6 +70,7 @@ def windows(check: EffectivenessCheck) -> tuple[tuple[date, date], tuple[date, d
 
 def save_check(check: EffectivenessCheck | None, project, data: dict) -> EffectivenessCheck:
     """Create or change a check's criteria, dates and link (owner, product, category)."""
+    ensure_editable(project)
     check = check or EffectivenessCheck(project_id=project.id, decision="pending")
     errors = {}
     criteria = str(data.get("criteria", check.criteria) or "").strip()
@@ -112,6 +114,7 @@ def save_check(check: EffectivenessCheck | None, project, data: dict) -> Effecti
 
 def measure(check: EffectivenessCheck) -> Comparison:
     """Count complaints in both windows and store the result; refuses before the check date."""
+    ensure_project_editable(check.project_id)
     if clock.today() < check.check_date:
         raise InvalidInput({"check_date": _("The check date has not come yet; the after window is incomplete.")})
     (b0, b1), (a0, a1) = windows(check)
@@ -126,6 +129,7 @@ def measure(check: EffectivenessCheck) -> Comparison:
 
 def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> None:
     """The team accepts or rejects; a rejection sends the project back to Improve."""
+    ensure_project_editable(check.project_id)
     from workbench.actions.lifecycle import reopen_project
 
     if decision not in DECISIONS[1:]:

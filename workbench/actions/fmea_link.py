@@ -18,6 +18,7 @@ from workbench.fmea.models import FmeaDocument, FmeaRow
 from workbench.i18n import format_date
 from workbench.models import User
 from workbench.teams.services import get_project
+from workbench.teams.stages import ensure_editable
 
 DEFAULT_DUE_DAYS = 30
 
@@ -68,6 +69,7 @@ def actions_for_rows(row_ids) -> dict[int, list[dict]]:
 
 def create_from_row(project, row, user) -> dict:
     """Registered in ``fmea.services.ROW_ACTION_CREATORS``: a corrective action that addresses ``row``."""
+    ensure_editable(project)
     get_project(project.id, user, write=True)
     title = (row.prevention_action or "").strip() or (row.detection_action or "").strip()
     if not title:

@@ -13,6 +13,7 @@ from workbench.registry import HookPoint
 from workbench.teams import stages
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES, ImprovementProject
+from workbench.teams.stages import ensure_project_editable
 from workbench.validation import InvalidInput, whole_number
 
 # Meanings a closing signature may carry (stored as the key, shown translated).
@@ -126,6 +127,7 @@ def charter_of(project_id: int) -> ProjectCharter:
 
 def save_charter(project_id: int, data: dict) -> ProjectCharter:
     """Write the is / is-not, lessons learned and linked theme of a project."""
+    ensure_project_editable(project_id)
     charter = charter_of(project_id)
     theme_id = data.get("theme_id", charter.theme_id)
     if theme_id in ("", None):

@@ -119,7 +119,7 @@ def lifecycle_page(project_id: int):
 @bp.post("/projects/<int:project_id>/stage")
 @login_required
 def stage_move(project_id: int):
-    project = teams.get_project(project_id, current_user, write=True)
+    project = teams.get_project(project_id, current_user, write=True, lifecycle=True)
     form = StageForm(prefix="move")
     if form.validate_on_submit():
         try:
@@ -136,7 +136,7 @@ def stage_move(project_id: int):
 @bp.post("/projects/<int:project_id>/reopen")
 @login_required
 def reopen(project_id: int):
-    project = teams.get_project(project_id, current_user, write=True)
+    project = teams.get_project(project_id, current_user, write=True, lifecycle=True)
     form = ReopenForm(prefix="reopen")
     try:
         lifecycle.reopen_project(project, current_user, form.reason.data or "", form.stage.data or "improve")
@@ -152,7 +152,7 @@ def reopen(project_id: int):
 @bp.route("/projects/<int:project_id>/close", methods=["GET", "POST"])
 @login_required
 def close_page(project_id: int):
-    project = teams.get_project(project_id, current_user, write=request.method == "POST")
+    project = teams.get_project(project_id, current_user, write=request.method == "POST", lifecycle=True)
     form = SignOffForm()
     status = 200
     if form.validate_on_submit():

@@ -17,6 +17,7 @@ from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSE
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams.services import get_project
+from workbench.teams.stages import ensure_editable
 from workbench.uploads import EVIDENCE, keep, receive
 from workbench.validation import InvalidInput, whole_number
 
@@ -81,6 +82,7 @@ def _foreign_links(project, cause_id: int | None, fmea_row_id: int | None) -> di
 
 def save_action(action: CorrectiveAction | None, project, data: dict) -> CorrectiveAction:
     """Create or change an action from plain ``data``; every field is checked before anything is written."""
+    ensure_editable(project)
     errors = {}
     current = action or CorrectiveAction()
     title = str(data.get("title", current.title) or "").strip()
@@ -148,6 +150,7 @@ def evidence_folder() -> Path:
 
 def attach_evidence(action: CorrectiveAction, upload) -> None:
     """Store an uploaded evidence file (a werkzeug ``FileStorage``) through the upload pipeline, under the instance folder."""
+    ensure_editable(action.project)
     staged = receive(upload, EVIDENCE_FILE)
     name = secure_filename(staged.filename) or "evidence"
     stored = f"{uuid.uuid4().hex}_{name}"

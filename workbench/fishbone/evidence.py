@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from workbench import uploads
 from workbench.extensions import db
+from workbench.fishbone.frozen import ensure_cause_editable
 from workbench.fishbone.models import EVIDENCE_KINDS, FishboneCause, FishboneEvidence
 from workbench.fishbone.services import touch
 from workbench.models import utcnow
@@ -26,6 +27,7 @@ def upload_folder() -> Path:
 
 def add_evidence(cause: FishboneCause, user, data: dict, upload=None) -> FishboneEvidence:
     """Attach one piece of evidence; ``upload`` is a werkzeug FileStorage for kind ``file``."""
+    ensure_cause_editable(cause.id)
     kind = data.get("kind") or ("file" if upload is not None else "text")
     if kind not in EVIDENCE_KINDS:
         raise InvalidInput({"kind": _("kind must be one of %(kinds)s.", kinds=", ".join(EVIDENCE_KINDS))})
@@ -82,6 +84,7 @@ def remove_files(cause_ids: set[int]) -> None:
 
 def delete_evidence(item: FishboneEvidence) -> None:
     """Remove one piece of evidence (and its file); a verified cause it verified falls back to suspected."""
+    ensure_cause_editable(item.cause_id)
     cause = db.session.get(FishboneCause, item.cause_id)
     if item.stored_name:
         file_path(item).unlink(missing_ok=True)

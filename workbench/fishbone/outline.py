@@ -4,6 +4,7 @@ from flask_babel import gettext as _
 
 from workbench.fishbone import services
 from workbench.fishbone.tree import EFFECT, cause_tree, children
+from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput
 
 INDENT = "  "
@@ -94,6 +95,7 @@ def parse(text: str) -> dict:
 
 def import_outline(project, user, text: str):
     """Create the project's fishbone from an outline; nothing is stored if any line is wrong."""
+    ensure_editable(project)
     parsed = parse(text)
     diagram = services.create_diagram(
         project, template="custom", effect=parsed["effect"], categories=[c["name"] for c in parsed["categories"]]

@@ -7,9 +7,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from workbench.extensions import db
+from workbench.fishbone.frozen import ensure_cause_editable, ensure_diagram_editable
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
 from workbench.registry import HookPoint
 from workbench.teams.services import check_version, get_project
+from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput, text_value, whole_number
 
 
@@ -130,6 +132,7 @@ def _clean(value, field: str, limit: int, required: bool = True) -> str:
 def create_diagram(project, template: str = "6m", locale: str = "en", effect: str | None = None,
                    categories: list[str] | None = None) -> FishboneDiagram:
     """Start the project's fishbone from a template (or the given category names)."""
+    ensure_editable(project)
     if diagram_of(project) is not None:
         raise InvalidInput({"project": _("This project already has a fishbone.")})
     names = categories if categories is not None else template_names(template, locale)
@@ -144,6 +147,7 @@ def create_diagram(project, template: str = "6m", locale: str = "en", effect: st
 
 def update_diagram(diagram: FishboneDiagram, data: dict) -> FishboneDiagram:
     """Change the effect (the fish's head)."""
+    ensure_diagram_editable(diagram.id)
     check_version(diagram, data)
     if "effect" in data:
         diagram.effect = _clean(data["effect"], "effect", 2000)
@@ -154,6 +158,7 @@ def update_diagram(diagram: FishboneDiagram, data: dict) -> FishboneDiagram:
 
 def add_category(diagram: FishboneDiagram, name: str) -> FishboneCategory:
     """Add a bone at the end (any number of bones)."""
+    ensure_diagram_editable(diagram.id)
     last = db.session.scalar(select(func.max(FishboneCategory.position)).where(FishboneCategory.diagram_id == diagram.id))
     category = FishboneCategory(diagram_id=diagram.id, name=_clean(name, "name", MAX_CATEGORY), position=(last or 0) + 1)
     db.session.add(category)
@@ -180,6 +185,7 @@ def _position(value) -> int:
 
 def update_category(category: FishboneCategory, data: dict) -> FishboneCategory:
     """Rename a bone or move it to ``position`` (0 = next to the head)."""
+    ensure_diagram_editable(category.diagram_id)
     check_version(category, data)
     if "name" in data:
         category.name = _clean(data["name"], "name", MAX_CATEGORY)
@@ -195,6 +201,7 @@ def update_category(category: FishboneCategory, data: dict) -> FishboneCategory:
 
 def delete_category(category: FishboneCategory) -> None:
     """Remove a bone with its causes."""
+    ensure_diagram_editable(category.diagram_id)
     diagram_id = category.diagram_id
     for cause in db.session.scalars(select(FishboneCause).where(FishboneCause.category_id == category.id, FishboneCause.parent_id.is_(None))):
         delete_cause(cause, touch_diagram=False)
@@ -240,6 +247,7 @@ def _placement(diagram: FishboneDiagram, category_id, parent_id) -> tuple[Fishbo
 
 def add_cause(diagram: FishboneDiagram, user, data: dict) -> FishboneCause:
     """Add a cause to a bone, or a sub-cause under ``parent_id``; ``after_id`` puts it after that sibling."""
+    ensure_diagram_editable(diagram.id)
     text = _clean(data.get("text"), "text", MAX_TEXT)
     category, parent = _placement(diagram, data.get("category_id"), data.get("parent_id"))
     siblings = _siblings(diagram.id, category.id, parent.id if parent else None)
@@ -278,6 +286,7 @@ def _descendant_ids(cause_id: int) -> set[int]:
 
 def update_cause(cause: FishboneCause, user, data: dict) -> FishboneCause:
     """Edit text/notes/status, or move the cause (``parent_id``, ``category_id``, ``position``)."""
+    ensure_cause_editable(cause.id)
     check_version(cause, data)
     if "text" in data:
         cause.text = _clean(data["text"], "text", MAX_TEXT)
@@ -324,6 +333,7 @@ def _move(cause: FishboneCause, data: dict) -> None:
 
 def delete_cause(cause: FishboneCause, touch_diagram: bool = True) -> None:
     """Delete a cause with its sub-causes, evidence files and votes."""
+    ensure_cause_editable(cause.id)
     from workbench.fishbone import evidence
 
     ids = _descendant_ids(cause.id) | {cause.id}
@@ -347,6 +357,7 @@ def _depth(cause: FishboneCause) -> int:
 
 def add_whys(cause: FishboneCause, user, whys: list) -> list[FishboneCause]:
     """A "5 Whys" chain: each answer becomes a sub-cause of the one before."""
+    ensure_cause_editable(cause.id)
     if not isinstance(whys, list) or not [w for w in whys if str(w or "").strip()]:
         raise InvalidInput({"whys": _("Give at least one answer to “why?”.")})
     if len(whys) > 7:
@@ -381,6 +392,7 @@ def verified_root_causes(project_id: int) -> list[dict]:
 
 def send_root_causes(project, user) -> int:
     """Hand the verified root causes to every registered sink (the FMEA); returns how many were taken."""
+    ensure_editable(project)
     causes = verified_root_causes(project.id)
     if not causes:
         raise InvalidInput({"causes": _("No verified root causes to send yet.")})

@@ -5,6 +5,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from workbench.extensions import db
+from workbench.fishbone.frozen import ensure_cause_editable, ensure_diagram_editable
 from workbench.fishbone.models import FishboneCause, FishboneDiagram, FishboneVote, FishboneVoteSession
 from workbench.fishbone.services import touch
 from workbench.models import utcnow
@@ -32,6 +33,7 @@ def latest_session(diagram: FishboneDiagram) -> FishboneVoteSession | None:
 
 def open_session(diagram: FishboneDiagram, user, votes_per_member) -> FishboneVoteSession:
     """Start a new round with ``votes_per_member`` dots each; the previous round closes."""
+    ensure_diagram_editable(diagram.id)
     try:
         votes = int(votes_per_member if votes_per_member not in (None, "") else DEFAULT_VOTES)
     except (TypeError, ValueError):
@@ -70,6 +72,7 @@ def used_dots(session: FishboneVoteSession, user) -> list[int]:
 
 def vote(cause: FishboneCause, user) -> int:
     """Place one of the user's dots on ``cause``; returns the dots the user has left."""
+    ensure_cause_editable(cause.id)
     session = _open_session_for(cause)
     used = set(used_dots(session, user))
     free = [d for d in range(1, session.votes_per_member + 1) if d not in used]
@@ -87,6 +90,7 @@ def vote(cause: FishboneCause, user) -> int:
 
 def unvote(cause: FishboneCause, user) -> int:
     """Take back one of the user's dots from ``cause``; returns the dots the user has left."""
+    ensure_cause_editable(cause.id)
     session = _open_session_for(cause)
     dot = db.session.scalar(
         select(func.max(FishboneVote.dot)).where(

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.fmea import services
+from workbench.fmea.frozen import ensure_document_editable
 from workbench.fmea.models import COMPUTED_FIELDS, ROW_FIELDS, FmeaDocument, FmeaRevision
 from workbench.models import User
 from workbench.validation import InvalidInput, whole_number
@@ -14,6 +15,7 @@ COMPARED = (*ROW_FIELDS, *COMPUTED_FIELDS)
 
 def freeze(document: FmeaDocument, user: User, label: str) -> FmeaRevision:
     """Freeze every current row of ``document`` as the next numbered baseline."""
+    ensure_document_editable(document.id)
     label = (label or "").strip()
     if not label:
         raise InvalidInput({"label": _("Name the baseline, e.g. “before actions”.")})

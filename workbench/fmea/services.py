@@ -8,12 +8,14 @@ from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.fmea import fields
+from workbench.fmea.frozen import ensure_document_editable
 from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
 from workbench.fmea.priority import rating_or_none
 from workbench.models import User
 from workbench.registry import HookPoint
 from workbench.teams.models import ImprovementProject, TeamMembership
 from workbench.teams.services import check_version, get_project
+from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput
 
 # -- organisation setting ---------------------------------------------------------
@@ -73,6 +75,7 @@ HEADER_FIELDS = ("kind", "title", "company", "location", "customer", "program", 
 
 def save_header(document: FmeaDocument, data: dict) -> FmeaDocument:
     """Change the header block of a document."""
+    ensure_document_editable(document.id)
     check_version(document, data)
     errors = {}
     if "kind" in data and data["kind"] not in KINDS:
@@ -172,6 +175,8 @@ def create_row(project: ImprovementProject, data: dict) -> FmeaRow:
 
 def add_row(document: FmeaDocument, project: ImprovementProject | None, data: dict) -> FmeaRow:
     """Add a row at the end of ``document`` (``project`` is None for a standalone FMEA)."""
+    ensure_editable(project)
+    ensure_document_editable(document.id)
     position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
     row = FmeaRow(document_id=document.id, position=position + 1, action_status="open")
     _apply(row, project, data)
@@ -187,6 +192,8 @@ def create_rows(project: ImprovementProject, items: list[dict]) -> list[FmeaRow]
 
 def add_rows(document: FmeaDocument, project: ImprovementProject | None, items: list[dict]) -> list[FmeaRow]:
     """Add many rows at the end of ``document`` in one flush; any invalid row raises and nothing is kept."""
+    ensure_editable(project)
+    ensure_document_editable(document.id)
     position = db.session.scalar(select(func.coalesce(func.max(FmeaRow.position), 0)).where(FmeaRow.document_id == document.id))
     rows = []
     for offset, data in enumerate(items, start=1):
@@ -200,6 +207,7 @@ def add_rows(document: FmeaDocument, project: ImprovementProject | None, items: 
 
 def update_row(row: FmeaRow, data: dict) -> FmeaRow:
     """Change a row; a stale ``version`` raises Conflict (409) with both values."""
+    ensure_document_editable(row.document_id)
     check_version(row, data)
     check_status_change(row, data)
     document = db.session.get(FmeaDocument, row.document_id)
@@ -209,6 +217,7 @@ def update_row(row: FmeaRow, data: dict) -> FmeaRow:
 
 def delete_row(row: FmeaRow, data: dict | None = None) -> None:
     """Remove a row (the audit trail keeps its last values)."""
+    ensure_document_editable(row.document_id)
     if data:
         check_version(row, data)
     db.session.delete(row)
@@ -253,6 +262,7 @@ def row_json(row) -> dict:
 
 def add_rows_from_causes(project: ImprovementProject, causes: list[dict], user: User) -> list[FmeaRow]:
     """One row per fishbone cause (``{"id", "text", "category"}``), skipping causes already in the FMEA."""
+    ensure_editable(project)
     get_project(project.id, user, write=True)
     document = ensure_document(project)
     present = set(
@@ -357,6 +367,7 @@ def rows_json(rows: list) -> list[dict]:
 
 def create_linked_action(row: FmeaRow, user: User) -> dict:
     """Make a corrective action in the project's tracker from ``row`` (needs write access)."""
+    ensure_document_editable(row.document_id)
     document = db.session.get(FmeaDocument, row.document_id)
     if document.project_id is None:
         raise InvalidInput({"corrective_actions": _("Corrective actions belong to improvement projects; a standalone FMEA records its actions in the row.")})

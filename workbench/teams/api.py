@@ -115,7 +115,7 @@ def get_project(project_id: int):
 
 @bp.route("/projects/<int:project_id>", methods=["PATCH"])
 def update_project(project_id: int):
-    project = services.get_project(project_id, current_user, write=True)
+    project = services.get_project(project_id, current_user, write=True, lifecycle=True)  # other fields: save_project refuses on a closed project
     data = json_body()
     services.check_version(project, data)
     fields = {key: value for key, value in data.items() if key not in ("stage", "reason", "signature")}

@@ -211,10 +211,15 @@ def projects_for(user: User, team_id: int | None = None, stage: str | None = Non
     return team_scope(stmt, ImprovementProject.team_id, user).order_by(ImprovementProject.id.desc())
 
 
-def get_project(project_id: int, user: User, write: bool = False) -> ImprovementProject:
-    """Load a project ``user`` may see (404 otherwise) and, with ``write``, change (403)."""
+def get_project(project_id: int, user: User, write: bool = False, lifecycle: bool = False) -> ImprovementProject:
+    """Load a project ``user`` may see (404 otherwise) and, with ``write``, change (403; 409 when signed and closed).
+
+    ``lifecycle`` is for the steps that move the stage itself (reopen, close): ``change_stage`` judges those.
+    """
     project = db.get_or_404(ImprovementProject, project_id)
     check_team_access(project.team_id, user, write)
+    if write and not lifecycle:
+        ensure_editable(project)
     return project
 
 
