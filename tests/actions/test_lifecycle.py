@@ -218,3 +218,46 @@ def test_lifecycle_page_shows_who_when_and_why(client, login, setup, db):
     page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
     assert "Scope was wrong" in page and setup["leader"].email in page
     assert [c.reason for c in lifecycle.stage_history(pid)] == ["", "Scope was wrong"]
+
+
+def test_signature_holds_the_hash_of_the_signed_content_and_reopening_supersedes_it(client, login, setup, db, add_action):
+    import re
+
+    login(setup["qm"])
+    pid = setup["project"].id
+    _ready_to_close(db, setup["project"])
+
+    def shown_hash():
+        page = client.get(f"/projects/{pid}/close").get_data(as_text=True)
+        return re.search(r'class="content-hash">([0-9a-f]{64})<', page).group(1)
+
+    first = shown_hash()
+    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "Tehran depot only"}).status_code == 200
+    second = shown_hash()
+    assert second != first and shown_hash() == second  # the content changed; the same content gives the same hash
+    body = client.post(f"/api/v1/projects/{pid}/close", json={"password": PASSWORD, "meaning": "approved_closure"}).get_json()
+    assert body["sign_off"]["content_hash"] == second
+    page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
+    assert second in page and "Signed by Maryam QM" in page and "I approve closing this project" in page
+    report = client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()["sign_offs"][0]
+    assert report["content_hash"] == second and report["superseded_at"] is None
+
+    assert client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "Audit found a gap"}).status_code == 200
+    page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
+    assert second in page and "Superseded on" in page and "Audit found a gap" in page
+    assert client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()["sign_offs"][0]["superseded_at"]
+
+
+def test_report_context_shows_signer_meaning_and_hash(client, login, setup, db, app):
+    from workbench.actions.exports import report_context
+
+    _ready_to_close(db, setup["project"])
+    login(setup["qm"])
+    assert client.post(f"/api/v1/projects/{setup['project'].id}/close", json={"password": PASSWORD, "meaning": "reviewed_closure"}).status_code == 200
+    with app.test_request_context():
+        from flask import render_template
+
+        context = report_context(db.session.get(type(setup["project"]), setup["project"].id))
+        html = render_template("actions/report_pdf.html", **context)
+    sign_off = db.session.scalar(db.select(SignOff))
+    assert sign_off.content_hash in html and "Maryam QM" in html and "I have reviewed the evidence" in html

@@ -100,6 +100,7 @@ def report_context(project) -> dict:
         "fishbone": fishbone,
         "fmea": fmea,
         "sign_offs": lifecycle.sign_offs(project.id),
+        "meanings": lifecycle.SIGNATURE_MEANINGS,
     }
 
 

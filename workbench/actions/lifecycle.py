@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
+from workbench.actions import clock, signature
 from workbench.actions.models import CorrectiveAction, EffectivenessCheck, ProjectCharter, SignOff
 from workbench.extensions import db
 from workbench.models import User
@@ -72,6 +73,8 @@ def stage_gate(project, new_stage: str, user, sign_off) -> SignOff | None:
     ``sign_off`` is the ``{"password", "meaning"}`` the signer gave; the signature is recorded
     only after every closing gate passed, and answered so the stage history points at it.
     """
+    if project.stage == "closed":
+        _supersede(project)
     if new_stage != "closed":
         return None
     blockers = close_blockers(project)
@@ -82,6 +85,12 @@ def stage_gate(project, new_stage: str, user, sign_off) -> SignOff | None:
     return _sign(project, user, sign_off.get("password"), sign_off.get("meaning"))
 
 
+def _supersede(project) -> None:
+    """Reopening keeps the signature visible, marked as superseded from now."""
+    for sign_off in db.session.scalars(select(SignOff).where(SignOff.project_id == project.id, SignOff.superseded_at.is_(None))):
+        sign_off.superseded_at = clock.now()
+
+
 def _sign(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
     """Record the electronic signature after checking role, meaning and the re-entered password."""
     if user.role != "quality_manager":
@@ -90,7 +99,8 @@ def _sign(project: ImprovementProject, user: User, password: str, meaning: str) 
         raise InvalidInput({"meaning": _("Choose the meaning of your signature.")})
     if not isinstance(password, str) or not password or not user.check_password(password):
         raise InvalidInput({"password": _("The password is wrong; the signature was not recorded.")})
-    sign_off = SignOff(project_id=project.id, user_id=user.id, signer_name=user.name, meaning=meaning)
+    sign_off = SignOff(project_id=project.id, user_id=user.id, signer_name=user.name, meaning=meaning,
+                       content_hash=signature.content_hash(project))
     db.session.add(sign_off)
     db.session.flush()
     return sign_off

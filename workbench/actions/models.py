@@ -98,6 +98,10 @@ class SignOff(TimestampMixin, Audited, db.Model):
     signer_name: Mapped[str] = mapped_column(String(120))
     meaning: Mapped[str] = mapped_column(String(40))
     signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # SHA-256 of the canonical JSON of what was signed (``actions/signature.py``).
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    # Set when the project is reopened: the signature stays visible, marked as superseded.
+    superseded_at: Mapped[datetime | None]
 
 
 class Notification(db.Model):

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from workbench.actions import bp, effectiveness, exports, fmea_link, lifecycle, notify, services, trace
+from workbench.actions import bp, effectiveness, exports, fmea_link, lifecycle, notify, services, signature, trace
 from workbench.actions.forms import ActionForm, CharterForm, CheckForm, DecisionForm, ReopenForm, SignOffForm, StageForm
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
@@ -168,7 +168,8 @@ def close_page(project_id: int):
     elif request.method == "POST":
         status = 400
     blockers = lifecycle.close_blockers(project) if project.stage != "closed" else []
-    return render_template("actions/close.html", project=project, form=form, blockers=blockers), status
+    digest = signature.content_hash(project) if project.stage != "closed" else None
+    return render_template("actions/close.html", project=project, form=form, blockers=blockers, content_hash=digest), status
 
 
 @bp.route("/projects/<int:project_id>/effectiveness", methods=["GET", "POST"])

@@ -61,6 +61,8 @@ def sign_off_json(sign_off) -> dict:
         "user_id": sign_off.user_id,
         "meaning": sign_off.meaning,
         "signed_at": iso(sign_off.signed_at),
+        "content_hash": sign_off.content_hash,
+        "superseded_at": iso(sign_off.superseded_at),
     }
 
 
