@@ -47,6 +47,7 @@ def from_environment(instance_path: str) -> dict:
         ),
         "MAX_CONTENT_LENGTH": int(_number("UPLOAD_LIMIT_MB", 120) * 1024 * 1024),
         **{name: _number(name, default) for name, default in UPLOAD_DEFAULTS.items() if name != "UPLOAD_LIMIT_MB"},
+        "EFFECTIVENESS_MIN_WEEKS": _int("EFFECTIVENESS_MIN_WEEKS", 4),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": _int("MAIL_PORT", 587),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),

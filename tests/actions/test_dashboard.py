@@ -46,7 +46,9 @@ def test_dashboard_figures_by_owner_and_stage(client, login, setup, portfolio):
     assert sales["projects"]["define"] == 1 and sales["projects"]["closed"] == 1 and sales["closed_in_period"] == 1
     assert sales["actions"]["open"] == 2 and sales["actions"]["overdue"] == 1
     assert production["actions"]["completed"] == 2 and production["actions"]["on_time_pct"] == 50.0
-    assert sales["complaints"] == {"before": 40, "after": 10, "change_pct": -75.0}
+    complaints = sales["complaints"]
+    assert (complaints["before"], complaints["after"], complaints["change_pct"], complaints["enough_data"]) == (40, 10, -75.0, True)
+    assert complaints["change_ci_pct"][0] < -75.0 < complaints["change_ci_pct"][1] < 0
     assert body["totals"]["actions"]["total"] == 4 and body["totals"]["actions"]["overdue"] == 1
     assert [a["days_overdue"] for a in body["overdue_actions"]] == [9]
     assert sales["actions"]["ageing"] == {"0-30": 1, "31-60": 1, "61-90": 0, "91-": 0}

@@ -1,4 +1,5 @@
 from datetime import date, timedelta
+from math import comb
 
 import pytest
 from sqlalchemy import insert
@@ -8,24 +9,33 @@ from workbench.complaint_import.models import Complaint
 
 
 def test_exact_poisson_comparison_on_known_counts():
-    # 12 complaints in all, 2 after: P(X <= 2), X ~ Binomial(12, 1/2) = (1 + 12 + 66) / 4096.
+    # 50 complaints in all, 10 after: P(X <= 10), X ~ Binomial(50, 1/2).
+    result = compare_counts(before=40, after=10, days=30)
+    assert result.p_value == pytest.approx(sum(comb(50, k) for k in range(11)) / 2**50)
+    assert result.significant and result.rate_ratio == pytest.approx(0.25) and result.change_pct == -75.0
+    low, high = result.change_ci_pct
+    assert low < -75.0 < high < 0  # the interval holds the estimate and excludes "no change"
+    same = compare_counts(before=40, after=40, days=30)
+    assert same.p_value > 0.5 and not same.significant and same.change_ci_pct[0] < 0 < same.change_ci_pct[1]
+
+
+def test_halving_needs_39_complaints_before_and_fewer_say_not_enough_data():
+    # The exact one-sided test at 0.05 reaches power 0.8 against a rate ratio of 0.5 from 39 complaints before.
     result = compare_counts(before=10, after=2, days=30)
-    assert result.p_value == pytest.approx(79 / 4096)
-    assert result.significant and result.rate_ratio == pytest.approx(0.2)
-    same = compare_counts(before=10, after=10, days=30)
-    assert same.p_value > 0.5 and not same.significant
-    small = compare_counts(before=3, after=1, days=30)  # 5/16 = 0.3125: a drop, but not shown to be real
-    assert small.p_value == pytest.approx(5 / 16) and not small.significant
-    assert compare_counts(0, 0, 30).p_value == 1.0
+    assert not result.enough_data and result.needed_before == 39
+    assert result.p_value is None and not result.significant and result.change_pct is None and result.change_ci_pct is None
+    tiny = compare_counts(before=1, after=0, days=1)
+    assert not tiny.enough_data and tiny.change_pct is None and not tiny.significant
+    assert compare_counts(0, 0, 30).p_value is None
 
 
-def _complaints(db, owner, product, days_and_counts, category="delivery_speed"):
+def _complaints(db, owner, product, days_and_counts, category="delivery_speed", project_id=None):
     rows, n = [], 0
     for day, count in days_and_counts:
         for _ in range(count):
             n += 1
             rows.append({"source": "test", "external_id": f"{product}-{day}-{n}", "received_at": day, "text": "late",
-                         "product": product, "process_owner_id": owner.id, "category": category,
+                         "product": product, "process_owner_id": owner.id, "category": category, "project_id": project_id,
                          "created_at": day, "updated_at": day, "version": 1})
     db.session.execute(insert(Complaint), rows)
     db.session.commit()
@@ -33,13 +43,14 @@ def _complaints(db, owner, product, days_and_counts, category="delivery_speed"):
 
 def test_measure_counts_the_linked_complaints_and_charts_them(client, login, setup, owners, db, frozen):
     start = date(2026, 1, 1)  # actions took effect; check date 2026-03-02 → 60-day windows
-    _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=d), 1) for d in range(1, 61, 2)])  # 30 before
-    _complaints(db, owners["sales"], "W-7", [(start + timedelta(days=d), 1) for d in (3, 20, 40)])  # 3 after
-    _complaints(db, owners["sales"], "G-5", [(start + timedelta(days=5), 50)])  # another product: not counted
-    _complaints(db, owners["service"], "W-7", [(start + timedelta(days=5), 50)])  # another owner: not counted
-    _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=61), 40)])  # outside the window
-    login(setup["leader"])
     pid = setup["project"].id
+    linked = {"project_id": pid}
+    _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=d), 1) for d in range(1, 46)], **linked)  # 45 before
+    _complaints(db, owners["sales"], "W-7", [(start + timedelta(days=d), 1) for d in (3, 20, 40)], **linked)  # 3 after
+    _complaints(db, owners["sales"], "G-5", [(start + timedelta(days=5), 50)], **linked)  # another product: not counted
+    _complaints(db, owners["sales"], "W-7", [(start + timedelta(days=5), 50)])  # same owner, not linked: not counted
+    _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=61), 40)], **linked)  # outside the window
+    login(setup["leader"])
     created = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
         "criteria": "Late-delivery complaints about W-7 drop", "actions_on": "2026-01-01", "check_date": "2026-03-02",
         "process_owner": "sales", "product": "W-7"})
@@ -47,10 +58,10 @@ def test_measure_counts_the_linked_complaints_and_charts_them(client, login, set
     check = created.get_json()
     measured = client.post(f"/api/v1/effectiveness/{check['id']}/measure")
     body = measured.get_json()
-    assert (body["before_count"], body["after_count"]) == (30, 3)
+    assert (body["before_count"], body["after_count"]) == (45, 3)
     assert body["significant"] is True and body["p_value"] < 0.001
     page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
-    assert "<svg" in page and "Before (30)" in page and "After (3)" in page
+    assert "<svg" in page and "Before (45)" in page and "After (3)" in page
     assert "The drop is significant." in page
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import and_, case, func, select
 
 from workbench import dates
 from workbench.access import team_scope
-from workbench.actions import clock
+from workbench.actions import clock, effectiveness
 from workbench.actions.models import OPEN_STATUSES, CorrectiveAction, EffectivenessCheck
 from workbench.extensions import db
 from workbench.models import User
@@ -51,7 +51,7 @@ def _empty_row() -> dict:
         "closed_in_period": 0,
         "actions": {"total": 0, "open": 0, "overdue": 0, "completed": 0, "on_time": 0, "on_time_pct": None,
                     "by_stage": {stage: 0 for stage in STAGES}, "ageing": {f"{a}-{b or ''}": 0 for a, b in AGE_BUCKETS}},
-        "complaints": {"before": 0, "after": 0, "change_pct": None},
+        "complaints": {"before": 0, "after": 0, "change_pct": None, "change_ci_pct": None, "enough_data": False, "needed_before": 0},
     }
 
 
@@ -73,7 +73,11 @@ def _finish(row: dict) -> None:
     actions = row["actions"]
     actions["on_time_pct"] = round(100 * actions["on_time"] / actions["completed"], 1) if actions["completed"] else None
     before, after = row["complaints"]["before"], row["complaints"]["after"]
-    row["complaints"]["change_pct"] = round(100 * (after - before) / before, 1) if before else None
+    # A change is shown only with enough complaints to judge it, and always with its interval (never -100% from 1 -> 0).
+    result = effectiveness.compare_counts(before, after, 0)
+    interval = result.change_ci_pct
+    row["complaints"].update(change_pct=result.change_pct, change_ci_pct=list(interval) if interval else None,
+                             enough_data=result.enough_data, needed_before=result.needed_before)
 
 
 def _scoped_projects(stmt, user: User, filters: dict):

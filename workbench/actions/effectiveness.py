@@ -2,10 +2,13 @@
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from html import escape
+from math import ceil
 
+from flask import current_app
 from flask_babel import gettext as _
-from scipy.stats import binomtest
+from scipy.stats import binom, binomtest
 from sqlalchemy import case, func, select
 
 from workbench import dates
@@ -21,15 +24,22 @@ from workbench.validation import InvalidInput, text_value
 SIGNIFICANCE = 0.05
 
 
-def complaint_counts(start: date, end: date, owner_id=None, product=None, category=None) -> dict[date, int]:
-    """Complaints per day received in ``[start, end)`` for the linked owner, product and category."""
+# What the "enough data" rule is built to detect: a halving of the complaint rate.
+DETECT_DROP = 0.5
+POWER = 0.8
+DEFAULT_MIN_WEEKS = 4
+
+
+def complaint_counts(start: date, end: date, project_id: int, product=None, category=None) -> dict[date, int]:
+    """Complaints linked to the project (``complaints.project_id``) per day received in ``[start, end)``.
+
+    ``product`` and ``category`` narrow the linked complaints further when the check names them.
+    """
     stmt = (
         select(Complaint.received_at, func.count())
-        .where(Complaint.received_at >= start, Complaint.received_at < end)
+        .where(Complaint.project_id == project_id, Complaint.received_at >= start, Complaint.received_at < end)
         .group_by(Complaint.received_at)
     )
-    if owner_id:
-        stmt = stmt.where(Complaint.process_owner_id == owner_id)
     if product:
         stmt = stmt.where(Complaint.product == product)
     if category:
@@ -37,29 +47,83 @@ def complaint_counts(start: date, end: date, owner_id=None, product=None, catego
     return {day: count for day, count in db.session.execute(stmt)}
 
 
+@lru_cache(maxsize=8)
+def complaints_needed(drop: float = DETECT_DROP, alpha: float = SIGNIFICANCE, power: float = POWER) -> int:
+    """Fewest complaints *before* for which the exact test finds a drop of ``drop`` with ``power``.
+
+    Over equal windows, after ~ Binomial(before + after, r / (1 + r)) with r the rate ratio; the
+    one-sided test rejects when after is at most the alpha-quantile under r = 1. The smallest total n
+    whose power at r = 1 - drop reaches ``power`` needs n / (2 - drop) complaints before.
+    """
+    share = (1 - drop) / (2 - drop)
+    for total in range(2, 100_000):
+        critical = int(binom.ppf(alpha, total, 0.5))
+        if binom.cdf(critical, total, 0.5) > alpha:
+            critical -= 1
+        if critical >= 0 and binom.cdf(critical, total, share) >= power:
+            return ceil(total / (2 - drop))
+    raise ValueError("no sample size reaches the power")  # pragma: no cover (unreachable for sane inputs)
+
+
 @dataclass
 class Comparison:
     before: int
     after: int
     days: int
-    p_value: float
+    p_value: float | None
     rate_ratio: float | None
+    ratio_low: float | None = None
+    ratio_high: float | None = None
+    needed_before: int = 0
+
+    @property
+    def enough_data(self) -> bool:
+        """Enough complaints before to detect a halving; below that the check says "not enough data"."""
+        return self.before >= self.needed_before
 
     @property
     def significant(self) -> bool:
-        """Fewer complaints after, and the drop is unlikely to be chance."""
-        return self.after < self.before and self.p_value < SIGNIFICANCE
+        """Enough data, fewer complaints after, and the drop is unlikely to be chance."""
+        return self.enough_data and self.p_value is not None and self.after < self.before and self.p_value < SIGNIFICANCE
+
+    @property
+    def change_pct(self) -> float | None:
+        """Change of the complaint rate in percent, only when there is enough data to say."""
+        return round(100 * (self.rate_ratio - 1), 1) if self.enough_data and self.rate_ratio is not None else None
+
+    @property
+    def change_ci_pct(self) -> tuple[float, float] | None:
+        """95% confidence interval of that change in percent (exact, from the rate ratio)."""
+        if not self.enough_data or self.ratio_low is None:
+            return None
+        high = None if self.ratio_high is None else round(100 * (self.ratio_high - 1), 1)
+        return round(100 * (self.ratio_low - 1), 1), high
 
 
 def compare_counts(before: int, after: int, days: int) -> Comparison:
     """Exact conditional test of equal Poisson rates over equal windows: after ~ Binomial(before+after, 1/2).
 
     One-sided: the p-value is the chance of seeing this few complaints after if the rate had not fallen.
+    With fewer complaints before than ``complaints_needed()`` there is no p-value: not enough data.
+    The rate ratio after/before has an exact 95% interval from the Clopper-Pearson interval of the share after.
     """
     total = before + after
-    p_value = 1.0 if total == 0 else float(binomtest(after, total, 0.5, alternative="less").pvalue)
+    needed = complaints_needed()
     ratio = (after / before) if before else None
-    return Comparison(before=before, after=after, days=days, p_value=p_value, rate_ratio=ratio)
+    low = high = None
+    if total:
+        interval = binomtest(after, total, 0.5).proportion_ci(confidence_level=0.95, method="exact")
+        low = interval.low / (1 - interval.low)
+        high = None if interval.high >= 1 else interval.high / (1 - interval.high)
+    p_value = None
+    if before >= needed:
+        p_value = float(binomtest(after, total, 0.5, alternative="less").pvalue)
+    return Comparison(before=before, after=after, days=days, p_value=p_value, rate_ratio=ratio,
+                      ratio_low=low, ratio_high=high, needed_before=needed)
+
+
+def min_weeks() -> int:
+    return int(current_app.config.get("EFFECTIVENESS_MIN_WEEKS", DEFAULT_MIN_WEEKS))
 
 
 def windows(check: EffectivenessCheck) -> tuple[tuple[date, date], tuple[date, date]]:
@@ -89,6 +153,8 @@ def save_check(check: EffectivenessCheck | None, project, data: dict) -> Effecti
             days[field] = day
     if len(days) == 2 and days["check_date"] <= days["actions_on"]:
         errors["check_date"] = _("The check date must come after the date the actions took effect.")
+    elif len(dates) == 2 and (dates["check_date"] - dates["actions_on"]).days < 7 * min_weeks():
+        errors["check_date"] = _("Each window must be at least %(n)d weeks: choose a check date %(n)d weeks or more after the actions took effect.", n=min_weeks())
     owner_key = data.get("process_owner", None)
     owner_id = check.process_owner_id if check.id else project.process_owner_id
     if owner_key not in (None, ""):
@@ -118,7 +184,7 @@ def measure(check: EffectivenessCheck) -> Comparison:
     if clock.today() < check.check_date:
         raise InvalidInput({"check_date": _("The check date has not come yet; the after window is incomplete.")})
     (b0, b1), (a0, a1) = windows(check)
-    link = {"owner_id": check.process_owner_id, "product": check.product, "category": check.category}
+    link = {"project_id": check.project_id, "product": check.product, "category": check.category}
     before = sum(complaint_counts(b0, b1, **link).values())
     after = sum(complaint_counts(a0, a1, **link).values())
     result = compare_counts(before, after, (a1 - a0).days)
@@ -139,6 +205,12 @@ def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> No
     note = text_value(note, "note").strip()
     if decision == "rejected" and not note:
         raise InvalidInput({"note": _("Say why the check is rejected.")})
+    if decision == "accepted" and not result_of(check).significant:
+        # Without a significant drop, only a quality manager's written justification makes it effective.
+        if not user.can_manage:
+            raise InvalidInput({"decision": _("There is no significant drop: only a quality manager can accept the check, with a written justification.")})
+        if not note:
+            raise InvalidInput({"note": _("There is no significant drop: write the justification for accepting the check.")})
     check.decision, check.decision_note = decision, note
     check.decided_by_id, check.decided_at = user.id, clock.now()
     if decision == "rejected" and check.project_id:
@@ -147,6 +219,12 @@ def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> No
         project = db.session.get(ImprovementProject, check.project_id)
         if project.stage not in ("define", "contain", "analyse", "improve"):
             reopen_project(project, user, _("Effectiveness check rejected: %(note)s", note=note), "improve")
+
+
+def result_of(check: EffectivenessCheck) -> Comparison:
+    """The stored counts of a measured check as a comparison (counts, p-value or "not enough data", interval)."""
+    days = (check.check_date - check.actions_on).days
+    return compare_counts(check.before_count or 0, check.after_count or 0, days)
 
 
 def checks_of(project_id: int) -> list[EffectivenessCheck]:
@@ -160,7 +238,7 @@ def checks_of(project_id: int) -> list[EffectivenessCheck]:
 def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bins: int = 8) -> str:
     """Complaints per period before and after the actions as bars, with a line where the actions took effect."""
     (b0, _b1), (a0, a1) = windows(check)
-    link = {"owner_id": check.process_owner_id, "product": check.product, "category": check.category}
+    link = {"project_id": check.project_id, "product": check.product, "category": check.category}
     daily = complaint_counts(b0, a1, **link)
     days = (a1 - a0).days
     per_side = max(1, min(bins, days))
@@ -173,6 +251,9 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
     pad, base = 30, height - 40
     title, before_label, after_label = _("Complaints before and after the actions"), _("Before"), _("After")
     bar_w = (width - 2 * pad) / len(counts)
+    # A rise is red, a fall green; the before bars are the neutral reference.
+    before_total, after_total = sum(counts[:per_side]), sum(counts[per_side:])
+    after_colour = "#b42318" if after_total > before_total else "#067647" if after_total < before_total else "#8a94a6"
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="effect-chart" viewBox="0 0 {width} {height}" '
         f'width="{width}" height="{height}" role="img" aria-label="{escape(title)}">',
@@ -181,7 +262,7 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
     for i, count in enumerate(counts):
         h = (base - 20) * count / top
         x = pad + i * bar_w
-        colour = "#b42318" if i < per_side else "#067647"
+        colour = "#8a94a6" if i < per_side else after_colour
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="{colour}">'
             f"<title>{escape(edges[i].isoformat())} – {escape(edges[i + 1].isoformat())}: {count}</title></rect>"

@@ -96,6 +96,7 @@ def report_context(project) -> dict:
         "actions": services.actions_of(project.id),
         "is_overdue": services.is_overdue,
         "check": latest,
+        "result": effectiveness.result_of(latest) if latest and latest.measured_at else None,
         "chart": effectiveness.chart_svg(latest, width=520, height=200) if latest else None,
         "fishbone": fishbone,
         "fmea": fmea,

@@ -54,5 +54,7 @@ class CheckForm(FlaskForm):
 
 
 class DecisionForm(FlaskForm):
-    decision = SelectField(_l("Decision"), choices=choices((k, v) for k, v in DECISION_LABELS.items() if k != "pending"))
+    # No decision is preset: the first choice is empty and a choice is required.
+    decision = SelectField(_l("Decision"), choices=choices([("", _l("Choose the decision"))]) + choices((k, v) for k, v in DECISION_LABELS.items() if k != "pending"),
+                           validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional()])

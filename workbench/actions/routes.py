@@ -195,7 +195,8 @@ def effectiveness_page(project_id: int):
     charts = {c.id: Markup(effectiveness.chart_svg(c)) for c in checks if c.measured_at}
     surveys = {c.id: effectiveness.survey_comparison(c) for c in checks if c.measured_at}
     return render_template("actions/effectiveness.html", project=project, form=form, checks=checks, charts=charts, surveys=surveys,
-                           decision_form=DecisionForm(), button=EmptyForm(), significance=effectiveness.SIGNIFICANCE), status
+                           decision_form=DecisionForm(), button=EmptyForm(),
+                           results={c.id: effectiveness.result_of(c) for c in checks if c.measured_at}), status
 
 
 def _check_for_write(check_id: int) -> EffectivenessCheck:
@@ -233,6 +234,8 @@ def decide(check_id: int):
             db.session.rollback()
             for message in error.errors.values():
                 flash(message, "error")
+    elif form.decision.errors:
+        flash(_("Choose the decision."), "error")
     return redirect(url_for("actions.effectiveness_page", project_id=check.project_id))
 
 

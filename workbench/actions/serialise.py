@@ -1,5 +1,6 @@
 """Plain JSON forms of the package's records, shared by the API and exports."""
 
+from workbench.actions import effectiveness
 from workbench.actions.services import is_overdue
 from workbench.api.common import iso
 
@@ -25,6 +26,16 @@ def action_json(action, today=None) -> dict:
     }
 
 
+def _result(check) -> dict:
+    """Enough data or not, the complaints needed, and the rate change with its 95% interval."""
+    if check.measured_at is None:
+        return {"enough_data": None, "complaints_needed_before": None, "change_pct": None, "change_ci_pct": None}
+    result = effectiveness.result_of(check)
+    interval = result.change_ci_pct
+    return {"enough_data": result.enough_data, "complaints_needed_before": result.needed_before,
+            "change_pct": result.change_pct, "change_ci_pct": list(interval) if interval else None}
+
+
 def check_json(check) -> dict:
     return {
         "id": check.id,
@@ -38,6 +49,7 @@ def check_json(check) -> dict:
         "before_count": check.before_count,
         "after_count": check.after_count,
         "p_value": check.p_value,
+        **_result(check),
         "measured_at": iso(check.measured_at),
         "decision": check.decision,
         "decision_note": check.decision_note,
