@@ -153,7 +153,7 @@ def save_check(check: EffectivenessCheck | None, project, data: dict) -> Effecti
             days[field] = day
     if len(days) == 2 and days["check_date"] <= days["actions_on"]:
         errors["check_date"] = _("The check date must come after the date the actions took effect.")
-    elif len(dates) == 2 and (dates["check_date"] - dates["actions_on"]).days < 7 * min_weeks():
+    elif len(days) == 2 and (days["check_date"] - days["actions_on"]).days < 7 * min_weeks():
         errors["check_date"] = _("Each window must be at least %(n)d weeks: choose a check date %(n)d weeks or more after the actions took effect.", n=min_weeks())
     owner_key = data.get("process_owner", None)
     owner_id = check.process_owner_id if check.id else project.process_owner_id
