@@ -1,7 +1,7 @@
 """closing signatures hold the SHA-256 of what was signed and are superseded on reopening
 
-Revision ID: 0008_actions_signature_hash
-Revises: 0007_fmea_standalone
+Revision ID: 0009_actions_signature_hash
+Revises: 0008_complaint_import_matrix
 Create Date: 2026-12-02 07:30:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_actions_signature_hash'
-down_revision = '0007_fmea_standalone'
+revision = '0009_actions_signature_hash'
+down_revision = '0008_complaint_import_matrix'
 branch_labels = None
 depends_on = None
 
