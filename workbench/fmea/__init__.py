@@ -13,6 +13,7 @@ bp = Blueprint("fmea", __name__)
 from workbench.fmea import (  # noqa: E402  (the routes decorate ``bp``)
     api,
     api_standalone,
+    cli,
     demo,
     links,
     panels,
@@ -27,6 +28,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     add_routes(app, api.bp)
     add_routes(app, api_standalone.bp)
+    cli.register(app)
     add_nav(app, "fmea.fmea_list", _l("FMEA"), order=40)
     PROJECT_PANELS.add(app, panels.project_panel)
     HOME_CARDS.add(app, panels.home_card)

@@ -8,7 +8,7 @@ the row, column and cell limits; ``tasks.read_sheets`` reads a staged file
 into sheets off the web request. See docs/architecture.md, "Uploads".
 """
 
-from workbench.uploads.kinds import EVIDENCE, OUTLINE, SHEETS, TABLE, Kind, check_zip
+from workbench.uploads.kinds import EVIDENCE, OUTLINE, SHEETS, TABLE, WORKBOOK, Kind, check_content, check_zip
 from workbench.uploads.limits import TableLimits, setting, short, size_text
 from workbench.uploads.staging import (
     Staged,
@@ -24,6 +24,6 @@ from workbench.uploads.staging import (
 from workbench.uploads.text import detect_encoding, read_text
 
 __all__ = [
-    "EVIDENCE", "OUTLINE", "SHEETS", "TABLE", "Kind", "Staged", "TableLimits", "check_zip", "clean_abandoned", "detect_encoding",
+    "EVIDENCE", "OUTLINE", "SHEETS", "TABLE", "WORKBOOK", "Kind", "check_content", "Staged", "TableLimits", "check_zip", "clean_abandoned", "detect_encoding",
     "discard", "find", "find_path", "keep", "load_result", "read_text", "receive", "setting", "short", "size_text", "staging_folder",
 ]

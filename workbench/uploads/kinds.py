@@ -49,6 +49,11 @@ class Kind:
 
 TABLE = Kind("table", (".csv", ".tsv", ".txt", ".xlsx", ".xlsm"), lambda: _("Upload a CSV or Excel (.xlsx) file."))
 SHEETS = Kind("sheets", (".csv", ".xlsx", ".xlsm"), lambda: _("Send an .xlsx workbook or a .csv file."), unzipped_setting="UPLOAD_SHEET_UNZIPPED_LIMIT_MB")
+# Spreadsheets read sheet by sheet with their merged cells (.xls too, through python-calamine).
+WORKBOOK = Kind(
+    "workbook", (".csv", ".xlsx", ".xlsm", ".xls"), lambda: _("Send an Excel workbook (.xlsx, .xls) or a CSV file."),
+    unzipped_setting="UPLOAD_SHEET_UNZIPPED_LIMIT_MB",
+)
 OUTLINE = Kind("outline", (".txt", ".md", ".mmd"), lambda: _("Send the outline as a text file (.txt, .md or .mmd)."), fixed_limit=MB)
 EVIDENCE = Kind(
     "evidence",

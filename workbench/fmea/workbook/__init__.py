@@ -81,15 +81,17 @@ def _scales(sheet: Sheet, layout: Layout, mapping: dict, wanted: dict, key_tops:
             continue
         values = [sheet.grid[r][c] for c in columns for r in range(layout.data_start, len(sheet.grid)) if sheet.own(r, c)]
         spec = wanted.get(base)
+        title = " ".join(next(col.title for col in layout.columns if col.index == c) for c in columns)
         if spec:
             try:
                 scale = ratings.named(spec) if spec in ratings.choices() else ratings.parse_custom(spec)
             except ValueError as error:
                 raise ValueError(_("Scale for %(field)s: %(message)s", field=fields.label(base), message=error)) from None
             scale["why"] = _("chosen")
+            scale["detected"] = ratings.detect(values, title, key_tops.get(base))["name"]
         else:
-            title = " ".join(next(col.title for col in layout.columns if col.index == c) for c in columns)
             scale = ratings.detect(values, title, key_tops.get(base))
+            scale["detected"] = scale["name"]
             note = ratings.small_values_note(values) if scale["name"] == "1-10" and not layout.own_export else ""
             if note:
                 scale["note"] = note
