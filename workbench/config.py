@@ -54,7 +54,11 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "workbench@localhost"),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # One Redis for everything several processes must share (sign-in counters, task queue);
+        # empty keeps them in this process or in instance/.
+        "REDIS_URL": os.environ.get("REDIS_URL", ""),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "en"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "UTC"),
     }

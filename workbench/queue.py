@@ -1,4 +1,4 @@
-"""The task queue (huey): SQLite storage by default (no extra server), Redis when HUEY_REDIS_URL is set.
+"""The task queue (huey): SQLite storage by default (no extra server), Redis when HUEY_REDIS_URL or REDIS_URL is set.
 
 Run a worker with ``flask --app wsgi import-worker``. Tests and
 ``HUEY_IMMEDIATE=1`` run tasks at once, in process.
@@ -15,8 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _make_huey():
     # huey binds its storage when tasks are declared (at import), before any app exists.
-    if os.environ.get("HUEY_REDIS_URL"):
-        return RedisHuey("workbench", url=os.environ["HUEY_REDIS_URL"])
+    url = os.environ.get("HUEY_REDIS_URL") or os.environ.get("REDIS_URL")
+    if url:
+        return RedisHuey("workbench", url=url)
     path = os.environ.get("HUEY_SQLITE_PATH") or str(ROOT / "instance" / "huey.sqlite")
     os.makedirs(os.path.dirname(path), exist_ok=True)
     return SqliteHuey("workbench", filename=path)
