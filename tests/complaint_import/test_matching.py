@@ -2,7 +2,7 @@
 
 import pytest
 
-from workbench.complaint_import.matching import PhraseMatcher, join_detached, phrase_words
+from workbench.complaint_import.matching import PhraseMatcher, join_detached, phrase_words, split_batch
 from workbench.complaint_import.textnorm import normalise
 
 
@@ -89,3 +89,16 @@ def test_phrase_and_text_go_through_the_same_steps():
 
 def test_an_empty_vocabulary_finds_nothing():
     assert PhraseMatcher([]).find("anything at all") == []
+
+
+def test_a_batch_finds_what_each_text_finds_alone():
+    # The import classifies thousands of texts in one pass; no phrase may leak from one text into the next.
+    texts = [
+        "", "late", "fee", "late fee", "گرونه", "می", "ها", "نمی‌ده جواب", "کارت ها می",
+        "پول کارت‌هام برنگشت", "cold food \x00 late delivery", "the price was fine", "می خواد ها", "گارانتی",
+    ]
+    texts = [normalise(t) for t in texts]
+    batch = MATCHER.find_batch(split_batch(texts))
+    assert [sorted(map(sorted, found)) for found in batch] == [sorted(map(sorted, MATCHER.find(t))) for t in texts]
+    assert batch[1] == [("late",)] and batch[3] == [("fee",)]  # "late" + "fee" across two texts is not "late fee"
+    assert PhraseMatcher([]).find_batch(split_batch(["x", "y"])) == [[], []]

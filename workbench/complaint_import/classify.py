@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from workbench.complaint_import.matching import PhraseMatcher, split_words
+from workbench.complaint_import.matching import BOUNDARY, PhraseMatcher, split_batch, split_words
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 
@@ -78,13 +78,24 @@ def script_reason(text_norm: str) -> str | None:
     return None
 
 
-def unmatched_reason(text_norm: str) -> str:
+def unmatched_reason(text_norm: str, words: list[str] | None = None) -> str:
     """``other_language`` for a text of five words or more where hardly any (under 1 in 10) is a common English
-    or Persian word, else ``no_match``."""
-    words = split_words(text_norm)
+    or Persian word, else ``no_match`` (``words``: the text's ``split_words``, if known)."""
+    words = split_words(text_norm) if words is None else words
     if len(words) >= 5 and sum(w in _ENGLISH_WORDS or w in _PERSIAN_WORDS for w in words) * 10 < len(words):
         return "other_language"
     return "no_match"
+
+
+def _summed(found: list[tuple]) -> dict[str, float]:
+    """Summed weight per key of the phrases found in one text (spellings of one phrase count once per key)."""
+    bucket: dict[str, float] = {}
+    for values in found:
+        if len(values) > 1:  # "price", "prices"
+            values = {key: max(w for k, w in values if k == key) for key, _w in values}.items()
+        for key, weight in values:
+            bucket[key] = bucket.get(key, 0.0) + weight
+    return bucket
 
 
 class OwnerMatrix:
@@ -141,27 +152,38 @@ class Rules:
 
     def scores(self, text_norm: str) -> dict[str, dict[str, float]]:
         """Summed weight per key of every phrase found, per target."""
-        result: dict[str, dict[str, float]] = {}
         words = split_words(text_norm)
-        for target, matcher in self.matchers.items():
-            bucket: dict[str, float] = {}
-            for values in matcher.find(text_norm, words):
-                if len(values) > 1:  # spellings of one phrase ("price", "prices") count once per key
-                    values = {key: max(w for k, w in values if k == key) for key, _w in values}.items()
-                for key, weight in values:
-                    bucket[key] = bucket.get(key, 0.0) + weight
-            result[target] = bucket
-        return result
+        return {target: _summed(matcher.find(text_norm, words)) for target, matcher in self.matchers.items()}
 
     def label(self, text_norm: str, product: str | None = None, channel: str | None = None) -> Label:
         """Category by phrases, owner by override phrases or else the matrix; a reason when there is no category."""
         reason = script_reason(text_norm)
         if reason is not None:
             return Label(None, 0.0, None, 0.0, "rules", reason)
-        scores = self.scores(text_norm)
+        return self._label(text_norm, self.scores(text_norm), product, channel)
+
+    def labels(self, texts_norm: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
+        """``label`` for many texts at once: one word split and one phrase pass per target for the whole batch."""
+        words = split_batch(texts_norm)
+        found = {target: matcher.find_batch(words) for target, matcher in self.matchers.items()}
+        labels = []
+        start = 0
+        for i, text in enumerate(texts_norm):
+            end = words.index(BOUNDARY, start)
+            reason = script_reason(text)
+            if reason is not None:
+                labels.append(Label(None, 0.0, None, 0.0, "rules", reason))
+            else:
+                scores = {target: _summed(per_text[i]) for target, per_text in found.items()}
+                labels.append(self._label(text, scores, products[i] if products else None, channels[i] if channels else None, words[start:end]))
+            start = end + 1
+        return labels
+
+    def _label(self, text_norm, scores, product=None, channel=None, words=None) -> Label:
         category, category_confidence = _confidence(scores["category"])
+        reason = None
         if category is None:
-            reason = "conflict" if scores["category"] else unmatched_reason(text_norm)
+            reason = "conflict" if scores["category"] else unmatched_reason(text_norm, words)
         owner, owner_confidence = self.owner(scores["owner"], category, category_confidence, product, channel)
         return Label(owner, owner_confidence, category, category_confidence, "rules", reason)
 
@@ -214,9 +236,7 @@ class Classifier:
 
     def classify(self, texts: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
         """Labels for normalised texts, in order (products/channels, when given, pick owner-matrix cells)."""
-        labels = [
-            self.rules.label(t, products[i] if products else None, channels[i] if channels else None) for i, t in enumerate(texts)
-        ]
+        labels = self.rules.labels(texts, products, channels)
         for target in TARGETS:
             model = self.models.get(target)
             if model is None or not texts:
