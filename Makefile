@@ -25,7 +25,7 @@ run: setup translations
 serve: setup translations
 	@case "$${DATABASE_URL:-}" in postgres*) ;; *) \
 	  echo "make serve needs DATABASE_URL=postgresql://user:password@host:5432/name (make run is the one-person set-up on SQLite)" >&2; exit 2;; esac; \
-	if [ -z "$${REDIS_URL:-}" ]; then echo "REDIS_URL is not set: one machine only (queue in instance/huey.sqlite, sign-in counters per process)"; fi; \
+	if [ -z "$${REDIS_URL:-}" ]; then echo "REDIS_URL is not set: one machine only (queue in instance/huey.sqlite, sign-in counters in the database)"; fi; \
 	if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
 	  export SECRET_KEY=$$(bash scripts/secret_key.sh); fi; \
 	$(FLASK) db upgrade 2>&1 && \

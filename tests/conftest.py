@@ -14,7 +14,6 @@ from sqlalchemy import text
 
 from workbench import create_app
 from workbench.extensions import db as _db
-from workbench.extensions import limiter
 
 TEST_PASSWORD = "correct horse battery"
 
@@ -74,7 +73,6 @@ def app(database, tmp_path):
         }
     )
     app.test_client_class = IsolatedClient
-    limiter.reset()
     with app.app_context():
         yield app
         _db.session.remove()

@@ -1,11 +1,9 @@
-"""The production set-up: what several app processes share through Redis, and the proxy settings."""
-
-import uuid
+"""The production set-up: what several app processes share (Redis or the database), and the proxy settings."""
 
 import pytest
 
 from workbench import create_app
-from workbench.extensions import limiter
+from workbench.extensions import db
 
 REDIS_URL = "redis://127.0.0.1:6379/6"
 
@@ -20,56 +18,64 @@ def _redis_or_skip():
     return client
 
 
-def _process(app, monkeypatch, prefix):
+@pytest.fixture
+def process(app, monkeypatch):
     """Another app process on the same database, configured from the environment as make serve does."""
-    monkeypatch.setenv("REDIS_URL", REDIS_URL)
-    other = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "RATELIMIT_KEY_PREFIX": prefix,
-    })
-    return other
+    made = []
+
+    def make(**env):
+        for name in ("REDIS_URL", "TRUSTED_PROXIES"):
+            monkeypatch.delenv(name, raising=False)
+        for name, value in env.items():
+            monkeypatch.setenv(name, value)
+        made.append(create_app({
+            "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        }))
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
 
 
-def test_failed_sign_ins_counted_by_one_process_throttle_another(app, monkeypatch):
+def _fail(client, email, address="127.0.0.1", headers=None):
+    return client.post("/login", data={"email": email, "password": "bad"}, environ_base={"REMOTE_ADDR": address}, headers=headers or {})
+
+
+def test_failed_sign_ins_counted_by_one_process_throttle_another_through_redis(process):
     redis = _redis_or_skip()
-    prefix = "wbtest-" + uuid.uuid4().hex
-    first, second = _process(app, monkeypatch, prefix), _process(app, monkeypatch, prefix)
-    assert first.config["RATELIMIT_STORAGE_URI"] == REDIS_URL
+    redis.flushdb()
+    first, second = process(REDIS_URL=REDIS_URL), process(REDIS_URL=REDIS_URL)
     try:
         with first.test_client() as client:
-            for n in range(10):
-                assert client.post("/login", data={"email": f"nobody{n}@example.org", "password": "bad"}).status_code == 401
+            for _ in range(10):
+                assert _fail(client, "someone@example.org").status_code == 401
         # The counts are in Redis, where another process (another machine) finds them.
-        assert redis.keys("*" + prefix + "*")
+        assert redis.keys("workbench:signin:*")
         with second.test_client() as client:
-            assert client.post("/login", data={"email": "someone@example.org", "password": "bad"}).status_code == 429
+            assert _fail(client, "someone@example.org").status_code == 429
     finally:
-        with first.app_context():
-            limiter.reset()
+        redis.flushdb()
 
 
-def test_without_redis_counters_stay_in_the_process(app, monkeypatch):
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
-    other = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
-    assert other.config["RATELIMIT_STORAGE_URI"] == "memory://"
+def test_without_redis_the_database_is_shared(process):
+    first, second = process(), process()
+    with first.test_client() as client:
+        for _ in range(10):
+            assert _fail(client, "someone@example.org").status_code == 401
+    with second.test_client() as client:
+        assert _fail(client, "someone@example.org").status_code == 429
 
 
-def test_behind_a_trusted_proxy_sign_ins_are_counted_per_visitor(app, monkeypatch):
-    monkeypatch.setenv("TRUSTED_PROXIES", "1")
-    monkeypatch.delenv("REDIS_URL", raising=False)
-    monkeypatch.delenv("RATELIMIT_STORAGE_URI", raising=False)
-    proxied = create_app({
-        "TESTING": True, "SECRET_KEY": "test", "WTF_CSRF_ENABLED": False,
-        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-    })
-    with proxied.app_context():
-        limiter.reset()
+def test_behind_a_trusted_proxy_sign_ins_are_counted_per_visitor(process):
+    proxied = process(TRUSTED_PROXIES="1", LOGIN_ADDRESS_ATTEMPTS="10")
     with proxied.test_client() as client:
         for n in range(10):
-            client.post("/login", data={"email": f"nobody{n}@example.org", "password": "bad"},
-                        headers={"X-Forwarded-For": "203.0.113.7"})
-        blocked = client.post("/login", data={"email": "x@example.org", "password": "bad"}, headers={"X-Forwarded-For": "203.0.113.7"})
-        other_visitor = client.post("/login", data={"email": "x@example.org", "password": "bad"}, headers={"X-Forwarded-For": "198.51.100.9"})
+            _fail(client, f"nobody{n}@example.org", headers={"X-Forwarded-For": "203.0.113.7"})
+        blocked = _fail(client, "x@example.org", headers={"X-Forwarded-For": "203.0.113.7"})
+        other_visitor = _fail(client, "x@example.org", headers={"X-Forwarded-For": "198.51.100.9"})
     assert blocked.status_code == 429
     assert other_visitor.status_code == 401

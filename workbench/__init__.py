@@ -6,12 +6,13 @@ from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 # ``audit`` sets SQLAlchemy listeners on the model classes, which must exist before any model is defined.
 from workbench import api, audit, cli, errors, i18n, navigation  # noqa: F401
 from workbench.auth.loaders import register_loaders
 from workbench.config import DEFAULTS, from_environment
-from workbench.extensions import babel, csrf, db, limiter, login_manager, migrate
+from workbench.extensions import babel, csrf, db, login_manager, migrate
 from workbench.registry import registry_of
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,11 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _check_secret_key(app)
-    if app.config.get("TRUSTED_PROXIES"):
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        n = int(app.config["TRUSTED_PROXIES"])
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    _secure_cookies_and_proxies(app)
     register_extensions(app)
     register_capabilities(app)
     register_errorhandlers(app)
@@ -69,6 +66,19 @@ def _check_secret_key(app: Flask) -> None:
     )
 
 
+def _secure_cookies_and_proxies(app: Flask) -> None:
+    """Cookies only over HTTPS outside debug and testing; client address and scheme from trusted proxies."""
+    relaxed = app.debug or app.testing or os.environ.get("FLASK_DEBUG") == "1"
+    for name in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if app.config.get(name) is None:
+            app.config[name] = not relaxed
+    proxies = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if proxies > 0:
+        # Only the headers added by our own proxies are believed; without this, anyone could
+        # claim any address in X-Forwarded-For (and dodge sign-in throttling).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies, x_prefix=proxies)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of ``workbench.extensions`` to ``app``."""
     db.init_app(app)
@@ -80,8 +90,6 @@ def register_extensions(app: Flask) -> None:
     register_loaders(login_manager)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(i18n.translation_directories())
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-    app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
-    limiter.init_app(app)
     i18n.init_app(app)
     navigation.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

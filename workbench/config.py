@@ -18,9 +18,26 @@ UPLOAD_DEFAULTS = {
 }
 
 
+# Sign-in throttling (``workbench.auth.throttle``; README, Configuration).
+LOGIN_DEFAULTS = {
+    "LOGIN_ATTEMPTS": 10,  # failures of one account from one address before it waits
+    "LOGIN_ADDRESS_ATTEMPTS": 50,  # failures from one address, any account
+    "LOGIN_LOCK_SECONDS": 60,  # first wait; each further failure doubles it
+    "LOGIN_LOCK_MAX_SECONDS": 3600,
+    "LOGIN_FAILURE_WINDOW_SECONDS": 3600,  # failures are forgotten after this long without one
+}
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value else default
+
+
+def _flag(name: str) -> bool | None:
+    value = os.environ.get(name, "").strip().lower()
+    if not value:
+        return None
+    return value not in ("0", "false", "no", "off")
 
 
 def _normalise_db_url(url: str) -> str:
@@ -55,10 +72,14 @@ def from_environment(instance_path: str) -> dict:
         "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "1") == "1",
         "MAIL_FROM": os.environ.get("MAIL_FROM", "workbench@localhost"),
         # One Redis for everything several processes must share (sign-in counters, task queue);
-        # empty keeps them in this process or in instance/.
+        # empty keeps the task queue in instance/ and the sign-in counters in the database.
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
-        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI") or os.environ.get("REDIS_URL") or "memory://",
+        # How many reverse proxies in front add X-Forwarded-For/-Proto/-Host (0: none, headers ignored).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # None: on outside debug and testing (see create_app); "0" switches off for plain-HTTP set-ups.
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_SECURE": _flag("REMEMBER_COOKIE_SECURE"),
+        **{name: _number(name, default) for name, default in LOGIN_DEFAULTS.items()},
         "BABEL_DEFAULT_LOCALE": os.environ.get("DEFAULT_LANGUAGE", "en"),
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("TIMEZONE", "UTC"),
     }
@@ -73,7 +94,6 @@ DEFAULTS = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,
     "WTF_CSRF_TIME_LIMIT": None,
-    "LOGIN_ATTEMPT_LIMIT": "10 per 15 minutes",
     "LANGUAGES": ("fa", "en"),
     "API_PAGE_SIZE_MAX": 500,
 }

@@ -7,9 +7,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
-from workbench.auth import bp
+from workbench.auth import bp, throttle
 from workbench.auth.forms import EmptyForm, LoginForm, PasswordForm, PreferencesForm, TokenForm
-from workbench.extensions import db, limiter
+from workbench.extensions import db
 from workbench.models import ApiToken, User
 
 
@@ -23,29 +23,27 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
-def _failed(response) -> bool:
-    return response.status_code != 302
-
-
-def _login_limit() -> str:
-    return current_app.config["LOGIN_ATTEMPT_LIMIT"]
-
-
-def _account_key() -> str:
-    return "account:" + (request.form.get("email") or "").strip().lower()
+def _too_many(form, refused: throttle.Refused):
+    minutes = max(1, -(-refused.retry_after // 60))
+    flash(_("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=minutes), "error")
+    response = current_app.make_response((render_template("auth/login.html", form=form), 429))
+    response.headers["Retry-After"] = str(refused.retry_after)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)
-@limiter.limit(_login_limit, methods=["POST"], key_func=_account_key, deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
     form = LoginForm()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
+        rules, refused = throttle.begin_attempt(email, request.remote_addr or "")
+        if refused is not None:
+            return _too_many(form, refused)
         user = db.session.scalar(select(User).where(User.email == email))
         if user is not None and user.active and user.check_password(form.password.data):
+            throttle.succeeded(rules)
             lang = session.get("lang")
             session.clear()  # a fresh session at sign-in (no fixation)
             if lang:
