@@ -29,7 +29,7 @@ from workbench.complaint_import.textnorm import normalise
 _ENGLISH = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[^\W_]+")
 _PHRASE_WORD = re.compile(r"[^\W_]+\*?")
-_APOSTROPHES = str.maketrans("", "", "'’‘`")
+_APOSTROPHES = "'’‘`"
 _OPEN, _CLOSE = "\x02", "\x03"
 # Between texts of a batch: a key no phrase contains, so no match spans two texts.
 BOUNDARY = "\x00"
@@ -91,11 +91,17 @@ def join_detached(words: list[str]) -> list[str]:
     return out
 
 
+def _without_apostrophes(text: str) -> str:
+    """``don't`` → ``dont`` (a check and a replace per mark: far faster than translate() on Persian text)."""
+    for mark in _APOSTROPHES:
+        if mark in text:
+            text = text.replace(mark, "")
+    return text
+
+
 def split_batch(texts_norm: Sequence[str]) -> list[str]:
     """The words of many normalised texts in one list, each text followed by ``BOUNDARY`` (one regex pass for all)."""
-    big = BOUNDARY.join(t[:MAX_CHARS].replace(BOUNDARY, " ") for t in texts_norm) + BOUNDARY
-    for apostrophe in "'’‘`":  # str.replace beats translate() on long non-ASCII text
-        big = big.replace(apostrophe, "")
+    big = _without_apostrophes(BOUNDARY.join(t[:MAX_CHARS].replace(BOUNDARY, " ") for t in texts_norm) + BOUNDARY)
     words = _WORD_OR_BOUNDARY.findall(big)
     if _DETACHED.isdisjoint(words):
         return words
@@ -112,7 +118,7 @@ def split_batch(texts_norm: Sequence[str]) -> list[str]:
 
 def split_words(text_norm: str, pattern: re.Pattern = _WORD) -> list[str]:
     """The words of a normalised text, detached Persian pieces joined back."""
-    return join_detached(pattern.findall(text_norm[:MAX_CHARS].translate(_APOSTROPHES)))
+    return join_detached(pattern.findall(_without_apostrophes(text_norm[:MAX_CHARS])))
 
 
 def persian_forms(word: str) -> list[str]:
