@@ -16,6 +16,7 @@ from workbench.complaint_import import (  # noqa: E402  (the routes decorate ``b
     routes,
     routes_analysis,
     routes_imports,
+    routes_learning,
     routes_rules,
     routes_setup,
     routes_surveys,
@@ -37,4 +38,4 @@ def init_app(app: Flask) -> None:
     add_nav(app, "complaints.imports", _l("Import"), ("admin", "quality_manager"), order=23)
 
 
-__all__ = ["bp", "init_app", "routes", "routes_analysis", "routes_imports", "routes_rules", "routes_setup", "routes_surveys"]
+__all__ = ["bp", "init_app", "routes", "routes_analysis", "routes_imports", "routes_learning", "routes_rules", "routes_setup", "routes_surveys"]

@@ -90,13 +90,57 @@ def classifier_status():
     return jsonify(learning.latest_models())
 
 
+def _run_json(run) -> dict:
+    return {"id": run.id, "status": run.status, "phase": run.phase, "done": run.done, "total": run.total, "message": run.message,
+            "report": run.report or {}}
+
+
 @bp.post("/classifier/retrain")
 def retrain():
+    from workbench.complaint_import import retraining, tasks
+
     if not services.can_manage(current_user):
         abort(403)
-    result = learning.retrain()
+    run = retraining.start_run(current_user)
     db.session.commit()
-    return jsonify(result)
+    tasks.retrain_classifier(run.id)
+    db.session.expire_all()
+    return jsonify(_run_json(db.session.get(type(run), run.id))), 202
+
+
+@bp.get("/classifier/runs/<int:run_id>")
+def classifier_run_api(run_id: int):
+    from workbench.complaint_import.models import ClassifierRun
+
+    return jsonify(_run_json(db.get_or_404(ClassifierRun, run_id)))
+
+
+@bp.post("/classifier/runs/<int:run_id>/apply")
+def classifier_run_apply_api(run_id: int):
+    from workbench.complaint_import import retraining, tasks
+    from workbench.complaint_import.models import ClassifierRun
+
+    if not services.can_manage(current_user):
+        abort(403)
+    run = db.get_or_404(ClassifierRun, run_id)
+    retraining.set_applying(run)
+    db.session.commit()
+    tasks.apply_classifier_run(run_id)
+    db.session.expire_all()
+    return jsonify(_run_json(db.session.get(ClassifierRun, run_id))), 202
+
+
+@bp.post("/classifier/runs/<int:run_id>/discard")
+def classifier_run_discard_api(run_id: int):
+    from workbench.complaint_import import retraining
+    from workbench.complaint_import.models import ClassifierRun
+
+    if not services.can_manage(current_user):
+        abort(403)
+    run = db.get_or_404(ClassifierRun, run_id)
+    retraining.discard_run(run)
+    db.session.commit()
+    return jsonify(_run_json(run))
 
 
 bp.schema(
@@ -182,8 +226,15 @@ bp.path(
 bp.path("/classifier", get={"summary": "Latest model per target with model and rules held-out accuracy", "responses": {"200": openapi.ok("Accuracies")}})
 bp.path(
     "/classifier/retrain",
-    post={"summary": "Retrain on confirmed labels (quality managers, admins); returns held-out accuracies", "responses": {"200": openapi.ok("Accuracies per target"), **openapi.ERRORS}},
+    post={"summary": "Start a retraining in the background (quality managers, admins); nothing is relabelled until its preview is applied",
+          "responses": {"202": openapi.ok("The run: status, progress and, once previewed, held-out figures and moves"), **openapi.ERRORS}},
 )
+bp.path("/classifier/runs/{run_id}", get={"summary": "A retraining run: status, progress, held-out accuracy against the rules, moves from label to label",
+                                          "responses": {"200": openapi.ok("The run"), **openapi.ERRORS}})
+bp.path("/classifier/runs/{run_id}/apply", post={"summary": "Apply a previewed run: its models go into use and unconfirmed complaints are relabelled",
+                                                 "responses": {"202": openapi.ok("The run"), **openapi.ERRORS}})
+bp.path("/classifier/runs/{run_id}/discard", post={"summary": "Discard a previewed run; nothing changes",
+                                                   "responses": {"200": openapi.ok("The run"), **openapi.ERRORS}})
 
 
 @bp.get("/surveys/scores")

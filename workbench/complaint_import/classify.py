@@ -8,16 +8,19 @@ phrases (``target == "owner"``) are exceptions that override it (an item that
 category is Unclassified with a reason (``REASONS``), never an error.
 """
 
-import pickle
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
 from workbench.complaint_import.matching import BOUNDARY, PhraseMatcher, split_batch, split_words
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
+
+if TYPE_CHECKING:
+    from workbench.complaint_import.textmodel import TextModel
 
 TARGETS = ("owner", "category")
 # Why a complaint has no category, in the order they are checked.
@@ -40,6 +43,7 @@ class Label:
     category_confidence: float
     source: str
     reason: str | None = None
+    owner_override: bool = False  # the owner came from an owner phrase (or the model), not from the matrix
 
     @property
     def confidence(self) -> float:
@@ -184,16 +188,11 @@ class Rules:
         reason = None
         if category is None:
             reason = "conflict" if scores["category"] else unmatched_reason(text_norm, words)
-        owner, owner_confidence = self.owner(scores["owner"], category, category_confidence, product, channel)
-        return Label(owner, owner_confidence, category, category_confidence, "rules", reason)
-
-    def owner(self, override_scores, category, category_confidence, product=None, channel=None) -> tuple[str | None, float]:
-        """An override phrase's owner, else the matrix cell of the category."""
-        owner, confidence = _confidence(override_scores)
-        if owner is not None:
-            return owner, confidence
+        override, override_confidence = _confidence(scores["owner"])
+        if override is not None:
+            return Label(override, override_confidence, category, category_confidence, "rules", reason, owner_override=True)
         owner = self.matrix.owner(category, product, channel)
-        return owner, category_confidence if owner else 0.0
+        return Label(owner, category_confidence if owner else 0.0, category, category_confidence, "rules", reason)
 
     def predict(self, text_norm: str, target: str) -> tuple[str | None, float]:
         """(key, confidence) for one target."""
@@ -207,59 +206,51 @@ class Rules:
 
 
 class Classifier:
-    """Rules (and the owner matrix) for every target; an active learned model replaces them per target."""
+    """Rules (and the owner matrix) for every target, combined with a learned model per target where one is in use.
 
-    def __init__(self, rules: Rules, models: dict[str, object] | None = None):
+    A model decides only the classes it was trusted with (``TextModel.trusted``:
+    enough confirmed labels, and better than the rules on held-out labels) and
+    only at or above its calibrated ``threshold``; everything else keeps the
+    rules' answer, and a text neither gives a label to stays Unclassified.
+    When the model changes a category, an owner that came from the owner matrix
+    follows the new category.
+    """
+
+    def __init__(self, rules: Rules, models: dict[str, "TextModel"] | None = None):
         self.rules = rules
-        self.models = models or {}
+        self.models = {t: m for t, m in (models or {}).items() if m.trusted}
 
     @classmethod
     def load(cls) -> "Classifier":
-        from workbench.complaint_import.models import ClassifierModel
+        from workbench.complaint_import.learning import models_in_use
 
-        models = {}
-        for target in TARGETS:
-            record = db.session.scalar(
-                select(ClassifierModel)
-                .where(ClassifierModel.target == target, ClassifierModel.active.is_(True))
-                .order_by(ClassifierModel.id.desc())
-                .limit(1)
-            )
-            if record is not None and record.blob:
-                models[target] = pickle.loads(record.blob)  # written only by retrain()
-        return cls(Rules.from_db(), models)
-
-    @property
-    def contextual(self) -> bool:
-        """The owner may depend on a complaint's product or channel (see ``owner_for``)."""
-        return self.rules.matrix.contextual and "owner" not in self.models
+        return cls(Rules.from_db(), models_in_use())
 
     def classify(self, texts: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
         """Labels for normalised texts, in order (products/channels, when given, pick owner-matrix cells)."""
         labels = self.rules.labels(texts, products, channels)
+        if not self.models or not texts:
+            return labels
+        from workbench.complaint_import.textmodel import model_choices, tokens
+
+        features = [tokens(t) for t in texts]
         for target in TARGETS:
             model = self.models.get(target)
-            if model is None or not texts:
+            if model is None:
                 continue
-            probabilities = model.predict_proba(list(texts))
-            classes = list(model.classes_)
-            for label, best, row in zip(labels, probabilities.argmax(axis=1), probabilities, strict=True):
-                key, confidence = classes[best], round(float(row[best]), 3)
-                label.source = "model"
+            probabilities = model.probabilities(features)
+            column = {c: i for i, c in enumerate(model.classes)}
+            answers = [label.category if target == "category" else label.owner for label in labels]
+            for i, choice in enumerate(model_choices(probabilities, model.classes, model.trusted, model.threshold, answers, model.known)):
+                if choice is None or choice == answers[i]:
+                    continue  # the rules' answer stands (and stays theirs where the model agrees)
+                label, confidence = labels[i], round(float(probabilities[i, column[choice]]), 3)
                 if target == "category":
-                    label.category, label.category_confidence, label.reason = key, confidence, None
+                    if choice != label.category and not label.owner_override:
+                        owner = self.rules.matrix.owner(choice, products[i] if products else None, channels[i] if channels else None)
+                        label.owner, label.owner_confidence = owner, confidence if owner else 0.0
+                    label.category, label.category_confidence, label.reason = choice, confidence, None
                 else:
-                    label.owner, label.owner_confidence = key, confidence
-        if "category" in self.models and "owner" not in self.models:
-            for i, (label, text) in enumerate(zip(labels, texts, strict=True)):
-                overrides = self.rules.scores(text)["owner"]
-                label.owner, label.owner_confidence = self.rules.owner(
-                    overrides, label.category, label.category_confidence, products[i] if products else None, channels[i] if channels else None
-                )
+                    label.owner, label.owner_confidence, label.owner_override = choice, confidence, True
+                label.source = "model"
         return labels
-
-    def owner_for(self, label: Label, text_norm: str, product: str | None, channel: str | None) -> tuple[str | None, float]:
-        """The owner of an already classified text for this product and channel."""
-        if not self.contextual:
-            return label.owner, label.owner_confidence
-        return self.rules.owner(self.rules.scores(text_norm)["owner"], label.category, label.category_confidence, product, channel)

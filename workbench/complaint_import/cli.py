@@ -101,23 +101,42 @@ def import_complaints_command(file, source, maps, dry_run, skip_bad_rows, date_o
 
 
 @click.command("retrain-classifier")
-def retrain_classifier_command():
-    """Retrain the classifier on confirmed labels and print both held-out accuracies."""
-    from workbench.complaint_import.learning import retrain
+@click.option("--apply", "apply_now", is_flag=True, help="Apply the retraining after the preview (relabel unconfirmed complaints).")
+def retrain_classifier_command(apply_now: bool):
+    """Retrain on confirmed labels, print held-out accuracies and what would change; --apply to use it."""
+    from workbench.complaint_import.models import ClassifierRun
+    from workbench.complaint_import.retraining import apply_run, run_preview, set_applying, start_run
 
     with acting_as("cli"):
-        result = retrain()
+        try:
+            run = start_run(None)
+        except InvalidInput as error:
+            raise click.ClickException(str(error)) from None
         db.session.commit()
-    for target in ("owner", "category"):
-        figures = result[target]
-        if figures["trained"]:
+        run_id = run.id
+        run_preview(run_id)
+        run = db.session.get(ClassifierRun, run_id)
+        report = run.report
+        for target in ("category", "owner"):
+            f = report["targets"][target]
+            if not f["trained"]:
+                click.echo(f"{target}: not trained ({f['labels']} confirmed labels; too few)")
+                continue
+            decides = ", ".join(f["trusted"]) or "nothing (the rules stay)"
             click.echo(
-                f"{target}: model {figures['model_accuracy']:.1%} vs rules {figures['rules_accuracy']:.1%} "
-                f"on {figures['n_test']} held-out labels ({figures['n_train']} trained); using {figures['used']}"
+                f"{target}: {f['labels']} confirmed labels; held-out accuracy rules {f['rules_accuracy']:.1%}, "
+                f"combined {f['combined_accuracy']:.1%}; the model decides: {decides}"
             )
+        click.echo(f"Would relabel {report['moved']} of {report['unconfirmed']} unconfirmed complaints ({report['by_model']} by the model).")
+        for target in ("category", "owner"):
+            for old, new, count in report["moves"][target][:10]:
+                click.echo(f"  {target}: {old or 'Unclassified'} -> {new or 'Unclassified'}: {count}")
+        if apply_now:
+            set_applying(run)
+            db.session.commit()
+            click.echo(f"Applied: relabelled {apply_run(run_id)} unconfirmed complaints.")
         else:
-            click.echo(f"{target}: not trained ({figures['labels']} labels; {figures['reason']})")
-    click.echo(f"Relabelled {result['reclassified']} unconfirmed complaints.")
+            click.echo(f"Preview only (run {run_id}); apply it on the page or run again with --apply.")
 
 
 def _scale(value: str) -> tuple[int, int]:

@@ -29,6 +29,20 @@ REASON_LABELS = {
     "no_match": _l("no phrase matched"),
     "conflict": _l("categories tied"),
 }
+RUN_STATUS_LABELS = {
+    "queued": _l("Waiting for a worker"),
+    "running": _l("Training"),
+    "previewed": _l("Ready: review what would change, then apply or discard"),
+    "applying": _l("Applying"),
+    "applied": _l("Applied"),
+    "discarded": _l("Discarded"),
+    "failed": _l("Failed"),
+}
+RUN_PHASE_LABELS = {
+    "training": _l("Training and cross-validating on confirmed labels"),
+    "previewing": _l("Counting what would change"),
+    "applying": _l("Relabelling unconfirmed complaints"),
+}
 TARGET_LABELS = {"owner": _l("Process owner"), "category": _l("Expectation category")}
 DIMENSION_LABELS = {
     "process_owner": _l("Process owner"),
@@ -63,6 +77,8 @@ def init_app(app) -> None:
         job_status=lambda s: str(STATUS_LABELS.get(s, s)),
         job_phase=lambda s: str(PHASE_LABELS.get(s, s)),
         target_label=lambda s: str(TARGET_LABELS.get(s, s)),
+        run_status=lambda s: str(RUN_STATUS_LABELS.get(s, s)),
+        run_phase=lambda s: str(RUN_PHASE_LABELS.get(s, s or "")),
         label_source=lambda s: str(SOURCE_LABELS.get(s, s or "")),
         unclassified_reason=lambda s: str(REASON_LABELS.get(s, s or "")),
         unclassified_reasons=REASON_LABELS,

@@ -127,8 +127,29 @@ class OwnerAssignment(TimestampMixin, Audited, db.Model):
     process_owner: Mapped[ProcessOwner] = relationship()
 
 
+class ClassifierRun(TimestampMixin, db.Model):
+    """One retraining: trained in the background, previewed (what would move), then applied or discarded.
+
+    ``report`` holds, per target, the held-out figures and the move matrix of
+    the preview; progress (``phase``, ``done``, ``total``) is written through
+    its own connection while the run works.
+    """
+
+    __tablename__ = "classifier_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default="queued")  # queued, running, previewed, applying, applied, discarded, failed
+    phase: Mapped[str | None] = mapped_column(String(20))  # training, previewing, applying
+    done: Mapped[int] = mapped_column(default=0)
+    total: Mapped[int] = mapped_column(default=0)
+    report: Mapped[dict] = mapped_column(JSON, default=dict)
+    message: Mapped[str | None] = mapped_column(Text)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    finished_at: Mapped[datetime | None]
+
+
 class ClassifierModel(db.Model):
-    """A trained model for one target, with its and the rules' held-out accuracy."""
+    """A trained model for one target (plain arrays in ``blob``, see ``textmodel``), with its and the rules' held-out accuracy."""
 
     __tablename__ = "classifier_models"
 
@@ -141,6 +162,7 @@ class ClassifierModel(db.Model):
     rules_accuracy: Mapped[float | None]
     active: Mapped[bool] = mapped_column(default=False)
     blob: Mapped[bytes | None] = mapped_column(LargeBinary)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("classifier_runs.id", ondelete="CASCADE"))
 
 
 class Theme(TimestampMixin, db.Model):

@@ -6,7 +6,7 @@ from flask_login import login_required
 from sqlalchemy import select
 
 from workbench.access import role_required
-from workbench.complaint_import import bp, learning, services, tasks
+from workbench.complaint_import import bp, learning, retraining, services
 from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.forms import CategoryForm, RuleForm
 from workbench.complaint_import.labels import name_maps
@@ -66,6 +66,7 @@ def rules():
         filters={k: v for k, v in (("target", target), ("key", key), ("q", search)) if v},
         categories=services.categories(include_inactive=True),
         models=learning.latest_models(),
+        run=retraining.latest_run(),
         names=name_maps(),
         manager=manager,
         target=target,
@@ -105,12 +106,4 @@ def category_add():
             flash(_("Category added."), "info")
     else:
         flash(_("Fill in the key and both names."), "error")
-    return redirect(url_for("complaints.rules"))
-
-
-@bp.post("/complaints/classifier/retrain")
-@role_required("admin", "quality_manager")
-def retrain():
-    tasks.retrain_classifier()
-    flash(_("Retraining started; the accuracies below update when it finishes."), "info")
     return redirect(url_for("complaints.rules"))

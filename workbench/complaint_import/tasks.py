@@ -23,14 +23,21 @@ def commit_job(job_id: int) -> None:
 
 
 @huey.task()
-def retrain_classifier() -> None:
-    """Retrain on confirmed labels and relabel unconfirmed complaints."""
-    from workbench.complaint_import.learning import retrain
-    from workbench.extensions import db
+def retrain_classifier(run_id: int) -> None:
+    """Train on confirmed labels and preview what would move (nothing is relabelled yet)."""
+    from workbench.complaint_import.retraining import run_preview
 
     with _app().app_context():
-        retrain()
-        db.session.commit()
+        run_preview(run_id)
+
+
+@huey.task()
+def apply_classifier_run(run_id: int) -> None:
+    """Put a previewed run's models in use and relabel unconfirmed complaints."""
+    from workbench.complaint_import.retraining import apply_run
+
+    with _app().app_context():
+        apply_run(run_id)
 
 
 @huey.task()
