@@ -8,6 +8,22 @@ from workbench.i18n import is_persian
 from workbench.validation import InvalidInput
 
 
+class EmailAddress:
+    """WTForms validator applying ``workbench.users.email_address`` (the one email rule)."""
+
+    def __call__(self, form, field):
+        from wtforms.validators import ValidationError
+
+        from workbench.users import email_address
+
+        if not field.data:
+            return
+        try:
+            field.data = email_address(field.data, field.name)
+        except InvalidInput as error:
+            raise ValidationError(next(iter(error.errors.values()))) from None
+
+
 def choices(pairs) -> list[SelectChoice]:
     """Turn ``(value, label)`` pairs into WTForms select choices."""
     return [SelectChoice(str(value), label) for value, label in pairs]

@@ -1,9 +1,9 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from workbench.formtools import choices
+from workbench.formtools import EmailAddress, choices
 
 ROLE_CHOICES = [
     ("admin", _l("Administrator")),
@@ -14,7 +14,7 @@ ROLE_CHOICES = [
 
 
 class UserForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), EmailAddress()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
     locale = SelectField(_l("Language"), choices=choices([("fa", "فارسی"), ("en", "English")]))
