@@ -30,8 +30,8 @@ def build(app):
     from workbench.complaint_import.models import Complaint
     from workbench.extensions import db
     from workbench.models import User
+    from workbench.process_owners import ensure_default_process_owners, list_process_owners
     from workbench.teams.models import STAGES, ImprovementProject, Team, TeamMembership
-    from workbench.teams.services import ensure_default_process_owners, list_process_owners
 
     if db.engine.dialect.name == "postgresql":
         db.session.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))

@@ -49,7 +49,8 @@ def main() -> None:
         upgrade()
         from workbench.fishbone import render, services
         from workbench.models import User
-        from workbench.teams.services import ensure_default_process_owners, save_project, save_team
+        from workbench.process_owners import ensure_default_process_owners
+        from workbench.teams.services import save_project, save_team
 
         ensure_default_process_owners()
         users = []

@@ -39,7 +39,8 @@ def build_app():
 
 def seed(app):
     from workbench.models import User
-    from workbench.teams.services import ensure_default_process_owners, save_project, save_team
+    from workbench.process_owners import ensure_default_process_owners
+    from workbench.teams.services import save_project, save_team
 
     with app.app_context():
         ensure_default_process_owners()

@@ -137,7 +137,7 @@ def login(client):
 
 @pytest.fixture
 def owners(db):
-    from workbench.teams.services import ensure_default_process_owners, list_process_owners
+    from workbench.process_owners import ensure_default_process_owners, list_process_owners
 
     ensure_default_process_owners()
     db.session.commit()

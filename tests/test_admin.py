@@ -1,4 +1,4 @@
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 
 
 def test_admin_manages_process_owners(client, login, make_user, owners, db):

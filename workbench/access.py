@@ -1,11 +1,9 @@
-"""Access rules in one place: role decorators and the team scope."""
+"""Role checks for views (core); the team scope lives with the teams (``workbench.teams.access``)."""
 
 from functools import wraps
 
 from flask import abort
 from flask_login import current_user, login_required
-
-from workbench.models import User
 
 
 def role_required(*roles: str):
@@ -22,32 +20,3 @@ def role_required(*roles: str):
         return wrapped
 
     return decorator
-
-
-def visible_team_ids(user: User) -> set[int] | None:
-    """Team ids ``user`` may see, or None when the user sees every team."""
-    if user.sees_all_teams:
-        return None
-    from sqlalchemy import select
-
-    from workbench.extensions import db
-    from workbench.teams.models import TeamMembership
-
-    return set(db.session.scalars(select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)))
-
-
-def team_scope(stmt, team_id_column, user: User):
-    """Restrict ``stmt`` to rows of teams ``user`` may see (the one scope helper)."""
-    ids = visible_team_ids(user)
-    if ids is None:
-        return stmt
-    return stmt.where(team_id_column.in_(ids or [-1]))
-
-
-def check_team_access(team_id: int, user: User, write: bool = False) -> None:
-    """404 when ``user`` may not see the team, 403 when they may see but not change it."""
-    ids = visible_team_ids(user)
-    if ids is not None and team_id not in ids:
-        abort(404)
-    if write and user.role == "viewer":
-        abort(403)

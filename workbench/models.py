@@ -1,4 +1,4 @@
-"""Core tables: users, API tokens and the audit trail."""
+"""Core tables: the organisation (users, process owners), API tokens and the audit trail."""
 
 import hashlib
 import secrets
@@ -86,6 +86,25 @@ class User(UserMixin, TimestampMixin, Audited, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class ProcessOwner(TimestampMixin, Audited, db.Model):
+    """A process (and its owner) that complaints are classified against."""
+
+    __tablename__ = "process_owners"
+    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
+    __table_args__ = {"sqlite_autoincrement": True}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(40), unique=True)
+    name_en: Mapped[str] = mapped_column(String(120))
+    name_fa: Mapped[str] = mapped_column(String(120))
+    active: Mapped[bool] = mapped_column(default=True)
+    sort_order: Mapped[int] = mapped_column(default=0)
+
+    def name(self, locale: str) -> str:
+        """Return the display name in ``locale`` ("fa" or "en")."""
+        return self.name_fa if locale == "fa" else self.name_en
 
 
 class ApiToken(db.Model):

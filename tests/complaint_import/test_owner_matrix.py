@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from workbench.complaint_import.models import Complaint, OwnerAssignment
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 
 
 def _complaint(db, ext):
@@ -99,7 +99,7 @@ def test_the_four_owners_exist_after_the_first_upgrade(tmp_path):
 
     from workbench import create_app
     from workbench.extensions import db
-    from workbench.teams.services import process_owner_by_key
+    from workbench.process_owners import process_owner_by_key
 
     app = create_app({"TESTING": True, "SECRET_KEY": "test", "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.sqlite'}"})
     with app.app_context():

@@ -12,9 +12,10 @@ from workbench.api import openapi
 from workbench.api.common import json_body
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
+from workbench.persistence import check_version
 from workbench.teams import api as teams_api
 from workbench.teams.api import project_json
-from workbench.teams.services import check_version, get_project
+from workbench.teams.services import get_project
 
 bp = ApiRoutes("actions_api", __name__)
 

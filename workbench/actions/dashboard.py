@@ -6,12 +6,12 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, case, func, select
 
 from workbench import dates
-from workbench.access import team_scope
 from workbench.actions import clock, effectiveness
 from workbench.actions.models import OPEN_STATUSES, CorrectiveAction, EffectivenessCheck
 from workbench.extensions import db
-from workbench.models import User
-from workbench.teams.models import STAGES, ImprovementProject, ProcessOwner
+from workbench.models import ProcessOwner, User
+from workbench.teams.access import team_scope
+from workbench.teams.models import STAGES, ImprovementProject
 from workbench.validation import InvalidInput, whole_number
 
 AGE_BUCKETS = ((0, 30), (31, 60), (61, 90), (91, None))

@@ -17,7 +17,7 @@ from workbench.actions.models import DECISIONS, EffectivenessCheck
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.i18n import persian_digits
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 from workbench.teams.stages import ensure_editable, ensure_project_editable
 from workbench.validation import InvalidInput, text_value
 

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
+from workbench import process_owners
 from workbench.actions import bp, effectiveness, exports, fmea_link, lifecycle, notify, services, signature, trace
 from workbench.actions.forms import ActionForm, CharterForm, CheckForm, DecisionForm, ReopenForm, SignOffForm, StageForm
 from workbench.actions.models import EffectivenessCheck
@@ -177,7 +178,7 @@ def close_page(project_id: int):
 def effectiveness_page(project_id: int):
     project = teams.get_project(project_id, current_user, write=request.method == "POST")
     form = CheckForm()
-    form.process_owner.choices = choices([("", "—")] + [(o.key, localized_name(o)) for o in teams.list_process_owners()])
+    form.process_owner.choices = choices([("", "—")] + [(o.key, localized_name(o)) for o in process_owners.list_process_owners()])
     if request.method == "GET" and project.process_owner:
         form.process_owner.data = project.process_owner.key
     status = 200

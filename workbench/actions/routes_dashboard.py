@@ -4,6 +4,7 @@ from flask import render_template, request
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 
+from workbench import process_owners
 from workbench.actions import bp, dashboard, exports
 from workbench.teams import services as teams
 from workbench.teams.models import STAGES
@@ -17,7 +18,7 @@ def _data() -> dict:
 @login_required
 def dashboard_page():
     data = _data()
-    owners = teams.list_process_owners(include_inactive=True)
+    owners = process_owners.list_process_owners(include_inactive=True)
     return render_template("actions/dashboard.html", data=data, stages=STAGES, owners=owners,
                            teams=teams.teams_for(current_user), owner_name=exports.owner_name,
                            args=request.args.to_dict())

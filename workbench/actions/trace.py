@@ -138,8 +138,8 @@ def projects_for_complaint(complaint_id: int, user) -> tuple:
     """The complaint and the projects (visible to ``user``) whose effectiveness checks cover it: the way back."""
     from sqlalchemy import or_, union
 
-    from workbench.access import team_scope
     from workbench.actions.models import EffectivenessCheck as C
+    from workbench.teams.access import team_scope
     from workbench.teams.models import ImprovementProject as P
 
     complaint = db.get_or_404(Complaint, complaint_id)

@@ -5,14 +5,13 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workbench import audit
+from workbench import process_owners as owners_service
 from workbench.access import role_required
 from workbench.admin import bp
 from workbench.admin.forms import ProcessOwnerForm, UserForm
 from workbench.extensions import db
 from workbench.formtools import apply_errors
-from workbench.models import User
-from workbench.teams import services as teams
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner, User
 from workbench.users import create_user
 from workbench.validation import InvalidInput
 
@@ -60,7 +59,7 @@ def _last_admin(user: User) -> bool:
 @bp.route("/process-owners")
 @role_required("admin", "quality_manager")
 def process_owners():
-    return render_template("admin/process_owners.html", owners=teams.list_process_owners(include_inactive=True))
+    return render_template("admin/process_owners.html", owners=owners_service.list_process_owners(include_inactive=True))
 
 
 @bp.route("/process-owners/new", methods=["GET", "POST"])
@@ -71,7 +70,7 @@ def process_owner_edit(owner_id: int | None = None):
     form = ProcessOwnerForm(obj=owner)
     if form.validate_on_submit():
         try:
-            teams.save_process_owner(owner, form.key.data, form.name_en.data, form.name_fa.data, form.active.data)
+            owners_service.save_process_owner(owner, form.key.data, form.name_en.data, form.name_fa.data, form.active.data)
             db.session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("admin.process_owners"))

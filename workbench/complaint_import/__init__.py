@@ -4,13 +4,14 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from workbench.api.routes import add_routes
-from workbench.registry import HOME_CARDS, PROJECT_PANELS, add_nav
+from workbench.registry import DEMO_STEPS, HOME_CARDS, PROJECT_PANELS, add_nav
 
 bp = Blueprint("complaints", __name__)
 
 from workbench.complaint_import import (  # noqa: E402  (the routes decorate ``bp``)
     api,
     cli,
+    demo,
     labels,
     panels,
     routes,
@@ -32,6 +33,7 @@ def init_app(app: Flask) -> None:
     labels.init_app(app)
     PROJECT_PANELS.add(app, panels.project_panel)
     HOME_CARDS.add(app, panels.home_card)
+    DEMO_STEPS.add(app, demo.demo_complaints)
     add_nav(app, "complaints.complaint_list", _l("Complaints"), order=20)
     add_nav(app, "complaints.analysis_page", _l("Pareto"), order=21)
     add_nav(app, "complaints.review", _l("Review queue"), ("admin", "quality_manager", "member"), order=22)

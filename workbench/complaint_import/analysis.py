@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from workbench.complaint_import.models import Complaint, ExpectationCategory, Theme
 from workbench.extensions import db
 from workbench.i18n import is_persian
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 from workbench.validation import InvalidInput
 
 DIMENSIONS = ("process_owner", "category", "theme", "product", "channel")

@@ -10,7 +10,7 @@ from workbench.api.routes import ApiRoutes
 from workbench.complaint_import import analysis, learning, services
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
-from workbench.teams.services import check_version
+from workbench.persistence import check_version
 
 bp = ApiRoutes("complaints_api", __name__)
 

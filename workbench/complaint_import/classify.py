@@ -112,7 +112,7 @@ class OwnerMatrix:
     @classmethod
     def from_db(cls) -> "OwnerMatrix":
         from workbench.complaint_import.models import OwnerAssignment
-        from workbench.teams.models import ProcessOwner
+        from workbench.models import ProcessOwner
 
         rows = db.session.execute(
             select(OwnerAssignment.category, OwnerAssignment.product, OwnerAssignment.channel, ProcessOwner.key).join(

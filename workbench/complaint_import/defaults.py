@@ -118,8 +118,8 @@ def choose_industries(keys) -> dict[str, int]:
 def ensure_defaults() -> None:
     """Create the default categories, owner matrix and phrases where none exist yet (never overwrites edits)."""
     from workbench.complaint_import.models import ExpectationCategory, OwnerAssignment, VocabularyIndustry
-    from workbench.teams.models import ProcessOwner
-    from workbench.teams.services import ensure_default_process_owners
+    from workbench.models import ProcessOwner
+    from workbench.process_owners import ensure_default_process_owners
 
     ensure_default_process_owners()
     existing = set(db.session.scalars(select(ExpectationCategory.key)))

@@ -106,7 +106,7 @@ class ClassifyStep:
     """The classify step: labels for normalised texts, through ``Classifier.classify`` (the one call site of the import)."""
 
     def __init__(self):
-        from workbench.teams.models import ProcessOwner
+        from workbench.models import ProcessOwner
 
         self.classifier = Classifier.load()
         self.owner_ids = dict(db.session.execute(select(ProcessOwner.key, ProcessOwner.id)).all())

@@ -62,7 +62,7 @@ def channel_label(key: str | None) -> str:
 def name_maps() -> dict[str, dict[str, str]]:
     """Key → display name for owners and categories, in the page language."""
     from workbench.complaint_import.services import categories
-    from workbench.teams.services import list_process_owners
+    from workbench.process_owners import list_process_owners
 
     persian = is_persian()
     return {

@@ -44,7 +44,7 @@ REGULARISATION_C = 4.0
 def confirmed_labels(target: str) -> list[tuple[str, str]]:
     """(normalised text, key) of every complaint whose label a user confirmed."""
     from workbench.complaint_import.models import Complaint
-    from workbench.teams.models import ProcessOwner
+    from workbench.models import ProcessOwner
 
     if target == "owner":
         stmt = select(Complaint.text_norm, ProcessOwner.key).join(ProcessOwner, Complaint.process_owner_id == ProcessOwner.id)

@@ -6,8 +6,7 @@ from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
-from workbench.models import Audited, TimestampMixin, utcnow
-from workbench.teams.models import ProcessOwner
+from workbench.models import Audited, ProcessOwner, TimestampMixin, utcnow
 
 KINDS = ("complaints", "survey")
 

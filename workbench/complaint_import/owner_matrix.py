@@ -10,7 +10,7 @@ from sqlalchemy import select
 from workbench.complaint_import.models import ExpectationCategory, OwnerAssignment
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 from workbench.validation import InvalidInput
 
 

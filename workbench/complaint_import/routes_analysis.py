@@ -14,7 +14,6 @@ from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
 from workbench.i18n import is_persian, localized_name
-from workbench.teams import services as teams
 from workbench.validation import InvalidInput
 
 
@@ -128,7 +127,7 @@ def theme_list():
     grouped = [
         (owner, [(t, themes.examples(t)) for t in items]) for owner, items in themes.themes_by_owner()
     ]
-    projects = list(db.session.scalars(teams.projects_for(current_user))) if current_user.role != "viewer" else []
+    projects = [p for find in themes.PROJECT_CHOICES.all() for p in find(current_user)] if current_user.role != "viewer" else []
     return render_template("complaint_import/themes.html", grouped=grouped, projects=projects, manager=services.can_manage(current_user))
 
 
@@ -158,14 +157,3 @@ def theme_start(theme_id: int):
             process_owner=theme.process_owner.key if theme.process_owner else "",
         )
     )
-
-
-@bp.post("/complaints/themes/<int:theme_id>/link")
-@login_required
-def theme_link(theme_id: int):
-    theme = db.get_or_404(Theme, theme_id)
-    project = teams.get_project(request.form.get("project_id", type=int) or 0, current_user, write=True)
-    count = themes.link_to_project(theme, project.id)
-    db.session.commit()
-    flash(_("%(count)d complaints linked to “%(project)s”.", count=count, project=project.title), "info")
-    return redirect(url_for("teams.project_detail", project_id=project.id))

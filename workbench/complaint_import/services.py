@@ -10,8 +10,7 @@ from workbench.complaint_import.matching import phrase_words
 from workbench.complaint_import.models import ClassificationRule, Complaint, ExpectationCategory
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
-from workbench.models import AuditLog, User, utcnow
-from workbench.teams.models import ProcessOwner
+from workbench.models import AuditLog, ProcessOwner, User, utcnow
 from workbench.validation import InvalidInput, text_value, whole_number
 
 NO_LABEL = ("none", "unclassified")

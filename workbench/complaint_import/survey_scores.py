@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 
 from workbench.complaint_import.models import SurveyResponse
 from workbench.extensions import db
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 
 GROUPS = ("month", "process_owner", "product")
 

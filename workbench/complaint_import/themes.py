@@ -1,12 +1,15 @@
 """Recurring themes: within each process owner, similar complaints grouped by TF-IDF and k-means."""
 
 from datetime import timedelta
+from typing import Any, Protocol
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 
 from workbench.complaint_import.models import Complaint, Theme
 from workbench.extensions import db
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
+from workbench.registry import HookPoint
 
 STOP_WORDS = sorted(
     {
@@ -19,6 +22,15 @@ STOP_WORDS = sorted(
 MAX_PER_OWNER = 20000
 MIN_THEME = 3
 WINDOW = timedelta(days=90)
+
+
+class ProjectChoices(Protocol):
+    """The projects (objects with ``id`` and ``title``) ``user`` may hang a theme on; added by the teams."""
+
+    def __call__(self, user: Any) -> list: ...
+
+
+PROJECT_CHOICES: HookPoint[ProjectChoices] = HookPoint("complaint_import.theme_project_choices")
 
 
 def _cluster(texts: list[str]):
@@ -101,8 +113,6 @@ def examples(theme: Theme, limit: int = 3) -> list[str]:
 
 def problem_statement(theme: Theme, owner_name: str) -> str:
     """A starting problem statement: size, trend and examples in the customers' words."""
-    from flask_babel import gettext as _
-
     lines = [
         _("%(size)d complaints (%(owner)s) about: %(theme)s.", size=theme.size, owner=owner_name, theme=theme.name),
         _("Last 90 days: %(recent)d; the 90 days before: %(previous)d.", recent=theme.recent, previous=theme.previous),

@@ -97,7 +97,7 @@ def delete_evidence(item: FishboneEvidence) -> None:
 
 def verify(cause: FishboneCause, user, data: dict) -> FishboneCause:
     """Mark a cause a verified root cause with the evidence that verified it (an existing item or new text)."""
-    from workbench.teams.services import check_version
+    from workbench.persistence import check_version
 
     check_version(cause, data)
     evidence_id = data.get("evidence_id")

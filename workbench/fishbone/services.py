@@ -9,8 +9,9 @@ from sqlalchemy import func, select, update
 from workbench.extensions import db
 from workbench.fishbone.frozen import ensure_cause_editable, ensure_diagram_editable
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
+from workbench.persistence import check_version
 from workbench.registry import HookPoint
-from workbench.teams.services import check_version, get_project
+from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput, text_value, whole_number
 

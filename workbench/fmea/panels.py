@@ -4,10 +4,10 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from workbench.access import team_scope
 from workbench.extensions import db
 from workbench.fmea import services
 from workbench.fmea.models import FmeaDocument, FmeaRow
+from workbench.teams.access import team_scope
 from workbench.teams.models import ImprovementProject
 
 

@@ -6,12 +6,12 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workbench.access import team_scope
 from workbench.extensions import db
 from workbench.fmea import services
 from workbench.fmea.models import KINDS, FmeaDocument, FmeaRow
-from workbench.models import User
-from workbench.teams.models import ImprovementProject, ProcessOwner
+from workbench.models import ProcessOwner, User
+from workbench.teams.access import team_scope
+from workbench.teams.models import ImprovementProject
 from workbench.teams.services import get_project
 from workbench.validation import InvalidInput, whole_number
 

@@ -10,7 +10,7 @@ from workbench.extensions import db
 from workbench.fmea import bp, places
 from workbench.fmea.forms import StandaloneForm
 from workbench.formtools import apply_errors, choices
-from workbench.teams.models import ProcessOwner
+from workbench.models import ProcessOwner
 from workbench.validation import InvalidInput
 
 

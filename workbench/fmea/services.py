@@ -12,9 +12,10 @@ from workbench.fmea.frozen import ensure_document_editable
 from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
 from workbench.fmea.priority import rating_or_none
 from workbench.models import User
+from workbench.persistence import check_version
 from workbench.registry import HookPoint
 from workbench.teams.models import ImprovementProject, TeamMembership
-from workbench.teams.services import check_version, get_project
+from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput
 

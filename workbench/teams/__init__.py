@@ -4,11 +4,12 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from workbench.api.routes import add_routes
-from workbench.registry import add_nav
+from workbench.complaint_import.themes import PROJECT_CHOICES
+from workbench.registry import DEMO_STEPS, HOME_CARDS, add_nav
 
 bp = Blueprint("teams", __name__)
 
-from workbench.teams import api, labels, routes  # noqa: E402  (the routes decorate ``bp``)
+from workbench.teams import api, demo, home, labels, routes, services  # noqa: E402  (the routes decorate ``bp``)
 
 
 def init_app(app: Flask) -> None:
@@ -17,6 +18,10 @@ def init_app(app: Flask) -> None:
     labels.init_app(app)
     add_nav(app, "teams.project_list", _l("Projects"), order=10)
     add_nav(app, "teams.team_list", _l("Teams"), order=11)
+    HOME_CARDS.add(app, home.stages_section, order=home.STAGES_ORDER)
+    HOME_CARDS.add(app, home.projects_section, order=home.PROJECTS_ORDER)
+    DEMO_STEPS.add(app, demo.demo_teams)
+    PROJECT_CHOICES.add(app, services.theme_project_choices)
 
 
 __all__ = ["bp", "init_app", "routes"]

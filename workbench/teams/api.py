@@ -3,12 +3,15 @@
 from flask import abort, jsonify, request
 from flask_login import current_user
 
+from workbench import process_owners
 from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
+from workbench.models import ProcessOwner
+from workbench.persistence import check_version
 from workbench.teams import services, stages
-from workbench.teams.models import MEMBER_ROLES, STAGES, ProcessOwner, Team
+from workbench.teams.models import MEMBER_ROLES, STAGES, Team
 from workbench.validation import whole_number
 
 bp = ApiRoutes("teams_api", __name__)
@@ -59,7 +62,7 @@ def project_json(project) -> dict:
 
 @bp.get("/process-owners")
 def list_process_owners():
-    return jsonify(items=[owner_json(o) for o in services.list_process_owners(include_inactive=True)])
+    return jsonify(items=[owner_json(o) for o in process_owners.list_process_owners(include_inactive=True)])
 
 
 @bp.get("/teams")
@@ -117,7 +120,7 @@ def get_project(project_id: int):
 def update_project(project_id: int):
     project = services.get_project(project_id, current_user, write=True, lifecycle=True)  # other fields: save_project refuses on a closed project
     data = json_body()
-    services.check_version(project, data)
+    check_version(project, data)
     fields = {key: value for key, value in data.items() if key not in ("stage", "reason", "signature")}
     if set(fields) - {"version"}:
         services.save_project(project, current_user, fields)

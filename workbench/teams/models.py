@@ -1,4 +1,4 @@
-"""Process owners, teams (2-6 members) and improvement projects."""
+"""Teams (2-6 members) and improvement projects (process owners are core: ``workbench.models``)."""
 
 from datetime import date, datetime
 
@@ -6,29 +6,10 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
-from workbench.models import Audited, TimestampMixin, User, utcnow
+from workbench.models import Audited, ProcessOwner, TimestampMixin, User, utcnow
 
 MEMBER_ROLES = ("customer_affairs", "process_expert")
 STAGES = ("define", "contain", "analyse", "improve", "verify", "closed")
-
-
-class ProcessOwner(TimestampMixin, Audited, db.Model):
-    """A process (and its owner) that complaints are classified against."""
-
-    __tablename__ = "process_owners"
-    # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
-    __table_args__ = {"sqlite_autoincrement": True}
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str] = mapped_column(String(40), unique=True)
-    name_en: Mapped[str] = mapped_column(String(120))
-    name_fa: Mapped[str] = mapped_column(String(120))
-    active: Mapped[bool] = mapped_column(default=True)
-    sort_order: Mapped[int] = mapped_column(default=0)
-
-    def name(self, locale: str) -> str:
-        """Return the display name in ``locale`` ("fa" or "en")."""
-        return self.name_fa if locale == "fa" else self.name_en
 
 
 class Team(TimestampMixin, Audited, db.Model):

@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from workbench import process_owners
+from workbench.complaint_import import themes
+from workbench.complaint_import.models import Theme
 from workbench.extensions import db
 from workbench.formtools import apply_errors, choices
 from workbench.i18n import localized_name
@@ -17,7 +20,7 @@ from workbench.validation import InvalidInput, whole_number
 
 
 def _owner_choices(blank: str) -> list[tuple[str, str]]:
-    return choices([("", blank)] + [(o.key, localized_name(o)) for o in services.list_process_owners()])
+    return choices([("", blank)] + [(o.key, localized_name(o)) for o in process_owners.list_process_owners()])
 
 
 def _user_choices() -> list[tuple[str, str]]:
@@ -155,3 +158,15 @@ def _edit_project(project):
             db.session.rollback()
             apply_errors(form, error)
     return render_template("teams/project_form.html", form=form, project=project), 400 if request.method == "POST" else 200
+
+
+@bp.post("/complaints/themes/<int:theme_id>/link")
+@login_required
+def theme_link(theme_id: int):
+    """Hang a theme and its complaints on a project the user may change."""
+    theme = db.get_or_404(Theme, theme_id)
+    project = services.get_project(request.form.get("project_id", type=int) or 0, current_user, write=True)
+    count = themes.link_to_project(theme, project.id)
+    db.session.commit()
+    flash(_("%(count)d complaints linked to “%(project)s”.", count=count, project=project.title), "info")
+    return redirect(url_for("teams.project_detail", project_id=project.id))

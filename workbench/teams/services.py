@@ -2,20 +2,15 @@
 
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from workbench import dates
-from workbench.access import check_team_access, team_scope
 from workbench.extensions import db
 from workbench.models import User
-from workbench.teams.models import (
-    MEMBER_ROLES,
-    ImprovementProject,
-    ProcessOwner,
-    Team,
-    TeamMembership,
-)
+from workbench.process_owners import process_owner_by_key
+from workbench.teams.access import check_team_access, team_scope
+from workbench.teams.models import MEMBER_ROLES, ImprovementProject, Team, TeamMembership
 from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput, text_value, whole_number
 
@@ -30,67 +25,6 @@ _ROLE_ALIASES = {
     "process_expert": "process_expert",
     "expert": "process_expert",
 }
-
-
-# -- process owners -------------------------------------------------------------
-
-DEFAULT_PROCESS_OWNERS = (
-    ("production", "Production", "تولید"),
-    ("quality", "Quality", "کیفیت"),
-    ("sales", "Sales", "فروش"),
-    ("service", "Service", "خدمات پس از فروش"),
-)
-
-
-def ensure_default_process_owners() -> None:
-    """Create the four default process owners where they are missing."""
-    existing = set(db.session.scalars(select(ProcessOwner.key)))
-    for order, (key, en, fa) in enumerate(DEFAULT_PROCESS_OWNERS):
-        if key not in existing:
-            db.session.add(ProcessOwner(key=key, name_en=en, name_fa=fa, sort_order=order))
-
-
-def list_process_owners(include_inactive: bool = False) -> list[ProcessOwner]:
-    """Return process owners in display order."""
-    stmt = select(ProcessOwner).order_by(ProcessOwner.sort_order, ProcessOwner.id)
-    if not include_inactive:
-        stmt = stmt.where(ProcessOwner.active.is_(True))
-    return list(db.session.scalars(stmt))
-
-
-def process_owner_by_key(key: str | None) -> ProcessOwner | None:
-    """Find a process owner by its stable key (or numeric id); None for blank."""
-    if key in (None, ""):
-        return None
-    owner = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == str(key)))
-    if owner is None and str(key).isdigit() and len(str(key)) < 10:
-        owner = db.session.get(ProcessOwner, int(key))
-    if owner is None:
-        raise InvalidInput({"process_owner": _("Unknown process owner “%(key)s”.", key=key)})
-    return owner
-
-
-def save_process_owner(owner: ProcessOwner | None, key: str, name_en: str, name_fa: str, active: bool = True) -> ProcessOwner:
-    """Create or update a process owner after checking its key is unique."""
-    key = (key or "").strip().lower().replace(" ", "_")
-    errors = {}
-    if not key:
-        errors["key"] = _("A key is required.")
-    if not (name_en or "").strip():
-        errors["name_en"] = _("An English name is required.")
-    if not (name_fa or "").strip():
-        errors["name_fa"] = _("A Persian name is required.")
-    clash = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == key))
-    if clash is not None and clash is not owner:
-        errors["key"] = _("The key “%(key)s” is already used.", key=key)
-    if errors:
-        raise InvalidInput(errors)
-    if owner is None:
-        next_order = db.session.scalar(select(func.coalesce(func.max(ProcessOwner.sort_order), 0))) + 1
-        owner = ProcessOwner(sort_order=next_order)
-        db.session.add(owner)
-    owner.key, owner.name_en, owner.name_fa, owner.active = key, name_en.strip(), name_fa.strip(), active
-    return owner
 
 
 # -- teams ----------------------------------------------------------------------
@@ -211,6 +145,11 @@ def projects_for(user: User, team_id: int | None = None, stage: str | None = Non
     return team_scope(stmt, ImprovementProject.team_id, user).order_by(ImprovementProject.id.desc())
 
 
+def theme_project_choices(user: User) -> list[ImprovementProject]:
+    """The projects ``user`` sees, offered on the themes page to hang a theme on."""
+    return list(db.session.scalars(projects_for(user)))
+
+
 def get_project(project_id: int, user: User, write: bool = False, lifecycle: bool = False) -> ImprovementProject:
     """Load a project ``user`` may see (404 otherwise) and, with ``write``, change (403; 409 when signed and closed).
 
@@ -274,19 +213,3 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
     if days["started_on"] is not None:
         project.started_on = days["started_on"]
     return project
-
-
-def check_version(record, data: dict) -> None:
-    """Raise Conflict when ``data`` carries a ``version`` older than the record's."""
-    from workbench.validation import Conflict
-
-    if "version" not in data:
-        return
-    try:
-        sent = int(data["version"])
-    except (TypeError, ValueError):
-        raise InvalidInput({"version": _("version must be a whole number.")}) from None
-    if sent != record.version:
-        current = {c.key: getattr(record, c.key) for c in record.__table__.columns}
-        current = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in current.items()}
-        raise Conflict(current=current, submitted=data)

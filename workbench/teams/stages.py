@@ -11,10 +11,10 @@ from typing import Any, Protocol
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from workbench.access import check_team_access
 from workbench.extensions import db
 from workbench.models import User
 from workbench.registry import HookPoint
+from workbench.teams.access import check_team_access
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES, ImprovementProject, StageChange
 from workbench.validation import Frozen, InvalidInput, text_value

@@ -1,0 +1,101 @@
+"""Who may import whom: the core imports no capability; a capability imports only the core and what
+is upstream of it in the flow complaint_import → teams → fishbone → fmea → actions.
+
+Every module under ``workbench/`` is parsed (not imported), so an import hidden inside a function
+counts the same as one at the top of the file.
+"""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
+
+# The flow, upstream first. Everything else under workbench/ is the core.
+FLOW = ("complaint_import", "teams", "fishbone", "fmea", "actions")
+
+
+def module_name(path: Path, root: Path = PACKAGE) -> str:
+    parts = list(path.relative_to(root.parent).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def layer_of(module: str) -> str:
+    """``core`` or the capability that ``module`` (a dotted name under workbench) belongs to."""
+    parts = module.split(".")
+    return parts[1] if len(parts) > 1 and parts[1] in FLOW else "core"
+
+
+def imported_modules(path: Path, root: Path = PACKAGE) -> list[tuple[int, str, bool]]:
+    """(line, imported module, inside a function?) for every import statement of the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    in_function = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+            in_function.update(id(sub) for sub in ast.walk(node) if isinstance(sub, ast.Import | ast.ImportFrom))
+    name = module_name(path, root)
+    package = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            targets = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package[: len(package) - node.level + 1] + ([node.module] if node.module else []))
+            # ``from workbench import teams`` imports the package ``workbench.teams``.
+            targets = [f"{base}.{alias.name}" for alias in node.names] if base == "workbench" else [base]
+        else:
+            continue
+        found.extend((node.lineno, target, id(node) in in_function) for target in targets)
+    return found
+
+
+def all_modules() -> list[Path]:
+    return sorted(PACKAGE.rglob("*.py"))
+
+
+def allowed(importer: str, imported: str) -> bool:
+    """May a module of layer ``importer`` import one of layer ``imported``?"""
+    if imported == "core":
+        return True
+    if importer == "core":
+        return False
+    return FLOW.index(imported) <= FLOW.index(importer)
+
+
+def test_the_rule_itself():
+    """The rule refuses what the architecture forbids (so the walk below can fail)."""
+    assert layer_of("workbench.teams.models") == "teams"
+    assert layer_of("workbench.models") == "core"
+    assert layer_of("workbench.uploads.staging") == "core"
+    assert not allowed("core", "teams")
+    assert not allowed("complaint_import", "teams")
+    assert not allowed("fishbone", "fmea")
+    assert allowed("actions", "complaint_import")
+    assert allowed("fmea", "fishbone")
+    assert allowed("teams", "core")
+
+
+def test_imports_inside_functions_are_found(tmp_path):
+    """An import inside a function is seen and marked as such, relative imports resolved."""
+    package = tmp_path / "workbench" / "fishbone"
+    package.mkdir(parents=True)
+    module = package / "render.py"
+    module.write_text("from workbench.models import User\n\ndef f():\n    from ..fmea import services\n    import sklearn\n")
+    assert imported_modules(module, tmp_path / "workbench") == [(1, "workbench.models", False), (4, "workbench.fmea", True), (5, "sklearn", True)]
+
+
+@pytest.mark.parametrize("path", all_modules(), ids=lambda p: module_name(p))
+def test_no_module_imports_downstream(path):
+    """The core imports no capability; a capability imports nothing downstream of it in the flow."""
+    layer = layer_of(module_name(path))
+    wrong = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {target} ({layer} may not import {layer_of(target)})"
+        for line, target, _ in imported_modules(path)
+        if target.split(".")[0] == "workbench" and not allowed(layer, layer_of(target))
+    ]
+    assert not wrong, "\n".join(wrong)
