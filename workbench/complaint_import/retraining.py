@@ -71,7 +71,7 @@ def _count_unconfirmed() -> int:
 
 
 def _owner_keys() -> dict[int, str]:
-    from workbench.teams.models import ProcessOwner
+    from workbench.models import ProcessOwner
 
     return dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
 
