@@ -124,6 +124,10 @@ def test_csv_escapes_risky_cells_and_round_trips(team_project, db, login, client
     assert copied == [{**row, "cause_id": None} for row in comparable(services.row_dicts(services.document_of(project)))]
 
 
+PROBLEM_ROW = (r'<tr class="import-error"><td dir="auto">([^<]*)</td><td>(\d+)</td><td class="ltr">(\w+)</td><td>([^<]*)</td>'
+               r'<td dir="auto">([^<]*)</td><td dir="auto">([^<]*)</td>')
+
+
 def plain_sheet(rows):
     wb = Workbook()
     ws = wb.active
@@ -141,9 +145,10 @@ def test_plain_sheet_errors_name_row_and_column_and_nothing_is_imported(team_pro
     data = plain_sheet([["Brazing", "Leak", "Short flame", 8, 4, 2], ["Brazing", "Leak", "Gas pressure", 0, 4, 2], ["Packing", "Dent", "No foam", 4, 3, "x"]])
     preview_url = upload(client, project, data, "causes.xlsx")
     html = client.get(preview_url).get_data(as_text=True)
-    errors = re.findall(r'<tr class="import-error"><td>(\d+)</td><td>(\w+)</td><td>([^<]*)</td><td>([^<]*)</td>', html)
-    assert [(r, c) for r, c, _, _ in errors] == [("3", "D"), ("4", "F")]
-    assert "between 1 and 10" in errors[0][3] and "whole number" in errors[1][3]
+    errors = re.findall(PROBLEM_ROW, html)
+    assert [(s, r, c, v) for s, r, c, _, v, _ in errors] == [("Sheet", "3", "D", "0"), ("Sheet", "4", "F", "x")]
+    assert "between 1 and 10" in errors[0][5] and "whole number" in errors[1][5]
+    assert "2 rows are ready to import, 2 rows have problems" not in html and "1 rows are ready to import, 2 rows have problems" in html
     client.post(preview_url)
     assert services.row_dicts(services.document_of(project)) == []
 

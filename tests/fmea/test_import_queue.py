@@ -6,7 +6,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from workbench.fmea import services
-from workbench.uploads import tasks as upload_tasks
+from workbench.fmea import tasks as fmea_tasks
 
 
 def _sheet(rows) -> bytes:
@@ -27,19 +27,19 @@ def _post(client, project, data, name="causes.xlsx"):
 def test_the_request_only_stages_the_worker_reads_then_the_preview_imports(app, team_project, login, client, monkeypatch):
     project, leader, _ = team_project
     login(leader)
-    queued, task = [], upload_tasks.read_sheets
-    monkeypatch.setattr(upload_tasks, "read_sheets", queued.append)  # the queue, without a worker yet
+    queued, task = [], fmea_tasks.analyse_upload
+    monkeypatch.setattr(fmea_tasks, "analyse_upload", lambda *args: queued.append(args))  # the queue, without a worker yet
     response = _post(client, project, _sheet([["Brazing", "Leak", "Short flame", 8, 4, 2]]))
     assert response.status_code == 302
     preview_url = response.headers["Location"]
     token = preview_url.rsplit("/", 1)[1]
-    assert queued == [token]
+    assert queued == [(token, {})]
     waiting = client.get(preview_url).get_data(as_text=True)
     assert "Reading the file" in waiting and 'http-equiv="refresh"' in waiting
     assert client.post(preview_url).status_code == 409  # nothing to confirm before the file is read
     assert services.row_dicts(services.document_of(project)) == []
 
-    task.call_local(token)  # what the worker runs
+    task.call_local(token, {})  # what the worker runs
     assert "1 rows are ready to import" in client.get(preview_url).get_data(as_text=True)
     assert client.post(preview_url).status_code == 302
     assert [r["failure_cause"] for r in services.row_dicts(services.document_of(project))] == ["Short flame"]
@@ -52,7 +52,9 @@ def test_a_sheet_breaking_a_limit_is_a_preview_message_and_imports_nothing(app, 
     login(leader)
     preview_url = _post(client, project, _sheet([["Brazing", "Leak", "Short flame", 8, 4, 2], ["Brazing", "x" * 150, "Long", 5, 5, 5]])).headers["Location"]
     page = client.get(preview_url).get_data(as_text=True)
-    assert "“causes.xlsx”, row 3, column 2 (B): the cell has 150 characters; the limit is 100" in page
+    assert "the cell has 150 characters; the limit is 100 (UPLOAD_MAX_CELL_CHARS)" in page
+    assert '<td dir="auto">Sheet</td><td>3</td><td class="ltr">B</td>' in page
+    assert client.post(preview_url).status_code == 302  # refused: one bad row, all or nothing
     client.post(preview_url)
     assert services.row_dicts(services.document_of(project)) == []
 

@@ -12,6 +12,7 @@ bp = Blueprint("fmea", __name__)
 
 from workbench.fmea import (  # noqa: E402  (the routes decorate ``bp``)
     api,
+    api_import,
     api_standalone,
     cli,
     demo,
@@ -20,6 +21,7 @@ from workbench.fmea import (  # noqa: E402  (the routes decorate ``bp``)
     routes,
     routes_files,
     routes_history,
+    routes_import,
     routes_standalone,
 )
 
@@ -28,6 +30,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     add_routes(app, api.bp)
     add_routes(app, api_standalone.bp)
+    add_routes(app, api_import.bp)
     cli.register(app)
     add_nav(app, "fmea.fmea_list", _l("FMEA"), order=40)
     PROJECT_PANELS.add(app, panels.project_panel)
@@ -38,5 +41,5 @@ def init_app(app: Flask) -> None:
 
 
 __all__ = [
-    "action_priority", "bp", "init_app", "routes", "routes_files", "routes_history", "routes_standalone", "rpn",
+    "action_priority", "bp", "init_app", "routes", "routes_files", "routes_history", "routes_import", "routes_standalone", "rpn",
 ]

@@ -1,11 +1,11 @@
-"""Excel and CSV: export in the AIAG-VDA form layout, and read back such a workbook or a plain sheet."""
+"""Excel and CSV export in the AIAG-VDA form layout (reading any FMEA workbook back is ``workbench.fmea.workbook``)."""
 
 import csv
 import io
 from copy import copy
 from datetime import date, datetime
 
-from flask_babel import force_locale, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell.cell import MergedCell
@@ -18,7 +18,6 @@ from workbench.extensions import db
 from workbench.fmea import fields
 from workbench.fmea.models import ROW_FIELDS, FmeaDocument
 from workbench.models import User
-from workbench.uploads import short
 
 # Sheet columns: position, the row fields with RPN/AP where the form shows them.
 SHEET_FIELDS = (
@@ -204,94 +203,3 @@ def export_csv(rows: list[dict]) -> str:
     for row in rows:
         writer.writerow([csv_safe(_cell_value(f, row, emails)) for f in SHEET_FIELDS])
     return "\ufeff" + out.getvalue()
-
-
-# -- reading ----------------------------------------------------------------------
-
-ALIASES = {
-    "s": "severity", "o": "occurrence", "d": "detection", "#": "position", "no": "position", "ap": "action_priority",
-    "fe": "failure_effect", "fm": "failure_mode", "fc": "failure_cause", "pc": "prevention_control", "dc": "detection_control",
-    "4m": "work_element_type", "responsible": "responsible_id", "responsible person": "responsible_id", "status": "action_status",
-    "cause": "failure_cause", "failure effect": "failure_effect", "failure mode": "failure_mode", "failure cause": "failure_cause",
-    "severity": "severity", "occurrence": "occurrence", "detection": "detection",
-}
-
-
-def _norm(text) -> str:
-    return " ".join(str(text or "").replace("\n", " ").split()).casefold()
-
-
-def header_names() -> dict[str, str]:
-    """Every header text we recognise (field names, English and Persian titles, short forms) → field."""
-    names = dict(ALIASES)
-    for field in (*ROW_FIELDS, "rpn", "action_priority", "revised_rpn", "revised_action_priority"):
-        names[field] = field
-        for locale in ("en", "fa"):
-            with force_locale(locale):
-                names[_norm(fields.label(field))] = field
-                names[_norm(fields.label(field, "design"))] = field
-    return names
-
-
-def _find_header(grid: list[list], names: dict) -> tuple[int, dict[int, str]]:
-    best = (-1, {})
-    for r, values in enumerate(grid[:20]):
-        mapping = {c: names[_norm(v)] for c, v in enumerate(values) if _norm(v) in names}
-        if len(mapping) > len(best[1]):
-            best = (r, mapping)
-    return best
-
-
-def parse(grid: list[list]) -> tuple[list[dict], list[dict]]:
-    """Rows of a sheet (read by ``workbench.uploads``: merged cells filled, dates as ISO text) ready for
-    ``services.create_row``, and errors ``{"row", "column", "field", "message"}`` (sheet numbering)."""
-    names = header_names()
-    header_row, mapping = _find_header(grid, names)
-    if len([f for f in mapping.values() if f in ROW_FIELDS]) < 2:
-        raise ValueError(_("No header row found: name the columns e.g. “Failure mode”, “Failure cause”, “S”, “O”, “D”."))
-    start = header_row + 1
-    if start < len(grid) and any(grid[start]) and all(_norm(v) in ("", *SHEET_FIELDS) for v in grid[start]):
-        start += 1  # the key row under the titles of our own workbook
-    emails = {e.lower(): i for e, i in db.session.execute(select(User.email, User.id)).all()}
-    rows, errors = [], []
-    for r in range(start, len(grid)):
-        values = grid[r]
-        raw = {}
-        for c, field in mapping.items():
-            if field not in ROW_FIELDS or c >= len(values):
-                continue
-            value = values[c]
-            if isinstance(value, str):
-                value = _unescape(value)
-            raw[field] = value
-        if all(v in (None, "") for v in raw.values()):
-            continue
-        sheet_row = r + 1
-        if raw.get("responsible_id") not in (None, ""):
-            text = str(raw["responsible_id"]).strip()
-            if text.lower() in emails:
-                raw["responsible_id"] = emails[text.lower()]
-            elif not text.isdigit():
-                column = next(c for c, f in mapping.items() if f == "responsible_id")
-                errors.append(_error(sheet_row, column, "responsible_id", _("No user with email “%(value)s”.", value=text)))
-                raw.pop("responsible_id")
-        for field, value in list(raw.items()):
-            if isinstance(value, datetime):
-                raw[field] = value.date()
-        values_clean, problems = fields.clean(raw)
-        for field, message in problems.items():
-            column = next(c for c, f in mapping.items() if f == field)
-            errors.append(_error(sheet_row, column, field, message))
-        rows.append({"sheet_row": sheet_row, "values": values_clean})
-    return rows, errors
-
-
-def _unescape(text: str) -> str:
-    # Our CSV export puts an apostrophe before a risky first character; take it off again.
-    if text.startswith("'") and text[1:].startswith(RISKY_START):
-        return text[1:]
-    return text
-
-
-def _error(sheet_row: int, column: int, field: str, message: str) -> dict:
-    return {"row": sheet_row, "column": get_column_letter(column + 1), "field": field, "label": fields.label(field), "message": short(message)}

@@ -39,7 +39,7 @@ class SettingsForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("Workbook (.xlsx) or CSV"), validators=[FileRequired()])
+    file = FileField(_l("Workbook (.xlsx, .xls) or CSV"), validators=[FileRequired()])
 
 
 class RevisionForm(FlaskForm):

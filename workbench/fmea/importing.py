@@ -7,9 +7,11 @@ The same steps serve the pages (through the queue), the ``import-fmea`` command 
 import json
 from datetime import date, datetime
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workbench import uploads
 from workbench.extensions import db
 from workbench.fmea import fields, services
 from workbench.fmea.models import FmeaDocument
@@ -17,6 +19,7 @@ from workbench.fmea.workbook import analyse, plain
 from workbench.fmea.workbook.rows import problem
 from workbench.models import User
 from workbench.teams.stages import ensure_editable
+from workbench.uploads import staging
 from workbench.validation import InvalidInput
 
 COMBINE = ("one", "each")
@@ -42,7 +45,43 @@ def read(data: bytes, filename: str, choices: dict | None = None) -> dict:
         field_columns=choices.get("field_columns") or None, scales=choices.get("scales") or None,
     )
     _flag_kept_scales(result, choices.get("scales") or {})
+    _check_cell_lengths(result)
     return json.loads(json.dumps(result, default=_json_safe, ensure_ascii=False))
+
+
+def _check_cell_lengths(result: dict) -> None:
+    """A cell longer than ``UPLOAD_MAX_CELL_CHARS`` makes its row bad, naming the column and the limit."""
+    limit = int(uploads.setting("UPLOAD_MAX_CELL_CHARS"))
+    letters = _letters(result)
+    for row in result["rows"]:
+        for name, value in list(row["values"].items()):
+            if isinstance(value, str) and len(value) > limit:
+                row["values"].pop(name)
+                error = problem(row["sheet"], row["row"], letters.get((row["sheet"], name), ""), name, value[:40], _(
+                    "the cell has %(count)s characters; the limit is %(limit)s (UPLOAD_MAX_CELL_CHARS).", count=len(value), limit=limit))
+                row["errors"].append(error)
+                result["problems"].append(error)
+
+
+def analyse_staged(token: str, choices: dict) -> None:
+    """Read a staged upload under ``choices`` and keep the outcome beside it (the queue's work):
+    ``{"status": "done", "choices", "analysis"}`` or ``{"status": "failed", "choices", "message"}``."""
+    staged = uploads.find(token, any_owner=True)
+    if staged is None:  # discarded or cleaned before the worker came to it
+        return
+    try:
+        outcome = {"status": "done", "choices": choices, "analysis": read(staged.path.read_bytes(), staged.filename, choices)}
+    except ValueError as error:
+        outcome = {"status": "failed", "choices": choices, "message": uploads.short(str(error))}
+    except Exception:  # a damaged file must end in a message, never in a preview that waits for ever
+        current_app.logger.exception("analysing staged FMEA workbook %s failed", token)
+        outcome = {"status": "failed", "choices": choices, "message": _("“%(name)s” could not be read.", name=staged.filename)}
+    staging.save_result(staged, outcome)
+
+
+def wait_for(staged, choices: dict) -> None:
+    """Mark the upload as being read again under new ``choices`` (the page waits until the task has stored them)."""
+    staging.save_result(staged, {"status": "pending", "choices": choices})
 
 
 def _flag_kept_scales(result: dict, wanted: dict) -> None:

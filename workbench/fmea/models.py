@@ -171,3 +171,15 @@ class FmeaSettings(TimestampMixin, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     priority_driver: Mapped[str] = mapped_column(String(10), default="ap")
     rpn_threshold: Mapped[int] = mapped_column(default=100)
+
+
+class FmeaImportPreset(TimestampMixin, Audited, db.Model):
+    """A saved column mapping of the FMEA import: column title (normalised) → field ("" = ignored), and rating scales."""
+
+    __tablename__ = "fmea_import_presets"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    mapping: Mapped[dict] = mapped_column(JSON, default=dict)
+    scales: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,0 +1,166 @@
+"""API: bring an FMEA workbook in from a script. Upload (202) → dry-run preview (JSON) → import the good rows or none.
+
+The upload is staged and read by the queue like the pages' (``tasks.analyse_upload``); the preview is
+answered from the stored result.
+"""
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from workbench import uploads
+from workbench.api import openapi
+from workbench.api.common import json_body
+from workbench.api.routes import ApiRoutes
+from workbench.extensions import db
+from workbench.fmea import importing, places
+from workbench.fmea.routes_import import needs_confirmation, queue, staged_upload
+from workbench.teams.stages import ensure_editable
+from workbench.validation import InvalidInput
+
+bp = ApiRoutes("fmea_import_api", __name__)
+
+
+def _pairs(values: list[str], name: str) -> dict[str, str]:
+    found = {}
+    for item in values:
+        key, sep, value = str(item).partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise InvalidInput({name: _("“%(item)s” is not NAME=VALUE.", item=item)})
+        found[key.strip()] = value.strip()
+    return found
+
+
+@bp.post("/projects/<int:project_id>/fmea/imports")
+@bp.post("/fmea/<int:document_id>/imports")
+def fmea_import_upload(project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
+    ensure_editable(place.project)
+    storage = request.files.get("file")
+    if storage is None:
+        raise InvalidInput({"file": _("Send the workbook as multipart/form-data in the field “file”.")})
+    combine = request.form.get("combine", "one")
+    if combine not in importing.COMBINE:
+        raise InvalidInput({"combine": _("combine is “one” (one FMEA) or “each” (one FMEA per sheet).")})
+    choices = {
+        "sheets": request.form.getlist("sheet"), "field_columns": _pairs(request.form.getlist("map"), "map"),
+        "scales": {"*": _pairs(request.form.getlist("scale"), "scale")}, "combine": combine,
+    }
+    staged = uploads.receive(storage, uploads.WORKBOOK, current_user, context=place.args)
+    queue(staged, choices)
+    preview = url_for("api.fmea_import_preview", token=staged.token, **place.args)
+    return jsonify(token=staged.token, status="pending", preview=preview), 202, {"Location": preview}
+
+
+def _preview(outcome: dict) -> dict:
+    analysis = outcome["analysis"]
+    return {
+        "status": "done", "filename": analysis["filename"], "choices": outcome.get("choices") or {},
+        "counts": importing.counts(analysis), "blocking": importing.blocking(analysis), "header": importing.header_values(analysis),
+        "confirm_scales": needs_confirmation(analysis),
+        "sheets": [
+            {k: s.get(k) for k in ("name", "index", "kind", "selected", "rows", "header_rows", "data_start", "own_export", "ignored", "title_block", "counts")}
+            | {"mapping": [{k: m[k] for k in ("letter", "title", "field", "how", "score")} for m in s["mapping"]],
+               "scales": {b: {k: v.get(k) for k in ("name", "mapping", "why", "detected")} for b, v in s.get("scales", {}).items()}}
+            for s in analysis["sheets"]
+        ],
+        "problems": analysis["problems"], "left_out": analysis["left_out"],
+        "rows": [{"sheet": r["sheet"], "row": r["row"], "values": r["values"], "ok": not r["errors"]} for r in analysis["rows"]],
+    }
+
+
+@bp.route("/projects/<int:project_id>/fmea/imports/<token>", methods=["GET", "POST"])
+@bp.route("/fmea/<int:document_id>/imports/<token>", methods=["GET", "POST"])
+def fmea_import_preview(token: str, project_id: int | None = None, document_id: int | None = None):
+    place = places.resolve(current_user, project_id, document_id, write=True)
+    staged = staged_upload(token, place)
+    outcome = uploads.load_result(staged)
+    if outcome is None or outcome["status"] == "pending":
+        if request.method == "POST":
+            return jsonify(error="pending", message=_("The file is still being read: ask again in a moment.")), 409
+        return jsonify(status="pending")
+    if outcome["status"] == "failed":
+        if request.method == "POST":
+            raise InvalidInput({"file": outcome["message"]})
+        return jsonify(status="failed", message=outcome["message"])
+    analysis = outcome["analysis"]
+    importing.check_against(analysis, place.project)
+    if request.method == "GET":
+        return jsonify(_preview(outcome))
+    body = json_body()
+    confirm = needs_confirmation(analysis)
+    if confirm and body.get("confirm_scales") is not True:
+        raise InvalidInput({"confirm_scales": _("Ratings are converted from other scales (%(which)s): send confirm_scales: true.", which=", ".join(confirm))})
+    done = importing.store(
+        places.ensure(place), place.project, analysis, skip_bad_rows=body.get("skip_bad_rows") is True,
+        combine=(outcome.get("choices") or {}).get("combine", "one"), fill_header=body.get("fill_header", True) is not False,
+    )
+    db.session.commit()
+    uploads.discard(staged)
+    return jsonify(done), 201
+
+
+_problem = {
+    "type": "object",
+    "properties": {k: {"type": ["string", "integer"]} for k in ("sheet", "row", "column", "field", "label", "value", "message")}
+    | {"level": {"type": "string", "enum": ["error", "warning"]}},
+}
+bp.schema("FmeaImportProblem", _problem)
+_pid = [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+_token = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]
+_upload = {
+    "required": True,
+    "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
+        "file": {"type": "string", "format": "binary", "description": ".xlsx, .xlsm, .xls or .csv"},
+        "sheet": {"type": "array", "items": {"type": "string"}, "description": "sheets to import (default: every FMEA-looking sheet)"},
+        "map": {"type": "array", "items": {"type": "string"}, "description": "FIELD=COLUMN (letter or title), e.g. failure_mode=C"},
+        "scale": {"type": "array", "items": {"type": "string"}, "description": "RATING=SCALE: 1-10 (keep), 1-4, 1-5, 1-6, percent, H/M/L ... or A:10,B:7"},
+        "combine": {"type": "string", "enum": ["one", "each"], "description": "several sheets: one FMEA, or one standalone FMEA each"},
+    }}}},
+}
+_preview_schema = {
+    "type": "object",
+    "properties": {
+        "status": {"type": "string", "enum": ["pending", "failed", "done"]},
+        "message": {"type": "string", "description": "why the file could not be read (failed)"},
+        "counts": {"type": "object", "properties": {k: {"type": "integer"} for k in ("good", "bad", "left_out", "warnings", "errors")}},
+        "sheets": {"type": "array", "items": {"type": "object"}, "description": "every sheet: kind (fmea, rating_key, empty, other), header rows, "
+                   "mapping (letter, title, field, how), ignored columns, scales with their conversion, title block"},
+        "header": {"type": "object", "description": "`fills`: FMEA header fields from the title block; `not_stored`: the rest"},
+        "confirm_scales": {"type": "array", "items": {"type": "string"}, "description": "rating columns converted from another scale"},
+        "problems": {"type": "array", "items": openapi.ref("FmeaImportProblem"),
+                     "description": "every problem (sheet, row, column, value, reason), RPN/AP differences as warnings"},
+        "left_out": {"type": "array", "items": {"type": "object"}, "description": "rows not read, with the reason (footer, empty, merge continuation)"},
+        "rows": {"type": "array", "items": {"type": "object"}, "description": "every row read: sheet, row, values, ok"},
+    },
+}
+bp.path(
+    "/projects/{project_id}/fmea/imports",
+    post={
+        "summary": "Upload an FMEA workbook to import (read in the background; answers 202 with the preview URL)",
+        "parameters": _pid, "requestBody": _upload,
+        "responses": {"202": openapi.ok("Staged", {"type": "object", "properties": {"token": {"type": "string"}, "status": {"type": "string"}, "preview": {"type": "string"}}}),
+                      "409": {"description": "The project is closed and signed (read-only)"}, **openapi.ERRORS},
+    },
+)
+bp.path(
+    "/projects/{project_id}/fmea/imports/{token}",
+    get={
+        "summary": "Dry-run preview of an uploaded workbook: sheets, mapping, scales, title block, every problem; nothing is written",
+        "parameters": _pid + _token,
+        "responses": {"200": openapi.ok("Preview", _preview_schema), **openapi.ERRORS},
+    },
+    post={
+        "summary": "Import the previewed rows in one transaction: all rows, or with skip_bad_rows the good ones; refused means nothing written",
+        "parameters": _pid + _token,
+        "requestBody": openapi.body({"type": "object", "properties": {
+            "skip_bad_rows": {"type": "boolean", "default": False}, "fill_header": {"type": "boolean", "default": True},
+            "confirm_scales": {"type": "boolean", "description": "required when ratings are converted from another scale"}}}),
+        "responses": {
+            "201": openapi.ok("Imported", {"type": "object", "properties": {
+                "imported": {"type": "integer"}, "skipped": {"type": "array", "items": {"type": "object"}},
+                "documents": {"type": "array", "items": {"type": "integer"}}, "header": {"type": "object"}}}),
+            "409": {"description": "Still being read, or the project is closed and signed"}, **openapi.ERRORS,
+        },
+    },
+)
