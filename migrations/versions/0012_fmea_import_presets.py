@@ -1,7 +1,7 @@
 """FMEA import: saved column mappings (presets)
 
-Revision ID: 0011_fmea_import_presets
-Revises: 0010_auth_sign_in_throttle
+Revision ID: 0012_fmea_import_presets
+Revises: 0011_complaint_import_learning
 Create Date: 2026-12-02 10:15:00
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_fmea_import_presets'
-down_revision = '0010_auth_sign_in_throttle'
+revision = '0012_fmea_import_presets'
+down_revision = '0011_complaint_import_learning'
 branch_labels = None
 depends_on = None
 
