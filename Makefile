@@ -14,7 +14,7 @@ run: setup translations
 	@if [ -z "$${SECRET_KEY:-}" ] && ! grep -qs '^SECRET_KEY=.' .env; then \
 	  export SECRET_KEY=$$(bash scripts/secret_key.sh); fi; \
 	$(FLASK) db upgrade && \
-	$(FLASK) demo --if-empty && \
+	$(FLASK) demo --if-empty --address http://$(HOST):$(PORT) && \
 	{ $(FLASK) import-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; } && \
 	echo "workbench is at http://$(HOST):$(PORT)  (Ctrl+C stops it and its import worker)" && \
 	$(FLASK) run --host $(HOST) --port $(PORT)

@@ -37,3 +37,13 @@ def test_unknown_page_is_a_translated_404(client, make_user, login):
     response = client.get("/nowhere")
     assert response.status_code == 404
     assert 'dir="rtl"' in response.get_data(as_text=True)
+
+
+def test_every_page_names_its_icon_and_favicon_ico_finds_it(client, login, make_user):
+    login(make_user())
+    page = client.get("/").get_data(as_text=True)
+    assert 'rel="icon" href="/static/favicon.svg"' in page
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")
+    with client.get("/static/favicon.svg") as svg:
+        assert svg.data.startswith(b"<svg")

@@ -20,8 +20,9 @@ def test_demo_loads_a_bilingual_organisation_once(runner, db):
     span = max(c.received_at for c in complaints) - min(c.received_at for c in complaints)
     assert span.days > 500
     assert any("ی" in c.text for c in complaints) and any(c.text.isascii() for c in complaints)
-    again = runner.invoke(args=["demo", "--if-empty"])
+    again = runner.invoke(args=["demo", "--if-empty", "--address", "http://127.0.0.1:8080"])
     assert "already has users" in again.output
+    assert "http://127.0.0.1:8080/login" in again.output and ":5000" not in again.output
     assert db.session.scalar(db.select(db.func.count(Team.id))) == 2
 
 

@@ -63,17 +63,20 @@ def create_token_command(email, name):
 
 @click.command("demo")
 @click.option("--if-empty", is_flag=True, help="Only load when the database has no users yet.")
-def demo_command(if_empty):
+@click.option("--address", default="http://127.0.0.1:5000", show_default=True,
+              help="Where the app is served (make run passes http://HOST:PORT), for the sign-in message.")
+def demo_command(if_empty, address):
     """Load the demo organisation (users, teams, projects, complaints)."""
     from workbench.demo import DEMO_PASSWORD, load_demo
 
+    address = address.rstrip("/")
     if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
-        click.echo("The database already has users; demo not loaded.")
+        click.echo(f"The database already has users; demo not loaded. Sign in at {address}/login")
         return
     with acting_as("demo"):
         summary = load_demo()
     click.echo("Demo organisation loaded: " + ", ".join(f"{v} {k}" for k, v in summary.items()))
-    click.echo(f"Sign in at http://127.0.0.1:5000/login as qm@demo.example / {DEMO_PASSWORD}")
+    click.echo(f"Sign in at {address}/login as qm@demo.example / {DEMO_PASSWORD}")
     click.echo("(also admin@demo.example, member roles and viewer@demo.example; same password)")
 
 

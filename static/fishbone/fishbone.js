@@ -38,13 +38,16 @@
     return fetch(url, options).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         busy--;
-        if (response.status === 409) { showConflict(data, body); throw new Error("conflict"); }
-        if (!response.ok) { say(fmt(T.error, { message: data.message || response.status })); throw new Error(data.message || "error"); }
+        if (response.status === 409) { showConflict(data, body); throw shownError("conflict"); }
+        if (!response.ok) { say(fmt(T.error, { message: data.message || response.status })); throw shownError(data.message || "error"); }
         conflictBox.hidden = true;
         return data;
       });
-    }, function (error) { busy--; say(fmt(T.error, { message: error.message })); throw error; });
+    }, function (error) { busy--; say(fmt(T.error, { message: error.message })); error.shown = true; throw error; });
   }
+  /* An error api() has already shown in the status line; chains end in .catch(reported) so none is left uncaught. */
+  function shownError(message) { var error = new Error(message); error.shown = true; return error; }
+  function reported(error) { if (!error || !error.shown) say(fmt(T.error, { message: error && error.message })); }
 
   function showConflict(data, sent) {
     var theirs = (data.current && data.current.text) || "";
@@ -139,7 +142,7 @@
     number.id = "fb-votes-each"; number.setAttribute("aria-label", T.votes_each);
     var button = el("button", "secondary", T.start_round); button.type = "button"; button.id = "fb-start-round";
     button.addEventListener("click", function () {
-      api("POST", projectUrl + "/vote-sessions", { votes_per_member: number.value }).then(load);
+      api("POST", projectUrl + "/vote-sessions", { votes_per_member: number.value }).then(function () { say(T.round_started); return load(); }).catch(reported);
     });
     box.appendChild(number); box.appendChild(el("span", "", " " + T.votes_each + " ")); box.appendChild(button);
   }
@@ -177,61 +180,64 @@
     if (mode === "why" && item.type === "cause") { body.parent_id = item.id; body.is_why = true; body.category_id = item.category.id; }
     else if (item.type === "category") { body.category_id = item.id; }
     else { body.category_id = item.category.id; body.parent_id = item.parent ? item.parent.id : null; body.after_id = item.id; }
-    return api("POST", projectUrl + "/causes", body).then(function (data) { input.value = ""; return after(data, T.added); });
+    return api("POST", projectUrl + "/causes", body).then(function (data) { input.value = ""; return after(data, T.added); }).catch(reported);
   }
 
   function patch(item, body) {
     body.version = item.node.version;
-    return api("PATCH", base + "/causes/" + item.id, body).then(function (data) { return after(data); });
+    return api("PATCH", base + "/causes/" + item.id, body).then(function (data) { return after(data); }).catch(function (error) { reported(error); throw error; });
   }
 
   function nest() {
     var item = current(); if (!item || item.type !== "cause") return;
     var index = item.siblings.indexOf(item.node);
     if (index < 1) return;
-    patch(item, { parent_id: item.siblings[index - 1].id });
+    patch(item, { parent_id: item.siblings[index - 1].id }).catch(function () {});
   }
   function unnest() {
     var item = current(); if (!item || item.type !== "cause" || !item.parent) return;
     var parentItem = byKey["c" + item.parent.id];
     var position = parentItem.siblings.indexOf(parentItem.node) + 1;
-    patch(item, { parent_id: parentItem.parent ? parentItem.parent.id : null, position: position });
+    patch(item, { parent_id: parentItem.parent ? parentItem.parent.id : null, position: position }).catch(function () {});
   }
   function moveAmongSiblings(step) {
     var item = current(); if (!item) return;
     var index = item.siblings.indexOf(item.node) + step;
     if (index < 0 || index >= item.siblings.length) return;
     if (item.type === "category") {
-      api("PATCH", base + "/fishbone/categories/" + item.id, { position: index, version: item.node.version }).then(function () { return load(); });
+      api("PATCH", base + "/fishbone/categories/" + item.id, { position: index, version: item.node.version }).then(function () { say(T.saved); return load(); }).catch(reported);
     } else {
-      patch(item, { position: index });
+      patch(item, { position: index }).catch(function () {});
     }
   }
   function moveCategory(step) {
     var item = current(); if (!item || item.type !== "cause") return;
     var index = state.categories.indexOf(item.category) + step;
     if (index < 0 || index >= state.categories.length) return;
-    patch(item, { category_id: state.categories[index].id });
+    patch(item, { category_id: state.categories[index].id }).catch(function () {});
   }
   function vote(add) {
     var item = current(); if (!item || item.type !== "cause") return;
-    api(add ? "POST" : "DELETE", base + "/causes/" + item.id + "/votes").then(function (data) { say(fmt(T.votes_left, { n: data.left })); return load(); });
+    var round = state.voting.session;
+    if (add && !(round && round.open)) { say(T.no_round); return; }
+    if (add && state.voting.left <= 0) { say(fmt(T.no_votes_left, { n: round.votes_per_member })); return; }
+    api(add ? "POST" : "DELETE", base + "/causes/" + item.id + "/votes").then(function (data) { say(fmt(T.votes_left, { n: data.left })); return load(); }).catch(reported);
   }
   function toggleSuspected() {
     var item = current(); if (!item || item.type !== "cause") return;
-    patch(item, { status: item.node.status === "open" ? "suspected" : "open" });
+    patch(item, { status: item.node.status === "open" ? "suspected" : "open" }).catch(function () {});
   }
   function remove() {
     var item = current(); if (!item) return;
     if (!window.confirm(item.type === "cause" ? T.delete_confirm : T.delete_category_confirm)) return;
     var index = items.indexOf(item);
-    api("DELETE", base + (item.type === "cause" ? "/causes/" : "/fishbone/categories/") + item.id).then(function () { selected = items[index - 1] ? items[index - 1].key : null; say(T.deleted); return load(); });
+    api("DELETE", base + (item.type === "cause" ? "/causes/" : "/fishbone/categories/") + item.id).then(function () { selected = items[index - 1] ? items[index - 1].key : null; say(T.deleted); return load(); }).catch(reported);
   }
   function verify(text) {
     var item = current(); if (!item || item.type !== "cause") return;
     return api("POST", base + "/causes/" + item.id + "/verify", { evidence: text, version: item.node.version }).then(function (data) {
       input.value = ""; setMode("new"); return after(data);
-    });
+    }).catch(reported);
   }
   function toggleMeeting() {
     var on = !app.classList.contains("meeting");
@@ -271,10 +277,10 @@
       event.preventDefault();
       var text = input.value.trim();
       if (!text) return;
-      if (mode === "edit") patch(current(), { text: text }).then(function () { input.value = ""; setMode("new"); });
-      else if (mode === "round") api("POST", projectUrl + "/vote-sessions", { votes_per_member: text }).then(function () { input.value = ""; setMode("new"); return load(); });
-      else if (mode === "category") api("POST", projectUrl + "/categories", { name: text }).then(function (data) { input.value = ""; setMode("new"); selected = "k" + data.id; return load(); });
-      else if (mode === "rename") api("PATCH", base + "/fishbone/categories/" + current().id, { name: text, version: current().node.version }).then(function () { input.value = ""; setMode("new"); return load(); });
+      if (mode === "edit") patch(current(), { text: text }).then(function () { input.value = ""; setMode("new"); }).catch(function () {});
+      else if (mode === "round") api("POST", projectUrl + "/vote-sessions", { votes_per_member: text }).then(function () { input.value = ""; setMode("new"); say(T.round_started); return load(); }).catch(reported);
+      else if (mode === "category") api("POST", projectUrl + "/categories", { name: text }).then(function (data) { input.value = ""; setMode("new"); selected = "k" + data.id; say(T.added); return load(); }).catch(reported);
+      else if (mode === "rename") api("PATCH", base + "/fishbone/categories/" + current().id, { name: text, version: current().node.version }).then(function () { input.value = ""; setMode("new"); say(T.saved); return load(); }).catch(reported);
       else if (mode === "evidence") verify(text);
       else addCause(text);
     } else if (key === "Tab") {
@@ -307,7 +313,7 @@
       detail.appendChild(el("label", "", T.notes)); detail.appendChild(notes);
       if (canWrite) {
         var save = el("button", "secondary", T.save_notes); save.type = "button";
-        save.addEventListener("click", function () { api("PATCH", base + "/causes/" + cause.id, { notes: notes.value, version: cause.version }).then(function (d) { say(T.saved); return load(); }); });
+        save.addEventListener("click", function () { api("PATCH", base + "/causes/" + cause.id, { notes: notes.value, version: cause.version }).then(function () { say(T.saved); return load(); }).catch(reported); });
         detail.appendChild(save);
       }
       (cause.links || []).forEach(function (link) {
@@ -324,9 +330,9 @@
         if (item.verifies) li.appendChild(el("span", "fb-tag verified", "✓ " + T.verifies));
         if (canWrite) {
           var use = el("button", "link", T.mark_verified); use.type = "button";
-          use.addEventListener("click", function () { api("POST", base + "/causes/" + cause.id + "/verify", { evidence_id: item.id }).then(function (d) { return after(d); }); });
+          use.addEventListener("click", function () { api("POST", base + "/causes/" + cause.id + "/verify", { evidence_id: item.id }).then(function (d) { return after(d); }).catch(reported); });
           var drop = el("button", "link", T.remove); drop.type = "button";
-          drop.addEventListener("click", function () { api("DELETE", base + "/fishbone/evidence/" + item.id).then(function () { return load(); }); });
+          drop.addEventListener("click", function () { api("DELETE", base + "/fishbone/evidence/" + item.id).then(function () { say(T.deleted); return load(); }).catch(reported); });
           li.appendChild(use); li.appendChild(drop);
         }
         list.appendChild(li);
@@ -353,7 +359,7 @@
       event.preventDefault();
       var data = new FormData(form);
       if (kind.value !== "file") data.delete("file");
-      api("POST", base + "/causes/" + cause.id + "/evidence", data, true).then(function () { say(T.saved); return load(); });
+      api("POST", base + "/causes/" + cause.id + "/evidence", data, true).then(function () { say(T.saved); return load(); }).catch(reported);
     });
     return form;
   }
@@ -363,8 +369,9 @@
     if (busy || document.hidden || !state) return;
     fetch(projectUrl + "/changes?since=" + revision, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json(); })
-      .then(function (data) { if (data.changed && !busy) { load().then(function () { say(T.updated); }); } });
+      .then(function (data) { if (data.changed && !busy) { return load().then(function () { say(T.updated); }); } })
+      .catch(function () { say(T.offline); });
   }, 2000);
 
-  load().then(function () { if (input) input.focus(); });
+  load().then(function () { if (input) input.focus(); }).catch(function () { say(T.offline); });
 })();

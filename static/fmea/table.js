@@ -286,6 +286,7 @@
       return response.json().then(function (json) { return { status: response.status, body: json }; });
     });
   }
+  function failed(error) { say(fmt(data.messages.error, { message: error.message }), true); }
   function refreshIssues() {
     return send("GET", data.api.issues).then(function (answer) {
       if (answer.status !== 200) return;
@@ -296,7 +297,7 @@
           if (trById[row.id]) markRow(trById[row.id], row);
         }
       });
-    });
+    }).catch(function () { /* the issue list catches up on the next change */ });
   }
 
   function save(row, field, value) {
@@ -371,7 +372,7 @@
       applyView();
       focusCell(trById[row.id].querySelector('td[data-field="process_item"]'));
       say(data.messages.saved);
-    });
+    }).catch(failed);
   }
   var addButton = document.getElementById("fmea-add");
   if (addButton) addButton.addEventListener("click", addRow);
@@ -386,10 +387,11 @@
         delete trById[id]; delete byId[id]; delete pinned[id];
         applyView();
         refreshIssues();
+        say(data.messages.deleted);
       } else {
         say(fmt(data.messages.error, { message: (answer.body && answer.body.message) || answer.status }), true);
       }
-    });
+    }).catch(failed);
   }
 
   // -- editing in place -----------------------------------------------------------
@@ -609,7 +611,7 @@
         changed = true;
       });
       if (changed) { applyView(); refreshIssues(); }
-    });
+    }).catch(function () { /* offline for a moment: the next poll tries again */ });
   }
   function reloadRow(id) {
     send("GET", data.api.row + id).then(function (answer) {
@@ -618,7 +620,7 @@
       answer.body.issues = known.issues;
       replaceRow(known, answer.body);
       refreshIssues();
-    });
+    }).catch(failed);
   }
   window.setInterval(pollChanges, data.poll_seconds * 1000);
 

@@ -186,6 +186,7 @@ def effectiveness_page(project_id: int):
         try:
             effectiveness.save_check(None, project, {k: form[k].data for k in ("criteria", "actions_on", "check_date", "process_owner", "product", "category")})
             db.session.commit()
+            flash(_("Effectiveness check added."), "info")
             return redirect(url_for("actions.effectiveness_page", project_id=project.id))
         except InvalidInput as error:
             db.session.rollback()
@@ -214,6 +215,7 @@ def measure(check_id: int):
         try:
             effectiveness.measure(check)
             db.session.commit()
+            flash(_("Measured."), "info")
         except InvalidInput as error:
             db.session.rollback()
             for message in error.errors.values():
@@ -269,6 +271,7 @@ def notifications():
     if request.method == "POST" and EmptyForm().validate_on_submit():
         notify.mark_read(current_user)
         db.session.commit()
+        flash(_("All notifications marked as read."), "info")
         return redirect(url_for("actions.notifications"))
     return render_template("actions/notifications.html", notes=notify.notifications_for(current_user),
                            text=notify.notification_text, button=EmptyForm())

@@ -54,6 +54,7 @@ def label(complaint_id: int):
     try:
         services.set_labels([complaint], request.form.get("process_owner", ""), request.form.get("category", ""), current_user)
         db.session.commit()
+        flash(_("Label confirmed for complaint %(id)s.", id=complaint.external_id or complaint.id), "info")
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")

@@ -38,6 +38,7 @@ def imports():
                 getattr(form, field, form.file).errors.append(message)
         else:
             tasks.check_job(job.id)
+            flash(_("File received; checking it."), "info")
             return redirect(url_for("complaints.import_job", job_id=job.id))
     status = 400 if request.method == "POST" else 200
     return render_template("complaint_import/imports.html", form=form, jobs=jobs.recent_jobs(), presets=jobs.presets(), limit_mb=_limit_mb()), status

@@ -116,6 +116,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
             "conflict": _("Someone else changed this row first. Theirs: “%(current)s”, yours: “%(submitted)s”. The row now shows theirs."),
             "error": _("Not saved: %(message)s"),
             "confirm_delete": _("Delete this row?"),
+            "deleted": _("Row deleted."),
             "shown": _("%(shown)s of %(total)s rows shown"),
             "more": _("Show %(n)s more rows"),
             "history": _("History"),

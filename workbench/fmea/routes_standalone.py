@@ -1,7 +1,8 @@
 """Pages: every FMEA the user may see, and a new standalone FMEA for a process owner."""
 
-from flask import redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -39,6 +40,7 @@ def new_standalone():
                 current_user, {"process_owner": form.process_owner.data, "kind": form.kind.data, "title": form.title.data}
             )
             db.session.commit()
+            flash(_("FMEA created."), "info")
             return redirect(url_for("fmea.table", document_id=document.id))
         except InvalidInput as error:
             db.session.rollback()

@@ -1,6 +1,6 @@
 """The home page: what needs attention for the signed-in user."""
 
-from flask import render_template
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from workbench.main import bp
@@ -21,3 +21,9 @@ def healthz():
 
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
+
+
+@bp.route("/favicon.ico")
+def favicon():
+    """Tools that ask for /favicon.ico get the page icon (pages link it in <head>)."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)

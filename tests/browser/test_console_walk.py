@@ -1,0 +1,126 @@
+"""A quality manager walks every page of the demo in Persian and English: no console error, no CSP violation.
+
+The walk follows the links a user can click (breadth first, one page per address
+pattern), then checks that every page endpoint of the app was reached, so a new
+page cannot hide from it.
+"""
+
+import re
+from collections import deque
+from urllib.parse import parse_qsl, urlencode, urlsplit
+
+import pytest
+from flask import request_finished
+
+pytestmark = pytest.mark.browser
+
+# Endpoints that answer files, JSON or redirects, or need something the walk does not create.
+NOT_PAGES = {
+    "static", "main.healthz", "auth.logout",
+    "complaints.pareto_download", "complaints.trend_download", "complaints.complaints_download",
+    "complaints.import_errors", "complaints.import_progress",
+    "actions.dashboard_pdf", "actions.dashboard_xlsx", "actions.report_pdf", "actions.evidence_download",
+    "fishbone.export", "fishbone.export_text", "fishbone.evidence_file",
+    "fmea.export_csv", "fmea.export_xlsx",
+    "complaints.theme_start",  # a button that creates a project (a POST form)
+    "complaints.import_job", "fmea.import_preview",  # need an uploaded file: tests/complaint_import, tests/fmea
+    "main.favicon",  # redirects to static/favicon.svg
+    "admin.users", "admin.user_edit", "admin.process_owner_edit",  # administrators only
+}
+SKIP_PATH = re.compile(r"(\.(pdf|xlsx|csv|png|svg|txt|json)$)|^/api/|^/logout|^/static/")
+SKIP_ARGS = {"lang", "download", "format"}
+
+
+def _pattern(url: str) -> str:
+    parts = urlsplit(url)
+    keys = sorted(k for k, _ in parse_qsl(parts.query) if k not in {"page"})
+    return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(keys)
+
+
+def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 400) -> set[str]:
+    seen, queue, visited = set(), deque(start), set()
+    while queue and len(visited) < limit:
+        url = queue.popleft()
+        key = _pattern(url)
+        if key in seen:
+            continue
+        seen.add(key)
+        response = page.goto(base + url)
+        if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+            continue
+        assert response.status < 500, f"{url} answered {response.status}"
+        visited.add(url)
+        page.wait_for_load_state("networkidle")
+        inline = page.evaluate(
+            """() => {
+              const found = [];
+              for (const el of document.querySelectorAll('*')) {
+                for (const attr of el.attributes) if (/^on/i.test(attr.name)) found.push(el.tagName + ' ' + attr.name);
+                if (el.tagName === 'SCRIPT' && !el.src && el.type !== 'application/json') found.push('inline <script>');
+                const href = el.getAttribute && el.getAttribute('href');
+                if (href && /^\\s*javascript:/i.test(href)) found.push('javascript: link');
+              }
+              return found;
+            }"""
+        )
+        problems.extend(f"{url}: {item}" for item in inline)
+        for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
+            parts = urlsplit(href)
+            if parts.scheme or parts.netloc or not parts.path.startswith("/") or SKIP_PATH.search(parts.path):
+                continue
+            query = [(k, v) for k, v in parse_qsl(parts.query) if k not in SKIP_ARGS]
+            if len(query) != len(parse_qsl(parts.query)):
+                continue  # a language switch or a download
+            queue.append(parts.path + ("?" + urlencode(query) if query else ""))
+    return visited
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_every_page_loads_without_console_errors(app, page, live_server, lang):
+    from workbench.audit import acting_as
+    from workbench.complaint_import.models import Complaint
+    from workbench.demo import DEMO_PASSWORD, load_demo
+    from workbench.extensions import db
+    from workbench.fmea.models import FmeaDocument
+    from workbench.fmea.revisions import freeze
+    from workbench.models import User
+
+    with acting_as("demo"):
+        load_demo(complaints=120)
+        qm = db.session.scalar(db.select(User).where(User.email == "qm@demo.example"))
+        freeze(db.session.scalars(db.select(FmeaDocument)).first(), qm, "baseline")  # so "compare" has something to compare
+    db.session.commit()
+    # Pages reached from places the demo leaves empty: the reminders of someone with actions, a complaint's trace.
+    extra = ["/notifications", f"/trace/complaints/{db.session.scalars(db.select(Complaint.id)).first()}"]
+
+    endpoints: set[str] = set()
+
+    def record(sender, response, **extra):
+        from flask import request
+
+        if request.endpoint and response.mimetype == "text/html" and request.method == "GET":
+            endpoints.add(request.endpoint)
+
+    request_finished.connect(record, app)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"{page.url}: console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
+    page.goto("/login?lang=" + lang)
+    page.fill("input[name=email]", "qm@demo.example")
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto("/?lang=" + lang)
+    assert page.locator("html").get_attribute("lang") == lang
+    try:
+        visited = _walk(page, live_server, ["/", *extra], problems)
+    finally:
+        request_finished.disconnect(record, app)
+    assert page.locator("html").get_attribute("lang") == lang
+    assert len(visited) > 40
+    assert not problems, "\n".join(problems)
+    pages = {
+        rule.endpoint for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.rule.startswith("/api") and rule.endpoint not in NOT_PAGES
+    }
+    assert not pages - endpoints, f"pages no link leads to: {sorted(pages - endpoints)}"
