@@ -24,6 +24,7 @@ NOT_PAGES = {
     "fmea.export_csv", "fmea.export_xlsx",
     "complaints.theme_start",  # a button that creates a project (a POST form)
     "complaints.import_job", "fmea.import_preview",  # need an uploaded file: tests/complaint_import, tests/fmea
+    "complaints.classifier_run", "complaints.classifier_run_progress",  # need a retraining run: tests/complaint_import
     "main.favicon",  # redirects to static/favicon.svg
     "admin.users", "admin.user_edit", "admin.process_owner_edit",  # administrators only
 }
