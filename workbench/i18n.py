@@ -113,6 +113,7 @@ def lang_url(code: str) -> str:
 def init_app(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.jinja_env.globals["lang_url"] = lang_url
+    app.jinja_env.globals["actor_label"] = _actor_label
     app.jinja_env.filters["date_input"] = date_input
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime
@@ -123,3 +124,12 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
         return {"lang": str(get_locale()), "text_dir": text_direction()}
+
+
+def _actor_label(row) -> str:
+    """Who made a change, as the signed-in user may see it (names for members, emails for managers)."""
+    from flask_login import current_user
+
+    from workbench.users import actor_label
+
+    return actor_label(getattr(row, "actor_id", None), row.actor, current_user)

@@ -115,6 +115,14 @@ class DemoStep(Protocol):
     def __call__(self, context: dict) -> dict[str, int] | None: ...
 
 
+class PeopleScope(Protocol):
+    """Narrows ``select(User)`` statement ``stmt`` to the other people ``viewer`` may see (a member:
+    the people of their teams); the results of every scope are joined."""
+
+    def __call__(self, viewer: Any, stmt: Any) -> Any: ...
+
+
 PROJECT_PANELS: HookPoint[ProjectPanel] = HookPoint("core.project_panels")
+PEOPLE_SCOPES: HookPoint[PeopleScope] = HookPoint("core.people_scopes")
 HOME_CARDS: HookPoint[HomeCard] = HookPoint("core.home_cards")
 DEMO_STEPS: HookPoint[DemoStep] = HookPoint("core.demo_steps")

@@ -65,3 +65,47 @@ def create_user(email, name, role="member", password=None, locale=None) -> User:
     db.session.add(user)
     db.session.flush()
     return user
+
+
+# -- who may see whom ------------------------------------------------------------------
+
+
+def sees_emails(viewer: User) -> bool:
+    """Admins and quality managers see every user's email; everyone else sees names only."""
+    return viewer.can_manage
+
+
+def visible_users(viewer: User, stmt=None):
+    """``select(User)`` narrowed to the people ``viewer`` may see (pages and API).
+
+    Admins, quality managers and viewers (leadership, who read every team's work) see everyone;
+    a member sees themselves and whom a registered ``PEOPLE_SCOPES`` lets them see (the teams
+    package: the people of their own teams).
+    """
+    from sqlalchemy import or_
+
+    from workbench.registry import PEOPLE_SCOPES
+
+    stmt = select(User) if stmt is None else stmt
+    if viewer.sees_all_teams:
+        return stmt
+    allowed = [User.id == viewer.id]
+    for scope in PEOPLE_SCOPES.all():
+        allowed.append(User.id.in_(scope(viewer, select(User.id))))
+    return stmt.where(or_(*allowed))
+
+
+def person_json(user: User, viewer: User) -> dict:
+    """A user as ``viewer`` may see them: email and account details only for admins, quality managers and oneself."""
+    data = {"id": user.id, "name": user.name, "role": user.role, "active": user.active}
+    if sees_emails(viewer) or user.id == viewer.id:
+        data.update(email=user.email, locale=user.locale)
+    return data
+
+
+def actor_label(actor_id: int | None, actor: str, viewer: User) -> str:
+    """Who did something, for a history table: the name, plus the email for those who see emails."""
+    user = db.session.get(User, actor_id) if actor_id else None
+    if user is None:
+        return actor if sees_emails(viewer) or "@" not in (actor or "") else _("a former user")
+    return f"{user.name} ({user.email})" if sees_emails(viewer) else user.name

@@ -3,6 +3,7 @@
 from workbench.actions import effectiveness
 from workbench.actions.services import is_overdue
 from workbench.api.common import iso
+from workbench.users import actor_label
 
 
 def action_json(action, today=None) -> dict:
@@ -78,11 +79,13 @@ def sign_off_json(sign_off) -> dict:
     }
 
 
-def stage_change_json(change) -> dict:
+def stage_change_json(change, viewer) -> dict:
     return {
         "from_stage": change.from_stage,
         "to_stage": change.to_stage,
-        "actor": change.actor,
+        # The name (and the email only for admins and quality managers), as on the lifecycle page.
+        "actor": actor_label(change.actor_id, change.actor, viewer),
+        "actor_id": change.actor_id,
         "reason": change.reason,
         "sign_off_id": change.sign_off_id,
         "at": iso(change.at),

@@ -11,23 +11,25 @@ from workbench.api.common import iso, json_body, paginate
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.models import ROLES, ApiToken, User
-from workbench.users import create_user
+from workbench.users import create_user, person_json, visible_users
 from workbench.validation import InvalidInput, text_value
 
 bp = ApiRoutes("core_api", __name__)
 
 
 def user_json(user: User) -> dict:
-    return {"id": user.id, "email": user.email, "name": user.name, "role": user.role, "locale": user.locale, "active": user.active}
+    """A user as the caller may see them (email only for admins, quality managers and oneself)."""
+    return person_json(user, current_user)
 
 
 bp.schema(
     "User",
     {
         "type": "object",
+        "required": ["id", "name", "role", "active"],
         "properties": {
             "id": {"type": "integer"},
-            "email": {"type": "string"},
+            "email": {"type": "string", "description": "only for admins, quality managers and oneself"},
             "name": {"type": "string"},
             "role": {"type": "string", "enum": list(ROLES)},
             "locale": {"type": ["string", "null"]},
@@ -46,7 +48,7 @@ bp.add_url_rule("/openapi.json", endpoint="openapi", view_func=openapi_document)
 
 @bp.get("/users")
 def list_users():
-    stmt = select(User).order_by(User.id)
+    stmt = visible_users(current_user, select(User).order_by(User.id))
     if request.args.get("active") in ("1", "true"):
         stmt = stmt.where(User.active.is_(True))
     return paginate(stmt, user_json)
@@ -54,7 +56,10 @@ def list_users():
 
 @bp.get("/users/<int:user_id>")
 def get_user(user_id: int):
-    return jsonify(user_json(db.get_or_404(User, user_id)))
+    user = db.session.scalar(visible_users(current_user).where(User.id == user_id))
+    if user is None:
+        abort(404)
+    return jsonify(user_json(user))
 
 
 @bp.get("/me")
@@ -108,6 +113,8 @@ bp.path(
     "/users",
     get={
         "summary": "List users",
+        "description": "Admins, quality managers and viewers see every user; members see themselves and the people of their own teams. "
+        "`email` and `locale` are given only to admins, quality managers and the user themselves.",
         "parameters": openapi.PAGING,
         "responses": {"200": openapi.ok("Users", openapi.list_of("User")), **openapi.ERRORS},
     },
@@ -132,7 +139,7 @@ bp.path(
 bp.path(
     "/users/{user_id}",
     get={
-        "summary": "One user",
+        "summary": "One user (404 for someone the caller may not see)",
         "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
         "responses": {"200": openapi.ok("User", openapi.ref("User")), **openapi.ERRORS},
     },

@@ -5,11 +5,11 @@ from flask_babel import lazy_gettext as _l
 
 from workbench.api.routes import add_routes
 from workbench.complaint_import.themes import PROJECT_CHOICES
-from workbench.registry import DEMO_STEPS, HOME_CARDS, add_nav
+from workbench.registry import DEMO_STEPS, HOME_CARDS, PEOPLE_SCOPES, add_nav
 
 bp = Blueprint("teams", __name__)
 
-from workbench.teams import api, demo, home, labels, routes, services  # noqa: E402  (the routes decorate ``bp``)
+from workbench.teams import access, api, demo, home, labels, routes, services  # noqa: E402  (the routes decorate ``bp``)
 
 
 def init_app(app: Flask) -> None:
@@ -22,6 +22,7 @@ def init_app(app: Flask) -> None:
     HOME_CARDS.add(app, home.projects_section, order=home.PROJECTS_ORDER)
     DEMO_STEPS.add(app, demo.demo_teams)
     PROJECT_CHOICES.add(app, services.theme_project_choices)
+    PEOPLE_SCOPES.add(app, access.team_mates)
 
 
 __all__ = ["bp", "init_app", "routes"]

@@ -30,3 +30,9 @@ def check_team_access(team_id: int, user: User, write: bool = False) -> None:
         abort(404)
     if write and user.role == "viewer":
         abort(403)
+
+
+def team_mates(viewer: User, stmt):
+    """``PEOPLE_SCOPES``: the people of ``viewer``'s own teams."""
+    my_teams = select(TeamMembership.team_id).where(TeamMembership.user_id == viewer.id)
+    return stmt.where(User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id.in_(my_teams))))

@@ -16,6 +16,7 @@ from workbench.models import User
 from workbench.registry import PROJECT_PANELS
 from workbench.teams import bp, services
 from workbench.teams.forms import ProjectForm, TeamForm
+from workbench.users import sees_emails
 from workbench.validation import InvalidInput, whole_number
 
 
@@ -24,8 +25,12 @@ def _owner_choices(blank: str) -> list[tuple[str, str]]:
 
 
 def _user_choices() -> list[tuple[str, str]]:
+    # A team leader picks new members from everyone active, but sees names only; emails are for
+    # admins and quality managers.
     users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
-    return choices([("", "—")] + [(str(u.id), f"{u.name} ({u.email})") for u in users])
+    if sees_emails(current_user):
+        return choices([("", "—")] + [(str(u.id), f"{u.name} ({u.email})") for u in users])
+    return choices([("", "—")] + [(str(u.id), u.name) for u in users])
 
 
 @bp.route("/teams")
