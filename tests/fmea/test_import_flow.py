@@ -79,7 +79,7 @@ def test_other_scales_must_be_confirmed_or_kept_and_flagged(team_project, login,
     client.post(url + "/choices", data={"sheet": ["1"], "action": "check"})
     html = page(client, url)
     assert re.search(r'data-sheet="Reaction wheel" data-rating="severity">.*?Converted to 1-10:.*?the title says 1-6', html, re.S)
-    assert "I checked the rating conversions above (Reaction wheel: severity, Reaction wheel: occurrence, Reaction wheel: detection)" in html
+    assert "I checked the rating conversions above (Reaction wheel: Severity (S), Reaction wheel: Occurrence (O), Reaction wheel: Detection (D))" in html
     client.post(url)  # not confirmed: nothing
     assert services.document_of(project) is None or stored(project) == []
     # Severity kept as written (flagged), occurrence on the user's own letter scale.

@@ -57,7 +57,7 @@ def _preview(outcome: dict) -> dict:
     return {
         "status": "done", "filename": analysis["filename"], "choices": outcome.get("choices") or {},
         "counts": importing.counts(analysis), "blocking": importing.blocking(analysis), "header": importing.header_values(analysis),
-        "confirm_scales": needs_confirmation(analysis),
+        "confirm_scales": [f"{sheet}: {base}" for sheet, base in needs_confirmation(analysis)],
         "sheets": [
             {k: s.get(k) for k in ("name", "index", "kind", "selected", "rows", "header_rows", "data_start", "own_export", "ignored", "title_block", "counts")}
             | {"mapping": [{k: m[k] for k in ("letter", "title", "field", "how", "score")} for m in s["mapping"]],
@@ -88,7 +88,7 @@ def fmea_import_preview(token: str, project_id: int | None = None, document_id: 
     if request.method == "GET":
         return jsonify(_preview(outcome))
     body = json_body()
-    confirm = needs_confirmation(analysis)
+    confirm = [f"{sheet}: {base}" for sheet, base in needs_confirmation(analysis)]
     if confirm and body.get("confirm_scales") is not True:
         raise InvalidInput({"confirm_scales": _("Ratings are converted from other scales (%(which)s): send confirm_scales: true.", which=", ".join(confirm))})
     done = importing.store(

@@ -120,9 +120,9 @@ def import_choices(token: str, project_id: int | None = None, document_id: int |
     return back
 
 
-def needs_confirmation(analysis: dict) -> list[str]:
+def needs_confirmation(analysis: dict) -> list[tuple[str, str]]:
     """The rating columns converted from another scale: the user confirms them before anything is imported."""
-    return [f"{s['name']}: {base}" for s in analysis["sheets"] if s["selected"] for base, scale in s.get("scales", {}).items() if scale["name"] != "1-10"]
+    return [(s["name"], base) for s in analysis["sheets"] if s["selected"] for base, scale in s.get("scales", {}).items() if scale["name"] != "1-10"]
 
 
 @bp.route("/projects/<int:project_id>/fmea/import/<token>", methods=["GET", "POST"])

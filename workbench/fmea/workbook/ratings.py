@@ -77,7 +77,7 @@ def parse_custom(text: str) -> dict:
 
 def detect(values: list, title: str, key_top: int | None) -> dict:
     """The scale a rating column seems to use, from its title, the rating key sheet and its values."""
-    found = _SCALE_IN_TITLE.search(title or "")
+    found = _SCALE_IN_TITLE.search(to_latin_digits(title or ""))  # "شدت (۱ تا ۵)" says 1-5 too
     if found and found.group(3) == "%" or found and found.group(1) == "0" and found.group(2) == "100":
         return {**named("percent"), "why": _("the title says %(scale)s", scale=found.group(0))}
     if found and found.group(1) == "1" and found.group(2) in ("4", "5", "6"):
