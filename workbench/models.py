@@ -5,7 +5,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, Text, event
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -148,6 +148,14 @@ class AuditLog(db.Model):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
 
+
+class LiveRevision(db.Model):
+    """The change counter of one live scope (``project:7``) when there is no Redis (``workbench.live``)."""
+
+    __tablename__ = "live_revisions"
+
+    scope: Mapped[str] = mapped_column(String(64), primary_key=True)
+    revision: Mapped[int] = mapped_column(BigInteger)
 
 
 @event.listens_for(Session, "before_flush")

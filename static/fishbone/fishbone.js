@@ -75,7 +75,7 @@
 
   function load() {
     return fetch(projectUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.json(); })
+      .then(function (r) { var seen = r.headers.get("X-Live-Revision"); if (seen) liveTag = '"' + seen + '"'; return r.json(); })
       .then(function (data) {
         state = data; revision = data.revision; flatten();
         if (!selected || !byKey[selected]) selected = items.length ? items[0].key : null;
@@ -364,12 +364,19 @@
     return form;
   }
 
-  /* -- live: poll the cheap "changed since" endpoint ------------------------------- */
+  /* -- live: ask whether the project changed (a 304 from its revision alone) ---------- */
+  var liveTag = null;
   setInterval(function () {
-    if (busy || document.hidden || !state) return;
-    fetch(projectUrl + "/changes?since=" + revision, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { return r.json(); })
-      .then(function (data) { if (data.changed && !busy) { return load().then(function () { say(T.updated); }); } })
+    if (busy || document.hidden || !state || !app.dataset.live) return;
+    var headers = { "Accept": "application/json" };
+    if (liveTag) headers["If-None-Match"] = liveTag;
+    fetch(app.dataset.live, { credentials: "same-origin", cache: "no-store", headers: headers })
+      .then(function (r) {
+        if (r.status !== 200) return;
+        var tag = r.headers.get("ETag");
+        if (tag === liveTag || busy) return;
+        return load().then(function () { say(T.updated); });
+      })
       .catch(function () { say(T.offline); });
   }, 2000);
 

@@ -574,10 +574,23 @@
 
   // -- keeping up with the others in the meeting -----------------------------------
   var since = data.now;
+  // The cheap question first: has anything in this FMEA's project changed (304 when not)?
+  var liveTag = data.live ? '"' + data.live.revision + '"' : null;
   function pollChanges() {
     if (editing || document.hidden) return;
-    send("GET", data.api.rows + "?changed_since=" + encodeURIComponent(since)).then(function (answer) {
-      if (answer.status !== 200 || editing) return;  // an editor opened meanwhile: try again next time
+    if (!data.live) { fetchChanges(); return; }
+    fetch(data.live.url, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json", "If-None-Match": liveTag } })
+      .then(function (answer) {
+        if (answer.status !== 200) return;
+        var tag = answer.headers.get("ETag");
+        if (tag === liveTag) return;
+        fetchChanges().then(function (done) { if (done) liveTag = tag; });
+      })
+      .catch(function () {});
+  }
+  function fetchChanges() {
+    return send("GET", data.api.rows + "?changed_since=" + encodeURIComponent(since)).then(function (answer) {
+      if (answer.status !== 200 || editing) return false;  // an editor opened meanwhile: try again next time
       since = answer.body.now;
       var changed = false;
       answer.body.items.forEach(function (fresh) {
@@ -611,7 +624,8 @@
         changed = true;
       });
       if (changed) { applyView(); refreshIssues(); }
-    }).catch(function () { /* offline for a moment: the next poll tries again */ });
+      return true;
+    }).catch(function () { return false; /* offline for a moment: the next poll tries again */ });
   }
   function reloadRow(id) {
     send("GET", data.api.row + id).then(function (answer) {

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
+from workbench.live import project_scope, scopes_of
 from workbench.models import Audited, TimestampMixin, User, utcnow
 from workbench.teams.models import ImprovementProject
 
@@ -20,6 +21,12 @@ class CorrectiveAction(TimestampMixin, Audited, db.Model):
     """One action of a project: containment, correction, corrective or preventive."""
 
     __tablename__ = "corrective_actions"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The project's revision, and the FMEA's whose row this action answers (``workbench.live``)."""
+        from workbench.fmea.models import FmeaRow
+
+        return (project_scope(self.project_id), *scopes_of(FmeaRow, self.fmea_row_id))
     __table_args__ = (
         Index("ix_corrective_actions_project", "project_id"),
         Index("ix_corrective_actions_status_due", "status", "due_date"),
@@ -49,6 +56,10 @@ class ProjectCharter(TimestampMixin, Audited, db.Model):
     """8D frame of a project: is / is-not, linked theme and lessons learned."""
 
     __tablename__ = "project_charters"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return (project_scope(self.project_id),)
     # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
     __table_args__ = {"sqlite_autoincrement": True}
 
@@ -65,6 +76,10 @@ class EffectivenessCheck(TimestampMixin, Audited, db.Model):
     """Complaints of the linked owner/product/category before vs after the actions."""
 
     __tablename__ = "effectiveness_checks"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return (project_scope(self.project_id),)
     __table_args__ = (Index("ix_effectiveness_checks_project", "project_id"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,6 +106,10 @@ class SignOff(TimestampMixin, Audited, db.Model):
     """An electronic signature: who, when and what it means (21 CFR 11 style)."""
 
     __tablename__ = "sign_offs"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return (project_scope(self.project_id),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"))

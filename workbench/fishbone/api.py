@@ -4,6 +4,7 @@ from flask import abort, jsonify, request
 from flask_babel import get_locale
 from flask_login import current_user
 
+from workbench import live
 from workbench.api import openapi
 from workbench.api.common import iso, json_body
 from workbench.api.routes import ApiRoutes
@@ -54,7 +55,11 @@ def _with_revision(body: dict, diagram_id: int, status: int = 200):
 @bp.get("/projects/<int:project_id>/fishbone")
 def fishbone_get(project_id: int):
     _, diagram = services.load(project_id, current_user)
-    return jsonify(tree.diagram_json(diagram, current_user))
+    # Read before the diagram: the page then holds data at least as new as this revision.
+    revision = live.current(live.project_scope(project_id))
+    response = jsonify(tree.diagram_json(diagram, current_user))
+    response.headers["X-Live-Revision"] = str(revision)
+    return response
 
 
 @bp.post("/projects/<int:project_id>/fishbone")

@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
+from workbench.live import project_scope, scopes_of
 from workbench.models import Audited, TimestampMixin, utcnow
 
 CAUSE_STATUSES = ("open", "suspected", "verified")
@@ -16,6 +17,10 @@ class FishboneDiagram(TimestampMixin, Audited, db.Model):
     """One diagram per improvement project; ``revision`` counts every change to it or its causes."""
 
     __tablename__ = "fishbone_diagrams"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return (project_scope(self.project_id),)
     __audit_exclude__ = ("updated_at", "version", "revision")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,6 +40,10 @@ class FishboneCategory(TimestampMixin, Audited, db.Model):
 
     __tablename__ = "fishbone_categories"
 
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FishboneDiagram, self.diagram_id)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     diagram_id: Mapped[int] = mapped_column(ForeignKey("fishbone_diagrams.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(120))
@@ -47,6 +56,10 @@ class FishboneCause(TimestampMixin, Audited, db.Model):
     """A cause on a bone, or a sub-cause (any depth) of another cause."""
 
     __tablename__ = "fishbone_causes"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FishboneDiagram, self.diagram_id)
     __table_args__ = (Index("ix_fishbone_causes_diagram_parent", "diagram_id", "parent_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -73,6 +86,10 @@ class FishboneEvidence(TimestampMixin, Audited, db.Model):
 
     __tablename__ = "fishbone_evidence"
 
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FishboneCause, self.cause_id)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     cause_id: Mapped[int] = mapped_column(ForeignKey("fishbone_causes.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(12), default="text")
@@ -95,6 +112,10 @@ class FishboneVoteSession(TimestampMixin, Audited, db.Model):
 
     __tablename__ = "fishbone_vote_sessions"
 
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FishboneDiagram, self.diagram_id)
+
     id: Mapped[int] = mapped_column(primary_key=True)
     diagram_id: Mapped[int] = mapped_column(ForeignKey("fishbone_diagrams.id", ondelete="CASCADE"), index=True)
     votes_per_member: Mapped[int] = mapped_column(default=3)
@@ -107,6 +128,10 @@ class FishboneVote(db.Model):
     """One dot placed by one member on one cause (a member may stack dots)."""
 
     __tablename__ = "fishbone_votes"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FishboneVoteSession, self.session_id)
     __table_args__ = (
         Index("ix_fishbone_votes_session_user", "session_id", "user_id"),
         # Dots are numbered 1..N per member and session: the database itself caps a member at N.

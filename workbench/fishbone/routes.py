@@ -1,10 +1,11 @@
 """Pages of the fishbone: the live editor (and meeting mode), categories, import, exports and the print view."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from workbench import uploads
+from workbench import live, uploads
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
 from workbench.fishbone import bp, evidence, outline, render, services
@@ -170,19 +171,27 @@ def export(project_id: int, fmt: str):
     project, diagram = services.load(project_id, current_user)
     rtl = request.args.get("dir", "rtl" if is_persian() else "ltr") == "rtl"
     paper = request.args.get("paper")
+    paper = paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None)
+    # Drawn once per revision of the project (and per language, for the legend), then served from the cache.
+    scope, variant = live.project_scope(project.id), f"fishbone|{fmt}|{rtl}|{paper}|{get_locale()}"
+    headers = {
+        # The SVG carries user text: never let a browser treat it as an active document.
+        "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
+        "X-Content-Type-Options": "nosniff",
+        # Kept by the browser, asked again each time: a 304 while the project has not changed.
+        "Cache-Control": "private, no-cache",
+    }
+    if request.args.get("download"):
+        headers["Content-Disposition"] = f'attachment; filename="fishbone-project-{project.id}.{fmt}"'
+    etag = live.etag_for(scope, variant)
+    if live.not_modified(etag):
+        return Response(status=304, headers={**headers, "ETag": etag})
     try:
-        data = render.draw(diagram, fmt, rtl=rtl, paper=paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None))
+        data, etag = live.cached_rendering(scope, variant, lambda: render.draw(diagram, fmt, rtl=rtl, paper=paper))
     except render.RenderError as error:
         current_app.logger.error("fishbone rendering failed: %s", error)
         abort(503, _("The diagram could not be drawn (graphviz failed). Ask the administrator to run scripts/setup.sh."))
-    response = Response(data, mimetype=MIMETYPES[fmt])
-    if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="fishbone-project-{project.id}.{fmt}"'
-    # The SVG carries user text: never let a browser treat it as an active document.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return Response(data, mimetype=MIMETYPES[fmt], headers={**headers, "ETag": etag})
 
 
 @bp.route("/projects/<int:project_id>/fishbone.txt")

@@ -6,9 +6,11 @@ from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
+from workbench import live
 from workbench.extensions import db
 from workbench.fishbone.frozen import ensure_cause_editable, ensure_diagram_editable
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
+from workbench.live import scopes_of
 from workbench.persistence import check_version
 from workbench.registry import HookPoint
 from workbench.teams.services import get_project
@@ -111,6 +113,8 @@ def touch(diagram_id: int) -> None:
     db.session.execute(
         update(FishboneDiagram).where(FishboneDiagram.id == diagram_id).values(revision=FishboneDiagram.revision + 1)
     )
+    # Bulk statements pass no ORM object by the live-update listener: tell it here.
+    live.bump(scopes_of(FishboneDiagram, diagram_id))
 
 
 def revision(diagram_id: int) -> int:

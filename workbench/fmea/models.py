@@ -6,6 +6,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
+from workbench.live import project_scope, scopes_of
 from workbench.models import Audited, TimestampMixin, User, utcnow
 
 KINDS = ("process", "design")
@@ -71,6 +72,10 @@ class FmeaDocument(TimestampMixin, Audited, db.Model):
     """One FMEA (process or design) of an improvement project, or standalone for a process, with its header block."""
 
     __tablename__ = "fmea_documents"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The project's revision, or the standalone FMEA's own (``workbench.live``)."""
+        return (project_scope(self.project_id),) if self.project_id else (f"fmea:{self.id}",)
     # Exactly one owner: the project, or (standalone) the process owner.
     __table_args__ = (
         CheckConstraint("(project_id IS NULL) <> (process_owner_id IS NULL)", name="one_owner"),
@@ -99,6 +104,10 @@ class FmeaRow(TimestampMixin, Audited, db.Model):
     """One failure chain (effect ← mode ← cause) with its ratings and its optimisation."""
 
     __tablename__ = "fmea_rows"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FmeaDocument, self.document_id)
     # Ids are never reused (SQLite would reuse a deleted row's id, mixing two rows' audit histories).
     __table_args__ = (Index("ix_fmea_rows_document_position", "document_id", "position"), {"sqlite_autoincrement": True})
     # The derived figures follow from S/O/D, which are audited themselves.
@@ -149,6 +158,10 @@ class FmeaRevision(Audited, db.Model):
     """A frozen copy (baseline) of every row of a document at one moment."""
 
     __tablename__ = "fmea_revisions"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return scopes_of(FmeaDocument, self.document_id)
     __table_args__ = (UniqueConstraint("document_id", "number"),)
     __audit_exclude__ = ("snapshot",)
 

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from workbench.extensions import db
 from workbench.fmea import services
 from workbench.fmea.models import KINDS, FmeaDocument, FmeaRow
+from workbench.live import project_scope
 from workbench.models import ProcessOwner, User
 from workbench.teams.access import team_scope
 from workbench.teams.models import ImprovementProject
@@ -32,6 +33,11 @@ class FmeaPlace:
     @property
     def title(self) -> str:
         return self.project.title if self.project else self.document.title
+
+    @property
+    def live_scope(self) -> str:
+        """The live-update revision pages of this FMEA follow (``workbench.live``)."""
+        return project_scope(self.project.id) if self.project else self.document.live_scopes()[0]
 
     @property
     def standalone(self) -> bool:

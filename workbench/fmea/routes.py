@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 from sqlalchemy import select
 
-from workbench import audit
+from workbench import audit, live
 from workbench.access import role_required
 from workbench.extensions import db
 from workbench.fmea import bp, checks, fields, places, services
@@ -104,7 +104,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
         "can_write": may_write(place),
         "lang": str(get_locale()),
         "now": utcnow().isoformat(),
-        "poll_seconds": 5,
+        "poll_seconds": 2,
         "api": {
             "rows": url_for("api.fmea_rows", **place.args),
             "row": url_for("api.fmea_row", row_id=0).removesuffix("0"),
@@ -150,8 +150,11 @@ def table(project_id: int | None = None, document_id: int | None = None):
     if document_id is not None and place.project is not None:
         return redirect(url_for("fmea.table", project_id=place.project.id))
     document = place.document
+    # Read before the rows: the page then holds data at least as new as this revision.
+    revision = live.current(place.live_scope)
     rows = services.with_actions(services.row_dicts(document))
     data = page_data(place, document, rows)
+    data["live"] = {"url": live.watch_url(place.live_scope), "revision": revision}
     data_json = htmlsafe_json_dumps(data, dumps=json.dumps, ensure_ascii=False, separators=(",", ":"))
     header = HeaderForm(obj=document) if document else HeaderForm(title=place.title)
     return render_template(

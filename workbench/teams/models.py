@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
+from workbench.live import project_scope
 from workbench.models import Audited, ProcessOwner, TimestampMixin, User, utcnow
 
 MEMBER_ROLES = ("customer_affairs", "process_expert")
@@ -49,6 +50,10 @@ class TeamMembership(TimestampMixin, Audited, db.Model):
 
 class ImprovementProject(TimestampMixin, Audited, db.Model):
     __tablename__ = "projects"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return (project_scope(self.id),)
     # Ids are never reused on SQLite: a new record must not inherit a deleted one's audit history.
     __table_args__ = {"sqlite_autoincrement": True}
 
@@ -77,6 +82,10 @@ class StageChange(db.Model):
     """One move of a project between stages: who, when, why, and the signature that authorised it."""
 
     __tablename__ = "stage_changes"
+
+    def live_scopes(self) -> tuple[str, ...]:
+        """The live-update revisions a change of this record touches (``workbench.live``)."""
+        return (project_scope(self.project_id),)
     __table_args__ = (Index("ix_stage_changes_project", "project_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,0 +1,192 @@
+"""Live updates: a revision per project that every write bumps, the 304 poll, and renderings cached by revision.
+
+Each test runs with the revisions in the database (no Redis) and, when Redis answers, in Redis.
+"""
+
+import re
+import uuid
+
+import pytest
+from sqlalchemy import event
+
+from workbench import live
+from workbench.models import User
+
+REDIS_URL = "redis://127.0.0.1:6379/6"
+
+
+@pytest.fixture(params=["database", "redis"])
+def store(request, app):
+    """Run the test against either store; the Redis one under a prefix of its own."""
+    if request.param == "redis":
+        redis = pytest.importorskip("redis")
+        try:
+            redis.Redis.from_url(REDIS_URL).ping()
+        except redis.ConnectionError:
+            pytest.skip("no Redis on 127.0.0.1:6379")
+        prefix = f"wbtest-{uuid.uuid4().hex}:"
+        app.extensions[live.EXTENSION] = live.RedisRevisions(REDIS_URL, prefix)
+        yield request.param
+        client = app.extensions[live.EXTENSION].client
+        for key in client.scan_iter(prefix + "*"):
+            client.delete(key)
+    else:
+        yield request.param
+
+
+@pytest.fixture
+def meeting(db, make_project):
+    """A project with a 6M fishbone, and its leader."""
+    from workbench.fishbone import services
+
+    project = make_project()
+    diagram = services.create_diagram(project, "6m", "en")
+    db.session.commit()
+    return project, db.session.get(User, project.leader_id), diagram
+
+
+def _watch_url(client, project_id):
+    page = client.get(f"/projects/{project_id}/fishbone").get_data(as_text=True)
+    return re.search(r'data-live="([^"]+)"', page).group(1)
+
+
+def _add_cause(client, project, diagram, text="Driver shortage"):
+    return client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": text, "category_id": diagram.categories[0].id})
+
+
+def test_poll_answers_304_until_someone_changes_the_project(store, client, login, meeting):
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    first = client.get(url)
+    assert first.status_code == 200 and first.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert _add_cause(client, project, diagram).status_code == 201
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != first.headers["ETag"]
+    assert changed.get_json()["revision"] != first.get_json()["revision"]
+
+
+def test_the_diagram_tells_which_revision_it_shows(store, client, login, meeting):
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    _add_cause(client, project, diagram)
+    shown = client.get(f"/api/v1/projects/{project.id}/fishbone").headers["X-Live-Revision"]
+    # The page polls with what it shows: nothing new since.
+    assert client.get(url, headers={"If-None-Match": f'"{shown}"'}).status_code == 304
+
+
+def test_poll_reads_neither_the_user_nor_the_project(store, app, db, client, login, meeting):
+    project, leader, _diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    etag = client.get(url).headers["ETag"]
+    statements = []
+    with app.app_context():
+        engine = db.engine
+    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    touched = " ".join(statements).lower()
+    assert "users" not in touched and "projects" not in touched and "fishbone" not in touched
+    if store == "redis":
+        assert statements == []
+
+
+def test_a_change_elsewhere_leaves_the_revision_alone(store, db, client, login, meeting, make_project):
+    project, leader, _diagram = meeting
+    other = make_project(title="Other")
+    login(leader)
+    url = _watch_url(client, project.id)
+    etag = client.get(url).headers["ETag"]
+    from workbench.fishbone import services
+
+    services.create_diagram(other, "6m", "en")
+    db.session.commit()
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_a_refused_write_changes_nothing(store, client, login, meeting):
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    etag = client.get(url).headers["ETag"]
+    refused = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "", "category_id": diagram.categories[0].id})
+    assert refused.status_code == 400
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_fmea_rows_and_corrective_actions_bump_the_project(store, db, client, login, meeting):
+    project, leader, _diagram = meeting
+    login(leader)
+    page = client.get(f"/projects/{project.id}/fmea").get_data(as_text=True)
+    url = re.search(r'"live":\{"url":"([^"]+)"', page).group(1)
+    etag = client.get(url).headers["ETag"]
+    row = client.post(f"/api/v1/projects/{project.id}/fmea/rows", json={"failure_mode": "Late truck", "severity": 7})
+    assert row.status_code == 201, row.get_data(as_text=True)
+    after_row = client.get(url, headers={"If-None-Match": etag})
+    assert after_row.status_code == 200
+    action = client.post(f"/api/v1/projects/{project.id}/actions", json={"title": "Second carrier", "owner_id": leader.id,
+                                                                        "due_date": "2030-01-31"})
+    assert action.status_code == 201, action.get_data(as_text=True)
+    assert client.get(url, headers={"If-None-Match": after_row.headers["ETag"]}).status_code == 200
+
+
+def test_the_watch_works_only_with_the_session_it_was_made_for(store, app, client, login, meeting, make_user):
+    project, leader, _diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    assert client.get(url).status_code == 200
+    stranger = app.test_client()
+    outsider = make_user()
+    assert stranger.post("/login", data={"email": outsider.email, "password": "correct horse battery"}).status_code == 302
+    refused = stranger.get(url)
+    assert refused.status_code == 403 and refused.get_json()["error"] == "forbidden"
+    assert client.get(url[:-3] + "xyz").status_code == 403  # tampered
+    client.post("/logout")
+    assert client.get(url).status_code == 403
+
+
+def test_outsiders_get_no_watch_url(client, login, meeting, make_user):
+    project, _leader, _diagram = meeting
+    login(make_user())
+    assert client.get(f"/projects/{project.id}/fishbone").status_code == 404
+
+
+def test_svg_is_drawn_once_per_revision_and_answers_304(store, app, client, login, meeting, monkeypatch):
+    from workbench.fishbone import render
+
+    project, leader, diagram = meeting
+    login(leader)
+    drawn = []
+    real = render.draw
+    monkeypatch.setattr(render, "draw", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    url = f"/projects/{project.id}/fishbone.svg?dir=ltr"
+    first = client.get(url)
+    assert first.status_code == 200 and first.mimetype == "image/svg+xml"
+    assert "no-store" not in first.headers["Cache-Control"] and first.headers["ETag"]
+    again = client.get(url)
+    assert again.get_data() == first.get_data() and len(drawn) == 1
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    _add_cause(client, project, diagram, text="Forklift broken")
+    changed = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and "Forklift broken" in changed.get_data(as_text=True)
+    assert changed.headers["ETag"] != first.headers["ETag"] and len(drawn) == 2
+    # Another language draws its own legend.
+    client.get(url + "&lang=fa")
+    assert len(drawn) == 3
+
+
+def test_svg_of_a_project_one_may_not_see_is_not_served_from_the_cache(store, client, login, meeting, make_user):
+    project, leader, _diagram = meeting
+    login(leader)
+    url = f"/projects/{project.id}/fishbone.svg"
+    etag = client.get(url).headers["ETag"]
+    client.post("/logout")
+    login(make_user())
+    assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
+    assert client.get(url).status_code == 404

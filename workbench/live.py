@@ -1,0 +1,281 @@
+"""Live updates and renderings cached by revision.
+
+Each project (and each standalone FMEA) has a *revision*: a number that changes on every committed
+write to its data. It lives where every app process sees it: Redis when ``REDIS_URL`` is set, else
+the ``live_revisions`` table. Models say which revisions a change of theirs touches with a
+``live_scopes()`` method (for example ``("project:7",)``); the session listener below collects them
+at each flush and bumps them once the transaction commits (Redis) or inside it (database), so a
+page never learns of a change before it can read it.
+
+Pages poll ``GET /live/<token>`` with ``If-None-Match``: the answer is a 304 (or the new revision)
+from the revision alone, without loading the user or the project. The token, made when the page
+was rendered for a user who could see it, is signed with the app's secret and names the scope and
+(a hash of) the session it was made for, so it works only with that session's cookie.
+
+``cached_rendering`` keeps renderings (SVG, PNG, ...) keyed by the revision: in Redis with
+``REDIS_URL``, else as files in ``instance/render-cache``.
+"""
+
+import hashlib
+import os
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from flask import Blueprint, Flask, current_app, has_app_context, jsonify, request, session, url_for
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from workbench.extensions import db
+from workbench.models import LiveRevision
+
+bp = Blueprint("live", __name__)
+EXTENSION = "workbench.live"
+_PENDING = "workbench.live.pending"
+RENDER_TTL = 24 * 3600
+
+
+def project_scope(project_id: int) -> str:
+    """The revision scope of everything hung on one improvement project."""
+    return f"project:{project_id}"
+
+
+def _initial() -> int:
+    # A first revision no earlier store could have reached (microseconds since 1970): after Redis
+    # or the database is emptied, a revision never repeats, so nothing cached under it is stale.
+    return time.time_ns() // 1000
+
+
+class RedisRevisions:
+    """Revisions in Redis (``REDIS_URL``): shared by every process and machine."""
+
+    _BUMP = """
+    for _, key in ipairs(KEYS) do
+      if redis.call('EXISTS', key) == 1 then redis.call('INCR', key) else redis.call('SET', key, ARGV[1]) end
+    end
+    return 1"""
+    _CURRENT = """
+    local value = redis.call('GET', KEYS[1])
+    if not value then redis.call('SET', KEYS[1], ARGV[1], 'NX'); value = redis.call('GET', KEYS[1]) end
+    return value"""
+
+    def __init__(self, url: str, prefix: str):
+        import redis
+
+        self.client = redis.Redis.from_url(url, socket_timeout=5, health_check_interval=30)
+        self.prefix = prefix
+        self._bump = self.client.register_script(self._BUMP)
+        self._current = self.client.register_script(self._CURRENT)
+
+    def current(self, scope: str) -> int:
+        return int(self._current(keys=[self.prefix + "rev:" + scope], args=[_initial()]))
+
+    def bump(self, scopes: Iterable[str], connection=None) -> None:
+        self._bump(keys=[self.prefix + "rev:" + s for s in sorted(scopes)], args=[_initial()])
+
+    def cache_get(self, key: str) -> bytes | None:
+        return self.client.get(self.prefix + "render:" + key)
+
+    def cache_put(self, key: str, data: bytes) -> None:
+        self.client.set(self.prefix + "render:" + key, data, ex=RENDER_TTL)
+
+
+class DatabaseRevisions:
+    """Revisions in the ``live_revisions`` table (no Redis): bumped inside the writing transaction."""
+
+    bumps_in_transaction = True
+
+    def __init__(self, folder: str):
+        self.folder = Path(folder)
+
+    def current(self, scope: str) -> int:
+        value = db.session.scalar(select(LiveRevision.revision).where(LiveRevision.scope == scope))
+        if value is None:
+            with db.engine.begin() as connection:
+                connection.execute(_upsert(connection, [scope], increment=False))
+            value = db.session.scalar(select(LiveRevision.revision).where(LiveRevision.scope == scope))
+        return int(value)
+
+    def bump(self, scopes: Iterable[str], connection=None) -> None:
+        connection.execute(_upsert(connection, sorted(scopes), increment=True))
+
+    def _path(self, key: str) -> Path:
+        return self.folder / (hashlib.sha256(key.encode()).hexdigest() + ".bin")
+
+    def cache_get(self, key: str) -> bytes | None:
+        try:
+            return self._path(key).read_bytes()
+        except OSError:
+            return None
+
+    def cache_put(self, key: str, data: bytes) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self._path(key)
+        temporary = path.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(data)
+        os.replace(temporary, path)  # another process reads the whole file or none
+        self._forget_old()
+
+    def _forget_old(self) -> None:
+        # Renderings of superseded revisions are never asked for again: keep the folder small.
+        limit = time.time() - RENDER_TTL
+        for old in self.folder.glob("*.bin"):
+            try:
+                if old.stat().st_mtime < limit:
+                    old.unlink()
+            except OSError:
+                pass
+
+
+def _upsert(connection, scopes: list[str], increment: bool):
+    if connection.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(LiveRevision).values([{"scope": s, "revision": _initial()} for s in scopes])
+    if increment:
+        return statement.on_conflict_do_update(index_elements=["scope"], set_={"revision": LiveRevision.revision + 1})
+    return statement.on_conflict_do_nothing(index_elements=["scope"])
+
+
+def store():
+    """The revision store of the current app."""
+    return current_app.extensions[EXTENSION]
+
+
+def current(scope: str) -> int:
+    """The revision of ``scope`` now."""
+    return store().current(scope)
+
+
+# -- bumping: every flushed change of a model with live_scopes() ---------------------------------
+
+
+@event.listens_for(Session, "after_flush")
+def _collect(session: Session, _flush_context) -> None:
+    if not has_app_context() or EXTENSION not in current_app.extensions:
+        return
+    scopes: set[str] = set()
+    for objects, updated in ((session.new, False), (session.dirty, True), (session.deleted, False)):
+        for obj in objects:
+            scopes_of = getattr(obj, "live_scopes", None)
+            if scopes_of is None or (updated and not session.is_modified(obj, include_collections=False)):
+                continue
+            scopes.update(s for s in scopes_of() if s)
+    if scopes:
+        _mark(session, scopes)
+
+
+def _mark(session: Session, scopes: set[str]) -> None:
+    revisions = store()
+    if getattr(revisions, "bumps_in_transaction", False):
+        revisions.bump(scopes, session.connection())
+    else:
+        session.info.setdefault(_PENDING, set()).update(scopes)
+
+
+@event.listens_for(Session, "after_commit")
+def _publish(session: Session) -> None:
+    scopes = session.info.pop(_PENDING, None)
+    if scopes and has_app_context() and EXTENSION in current_app.extensions:
+        try:
+            store().bump(scopes)
+        except Exception:  # the write is committed; a poll that misses it catches up at the next change
+            current_app.logger.exception("could not bump live revisions %s", sorted(scopes))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def bump(scopes: Iterable[str]) -> None:
+    """Mark ``scopes`` changed by a write made without ORM objects (a bulk UPDATE), with the transaction."""
+    _mark(db.session, set(scopes))
+
+
+# -- the poll endpoint ---------------------------------------------------------------------------
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="workbench.live")
+
+
+def _session_hash() -> str:
+    # Flask-Login keeps the user's session token under _user_id: bind the watch to this session.
+    return hashlib.sha256(str(session.get("_user_id", "")).encode()).hexdigest()[:20]
+
+
+def watch_url(scope: str) -> str:
+    """The address a page polls for changes of ``scope``; call only after checking the user may see it."""
+    return url_for("live.changes", token=_serializer().dumps([scope, _session_hash()]))
+
+
+@bp.get("/live/<token>")
+def changes(token: str):
+    """304 when the revision is the one the page has (If-None-Match), else the revision."""
+    try:
+        scope, bound = _serializer().loads(token, max_age=int(current_app.config["PERMANENT_SESSION_LIFETIME"]))
+    except (BadSignature, ValueError):
+        bound, scope = None, None
+    if scope is None or bound != _session_hash():
+        return jsonify(error="forbidden", message=_("This page is out of date or you signed out: reload it.")), 403
+    revision = current(scope)
+    etag = f'"{revision}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache, private"}
+    if request.if_none_match.contains(str(revision)):
+        return "", 304, headers
+    return jsonify(revision=revision), 200, headers
+
+
+# -- renderings cached by revision ---------------------------------------------------------------
+
+
+def cached_rendering(scope: str, variant: str, produce: Callable[[], bytes]) -> tuple[bytes, str]:
+    """The rendering ``variant`` of ``scope`` at its current revision, produced once per revision.
+
+    Returns the bytes and their ETag. The revision is read before ``produce`` runs, so a rendering
+    is never filed under a revision older than the data it shows.
+    """
+    revision = current(scope)
+    etag = _etag(scope, revision, variant)
+    key = f"{scope}:{revision}:{variant}"
+    revisions = store()
+    data = revisions.cache_get(key)
+    if data is None:
+        data = produce()
+        revisions.cache_put(key, data)
+    return data, etag
+
+
+def etag_for(scope: str, variant: str) -> str:
+    """The ETag ``cached_rendering`` gives ``variant`` of ``scope`` now (to answer 304 before rendering)."""
+    return _etag(scope, current(scope), variant)
+
+
+def not_modified(etag: str) -> bool:
+    """Whether the request's If-None-Match already names ``etag`` (quoted, as sent in the ETag header)."""
+    return request.if_none_match.contains(etag.strip('"'))
+
+
+def _etag(scope: str, revision: int, variant: str) -> str:
+    return '"' + hashlib.sha256(f"{scope}|{revision}|{variant}".encode()).hexdigest()[:24] + '"'
+
+
+def init_app(app: Flask) -> None:
+    """Choose the store (Redis with REDIS_URL, else the database) and add the poll endpoint."""
+    if app.config.get("REDIS_URL"):
+        app.extensions[EXTENSION] = RedisRevisions(app.config["REDIS_URL"], app.config.get("REDIS_KEY_PREFIX", "workbench:"))
+    else:
+        folder = app.config.get("RENDER_CACHE_FOLDER") or os.path.join(app.instance_path, "render-cache")
+        app.extensions[EXTENSION] = DatabaseRevisions(folder)
+    app.register_blueprint(bp)
+    app.jinja_env.globals.update(live_url=watch_url, project_scope=project_scope)
+
+
+def scopes_of(model, ident) -> tuple[str, ...]:
+    """The scopes of the record ``model`` ``ident`` (a parent, for models that hang on one)."""
+    parent = db.session.get(model, ident) if ident is not None else None
+    return tuple(parent.live_scopes()) if parent is not None else ()
