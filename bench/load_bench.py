@@ -4,7 +4,7 @@ under people in fishbone meetings and leadership readers, driven by locust (benc
 It WIPES the PostgreSQL database and the Redis database it is given, loads the demo organisation
 and, for the editors, teams of five with a project and a fishbone each (15 causes), then starts
 ``make serve`` on 127.0.0.1 and runs locust headless against it, bounded in time. Statistics are
-taken after every user has signed in (locust ``--reset-stats``). For each number of users it prints
+taken once every user has signed in (sign-ins are not measured). For each number of users it prints
 throughput, p50/p95/p99 per endpoint and the errors; ``--search`` tries growing numbers and names
 the largest whose p95 (all requests) stays under 500 ms. The baseline in the same run is the first
 (smallest) step. ``--profile`` samples every gunicorn worker with py-spy during the run and prints
@@ -186,25 +186,29 @@ def run_locust(host: str, plan_path: Path, editors: int, viewers: int, ramp: int
     prefix = out / f"u{users}"
     grace = 10  # sign-ins still running at the end of the ramp finish before measuring starts
     measure_at = time.time() + ramp + grace
+    marker = out / f"measuring-{users}"
     env = {**os.environ, "LOAD_BENCH_PLAN": str(plan_path), "LOAD_BENCH_EDITORS": str(editors),
-           "LOAD_BENCH_VIEWERS": str(viewers), "LOAD_BENCH_MEASURE_AT": str(measure_at)}
+           "LOAD_BENCH_VIEWERS": str(viewers), "LOAD_BENCH_MEASURE_AT": str(measure_at),
+           "LOAD_BENCH_MEASURE_FILE": str(marker), "LOAD_BENCH_DURATION": str(duration)}
     spawn_rate = max(1.0, users / ramp)
+    # Locust stops itself after the measured seconds; -t only bounds a run whose sign-ins never end.
     command = [str(BIN / "locust"), "-f", str(ROOT / "bench" / "load_locustfile.py"), "--headless",
-               "--host", host, "-u", str(users), "-r", f"{spawn_rate:.2f}", "-t", f"{ramp + grace + duration}s",
+               "--host", host, "-u", str(users), "-r", f"{spawn_rate:.2f}", "-t", f"{ramp + grace + 300 + duration + 30}s",
                "--csv", str(prefix), "--only-summary", "--stop-timeout", "5",
                "--exit-code-on-error", "0", "--loglevel", "WARNING"]
+    locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(out / f"locust-{users}.log", "w"))
+    while not marker.exists() and locust.poll() is None:
+        time.sleep(0.2)
+    before, cpu_before, started = load_average(), cpu_seconds(workers), time.time()
     samplers = []
     if profile:
         # Sample the measured part of the run only.
         for pid in workers:
             samplers.append(subprocess.Popen(
-                ["bash", "-c", f"sleep {ramp + grace}; exec {BIN / 'py-spy'} record --pid {pid} --duration {max(10, duration - 5)} "
-                               f"--rate 50 --format raw --nonblocking --output {out / f'profile-{users}-{pid}.txt'}"],
+                [str(BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(max(10, duration - 5)), "--rate", "50",
+                 "--format", "raw", "--nonblocking", "--output", str(out / f"profile-{users}-{pid}.txt")],
                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-    locust = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(out / f"locust-{users}.log", "w"))
-    time.sleep(max(0.0, measure_at - time.time()))
-    before, cpu_before, started = load_average(), cpu_seconds(workers), time.time()
-    locust.wait(timeout=ramp + grace + duration + 120)
+    locust.wait(timeout=ramp + grace + 300 + duration + 120)
     cpu, elapsed = cpu_seconds(workers) - cpu_before, time.time() - started
     for sampler in samplers:
         sampler.wait(timeout=120)

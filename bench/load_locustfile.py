@@ -37,17 +37,31 @@ _WORDS_FA = ("تأخیر", "انبار", "راننده", "برنامه‌ریز�
 _WORDS_EN = ("late", "stock", "driver", "planning", "part", "training", "inspection", "supplier", "software", "packing")
 
 
+_signed_in = [0]
+
+
 @events.init.add_listener
 def _measure_after_sign_in(environment, **_kwargs):
-    """Statistics start at LOAD_BENCH_MEASURE_AT (epoch seconds): once everyone has signed in."""
+    """Measure LOAD_BENCH_DURATION seconds, from LOAD_BENCH_MEASURE_AT (epoch seconds) or, when later,
+    once every user has signed in; write the start time to LOAD_BENCH_MEASURE_FILE; then stop."""
     start = float(os.environ.get("LOAD_BENCH_MEASURE_AT") or 0)
+    if not start:
+        return
+    everyone = int(os.environ.get("LOAD_BENCH_EDITORS", "0")) + int(os.environ.get("LOAD_BENCH_VIEWERS", "0"))
+    duration = float(os.environ.get("LOAD_BENCH_DURATION") or 60)
 
-    def reset():
+    def measure():
         gevent.sleep(max(0.0, start - time.time()))
+        give_up = time.time() + 300
+        while _signed_in[0] < everyone and time.time() < give_up:
+            gevent.sleep(0.5)
         environment.stats.reset_all()
+        with open(os.environ["LOAD_BENCH_MEASURE_FILE"], "w") as f:
+            f.write(f"{time.time()} {_signed_in[0]}")
+        gevent.sleep(duration)
+        environment.runner.quit()
 
-    if start:
-        gevent.spawn(reset)
+    gevent.spawn(measure)
 
 
 class BrowserCache:
@@ -135,6 +149,7 @@ class Editor(Person):
         self.revision = None
         self.next_add = time.time() + random.uniform(5, 15)
         self.load()
+        _signed_in[0] += 1
 
     def load(self):
         """What the page's load() does: the diagram as JSON, then its SVG."""
@@ -197,6 +212,7 @@ class Viewer(Person):
     def on_start(self):
         number = next(_viewer_seq)
         self.sign_in(PLAN["viewers"][number % len(PLAN["viewers"])])
+        _signed_in[0] += 1
 
     @task
     def read(self):

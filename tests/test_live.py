@@ -190,3 +190,16 @@ def test_svg_of_a_project_one_may_not_see_is_not_served_from_the_cache(store, cl
     login(make_user())
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 404
     assert client.get(url).status_code == 404
+
+
+def test_compressed_svg_revalidates_without_drawing_or_compressing_again(store, client, login, meeting, monkeypatch):
+    from workbench.fishbone import render
+
+    project, leader, _diagram = meeting
+    login(leader)
+    url = f"/projects/{project.id}/fishbone.svg"
+    first = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert first.headers["Content-Encoding"] == "gzip" and first.headers["ETag"].endswith(':gzip"')
+    monkeypatch.setattr(render, "draw", lambda *a, **k: pytest.fail("drawn again"))
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""

@@ -84,3 +84,24 @@ def test_behind_a_trusted_proxy_sign_ins_are_counted_per_visitor(process):
         other_visitor = _fail(client, "x@example.org", headers={"X-Forwarded-For": "198.51.100.9"})
     assert blocked.status_code == 429
     assert other_visitor.status_code == 401
+
+
+def test_static_files_have_versioned_urls_cached_for_a_year(client):
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    url = re.search(r'href="(/static/css/workbench\.css\?v=[0-9a-f]+)"', page).group(1)
+    with client.get(url) as versioned:
+        assert versioned.status_code == 200
+        assert "max-age=31536000" in versioned.headers["Cache-Control"] and "immutable" in versioned.headers["Cache-Control"]
+    with client.get("/static/css/workbench.css") as plain:
+        assert "max-age=31536000" not in (plain.headers.get("Cache-Control") or "")
+
+
+def test_pages_are_compressed_for_browsers_that_accept_it(client):
+    import gzip
+
+    response = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert b"<form" in gzip.decompress(response.get_data())
+    assert "Content-Encoding" not in client.get("/login").headers

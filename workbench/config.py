@@ -76,6 +76,8 @@ def from_environment(instance_path: str) -> dict:
         "REDIS_URL": os.environ.get("REDIS_URL", ""),
         # How many reverse proxies in front add X-Forwarded-For/-Proto/-Host (0: none, headers ignored).
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Compress answers in the app (make serve has no proxy); "0" when a proxy in front compresses.
+        "COMPRESS_RESPONSES": os.environ.get("COMPRESS_RESPONSES", "1") != "0",
         # None: on outside debug and testing (see create_app); "0" switches off for plain-HTTP set-ups.
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_SECURE": _flag("REMEMBER_COOKIE_SECURE"),
