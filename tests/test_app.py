@@ -42,8 +42,8 @@ def test_unknown_page_is_a_translated_404(client, make_user, login):
 def test_every_page_names_its_icon_and_favicon_ico_finds_it(client, login, make_user):
     login(make_user())
     page = client.get("/").get_data(as_text=True)
-    assert 'rel="icon" href="/static/favicon.svg"' in page
+    assert 'rel="icon" href="/static/favicon.svg?v=' in page  # versioned: cached for a year
     icon = client.get("/favicon.ico")
-    assert icon.status_code == 301 and icon.headers["Location"].endswith("/static/favicon.svg")
+    assert icon.status_code == 301 and "/static/favicon.svg" in icon.headers["Location"]
     with client.get("/static/favicon.svg") as svg:
         assert svg.data.startswith(b"<svg")
