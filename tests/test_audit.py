@@ -81,3 +81,31 @@ def test_a_new_record_never_takes_a_deleted_ones_id_and_history(db, make_project
     assert second.id != first_id
     assert {r.new_value for r in history("projects", second.id) if r.field == "title"} == {"Second"}
     assert db.session.get(ImprovementProject, first_id) is None
+
+
+def test_long_values_are_recorded_as_prefix_hash_and_length(db, make_project):
+    import hashlib
+
+    from sqlalchemy import func
+
+    from workbench.audit import KEPT_PREFIX
+
+    project = make_project()
+    first, second = "ا" * 600_000, "b" * 700_000
+    project.problem_statement = first
+    db.session.commit()
+    assert project.problem_statement == first  # loaded, as a service loads a record before changing it
+    project.problem_statement = second
+    db.session.commit()
+    rows = [r for r in history("projects", project.id) if r.field == "problem_statement"]
+    last = rows[-1]
+    assert last.old_value.startswith("ا" * KEPT_PREFIX)
+    assert f"sha256 {hashlib.sha256(first.encode()).hexdigest()}, 600000 characters" in last.old_value
+    assert f"sha256 {hashlib.sha256(second.encode()).hexdigest()}, 700000 characters" in last.new_value
+    # Two edits of megabyte texts add a few kilobytes to the trail, not megabytes.
+    stored = db.session.scalar(db.select(func.sum(func.length(AuditLog.old_value) + func.coalesce(func.length(AuditLog.new_value), 0))).where(AuditLog.field == "problem_statement"))
+    assert stored < 4 * 1100
+    # A short value is still kept whole.
+    project.problem_statement = "short"
+    db.session.commit()
+    assert history("projects", project.id)[-1].new_value == "short"

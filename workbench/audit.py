@@ -2,9 +2,9 @@
 recorded field by field in the same transaction as the change itself."""
 
 import contextvars
+import hashlib
 import json
 from datetime import date, datetime
-from decimal import Decimal
 
 from flask import has_request_context
 from sqlalchemy import event, insert, inspect, select
@@ -40,16 +40,29 @@ def _current_actor() -> tuple[int | None, str]:
     return value if value else (None, "system")
 
 
+# A value longer than this is recorded as its first ``KEPT_PREFIX`` characters, its SHA-256 and
+# its length: editing a long text must not copy megabytes into the trail on every save, and the
+# hash still proves what the value was.
+VALUE_LIMIT = 4096
+KEPT_PREFIX = 1000
+
+
 def _text(value) -> str | None:
     if value is None:
         return None
     if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
+        text = value.isoformat()
+    elif isinstance(value, (dict, list)):
+        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
+    else:
+        text = str(value)
+    return digest(text) if len(text) > VALUE_LIMIT else text
+
+
+def digest(text: str) -> str:
+    """A long value as recorded in the trail: prefix, SHA-256 of the whole (UTF-8) and its length."""
+    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"{text[:KEPT_PREFIX]}… [sha256 {sha}, {len(text)} characters]"
 
 
 def _record_id(obj) -> str:
