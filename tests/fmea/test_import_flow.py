@@ -173,3 +173,15 @@ def test_standalone_fmea_takes_one_fmea_per_sheet(owners, make_user, login, clie
     assert all(d.process_owner_id == owners["production"].id for d in documents)
     counts = [len(services.row_dicts(d)) for d in documents]
     assert counts == [22, 22]
+
+
+def test_every_import_post_needs_the_csrf_token(app, team_project, login, client):
+    project, leader, _ = team_project
+    login(leader)
+    url = upload(client, f"/projects/{project.id}/fmea/import", workbooks.persian_pfmea(), "fa.xlsx")
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(url).status_code == 400
+    assert client.post(url + "/choices", data={"action": "check"}).status_code == 400
+    assert client.post(f"/projects/{project.id}/fmea/import", data={"file": (io.BytesIO(b"x"), "a.csv")},
+                       content_type="multipart/form-data").status_code == 400
+    assert services.document_of(project) is None

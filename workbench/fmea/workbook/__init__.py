@@ -9,6 +9,8 @@ A row is ``{"sheet", "row", "values", "responsible", "errors", "warnings", "titl
 ``errors`` are the bad rows (imported only when fixed), every row not read is in ``left_out`` with its reason.
 """
 
+from itertools import islice
+
 from flask_babel import gettext as _
 
 from workbench.fmea import fields
@@ -109,7 +111,8 @@ def _sheet_info(sheet: Sheet, layout: Layout) -> dict:
         "key_scales": layout.key_scales, "selected": False, "mapping": [], "ignored": [], "scales": {}, "title_block": {},
     }
     for column in layout.columns:
-        samples = [plain(sheet.grid[r][column.index]) for r in range(layout.data_start, len(sheet.grid)) if sheet.own(r, column.index)]
+        found = (plain(sheet.grid[r][column.index]) for r in range(layout.data_start, len(sheet.grid)) if sheet.own(r, column.index))
+        samples = list(islice(found, SAMPLE_ROWS))  # the first few are shown; reading on is wasted time on big sheets
         if not column.parts and not samples:
             continue
         info["mapping"].append({

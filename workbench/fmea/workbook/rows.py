@@ -96,8 +96,10 @@ def read_rows(
             footer_row = number
             left_out.append({"sheet": sheet.name, "row": number, "reason": _("footer (signatures, approvals)")})
             continue
-        texts = {vocab.norm(sheet.text(r, c)) for c in own}
-        if len(texts & header_titles) >= max(3, len(texts) // 2):
+        # A repeated title row has titles, never numbers, in the rating columns: only such rows are compared (norm is slow).
+        maybe_titles = not any(isinstance(sheet.grid[r][c], (int, float)) for c in rating_columns)
+        texts = {vocab.norm(sheet.text(r, c)) for c in own} if maybe_titles else set()
+        if maybe_titles and len(texts & header_titles) >= max(3, len(texts) // 2):
             left_out.append({"sheet": sheet.name, "row": number, "reason": _("repeats the column titles")})
             continue
         if not any(sheet.own(r, c) for c in content_columns):
