@@ -85,3 +85,27 @@ def test_frozen_project_and_foreign_files_refuse(runner, team_project, tmp_path,
     fake = _write(tmp_path, b"not a workbook at all", "fake.xls")
     result = runner.invoke(args=["import-fmea", fake, "--project", str(project.id)])
     assert result.exit_code == 1 and "is not a real XLS file" in result.output
+
+
+def test_our_own_export_imports_back_unchanged_in_both_languages(runner, team_project, db, login, client, make_project, tmp_path):
+    from tests.fmea.test_excel import comparable, make_rows
+
+    project, leader, _ = team_project
+    make_rows(project, leader, db)
+    services.save_header(services.document_of(project), {"customer": "Retail customers", "company": "Sarma Co.", "start_date": "2026-01-10"})
+    db.session.commit()
+    login(leader)
+    before = comparable(stored(project))
+    for lang in ("en", "fa"):
+        leader.locale = lang
+        db.session.commit()
+        data = client.get(f"/projects/{project.id}/fmea.xlsx").data
+        target = make_project(team=project.team, title=f"Copy {lang}")
+        result = runner.invoke(args=["import-fmea", _write(tmp_path, data, f"fmea-{lang}.xlsx"), "--project", str(target.id)])
+        assert result.exit_code == 0, result.output
+        assert "Imported 3 rows" in result.output and "Rows: 3 good, 0 bad, 0 left out." in result.output
+        # Everything but the link to the first project's fishbone cause, which stays with that project (said as a warning).
+        assert "Fishbone cause" in result.output and "is not on this project's fishbone" in result.output
+        assert comparable(stored(target)) == [{**row, "cause_id": None} for row in before]
+        copy = services.document_of(target)
+        assert (copy.title, copy.customer, copy.company, str(copy.start_date)) == ("Compressor noise", "Retail customers", "Sarma Co.", "2026-01-10")

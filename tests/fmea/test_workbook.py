@@ -31,6 +31,8 @@ def test_aiag4_pfmea_merged_header_action_results_and_footer(app):
     (sheet,) = result["sheets"]
     assert sheet["kind"] == "fmea" and sheet["header_rows"] == [7, 8] and sheet["data_start"] == 9
     fields = {m["letter"]: m["field"] for m in sheet["mapping"]}
+    samples = {m["letter"]: m["samples"] for m in sheet["mapping"]}
+    assert samples["A"] == ["Op 10 Stamp hinge leaf", "Op 20 Assemble pin"] and samples["F"] == ["SC", "CC"]  # no signature line
     assert fields == {
         "A": "process_step", "B": "function", "C": "failure_mode", "D": "failure_effect", "E": "severity",
         "F": "special_characteristic", "G": "failure_cause", "H": "prevention_control", "I": "occurrence",

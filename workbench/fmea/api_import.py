@@ -60,7 +60,7 @@ def _preview(outcome: dict) -> dict:
         "confirm_scales": [f"{sheet}: {base}" for sheet, base in needs_confirmation(analysis)],
         "sheets": [
             {k: s.get(k) for k in ("name", "index", "kind", "selected", "rows", "header_rows", "data_start", "own_export", "ignored", "title_block", "counts")}
-            | {"mapping": [{k: m[k] for k in ("letter", "title", "field", "how", "score")} for m in s["mapping"]],
+            | {"mapping": [{k: m[k] for k in ("letter", "title", "field", "how", "score", "samples")} for m in s["mapping"]],
                "scales": {b: {k: v.get(k) for k in ("name", "mapping", "why", "detected")} for b, v in s.get("scales", {}).items()}}
             for s in analysis["sheets"]
         ],

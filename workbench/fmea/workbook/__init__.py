@@ -18,12 +18,13 @@ from workbench.fmea.workbook import ratings
 from workbench.fmea.workbook import vocabulary as vocab
 from workbench.fmea.workbook.layout import Layout, find_layout
 from workbench.fmea.workbook.reading import Sheet, is_supported, plain, read_book
-from workbench.fmea.workbook.rows import problem, read_rows
+from workbench.fmea.workbook.rows import is_footer, problem, read_rows
 from workbench.fmea.workbook.titleblock import read_title_block
 
 __all__ = ["analyse", "field_choices", "is_supported", "plain"]
 
 SAMPLE_ROWS = 3
+SAMPLE_SCAN = 200  # rows looked at for a column's first values
 
 
 def field_choices() -> list[tuple[str, str]]:
@@ -110,11 +111,13 @@ def _sheet_info(sheet: Sheet, layout: Layout) -> dict:
         "data_start": layout.data_start + 1 if layout.header_rows else None, "own_export": layout.own_export,
         "key_scales": layout.key_scales, "selected": False, "mapping": [], "ignored": [], "scales": {}, "title_block": {},
     }
+    end = min(len(sheet.grid), layout.data_start + SAMPLE_SCAN)
+    end = next((r for r in range(layout.data_start, end) if is_footer(sheet, r, [])), end)  # a signature line is no sample
     for column in layout.columns:
-        found = (plain(sheet.grid[r][column.index]) for r in range(layout.data_start, len(sheet.grid)) if sheet.own(r, column.index))
+        found = (plain(sheet.grid[r][column.index]) for r in range(layout.data_start, end) if sheet.own(r, column.index))
         samples = list(islice(found, SAMPLE_ROWS))  # the first few are shown; reading on is wasted time on big sheets
-        if not column.parts and not samples:
-            continue
+        if not column.parts and not samples and not any(sheet.own(r, column.index) and not is_footer(sheet, r, []) for r in range(end, rows)):
+            continue  # an untitled column with nothing in it
         info["mapping"].append({
             "index": column.index, "letter": column.letter, "title": column.title, "field": column.field, "how": column.how,
             "score": round(column.score), "note": column.note, "samples": samples[:SAMPLE_ROWS],

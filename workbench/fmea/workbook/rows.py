@@ -30,7 +30,8 @@ def problem(sheet: str, row, column: str, field: str, value, message: str, level
     }
 
 
-def _is_footer(sheet: Sheet, r: int, rating_columns: list[int]) -> bool:
+def is_footer(sheet: Sheet, r: int, rating_columns: list[int]) -> bool:
+    """True for a signature / approval line (a footer): no rating of its own, a cell starting with a footer word."""
     if any(isinstance(sheet.grid[r][c], (int, float)) and sheet.own(r, c) for c in rating_columns):
         return False
     for c in range(len(sheet.grid[r])):
@@ -92,7 +93,7 @@ def read_rows(
             else:
                 left_out.append({"sheet": sheet.name, "row": number, "reason": _("empty"), "empty": True})
             continue
-        if _is_footer(sheet, r, rating_columns):
+        if is_footer(sheet, r, rating_columns):
             footer_row = number
             left_out.append({"sheet": sheet.name, "row": number, "reason": _("footer (signatures, approvals)")})
             continue
