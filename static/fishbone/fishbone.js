@@ -91,12 +91,20 @@
       if (svg.nodeName !== "svg") return;
       svg.removeAttribute("width"); svg.removeAttribute("height");
       svgBox.replaceChildren(document.importNode(svg, true));
+      svgBox.dispatchEvent(new CustomEvent("fb:drawn"));
       markSvg();
-    });
+    }).catch(function () { say(T.offline); });
+  }
+  /* The keys drawn on the same bone as ``key`` (its category first): meeting.js focuses on them. */
+  function boneOf(key) {
+    var item = byKey[key]; if (!item) return [];
+    var categoryId = item.type === "category" ? item.id : item.category.id;
+    return items.filter(function (i) { return (i.type === "category" ? i.id : i.category.id) === categoryId; }).map(function (i) { return i.key; });
   }
   function markSvg() {
     svgBox.querySelectorAll(".fb-selected").forEach(function (n) { n.classList.remove("fb-selected"); });
     if (selected) { var g = svgBox.querySelector("#" + selected); if (g) g.classList.add("fb-selected"); }
+    svgBox.dispatchEvent(new CustomEvent("fb:selected", { detail: { key: selected, bone: selected ? boneOf(selected) : [] } }));
   }
 
   /* -- rendering ---------------------------------------------------------------- */
@@ -247,6 +255,7 @@
     if (input) input.focus();
   }
   document.getElementById("fb-meeting-toggle").addEventListener("click", toggleMeeting);
+  document.getElementById("fb-meeting-exit").addEventListener("click", toggleMeeting);
   svgBox.addEventListener("click", function (event) {
     var node = event.target.closest("g.node");
     if (node && /^[ck]\d+$/.test(node.id) && byKey[node.id]) { select(node.id); if (input) input.focus(); }

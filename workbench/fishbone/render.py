@@ -54,7 +54,7 @@ def _node(box: geometry.Box) -> str:
     elif box.kind == "legend":
         style = 'shape=none, fontsize=10, fontcolor="#5b6575"'
     elif box.kind == "votes":
-        style = 'shape=circle, style=filled, fillcolor="#fca311", color="#b54708", fontcolor="#14213d", fontsize=9, fixedsize=true'
+        style = 'shape=circle, style=filled, fillcolor="#fca311", color="#b54708", fontcolor="#14213d", fontsize=11, fixedsize=true'
     else:
         status = box.data.get("status")
         colour = {"verified": "#b42318", "suspected": "#b54708"}.get(status, INK)
