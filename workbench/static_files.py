@@ -63,3 +63,12 @@ def init_app(app: Flask) -> None:
             "application/json", "image/svg+xml",
         ])
         compress.init_app(app)
+
+        @app.after_request
+        def close_streamed_files(response):
+            # Runs before flask-compress's own hook (registered earlier, so called later), which swaps a
+            # streamed body (a static file) for a generator that never closes the file: close it with the response.
+            body = response.response
+            if response.is_streamed and hasattr(body, "close"):
+                response.call_on_close(body.close)
+            return response
