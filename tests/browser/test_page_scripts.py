@@ -41,7 +41,7 @@ def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, db, make_user)
     form = page.locator("form.label-form").first
     form.locator("select[name=category]").select_option("price")
     form.locator("button[type=submit]").click()
-    expect(page.locator(".flash")).to_contain_text("Label confirmed for complaint C-")
+    expect(page.locator(".flash")).to_contain_text("confirmed as category “Price”")
     boxes = page.locator("input[name=ids]")
     count = boxes.count()
     assert count >= 2
@@ -53,7 +53,7 @@ def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, db, make_user)
     page.get_by_label("Tick all").check()
     page.locator("#bulk select[name=category]").select_option("delivery_speed")
     page.click("#bulk button[type=submit]")
-    expect(page.locator(".flash")).to_have_text(f"{count} complaints relabelled.")
+    expect(page.locator(".flash")).to_have_text(f"{count} complaints confirmed as category “Delivery speed”; they teach the classifier at the next retraining.")
     db.session.expire_all()
     assert sorted(c.category for c in db.session.scalars(db.select(Complaint))) == ["delivery_speed"] * (3 - 1) + ["price"]
     assert problems == []

@@ -67,11 +67,16 @@ def weak_texts(limit: int = WEAK_MAX * 2) -> list[str]:
     return [t for t in db.session.scalars(stmt.order_by(Complaint.id).limit(limit)) if t]
 
 
+def _answer(label, target: str) -> str | None:
+    return label.category if target == "category" else label.owner
+
+
 def weak_labels(texts: list[str], rules: Rules, target: str) -> list[tuple[str, str]]:
     """(text, key) where the rules label a text with at least ``WEAK_MIN_CONFIDENCE``; at most ``WEAK_MAX``."""
     out = []
-    for text in texts:
-        key, confidence = rules.predict(text, target)
+    for text, label in zip(texts, rules.labels(texts), strict=True):
+        key = _answer(label, target)
+        confidence = label.category_confidence if target == "category" else label.owner_confidence
         if key is not None and confidence >= WEAK_MIN_CONFIDENCE:
             out.append((text, key))
             if len(out) >= WEAK_MAX:
@@ -162,9 +167,9 @@ def _per_class(truth, rule_keys, answers, classes, counts, trusted) -> list[dict
     return rows
 
 
-def train_target(target: str, rules: Rules, weak_pool: list[str] | None = None, seed: int = 0) -> tuple[TextModel | None, dict]:
-    """Train and judge one target on held-out confirmed labels; the model (None when not trained) and the figures."""
-    labels = confirmed_labels(target)
+def train_target(target: str, rules: Rules, labels: list[tuple[str, str]], weak_pool: list[str] | None = None, seed: int = 0) -> tuple[TextModel | None, dict]:
+    """Train and judge one target on held-out confirmed ``labels`` ((normalised text, key)); the model (None when
+    not trained or not better than the rules for any class) and the figures."""
     counts = Counter(k for _t, k in labels)
     figures = {"trained": False, "labels": len(labels), "classes": dict(counts)}
     if len(labels) < MIN_LABELS or len(counts) < 2:
@@ -172,7 +177,7 @@ def train_target(target: str, rules: Rules, weak_pool: list[str] | None = None, 
         return None, figures
     texts = [t for t, _k in labels]
     truth = [k for _t, k in labels]
-    rule_keys = [rules.predict(t, target)[0] for t in texts]
+    rule_keys = [_answer(label, target) for label in rules.labels(texts)]
     features = [tokens(t) for t in texts]
     classes = sorted(counts)
     plain = choose(truth, rule_keys, held_out_probabilities(features, truth, classes, seed=seed), classes, counts)
@@ -212,7 +217,7 @@ def train_all(rules: Rules | None = None) -> tuple[dict[str, TextModel], dict]:
     pool = weak_texts()
     models, figures = {}, {}
     for target in TARGETS:
-        model, figures[target] = train_target(target, rules, pool)
+        model, figures[target] = train_target(target, rules, confirmed_labels(target), pool)
         if model is not None:
             models[target] = model
     return models, figures

@@ -35,9 +35,22 @@ def complaint_list():
 @bp.route("/complaints/review")
 @login_required
 def review():
+    from workbench.complaint_import.review import review_page
+
     args = _filters()
-    page = db.paginate(services.review_queue(args), per_page=30, error_out=False)
+    page = review_page(args, request.args.get("page", 1, type=int) or 1)
     return render_template("complaint_import/review.html", page=page, args=args, can_label=services.can_label(current_user), **_context())
+
+
+def _what(owner: str | None, category: str | None) -> str:
+    """The labels just set, in the page language: "process owner X, category Y"."""
+    names = name_maps()
+    parts = []
+    if owner:
+        parts.append(_("process owner “%(name)s”", name=names["owner"].get(owner, owner)))
+    if category:
+        parts.append(_("category “%(name)s”", name=names["category"].get(category, category)))
+    return _(", ").join(parts)
 
 
 def _back():
@@ -51,10 +64,14 @@ def label(complaint_id: int):
     if not services.can_label(current_user):
         abort(403)
     complaint = db.get_or_404(Complaint, complaint_id)
+    owner, category = request.form.get("process_owner", ""), request.form.get("category", "")
     try:
-        services.set_labels([complaint], request.form.get("process_owner", ""), request.form.get("category", ""), current_user)
+        services.set_labels([complaint], owner, category, current_user)
         db.session.commit()
-        flash(_("Label confirmed for complaint %(id)s.", id=complaint.external_id or complaint.id), "info")
+        if owner or category:
+            flash(_("Complaint %(id)s confirmed as %(labels)s; it teaches the classifier at the next retraining.", id=complaint.external_id, labels=_what(owner, category)), "info")
+        else:
+            flash(_("Complaint %(id)s confirmed as Unclassified.", id=complaint.external_id), "info")
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -69,12 +86,13 @@ def bulk_label():
     owner = request.form.get("process_owner") or None
     category = request.form.get("category") or None
     try:
-        complaints = services.complaints_by_ids(request.form.getlist("ids"))
+        ids = request.form.getlist("ids") or [i for i in request.form.get("group_ids", "").split(",") if i]  # ticked, or a whole group
+        complaints = services.complaints_by_ids(ids)
         if owner is None and category is None:
             raise InvalidInput({"_": _("Choose a process owner or a category to apply.")})
         count = services.set_labels(complaints, owner, category, current_user)
         db.session.commit()
-        flash(_("%(count)d complaints relabelled.", count=count), "info")
+        flash(_("%(count)d complaints confirmed as %(labels)s; they teach the classifier at the next retraining.", count=count, labels=_what(owner, category)), "info")
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")
