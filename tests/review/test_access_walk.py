@@ -14,7 +14,7 @@ from workbench.demo import DEMO_PASSWORD
 # Routes about the signed-in user's own things, or public, or reached only by role (admin pages).
 OWN_OR_PUBLIC = {
     "static", "auth.login", "auth.logout", "auth.account", "auth.revoke_token", "main.healthz",
-    "api.openapi", "api.create_token", "api.me", "actions.notifications",
+    "api.openapi", "api.create_token", "api.me", "actions.notifications", "main.favicon",
 }
 # Lists: they answer 200 to everyone signed in, but must not show other teams' work (checked below).
 LISTS = {
