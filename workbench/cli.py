@@ -25,6 +25,7 @@ def register(app) -> None:
     app.cli.add_command(create_token_command)
     app.cli.add_command(demo_command)
     app.cli.add_command(backup_command)
+    app.cli.add_command(secure_postgres_command)
 
 
 @click.command("create-user")
@@ -119,3 +120,36 @@ def backup_command(destination):
     else:
         raise click.ClickException(f"Backups of {url.get_backend_name()} are not supported.")
     click.echo(f"Backup written to {target} ({target.stat().st_size} bytes).")
+
+
+@click.command("secure-postgres")
+@click.option("--app-role", default=None, help="The role the app connects as (default: the user of DATABASE_URL).")
+@click.option("--owner-role", default="workbench_audit_owner", show_default=True, help="Role (no login) that will own audit_log.")
+@click.option("--admin-url", default=None, help="A superuser's connection to the same database (default: DATABASE_URL).")
+def secure_postgres_command(app_role, owner_role, admin_url):
+    """Make audit_log append-only for the app's role on PostgreSQL (SELECT and INSERT only)."""
+    from sqlalchemy import create_engine
+
+    from workbench import pg_security
+    from workbench.config import _normalise_db_url
+
+    url = make_url(_normalise_db_url(admin_url) if admin_url else current_app.config["SQLALCHEMY_DATABASE_URI"])
+    if not url.drivername.startswith("postgresql"):
+        raise click.ClickException("secure-postgres is for PostgreSQL; on SQLite protect the database file instead.")
+    app_role = app_role or make_url(current_app.config["SQLALCHEMY_DATABASE_URI"]).username
+    if not app_role:
+        raise click.ClickException("Name the app's role with --app-role.")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            report = pg_security.secure(conn, app_role, owner_role)
+            problems = pg_security.check(conn, app_role)
+            if problems:
+                raise pg_security.SetupError("; ".join(problems))
+    except pg_security.SetupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        engine.dispose()
+    for line in report.done:
+        click.echo(line)
+    click.echo(f"{app_role} can no longer change, delete, truncate or alter audit_log, nor disable its trigger.")
