@@ -109,3 +109,25 @@ def test_our_own_export_imports_back_unchanged_in_both_languages(runner, team_pr
         assert comparable(stored(target)) == [{**row, "cause_id": None} for row in before]
         copy = services.document_of(target)
         assert (copy.title, copy.customer, copy.company, str(copy.start_date)) == ("Compressor noise", "Retail customers", "Sarma Co.", "2026-01-10")
+
+
+def test_sheets_in_one_fmea_stay_apart_and_side_values_never_cost_a_row(runner, team_project, tmp_path):
+    project, _leader, _ = team_project
+    result = runner.invoke(args=["import-fmea", _write(tmp_path, workbooks.three_products(), "plant.xlsx"), "--project", str(project.id)])
+    assert result.exit_code == 0, result.output
+    rows = stored(project)
+    assert len(rows) == 66 and [r["process_item"] for r in rows[::22]] == ["Washer W1", "Washer W2", "Dryer D1"]
+
+    wb = workbooks.Workbook()
+    ws = wb.active
+    ws.append(["Failure Mode", "Cause", "S", "O", "D", "Target Date", "Status", "Remarks"])
+    ws.append(["Leak", "Short flame", 8, 4, 2, "Q3 2026", "Waiting for budget", "Seen twice"])
+    ws.append(["Crack", "Gas pressure", 6, 3, 7, "2026-09-30", "open", ""])
+    result = runner.invoke(args=["import-fmea", _write(tmp_path, workbooks.save(wb), "dates.xlsx"), "--project", str(project.id)])
+    assert result.exit_code == 0, result.output
+    assert "Rows: 2 good, 0 bad, 0 left out." in result.output
+    assert "[warning] sheet “Sheet”, row 2, column F, Target date: value “Q3 2026”" in result.output and "Kept in the remarks." in result.output
+    leak, crack = stored(project)[-2:]
+    assert (leak["severity"], leak["target_date"], leak["action_status"]) == (8, None, "open")
+    assert leak["remarks"] == "Seen twice\nTarget date: Q3 2026\nStatus: Waiting for budget"
+    assert str(crack["target_date"]) == "2026-09-30" and crack["remarks"] == ""

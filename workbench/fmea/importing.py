@@ -45,8 +45,26 @@ def read(data: bytes, filename: str, choices: dict | None = None) -> dict:
         field_columns=choices.get("field_columns") or None, scales=choices.get("scales") or None,
     )
     _flag_kept_scales(result, choices.get("scales") or {})
+    _keep_side_values(result)
     _check_cell_lengths(result)
     return json.loads(json.dumps(result, default=_json_safe, ensure_ascii=False))
+
+
+# A value these fields cannot take (a date written "Q3 2026", a status of the company's own) does not cost the row
+# its failure chain and ratings: the text is kept in the remarks and the problem becomes a warning.
+SIDE_FIELDS = ("target_date", "completion_date", "action_status", "work_element_type", "special_characteristic", "filter_code")
+
+
+def _keep_side_values(result: dict) -> None:
+    for row in result["rows"]:
+        moved = [e for e in row["errors"] if e["field"] in SIDE_FIELDS]
+        for error in moved:
+            row["errors"].remove(error)
+            note = f"{error['label']}: {error['value']}"
+            row["values"]["remarks"] = f"{row['values']['remarks']}\n{note}" if row["values"].get("remarks") else note
+            error["level"] = "warning"
+            error["message"] = _("%(message)s Kept in the remarks.", message=error["message"])
+            row["warnings"].append(error)
 
 
 def _check_cell_lengths(result: dict) -> None:
@@ -176,6 +194,15 @@ def counts(result: dict) -> dict:
     }
 
 
+def _name_the_sheets(result: dict, rows: list[dict]) -> None:
+    """Several sheets in one FMEA: a row without a process item takes its sheet's (title-block title or name), so the
+    products stay apart."""
+    names = {s["name"]: str(s["title_block"].get("title") or s["name"]) for s in result["sheets"]}
+    for row in rows:
+        if not row["values"].get("process_item"):
+            row["values"]["process_item"] = names[row["sheet"]]
+
+
 def store(document: FmeaDocument, project, result: dict, skip_bad_rows: bool = False, combine: str = "one", fill_header: bool = True) -> dict:
     """Add the rows to ``document`` (``combine="each"``: every further sheet becomes a standalone FMEA of the same process).
 
@@ -203,6 +230,8 @@ def store(document: FmeaDocument, project, result: dict, skip_bad_rows: bool = F
     if fill_header and header["fills"]:
         services.save_header(document, header["fills"])
     targets = {name: document for name in sheets}
+    if combine == "one" and len(sheets) > 1:
+        _name_the_sheets(result, good)
     created = []
     if combine == "each":
         for sheet in result["sheets"]:
