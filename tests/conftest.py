@@ -28,6 +28,13 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
+    def patch_read(self, url, json, read_url=None, **kwargs):
+        """PATCH as a client that has just read the record: adds the ``version`` a GET of ``read_url`` (default ``url``) answers."""
+        read = self.get(read_url or url)
+        if read.status_code == 200 and "version" not in json:
+            json = {**json, "version": read.get_json()["version"]}
+        return self.patch(url, json=json, **kwargs)
+
 
 def _database_url(tmp_path_factory) -> str:
     url = os.environ.get("DATABASE_URL", "")

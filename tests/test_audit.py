@@ -10,7 +10,7 @@ def test_create_update_delete_are_recorded_with_actor_and_values(client, login, 
     team = make_team()
     login(qm)
     created = client.post("/api/v1/projects", json={"title": "Noise", "team_id": team.id, "process_owner": "production"}).get_json()
-    client.patch(f"/api/v1/projects/{created['id']}", json={"title": "Compressor noise"})
+    client.patch_read(f"/api/v1/projects/{created['id']}", json={"title": "Compressor noise"})
     rows = history("projects", created["id"])
     creates = {r.field: r for r in rows if r.action == "create"}
     assert creates["title"].new_value == "Noise" and creates["title"].old_value is None

@@ -31,6 +31,25 @@ def _text_inputs():
             stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
 
 
+def conflict_message(error: Conflict) -> str:
+    """What a person is told about a refused edit: whose version won, and what to do."""
+    current = (error.current or {}).get("version")
+    if current is None:
+        return _("This record was deleted by someone else; your change was not saved.")
+    if error.missing:
+        return _(
+            "The edit did not say which version of the record it was based on (field “version”); the current version is %(current)s. "
+            "Reload, then send your change with that version.",
+            current=current,
+        )
+    return _(
+        "Someone else changed this record first (now version %(current)s, you edited version %(sent)s); your change was not saved. "
+        "Both versions are included; reload and reapply.",
+        current=current,
+        sent=(error.submitted or {}).get("version"),
+    )
+
+
 def register(app) -> None:
     @app.before_request
     def refuse_nul_characters():
@@ -56,13 +75,11 @@ def register(app) -> None:
     @app.errorhandler(Conflict)
     def conflict(error):
         db.session.rollback()
-        body = {
-            "error": "conflict",
-            "message": _("Someone else changed this record first. Both versions are included; reload and reapply."),
-            "current": error.current,
-            "submitted": error.submitted,
-        }
-        return jsonify(body), 409
+        message = conflict_message(error)
+        if _wants_json():
+            body = {"error": "conflict", "message": message, "current": error.current, "submitted": error.submitted}
+            return jsonify(body), 409
+        return render_template("errors/error.html", code=409, message=message), 409
 
     @app.errorhandler(Frozen)
     def frozen(error):

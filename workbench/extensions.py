@@ -10,6 +10,8 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
+from workbench.persistence import VersionedSession
+
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -24,7 +26,7 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+db = SQLAlchemy(model_class=Base, session_options={"class_": VersionedSession})
 # Times are stored as UTC; PostgreSQL keeps the zone, SQLite returns them naive.
 db.Model.registry.update_type_annotation_map({datetime: DateTime(timezone=True)})
 migrate = Migrate(render_as_batch=True, compare_type=True)

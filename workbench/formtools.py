@@ -5,7 +5,7 @@ from wtforms import FieldList, SelectChoice, StringField
 
 from workbench import dates
 from workbench.i18n import is_persian
-from workbench.validation import InvalidInput
+from workbench.validation import Conflict, InvalidInput
 
 
 class EmailAddress:
@@ -37,6 +37,18 @@ def apply_errors(form, error: InvalidInput) -> None:
             target.errors.append(message)
         else:
             flash(message, "error")
+
+
+def show_conflict(form, error: Conflict, field: str = "version") -> None:
+    """A refused edit: say whose version won and keep the person's input; saving again is then a choice made knowingly."""
+    from workbench.errors import conflict_message
+
+    flash(conflict_message(error), "error")
+    current = (error.current or {}).get("version")
+    target = getattr(form, field, None) if form is not None else None
+    if target is not None and current is not None:
+        target.data = current
+        target.raw_data = [str(current)]
 
 
 class LocalDateField(StringField):

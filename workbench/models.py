@@ -5,8 +5,8 @@ import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workbench.extensions import db
@@ -26,6 +26,11 @@ class TimestampMixin:
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        """The version goes into the WHERE clause of every UPDATE and DELETE, and is raised by one (optimistic locking)."""
+        return {"version_id_col": cls.__table__.c.version}
 
 
 class Audited:
@@ -156,11 +161,3 @@ class LiveRevision(db.Model):
 
     scope: Mapped[str] = mapped_column(String(64), primary_key=True)
     revision: Mapped[int] = mapped_column(BigInteger)
-
-
-@event.listens_for(Session, "before_flush")
-def _bump_versions(session: Session, flush_context, instances) -> None:
-    """Every change to a business record raises its ``version`` by one."""
-    for obj in session.dirty:
-        if isinstance(obj, TimestampMixin) and session.is_modified(obj, include_collections=False):
-            obj.version = (obj.version or 0) + 1

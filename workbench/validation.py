@@ -12,11 +12,16 @@ class InvalidInput(Exception):
 
 
 class Conflict(Exception):
-    """Someone else changed the record first (optimistic locking)."""
+    """Someone else changed the record first, or the edit did not say which version it read (optimistic locking).
 
-    def __init__(self, current: dict, submitted: dict):
+    ``current`` is the stored record (None when it was deleted), ``submitted``
+    what the edit sent; ``missing`` is True when the edit carried no version.
+    """
+
+    def __init__(self, current: dict | None, submitted: dict, missing: bool = False):
         self.current = current
         self.submitted = submitted
+        self.missing = missing
         super().__init__("the record was changed by someone else")
 
 

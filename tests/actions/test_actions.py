@@ -14,7 +14,7 @@ def test_create_and_list_actions_with_status_and_overdue(client, login, setup, a
     items = client.get(f"/api/v1/projects/{setup['project'].id}/actions").get_json()["items"]
     assert items[0]["overdue"] is True
     # Done in time: no longer overdue, even after the due date.
-    action = client.patch(f"/api/v1/actions/{created['id']}", json={"status": "done"}).get_json()
+    action = client.patch_read(f"/api/v1/actions/{created['id']}", json={"status": "done"}).get_json()
     assert action["overdue"] is False and action["completed_on"] == "2026-03-13"
 
 
@@ -44,7 +44,7 @@ def test_patch_with_stale_version_is_409(client, login, setup, add_action):
 def test_only_a_done_action_can_be_verified(client, login, setup, add_action):
     login(setup["leader"])
     action = add_action(setup["project"], setup["member"])
-    response = client.patch(f"/api/v1/actions/{action['id']}", json={"status": "verified"})
+    response = client.patch_read(f"/api/v1/actions/{action['id']}", json={"status": "verified"})
     assert response.status_code == 400 and "status" in response.get_json()["errors"]
 
 

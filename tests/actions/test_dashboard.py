@@ -21,9 +21,9 @@ def portfolio(client, login, setup, add_action, make_project, db, owners, frozen
     db.session.get(CorrectiveAction, opened_early["id"]).created_at = datetime(2026, 1, 20, tzinfo=UTC)  # 49 days open
     db.session.commit()
     late = add_action(production, setup["member"], title="Done late", due="2026-03-01")
-    client.patch(f"/api/v1/actions/{late['id']}", json={"status": "done"})  # completed 03-10 > due
+    client.patch_read(f"/api/v1/actions/{late['id']}", json={"status": "done"})  # completed 03-10 > due
     on_time = add_action(production, setup["member"], title="Done on time", due="2026-03-15")
-    client.patch(f"/api/v1/actions/{on_time['id']}", json={"status": "done"})
+    client.patch_read(f"/api/v1/actions/{on_time['id']}", json={"status": "done"})
     closed = make_project(team=setup["team"], title="Closed one", process_owner="sales", started_on="2025-11-01")
     closed.stage, closed.closed_at = "closed", datetime(2026, 2, 1, tzinfo=UTC)
     db.session.add(EffectivenessCheck(project_id=closed.id, criteria="x", actions_on=date(2025, 12, 1), check_date=date(2026, 1, 30),

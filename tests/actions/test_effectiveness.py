@@ -86,14 +86,14 @@ def test_rejection_reopens_the_project_and_acceptance_opens_the_gate(client, log
     login(setup["leader"])
     pid = setup["project"].id
     for stage in ("contain", "analyse", "improve", "verify"):
-        assert client.patch(f"/api/v1/projects/{pid}", json={"stage": stage}).status_code == 200
+        assert client.patch_read(f"/api/v1/projects/{pid}", json={"stage": stage}).status_code == 200
     check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
         "criteria": "fewer complaints", "actions_on": "2026-02-01", "check_date": "2026-03-01"}).get_json()
-    assert client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted"}).status_code == 400
-    client.post(f"/api/v1/effectiveness/{check['id']}/measure")
-    no_note = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "rejected"})
+    assert client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted", "version": check["version"]}).status_code == 400
+    check = client.post(f"/api/v1/effectiveness/{check['id']}/measure").get_json()
+    no_note = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "rejected", "version": check["version"]})
     assert no_note.status_code == 400 and "note" in no_note.get_json()["errors"]
-    rejected = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "rejected", "note": "No drop yet"})
+    rejected = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "rejected", "note": "No drop yet", "version": check["version"]})
     assert rejected.status_code == 200
     life = client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()
     assert life["project"]["stage"] == "improve"

@@ -160,7 +160,7 @@ def test_project_cannot_close_while_rows_with_actions_are_not_rerated(client, lo
         version = client.get(f"/api/v1/actions/{action['id']}").get_json()["version"]
         assert client.patch(f"/api/v1/actions/{action['id']}", json={"status": status, "version": version}).status_code == 200
     signature = {"password": PASSWORD, "meaning": "approved_closure"}
-    refused = client.patch(f"/api/v1/projects/{pid}", json={"stage": "closed", "signature": signature})
+    refused = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "closed", "signature": signature})
     assert refused.status_code == 400
     message = refused.get_json()["errors"]["stage"]
     assert "2 FMEA row(s)" in message and "row(s) 2, 3" in message
@@ -170,7 +170,7 @@ def test_project_cannot_close_while_rows_with_actions_are_not_rerated(client, lo
         current = client.get(f"/api/v1/fmea-rows/{row['id']}").get_json()
         rerated = {"version": current["version"], "revised_severity": 7, "revised_occurrence": 2, "revised_detection": 3}
         assert client.patch(f"/api/v1/fmea-rows/{row['id']}", json=rerated).status_code == 200
-    closed = client.patch(f"/api/v1/projects/{pid}", json={"stage": "closed", "signature": signature})
+    closed = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "closed", "signature": signature})
     assert closed.status_code == 200, closed.get_json()
     assert closed.get_json()["stage"] == "closed"
 

@@ -127,4 +127,4 @@ def test_a_quality_manager_reopens_with_a_reason_and_it_is_editable_again(client
     assert response.status_code == 302
     page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
     assert "Complaints came back" in page
-    assert client.patch(f"/api/v1/actions/{closed['action_id']}", json={"title": "Two pick-up slots"}).status_code == 200
+    assert client.patch_read(f"/api/v1/actions/{closed['action_id']}", json={"title": "Two pick-up slots"}).status_code == 200

@@ -68,7 +68,7 @@ def test_the_decision_is_never_preset_and_effective_needs_a_drop_or_a_quality_ma
     login(setup["leader"])
     check = _check(client, pid)
     assert check["decision"] == "pending"
-    client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    version = client.post(f"/api/v1/effectiveness/{check['id']}/measure").get_json()["version"]
     page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
     select = page[page.find('<select id="decision"'):page.find("</select>", page.find('<select id="decision"'))]
     assert select.startswith('<select id="decision"') and '<option value="">Choose the decision</option>' in select
@@ -76,16 +76,16 @@ def test_the_decision_is_never_preset_and_effective_needs_a_drop_or_a_quality_ma
     assert "No significant drop." in page
     client.post(f"/effectiveness/{check['id']}/decision", data={"note": "looks fine"})  # no decision chosen
     assert db.session.get(EffectivenessCheck, check["id"]).decision == "pending"
-    refused = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted", "note": "fine"})
+    refused = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted", "note": "fine", "version": version})
     assert refused.status_code == 400 and "only a quality manager" in refused.get_json()["errors"]["decision"]
     client.post("/logout")
     login(setup["qm"])
-    bare = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted"})
+    bare = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted", "version": version})
     assert bare.status_code == 400 and "justification" in bare.get_json()["errors"]["note"]
     db.session.expire_all()
     assert db.session.get(EffectivenessCheck, check["id"]).decision == "pending"
     why = "Complaints moved to a new product line; audits show the fix holds."
-    accepted = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted", "note": why})
+    accepted = client.post(f"/api/v1/effectiveness/{check['id']}/decision", json={"decision": "accepted", "note": why, "version": version})
     assert accepted.status_code == 200 and accepted.get_json()["decision"] == "accepted"
     assert f"Justification: {why}" in client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
 

@@ -10,6 +10,7 @@ PASSWORD = "correct horse battery"
 
 def _ready_to_close(db, project):
     """No actions and an accepted, measured check: every built-in gate passes."""
+    db.session.refresh(project)  # the API may have moved it since it was loaded here
     db.session.add(EffectivenessCheck(project_id=project.id, criteria="fewer complaints", actions_on=date(2026, 1, 1),
                                       check_date=date(2026, 3, 1), decision="accepted", before_count=10, after_count=2,
                                       p_value=0.02, measured_at=None, decision_note=""))
@@ -22,7 +23,7 @@ def test_patch_stage_closed_with_open_action_answers_400_with_reason(client, log
     add_action(setup["project"], setup["member"])
     setup["project"].stage = "verify"
     db.session.commit()
-    response = client.patch(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
+    response = client.patch_read(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
     assert response.status_code == 400
     message = response.get_json()["errors"]["stage"]
     assert "1 action(s) are not verified" in message
@@ -32,7 +33,7 @@ def test_patch_stage_closed_with_open_action_answers_400_with_reason(client, log
 def test_patch_stage_closed_without_signature_is_refused(client, login, setup, db):
     _ready_to_close(db, setup["project"])
     login(setup["qm"])
-    response = client.patch(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
+    response = client.patch_read(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
     assert response.status_code == 400
     assert "sign-off" in response.get_json()["errors"]["stage"]
 
@@ -81,7 +82,7 @@ def test_reopen_needs_a_reason_and_is_recorded(client, login, setup, db):
     login(setup["qm"])
     pid = setup["project"].id
     assert client.post(f"/api/v1/projects/{pid}/close", json={"password": PASSWORD, "meaning": "reviewed_closure"}).status_code == 200
-    refused = client.patch(f"/api/v1/projects/{pid}", json={"stage": "improve"})
+    refused = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "improve"})
     assert refused.status_code == 400 and "reason" in refused.get_json()["errors"]
     assert client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "  "}).status_code == 400
     response = client.post(f"/api/v1/projects/{pid}/reopen", json={"reason": "Complaints came back in April", "stage": "analyse"})
@@ -117,7 +118,7 @@ def test_stage_moves_are_recorded_with_actor(client, login, setup, db):
     login(setup["leader"])
     pid = setup["project"].id
     assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain"}).status_code == 302
-    assert client.patch(f"/api/v1/projects/{pid}", json={"stage": "analyse"}).status_code == 200
+    assert client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "analyse"}).status_code == 200
     changes = db.session.scalars(db.select(StageChange).order_by(StageChange.id)).all()
     assert [(c.from_stage, c.to_stage, c.actor) for c in changes] == [
         ("define", "contain", setup["leader"].email),
@@ -128,7 +129,7 @@ def test_stage_moves_are_recorded_with_actor(client, login, setup, db):
 def test_charter_fields_saved_and_viewer_cannot_write(client, login, setup, db):
     login(setup["leader"])
     pid = setup["project"].id
-    response = client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "Tehran depot", "is_not_text": "Tabriz depot", "lessons_learned": "Check the carrier"})
+    response = client.patch_read(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "Tehran depot", "is_not_text": "Tabriz depot", "lessons_learned": "Check the carrier"})
     assert response.status_code == 200 and response.get_json()["is_not_text"] == "Tabriz depot"
     client.post("/logout")
     login(setup["viewer"])
@@ -151,22 +152,22 @@ def test_patch_project_with_signature_field_closes_and_reason_reopens(client, lo
     _ready_to_close(db, setup["project"])
     login(setup["qm"])
     url = f"/api/v1/projects/{setup['project'].id}"
-    wrong = client.patch(url, json={"stage": "closed", "signature": {"password": "guess", "meaning": "approved_closure"}})
+    wrong = client.patch_read(url, json={"stage": "closed", "signature": {"password": "guess", "meaning": "approved_closure"}})
     assert wrong.status_code == 400 and "password" in wrong.get_json()["errors"]
     assert db.session.scalar(db.select(db.func.count(SignOff.id))) == 0
-    bad_meaning = client.patch(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": ["x"]}})
+    bad_meaning = client.patch_read(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": ["x"]}})
     assert bad_meaning.status_code == 400 and "meaning" in bad_meaning.get_json()["errors"]
-    closed = client.patch(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": "approved_closure"}})
+    closed = client.patch_read(url, json={"stage": "closed", "signature": {"password": PASSWORD, "meaning": "approved_closure"}})
     assert closed.status_code == 200 and closed.get_json()["stage"] == "closed"
     sign_off = db.session.scalar(db.select(SignOff))
     assert sign_off.signer_name == "Maryam QM" and sign_off.signed_at is not None
     # The signature served this request only: the next close attempt needs a new one.
-    assert client.patch(url, json={"stage": "verify"}).status_code == 400
-    reopened = client.patch(url, json={"stage": "verify", "reason": "Audit found a gap"})
+    assert client.patch_read(url, json={"stage": "verify"}).status_code == 400
+    reopened = client.patch_read(url, json={"stage": "verify", "reason": "Audit found a gap"})
     assert reopened.status_code == 200 and reopened.get_json()["stage"] == "verify"
     change = db.session.scalars(db.select(StageChange).order_by(StageChange.id.desc())).first()
     assert change.reason == "Audit found a gap" and change.from_stage == "closed"
-    assert client.patch(url, json={"stage": "closed"}).status_code == 400
+    assert client.patch_read(url, json={"stage": "closed"}).status_code == 400
 
 
 def _stage_count(db):
@@ -179,7 +180,7 @@ def test_a_stage_is_never_skipped_and_nothing_is_written(client, login, setup, d
     pid = setup["project"].id
     version = setup["project"].version
     for stage in ("closed", "improve"):
-        response = client.patch(f"/api/v1/projects/{pid}", json={"stage": stage})
+        response = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": stage})
         assert response.status_code == 400
         assert "Contain first" in response.get_json()["errors"]["stage"]
     page = client.post(f"/projects/{pid}/stage", data={"move-stage": "verify"}, follow_redirects=True)
@@ -194,10 +195,10 @@ def test_moving_back_needs_a_reason_and_reopening_a_closed_project_needs_a_quali
     login(setup["leader"])
     pid = setup["project"].id
     for stage in ("contain", "analyse"):
-        assert client.patch(f"/api/v1/projects/{pid}", json={"stage": stage}).status_code == 200
-    refused = client.patch(f"/api/v1/projects/{pid}", json={"stage": "contain"})
+        assert client.patch_read(f"/api/v1/projects/{pid}", json={"stage": stage}).status_code == 200
+    refused = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "contain"})
     assert refused.status_code == 400 and "needs a reason" in refused.get_json()["errors"]["reason"]
-    assert client.patch(f"/api/v1/projects/{pid}", json={"stage": "contain", "reason": "Containment leaked"}).status_code == 200
+    assert client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "contain", "reason": "Containment leaked"}).status_code == 200
     _ready_to_close(db, setup["project"])
     client.post("/logout")
     login(setup["qm"])
@@ -232,7 +233,7 @@ def test_signature_holds_the_hash_of_the_signed_content_and_reopening_supersedes
         return re.search(r'class="content-hash">([0-9a-f]{64})<', page).group(1)
 
     first = shown_hash()
-    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "Tehran depot only"}).status_code == 200
+    assert client.patch_read(f"/api/v1/projects/{pid}/lifecycle", json={"is_text": "Tehran depot only"}).status_code == 200
     second = shown_hash()
     assert second != first and shown_hash() == second  # the content changed; the same content gives the same hash
     body = client.post(f"/api/v1/projects/{pid}/close", json={"password": PASSWORD, "meaning": "approved_closure"}).get_json()

@@ -35,7 +35,7 @@ def _actions(client, login, setup, add_action):
     add_action(setup["project"], setup["member"], title="Overdue", due="2026-03-05")
     add_action(setup["project"], setup["member"], title="Far away", due="2026-05-01")
     done = add_action(setup["project"], setup["member"], title="Already done", due="2026-03-01")
-    client.patch(f"/api/v1/actions/{done['id']}", json={"status": "done"})
+    client.patch_read(f"/api/v1/actions/{done['id']}", json={"status": "done"})
 
 
 def test_reminders_before_and_after_due_date_once_each(client, login, setup, add_action, db, frozen):

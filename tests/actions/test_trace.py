@@ -19,7 +19,7 @@ def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(app, 
     pid = setup["project"].id
     cause_id, row_id = _cause_and_row(db, setup["project"])
     action = add_action(setup["project"], setup["member"], title="<script>alert(1)</script> seal")
-    assert client.patch(f"/api/v1/actions/{action['id']}", json={"cause_id": cause_id, "fmea_row_id": row_id}).status_code == 200
+    assert client.patch_read(f"/api/v1/actions/{action['id']}", json={"cause_id": cause_id, "fmea_row_id": row_id}).status_code == 200
     add_action(setup["project"], setup["member"], title="Training")
     client.post(f"/api/v1/projects/{pid}/effectiveness", json={"criteria": "x", "actions_on": "2026-01-01", "check_date": "2026-03-01"})
     from workbench.complaint_import.models import Theme
@@ -27,8 +27,8 @@ def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(app, 
     theme = Theme(name="late delivery")
     db.session.add(theme)
     db.session.commit()
-    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": theme.id}).status_code == 200
-    assert client.patch(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 424242}).status_code == 400
+    assert client.patch_read(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": theme.id}).status_code == 200
+    assert client.patch_read(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 424242}).status_code == 400
     graph = client.get(f"/api/v1/projects/{pid}/trace").get_json()
     edges = {(e["source"], e["target"]) for e in graph["edges"]}
     assert ("complaints:1", f"theme:{theme.id}") in edges and (f"theme:{theme.id}", f"project:{pid}") in edges

@@ -40,7 +40,7 @@ def test_patch_records_confirmed_label(client, login, make_user, sample, db):
     complaint = _by_ext(db, "S10")
     assert complaint.process_owner_id is None  # no rule matched
     login(make_user(role="member"))
-    response = client.patch(f"/api/v1/complaints/{complaint.id}", json={"process_owner": "quality", "category": "product_quality"})
+    response = client.patch_read(f"/api/v1/complaints/{complaint.id}", json={"process_owner": "quality", "category": "product_quality"})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["process_owner"] == "quality" and body["category"] == "product_quality"
@@ -54,7 +54,7 @@ def test_patch_records_confirmed_label(client, login, make_user, sample, db):
 def test_patch_rejects_unknown_keys_and_viewers(client, login, make_user, sample, db):
     complaint = _by_ext(db, "S1")
     login(make_user(role="member"))
-    bad = client.patch(f"/api/v1/complaints/{complaint.id}", json={"process_owner": "kitchen", "category": "taste"})
+    bad = client.patch_read(f"/api/v1/complaints/{complaint.id}", json={"process_owner": "kitchen", "category": "taste"})
     assert bad.status_code == 400
     assert set(bad.get_json()["errors"]) == {"process_owner", "category"}
     assert _by_ext(db, "S1").confirmed is False

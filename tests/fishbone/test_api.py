@@ -7,6 +7,11 @@ def _tree(client, project_id):
     return response.get_json()
 
 
+def _version(client, cause) -> int:
+    """The cause's version as a client reads it before an edit."""
+    return client.get(f"/api/v1/causes/{cause['id']}").get_json()["version"]
+
+
 def test_start_from_template_and_read_effect_categories_and_tree(client, login, team_project):
     project, leader = team_project
     login(leader)
@@ -89,13 +94,13 @@ def test_move_nest_unnest_and_no_cycles(client, login, fishbone):
     nested = client.patch(f"/api/v1/causes/{b['id']}", json={"parent_id": a["id"], "version": b["version"]})
     assert nested.status_code == 200
     assert _tree(client, project.id)["categories"][0]["causes"][0]["children"][0]["text"] == "B"
-    cycle = client.patch(f"/api/v1/causes/{a['id']}", json={"parent_id": b["id"]})
+    cycle = client.patch_read(f"/api/v1/causes/{a['id']}", json={"parent_id": b["id"]})
     assert cycle.status_code == 400 and "parent_id" in cycle.get_json()["errors"]
-    out = client.patch(f"/api/v1/causes/{b['id']}", json={"parent_id": None, "position": 0})
+    out = client.patch_read(f"/api/v1/causes/{b['id']}", json={"parent_id": None, "position": 0})
     assert out.status_code == 200
     assert [c["text"] for c in _tree(client, project.id)["categories"][0]["causes"]] == ["B", "A"]
     other = diagram.categories[3].id
-    client.patch(f"/api/v1/causes/{a['id']}", json={"category_id": other})
+    client.patch_read(f"/api/v1/causes/{a['id']}", json={"category_id": other})
     assert [c["text"] for c in _tree(client, project.id)["categories"][3]["causes"]] == ["A"]
 
 
@@ -115,7 +120,7 @@ def test_custom_categories_any_number_rename_reorder_remove(client, login, team_
     client.post(f"/api/v1/projects/{project.id}/fishbone", json={"template": "custom"})
     ids = [client.post(f"/api/v1/projects/{project.id}/fishbone/categories", json={"name": f"Bone {n}"}).get_json()["id"] for n in range(9)]
     assert len(_tree(client, project.id)["categories"]) == 9
-    assert client.patch(f"/api/v1/fishbone/categories/{ids[8]}", json={"name": "Suppliers", "position": 0}).status_code == 200
+    assert client.patch(f"/api/v1/fishbone/categories/{ids[8]}", json={"name": "Suppliers", "position": 0, "version": 1}).status_code == 200
     assert client.delete(f"/api/v1/fishbone/categories/{ids[0]}").status_code == 200
     names = [c["name"] for c in _tree(client, project.id)["categories"]]
     assert names[0] == "Suppliers" and "Bone 0" not in names and len(names) == 8
@@ -196,10 +201,10 @@ def test_verified_needs_evidence_and_is_listed_for_the_fmea(client, login, fishb
     project, leader, diagram = fishbone
     login(leader)
     cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "Manual order entry", "category_id": diagram.categories[2].id}).get_json()
-    assert client.patch(f"/api/v1/causes/{cause['id']}", json={"status": "verified"}).status_code == 400
-    assert client.post(f"/api/v1/causes/{cause['id']}/verify", json={}).status_code == 400
-    assert client.patch(f"/api/v1/causes/{cause['id']}", json={"status": "suspected"}).get_json()["status"] == "suspected"
-    response = client.post(f"/api/v1/causes/{cause['id']}/verify", json={"evidence": "28 of 40 late orders had entry errors"})
+    assert client.patch_read(f"/api/v1/causes/{cause['id']}", json={"status": "verified"}).status_code == 400
+    assert client.post(f"/api/v1/causes/{cause['id']}/verify", json={"version": _version(client, cause)}).status_code == 400
+    assert client.patch_read(f"/api/v1/causes/{cause['id']}", json={"status": "suspected"}).get_json()["status"] == "suspected"
+    response = client.post(f"/api/v1/causes/{cause['id']}/verify", json={"evidence": "28 of 40 late orders had entry errors", "version": _version(client, cause)})
     assert response.status_code == 200
     body = response.get_json()
     assert body["status"] == "verified"
@@ -254,7 +259,7 @@ def test_root_cause_sink_button_and_send(app, client, login, fishbone):
     project, leader, diagram = fishbone
     login(leader)
     cause = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "Manual entry", "category_id": diagram.categories[2].id}).get_json()
-    client.post(f"/api/v1/causes/{cause['id']}/verify", json={"evidence": "sampled"})
+    client.post(f"/api/v1/causes/{cause['id']}/verify", json={"evidence": "sampled", "version": _version(client, cause)})
     services.ROOT_CAUSE_SINKS.replace(app, [])  # as if no FMEA were installed
     assert "fb-send-fmea" not in client.get(f"/projects/{project.id}/fishbone").get_data(as_text=True)
     assert client.post(f"/api/v1/projects/{project.id}/fishbone/send-root-causes").status_code == 404

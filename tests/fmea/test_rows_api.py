@@ -208,7 +208,7 @@ def test_document_header_api(team_project, login, api):
     saved = api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "design", "customer": "Retail"}).get_json()
     assert saved["kind"] == "design" and saved["customer"] == "Retail" and saved["version"] == 2
     assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"version": 1, "customer": "x"}).status_code == 409
-    assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "system"}).status_code == 400
+    assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "system", "version": saved["version"]}).status_code == 400
 
 
 def test_rows_from_causes_api(team_project, login, api, db):

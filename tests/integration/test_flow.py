@@ -22,7 +22,7 @@ def meeting(client, login, make_team, make_project, make_user):
 
 
 def _verify(client, cause):
-    response = client.post(f"/api/v1/causes/{cause['id']}/verify", json={"status": "verified", "evidence": "Shift logs, May"})
+    response = client.post(f"/api/v1/causes/{cause['id']}/verify", json={"status": "verified", "evidence": "Shift logs, May", "version": cause["version"]})
     assert response.status_code == 200, response.get_json()
 
 

@@ -134,13 +134,20 @@ def test_nul_characters_and_overlong_names_are_named_in_a_400(client, login, dem
     assert response.status_code == 400 and "name" in response.get_json()["errors"]
 
 
+def _check_version(db, demo) -> int:
+    """The demo effectiveness check's version, as a client reads it before an edit."""
+    from workbench.actions.models import EffectivenessCheck
+
+    return db.session.get(EffectivenessCheck, demo["ids"]["check_id"]).version
+
+
 def test_a_valid_body_with_one_field_of_the_wrong_type_is_a_400(client, login, db, demo, make_project):
     admin = db.session.scalar(select(User).where(User.role == "admin"))
     login(admin, DEMO_PASSWORD)
     fresh = make_project(team=demo["project"].team, title="Fresh")
     user = {"email": "new@example.org", "name": "New", "role": "member", "password": "long enough pass"}
     calls = [
-        ("POST", f"/api/v1/effectiveness/{demo['ids']['check_id']}/decision", {"decision": "rejected", "note": 5}, "note"),
+        ("POST", f"/api/v1/effectiveness/{demo['ids']['check_id']}/decision", {"decision": "rejected", "note": 5, "version": _check_version(db, demo)}, "note"),
         ("POST", f"/api/v1/projects/{fresh.id}/fishbone", {"template": "6m", "effect": 5}, "effect"),
         ("POST", "/api/v1/users", {**user, "email": 5}, "email"),
         ("POST", "/api/v1/users", {**user, "name": {"a": 1}}, "name"),

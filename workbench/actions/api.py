@@ -43,7 +43,7 @@ def get_action(action_id: int):
 def update_action(action_id: int):
     action = services.get_action(action_id, current_user, write=True)
     data = json_body()
-    check_version(action, data)
+    check_version(action, data, required=True)
     services.save_action(action, action.project, data)
     db.session.commit()
     return jsonify(action_json(action))
@@ -55,6 +55,7 @@ def project_lifecycle(project_id: int):
     charter = lifecycle.charter_of(project.id)
     return jsonify(
         project=project_json(project),
+        version=charter.version or 0,
         is_text=charter.is_text,
         is_not_text=charter.is_not_text,
         lessons_learned=charter.lessons_learned,
@@ -68,7 +69,7 @@ def project_lifecycle(project_id: int):
 @bp.patch("/projects/<int:project_id>/lifecycle")
 def update_lifecycle(project_id: int):
     project = get_project(project_id, current_user, write=True)
-    lifecycle.save_charter(project.id, json_body())
+    lifecycle.save_charter(project.id, json_body(), required=True)
     db.session.commit()
     return project_lifecycle(project_id)
 
@@ -123,7 +124,7 @@ def measure_check(check_id: int):
 def decide_check(check_id: int):
     check = _check(check_id, write=True)
     data = json_body()
-    check_version(check, data)
+    check_version(check, data, required=True)
     effectiveness.decide(check, current_user, data.get("decision"), data.get("note", ""))
     db.session.commit()
     return jsonify(check_json(check))

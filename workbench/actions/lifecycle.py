@@ -10,6 +10,7 @@ from workbench.actions import clock, signature
 from workbench.actions.models import CorrectiveAction, EffectivenessCheck, ProjectCharter, SignOff
 from workbench.extensions import db
 from workbench.models import User
+from workbench.persistence import check_version
 from workbench.registry import HookPoint
 from workbench.teams import stages
 from workbench.teams.labels import stage_label
@@ -135,10 +136,12 @@ def charter_of(project_id: int) -> ProjectCharter:
     return charter or ProjectCharter(project_id=project_id, is_text="", is_not_text="", lessons_learned="")
 
 
-def save_charter(project_id: int, data: dict) -> ProjectCharter:
-    """Write the is / is-not, lessons learned and linked theme of a project."""
+def save_charter(project_id: int, data: dict, required: bool = False) -> ProjectCharter:
+    """Write the is / is-not, lessons learned and linked theme of a project (``version``: the charter's, once it exists)."""
     ensure_project_editable(project_id)
     charter = charter_of(project_id)
+    if charter.id is not None:
+        check_version(charter, data, required=required)
     theme_id = data.get("theme_id", charter.theme_id)
     if theme_id in ("", None):
         theme_id = None

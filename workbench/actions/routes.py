@@ -11,12 +11,13 @@ from workbench.actions.forms import ActionForm, CharterForm, CheckForm, Decision
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
-from workbench.formtools import apply_errors, choices
+from workbench.formtools import apply_errors, choices, show_conflict
 from workbench.i18n import localized_name
+from workbench.persistence import check_version
 from workbench.teams import services as teams
 from workbench.teams import stages
 from workbench.teams.labels import stage_label
-from workbench.validation import InvalidInput
+from workbench.validation import Conflict, InvalidInput
 
 
 def _owner_choices(project) -> list:
@@ -71,10 +72,10 @@ def action_edit(action_id: int):
     form.owner_id.choices = _owner_choices(project)
     if request.method == "GET":
         form.owner_id.data = str(action.owner_id)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
-            if request.form.get("version") and int(request.form["version"]) != action.version:
-                raise InvalidInput({"_": _("Someone else changed this action first. Reload and reapply your change.")})
+            check_version(action, {"version": request.form.get("version")}, required=True)
             services.save_action(action, project, _action_data(form))
             _store_upload(action, form)
             db.session.commit()
@@ -83,7 +84,11 @@ def action_edit(action_id: int):
         except InvalidInput as error:
             db.session.rollback()
             apply_errors(form, error)
-    status = 400 if request.method == "POST" else 200
+        except Conflict as error:
+            # The page shows the stored action again (with its new version) beside the person's input.
+            db.session.rollback()
+            show_conflict(None, error)
+            status = 409
     return render_template("actions/edit.html", project=project, action=action, form=form,
                            overdue=services.is_overdue(action), fmea_row=fmea_link.row_of(action)), status
 

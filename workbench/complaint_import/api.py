@@ -54,7 +54,7 @@ def label_complaint(complaint_id: int):
         abort(403)
     complaint = db.get_or_404(Complaint, complaint_id)
     data = json_body()
-    check_version(complaint, data)
+    check_version(complaint, data, required=True)
     services.set_labels([complaint], data.get("process_owner"), data.get("category"), current_user)
     db.session.commit()
     return jsonify(complaint_json(complaint, services.owner_keys()))

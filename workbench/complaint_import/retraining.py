@@ -157,7 +157,7 @@ def apply_run(run_id: int) -> int:
         stmt = (
             update(table)
             .where(table.c.id == bindparam("b_id"), table.c.confirmed.is_(False))
-            .values(process_owner_id=bindparam("b_owner"), category=bindparam("b_category"), owner_confidence=bindparam("b_oc"),
+            .values(version=table.c.version + 1, process_owner_id=bindparam("b_owner"), category=bindparam("b_category"), owner_confidence=bindparam("b_oc"),
                     category_confidence=bindparam("b_cc"), confidence=bindparam("b_c"), label_source=bindparam("b_src"),
                     unclassified_reason=bindparam("b_reason"))
         )

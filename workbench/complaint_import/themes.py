@@ -59,7 +59,7 @@ def _name(centre, terms, limit: int = 3) -> list[str]:
 def rebuild() -> int:
     """Replace the themes not yet turned into projects; returns how many themes exist now."""
     free = select(Theme.id).where(Theme.project_id.is_(None))
-    db.session.execute(update(Complaint).where(Complaint.theme_id.in_(free)).values(theme_id=None), execution_options={"synchronize_session": False})
+    db.session.execute(update(Complaint).where(Complaint.theme_id.in_(free)).values(theme_id=None, version=Complaint.version + 1), execution_options={"synchronize_session": False})
     db.session.execute(delete(Theme).where(Theme.project_id.is_(None)), execution_options={"synchronize_session": False})
     for owner_id in db.session.scalars(select(ProcessOwner.id)):
         rows = db.session.execute(
@@ -93,7 +93,7 @@ def rebuild() -> int:
             ids = [r.id for r in members]
             for start in range(0, len(ids), 900):
                 db.session.execute(
-                    update(Complaint).where(Complaint.id.in_(ids[start : start + 900])).values(theme_id=theme.id),
+                    update(Complaint).where(Complaint.id.in_(ids[start : start + 900])).values(theme_id=theme.id, version=Complaint.version + 1),
                     execution_options={"synchronize_session": False},
                 )
     return db.session.scalar(select(func.count(Theme.id)))
@@ -125,7 +125,7 @@ def link_to_project(theme: Theme, project_id: int) -> int:
     """Hang the theme and its complaints on the project; returns the number of complaints linked."""
     theme.project_id = project_id
     result = db.session.execute(
-        update(Complaint).where(Complaint.theme_id == theme.id).values(project_id=project_id), execution_options={"synchronize_session": False}
+        update(Complaint).where(Complaint.theme_id == theme.id).values(project_id=project_id, version=Complaint.version + 1), execution_options={"synchronize_session": False}
     )
     db.session.flush()
     return result.rowcount

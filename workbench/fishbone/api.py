@@ -11,6 +11,7 @@ from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.fishbone import evidence, services, tree, voting
 from workbench.fishbone.models import FishboneDiagram
+from workbench.persistence import check_version
 from workbench.teams.services import get_project
 
 bp = ApiRoutes("fishbone_api", __name__)
@@ -96,7 +97,9 @@ def fishbone_outline(project_id: int):
 @bp.patch("/projects/<int:project_id>/fishbone")
 def fishbone_update(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
-    services.update_diagram(diagram, json_body())
+    data = json_body()
+    check_version(diagram, data, required=True)
+    services.update_diagram(diagram, data)
     db.session.commit()
     return jsonify(tree.diagram_json(diagram, current_user))
 
@@ -120,7 +123,9 @@ def category_create(project_id: int):
 @bp.patch("/fishbone/categories/<int:category_id>")
 def category_update(category_id: int):
     category = services.load_category(category_id, current_user, write=True)
-    services.update_category(category, json_body())
+    data = json_body()
+    check_version(category, data, required=True)
+    services.update_category(category, data)
     db.session.commit()
     return _with_revision({"id": category.id, "name": category.name, "position": category.position, "version": category.version}, category.diagram_id)
 
@@ -155,7 +160,9 @@ def cause_get(cause_id: int):
 @bp.patch("/causes/<int:cause_id>")
 def cause_update(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    services.update_cause(cause, current_user, json_body())
+    data = json_body()
+    check_version(cause, data, required=True)
+    services.update_cause(cause, current_user, data)
     db.session.commit()
     return _with_revision(cause_json(cause), cause.diagram_id)
 
@@ -180,7 +187,9 @@ def cause_whys(cause_id: int):
 @bp.post("/causes/<int:cause_id>/verify")
 def cause_verify(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    evidence.verify(cause, current_user, json_body())
+    data = json_body()
+    check_version(cause, data, required=True)
+    evidence.verify(cause, current_user, data)
     db.session.commit()
     body = cause_json(cause)
     body["evidence"] = [evidence_json(e) for e in cause.evidence]

@@ -12,6 +12,7 @@ from workbench.fishbone import bp, evidence, outline, render, services
 from workbench.fishbone.forms import CategoryForm, EffectForm, ImportForm, StartForm
 from workbench.fishbone.models import FishboneEvidence
 from workbench.i18n import is_persian
+from workbench.persistence import check_version
 from workbench.teams.services import get_project
 from workbench.validation import Conflict, InvalidInput
 
@@ -95,12 +96,14 @@ def effect(project_id: int):
     form = EffectForm()
     if form.validate_on_submit():
         try:
-            services.update_diagram(diagram, {"effect": form.effect.data, "version": form.version.data or diagram.version})
+            data = {"effect": form.effect.data, "version": form.version.data}
+            check_version(diagram, data, required=True)
+            services.update_diagram(diagram, data)
             db.session.commit()
         except Conflict as error:
             db.session.rollback()
             flash(_("Someone else changed the effect first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
-                    current=error.current.get("effect"), mine=form.effect.data), "error")
+                    current=(error.current or {}).get("effect", ""), mine=form.effect.data), "error")
         except InvalidInput as error:
             db.session.rollback()
             flash(str(error), "error")

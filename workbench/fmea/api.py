@@ -14,6 +14,7 @@ from workbench.fmea import checks, places, revisions, services
 from workbench.fmea.models import ACTION_STATUSES, WORK_ELEMENT_TYPES
 from workbench.fmea.priority import PRIORITY_ORDER
 from workbench.models import utcnow
+from workbench.persistence import check_version
 from workbench.teams.services import get_project
 from workbench.validation import InvalidInput
 
@@ -101,7 +102,9 @@ def fmea_row(row_id: int):
 @bp.route("/fmea-rows/<int:row_id>", methods=["PATCH"])
 def fmea_update_row(row_id: int):
     row = services.row_for(row_id, current_user, write=True)
-    services.update_row(row, json_body())
+    data = json_body()
+    check_version(row, data, required=True)
+    services.update_row(row, data)
     db.session.commit()
     return jsonify(services.rows_json([row])[0])
 
@@ -161,7 +164,10 @@ def fmea_document(project_id: int | None = None, document_id: int | None = None)
 def fmea_update_document(project_id: int | None = None, document_id: int | None = None):
     place = places.resolve(current_user, project_id, document_id, write=True)
     data = json_body()
+    existed = place.document is not None
     document = places.ensure(place)
+    if existed:  # a header saved for the first time starts the document: there is no version to have read yet
+        check_version(document, data, required=True)
     services.save_header(document, data)
     db.session.commit()
     return jsonify(document_json(place.project, document))

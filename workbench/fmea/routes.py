@@ -16,7 +16,9 @@ from workbench.fmea import bp, checks, fields, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
+from workbench.formtools import show_conflict
 from workbench.models import utcnow
+from workbench.persistence import check_version
 from workbench.validation import Conflict, InvalidInput
 
 # Columns of the page, in the AIAG-VDA order, with their group and editor.
@@ -174,10 +176,13 @@ def header(project_id: int | None = None, document_id: int | None = None):
             title = getattr(form, field).label.text if hasattr(form, field) else field
             flash(f"{title}: {' '.join(messages)}", "error")
         return redirect(url_for("fmea.table", **place.args))
+    existed = place.document is not None
     document = places.ensure(place)
     data = {k: getattr(form, k).data for k in services.HEADER_FIELDS if hasattr(form, k)}
-    data["version"] = form.version.data if form.version.data not in (None, "") else document.version
+    data["version"] = form.version.data
     try:
+        if existed:
+            check_version(document, data, required=True)
         services.save_header(document, data)
         db.session.commit()
         flash(_("Saved."), "info")
@@ -185,9 +190,9 @@ def header(project_id: int | None = None, document_id: int | None = None):
         db.session.rollback()
         for message in error.errors.values():
             flash(message, "error")
-    except Conflict:
+    except Conflict as error:
         db.session.rollback()
-        flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
+        show_conflict(None, error)
     return redirect(url_for("fmea.table", **place.args))
 
 

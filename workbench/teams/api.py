@@ -120,7 +120,7 @@ def get_project(project_id: int):
 def update_project(project_id: int):
     project = services.get_project(project_id, current_user, write=True, lifecycle=True)  # other fields: save_project refuses on a closed project
     data = json_body()
-    check_version(project, data)
+    check_version(project, data, required=True)
     fields = {key: value for key, value in data.items() if key not in ("stage", "reason", "signature")}
     if set(fields) - {"version"}:
         services.save_project(project, current_user, fields)
