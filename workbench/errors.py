@@ -31,8 +31,8 @@ def _text_inputs():
             stack.extend((f"{path}[{index}]", item) for index, item in enumerate(value))
 
 
-def conflict_message(error: Conflict) -> str:
-    """What a person is told about a refused edit: whose version won, and what to do."""
+def conflict_message(error: Conflict, form: bool = False) -> str:
+    """What a person is told about a refused edit: whose version won, and what to do (``form``: the page shows the form again)."""
     current = (error.current or {}).get("version")
     if current is None:
         return _("This record was deleted by someone else; your change was not saved.")
@@ -41,6 +41,13 @@ def conflict_message(error: Conflict) -> str:
             "The edit did not say which version of the record it was based on (field “version”); the current version is %(current)s. "
             "Reload, then send your change with that version.",
             current=current,
+        )
+    if form:
+        return _(
+            "Someone else changed this record first (now version %(current)s, you edited version %(sent)s); your change was not saved. "
+            "Your input is kept in the form: check it against the current values and save again to replace them.",
+            current=current,
+            sent=(error.submitted or {}).get("version"),
         )
     return _(
         "Someone else changed this record first (now version %(current)s, you edited version %(sent)s); your change was not saved. "

@@ -43,7 +43,7 @@ def show_conflict(form, error: Conflict, field: str = "version") -> None:
     """A refused edit: say whose version won and keep the person's input; saving again is then a choice made knowingly."""
     from workbench.errors import conflict_message
 
-    flash(conflict_message(error), "error")
+    flash(conflict_message(error, form=True), "error")
     current = (error.current or {}).get("version")
     target = getattr(form, field, None) if form is not None else None
     if target is not None and current is not None:

@@ -172,7 +172,7 @@ def test_an_edited_phrase_classifies_at_once(db, owners, client, login, make_use
     db.session.commit()
     rule = db.session.scalar(select(ClassificationRule).where(ClassificationRule.phrase == "soggy", ClassificationRule.key == "product_quality"))
     login(make_user(role="quality_manager"))
-    client.post(f"/complaints/rules/{rule.id}", data={"phrase": "squishy", "weight": "1", "active": "1"})
+    client.post(f"/complaints/rules/{rule.id}", data={"phrase": "squishy", "weight": "1", "active": "1", "version": str(rule.version)})
     db.session.expire_all()
     rules = Rules.from_db()
     assert rules.label(normalise("the fries were squishy")).category == "product_quality"

@@ -141,3 +141,38 @@ def test_hostile_labels_show_as_text_in_the_live_page(page, db, fishbone):
     assert page.locator("#fb-svg img, #fb-svg script, #fb-svg svg svg").count() == 0
     page.wait_for_timeout(500)
     assert dialogs == []
+
+
+def test_meeting_mode_says_whose_edit_won_and_shows_the_stored_cause(page, db, fishbone):
+    """Someone else renamed the cause while I typed: my edit is refused (409), I see both texts, and the outline shows theirs."""
+    from playwright.sync_api import expect
+
+    project, leader, diagram = fishbone
+    cause = services.add_cause(diagram, leader, {"text": "Driver shortage", "category_id": diagram.categories[0].id})
+    db.session.commit()
+    page.route("**/live/**", lambda route: route.abort())  # no live refresh: the page keeps the version it read
+    page.goto("/login")
+    page.fill("input[name=email]", leader.email)
+    page.fill("input[name=password]", "correct horse battery")
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+    page.goto(f"/projects/{project.id}/fishbone?meeting=1")
+    expect(page.locator("#fb-outline li.selected")).to_have_text("People")
+    page.locator("#fb-input").focus()
+    page.keyboard.press("ArrowDown")
+    expect(page.locator("#fb-outline li.selected .fb-text")).to_have_text("Driver shortage")
+
+    services.update_cause(db.session.get(FishboneCause, cause.id), leader, {"text": "Too few drivers on peak days"})
+    db.session.commit()
+    page.keyboard.press("F2")
+    page.keyboard.press("Control+a")
+    page.keyboard.type("Drivers quit in spring")
+    page.keyboard.press("Enter")
+
+    box = page.locator("#fb-conflict")
+    expect(box).to_be_visible()
+    expect(box).to_contain_text("Too few drivers on peak days")
+    expect(box).to_contain_text("Drivers quit in spring")
+    expect(page.locator("#fb-outline .fb-text", has_text="Too few drivers on peak days")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(FishboneCause, cause.id).text == "Too few drivers on peak days"

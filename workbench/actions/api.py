@@ -192,16 +192,18 @@ bp.path(
     "/actions/{action_id}",
     get={"summary": "One action", "parameters": _aid, "responses": {"200": openapi.ok("Action", openapi.ref("CorrectiveAction")), **openapi.ERRORS}},
     patch={"summary": "Change an action (status, owner, due date, evidence text, links)", "parameters": _aid,
-           "requestBody": openapi.body(_action_in),
-           "responses": {"200": openapi.ok("Action", openapi.ref("CorrectiveAction")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS}},
+           "requestBody": openapi.body(openapi.versioned(_action_in)),
+           "responses": {"200": openapi.ok("Action", openapi.ref("CorrectiveAction")), **openapi.CONFLICT, **openapi.ERRORS}},
 )
 bp.path(
     "/projects/{project_id}/lifecycle",
     get={"summary": "Is / is-not, lessons learned, what blocks closing, stage history and sign-offs", "parameters": _pid,
          "responses": {"200": openapi.ok("Lifecycle"), **openapi.ERRORS}},
     patch={"summary": "Write is / is-not, lessons learned and the linked theme", "parameters": _pid,
-           "requestBody": openapi.body({"type": "object", "properties": {"is_text": _str, "is_not_text": _str, "lessons_learned": _str, "theme_id": {"type": ["integer", "null"]}}}),
-           "responses": {"200": openapi.ok("Lifecycle"), **openapi.ERRORS}},
+           "description": "`version` is the charter's (top-level `version` of the GET); it is required once the charter has been saved.",
+           "requestBody": openapi.body({"type": "object", "properties": {
+               "is_text": _str, "is_not_text": _str, "lessons_learned": _str, "theme_id": {"type": ["integer", "null"]}, "version": openapi.VERSION}}),
+           "responses": {"200": openapi.ok("Lifecycle"), **openapi.CONFLICT, **openapi.ERRORS}},
 )
 bp.path(
     "/projects/{project_id}/close",
@@ -231,9 +233,9 @@ bp.path(
 bp.path(
     "/effectiveness/{check_id}/decision",
     post={"summary": "Accept or reject (a rejection sends the project back to Improve)", "parameters": _cid,
-          "requestBody": openapi.body({"type": "object", "required": ["decision"], "properties": {
-              "decision": {"type": "string", "enum": ["accepted", "rejected"]}, "note": _str, "version": _id}}),
-          "responses": {"200": openapi.ok("Decided", openapi.ref("EffectivenessCheck")), **openapi.ERRORS}},
+          "requestBody": openapi.body({"type": "object", "required": ["decision", "version"], "properties": {
+              "decision": {"type": "string", "enum": ["accepted", "rejected"]}, "note": _str, "version": openapi.VERSION}}),
+          "responses": {"200": openapi.ok("Decided", openapi.ref("EffectivenessCheck")), **openapi.CONFLICT, **openapi.ERRORS}},
 )
 
 

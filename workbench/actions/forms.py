@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from workbench.actions.labels import DECISION_LABELS, STATUS_LABELS, TYPE_LABELS
@@ -23,6 +23,7 @@ class ActionForm(FlaskForm):
 
 
 class CharterForm(FlaskForm):
+    version = HiddenField()  # the charter's version when the form was read (none before the first save)
     is_text = TextAreaField(_l("Is (where, when, what the problem is)"), validators=[Optional()])
     is_not_text = TextAreaField(_l("Is not (where it could be but is not)"), validators=[Optional()])
     lessons_learned = TextAreaField(_l("Lessons learned"), validators=[Optional()])

@@ -109,17 +109,26 @@ def lifecycle_page(project_id: int):
     project = teams.get_project(project_id, current_user, write=request.method == "POST")
     charter = lifecycle.charter_of(project.id)
     form = CharterForm(obj=charter if request.method == "GET" else None, prefix="charter")
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
-        lifecycle.save_charter(project.id, form.data)
-        db.session.commit()
-        flash(_("Saved."), "info")
-        return redirect(url_for("actions.lifecycle_page", project_id=project.id))
+        try:
+            lifecycle.save_charter(project.id, form.data, required=True)
+            db.session.commit()
+            flash(_("Saved."), "info")
+            return redirect(url_for("actions.lifecycle_page", project_id=project.id))
+        except InvalidInput as error:
+            db.session.rollback()
+            apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            show_conflict(form, error)
+            status = 409
     return render_template(
         "actions/lifecycle.html", project=project, form=form, stage_form=StageForm(stage=project.stage, prefix="move"),
         reopen_form=ReopenForm(prefix="reopen"), history=lifecycle.stage_history(project.id),
         sign_offs=lifecycle.sign_offs(project.id), meanings=lifecycle.SIGNATURE_MEANINGS,
         blockers=lifecycle.close_blockers(project) if project.stage != "closed" else [],
-    )
+    ), status
 
 
 @bp.post("/projects/<int:project_id>/stage")

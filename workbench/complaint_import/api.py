@@ -195,9 +195,9 @@ bp.path(
         "summary": "Record a confirmed label (members, quality managers, admins)",
         "parameters": _ID,
         "requestBody": openapi.body(
-            {"type": "object", "properties": {"process_owner": {"type": "string"}, "category": {"type": "string"}, "version": {"type": "integer"}}}
+            openapi.versioned({"properties": {"process_owner": {"type": "string"}, "category": {"type": "string"}}})
         ),
-        "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), **openapi.CONFLICT, **openapi.ERRORS},
     },
 )
 bp.path(

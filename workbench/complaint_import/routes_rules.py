@@ -12,9 +12,11 @@ from workbench.complaint_import.forms import CategoryForm, RuleForm
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassificationRule, ExpectationCategory
 from workbench.complaint_import.textnorm import normalise
+from workbench.errors import conflict_message
 from workbench.extensions import db
 from workbench.formtools import choices
-from workbench.validation import InvalidInput
+from workbench.persistence import check_version
+from workbench.validation import Conflict, InvalidInput
 
 
 def _key_choices():
@@ -77,18 +79,23 @@ def rules():
 @role_required("admin", "quality_manager")
 def rule_update(rule_id: int):
     rule = db.get_or_404(ClassificationRule, rule_id)
-    if request.form.get("delete"):
-        db.session.delete(rule)
-        db.session.commit()
-        flash(_("Rule deleted."), "info")
-        return redirect(url_for("complaints.rules"))
     try:
+        check_version(rule, {"version": request.form.get("version"), "phrase": request.form.get("phrase")}, required=True)
+        if request.form.get("delete"):
+            db.session.delete(rule)
+            db.session.commit()
+            flash(_("Rule deleted."), "info")
+            return redirect(url_for("complaints.rules"))
         services.save_rule(rule, rule.target, rule.key, request.form.get("phrase", rule.phrase), request.form.get("weight", rule.weight), bool(request.form.get("active")))
         db.session.commit()
         flash(_("Saved."), "info")
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")
+    except Conflict as error:
+        # The list shows the rule as stored now; the refused phrase is named in the message.
+        db.session.rollback()
+        flash(conflict_message(error) + " " + _("Your phrase: “%(phrase)s”.", phrase=request.form.get("phrase", "")), "error")
     return redirect(url_for("complaints.rules"))
 
 

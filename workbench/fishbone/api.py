@@ -290,7 +290,7 @@ _cid = [{"name": "cause_id", "in": "path", "required": True, "schema": _id}]
 _kid = [{"name": "category_id", "in": "path", "required": True, "schema": _id}]
 _eid = [{"name": "evidence_id", "in": "path", "required": True, "schema": _id}]
 _obj = openapi.ok("Done", {"type": "object"})
-_conflict = {"409": {"description": "Changed by someone else: `current` and `submitted` carry both texts"}}
+_conflict = openapi.CONFLICT
 
 
 def _op(summary, params, body=None, code="200", response=None):
@@ -307,7 +307,7 @@ bp.path(
              {"type": "object", "properties": {"template": {"type": "string", "enum": list(services.TEMPLATES)}, "effect": _str,
                                                "language": {"type": "string", "enum": ["fa", "en"]}, "categories": {"type": "array", "items": _str}}},
              "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
-    patch={**_op("Change the effect", _pid, {"type": "object", "properties": {"effect": _str, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
+    patch={**_op("Change the effect", _pid, openapi.versioned({"properties": {"effect": _str}})), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
 )
 bp.path(
     "/projects/{project_id}/fishbone/import",
@@ -327,7 +327,7 @@ bp.path(
 bp.path("/projects/{project_id}/fishbone/categories", post=_op("Add a category (bone)", _pid, {"type": "object", "required": ["name"], "properties": {"name": _str}}, "201"))
 bp.path(
     "/fishbone/categories/{category_id}",
-    patch={**_op("Rename or reorder a category", _kid, {"type": "object", "properties": {"name": _str, "position": _id, "version": _id}}), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
+    patch={**_op("Rename or reorder a category", _kid, openapi.versioned({"properties": {"name": _str, "position": _id}})), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
     delete=_op("Remove a category with its causes", _kid),
 )
 bp.path(
@@ -342,17 +342,17 @@ bp.path(
     "/causes/{cause_id}",
     get=_op("One cause with its evidence", _cid, response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
     patch={**_op("Edit, move (parent_id, category_id, position) or mark suspected/open", _cid,
-                 {"type": "object", "properties": {"text": _str, "notes": _str, "status": {"type": "string", "enum": ["open", "suspected"]},
-                                                   "parent_id": {"type": ["integer", "null"]}, "category_id": _id, "position": _id,
-                                                   "version": {"type": "integer", "description": "the version you read; a stale one answers 409"}}},
+                 openapi.versioned({"properties": {"text": _str, "notes": _str, "status": {"type": "string", "enum": ["open", "suspected"]},
+                                                   "parent_id": {"type": ["integer", "null"]}, "category_id": _id, "position": _id}}),
                  response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
            "responses": {"200": openapi.ok("Cause", openapi.ref("FishboneCause")), **_conflict, **openapi.ERRORS}},
     delete=_op("Delete a cause with its sub-causes", _cid),
 )
 
 bp.path("/causes/{cause_id}/whys", post=_op("Add a 5 Whys chain under the cause", _cid, {"type": "object", "properties": {"whys": {"type": "array", "items": _str}}}, "201"))
-bp.path("/causes/{cause_id}/verify", post=_op("Mark a verified root cause with the evidence that verified it", _cid,
-                                                   {"type": "object", "properties": {"evidence_id": _id, "evidence": _str, "url": _str, "version": _id}}))
+bp.path("/causes/{cause_id}/verify", post={**_op("Mark a verified root cause with the evidence that verified it", _cid,
+                                                    openapi.versioned({"properties": {"evidence_id": _id, "evidence": _str, "url": _str}})),
+                                          "responses": {"200": openapi.ok("Cause", openapi.ref("FishboneCause")), **_conflict, **openapi.ERRORS}})
 bp.path("/causes/{cause_id}/evidence", post=_op("Attach evidence: text, link, file (multipart) or complaint id", _cid,
                                                      {"type": "object", "properties": {"kind": {"type": "string", "enum": ["text", "link", "file", "complaint"]},
                                                                                        "text": _str, "url": _str, "complaint_id": _id}}, "201"))

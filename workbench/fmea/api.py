@@ -250,7 +250,7 @@ bp.schema(
 _row_in = {"type": "object", "properties": {**_row_props, "version": {"type": "integer", "description": "the version you read; a stale one answers 409"}}}
 _pid = [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _rid = [{"name": "row_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
-_409 = {"409": {"description": "Changed by someone else; `current` and `submitted` carry both values"}}
+_409 = openapi.CONFLICT
 bp.path(
     "/projects/{project_id}/fmea/rows",
     get={
@@ -303,7 +303,7 @@ bp.path(
     patch={
         "summary": "Change an FMEA row",
         "parameters": _rid,
-        "requestBody": openapi.body(_row_in),
+        "requestBody": openapi.body(openapi.versioned(_row_in)),
         "responses": {"200": openapi.ok("Row", openapi.ref("FmeaRow")), **_409, **openapi.ERRORS},
     },
     delete={
@@ -356,6 +356,7 @@ _document = {
 bp.path(
     "/projects/{project_id}/fmea",
     get={"summary": "The header block of the project's FMEA and its baselines", "parameters": _pid, "responses": {"200": openapi.ok("FMEA", _document), **openapi.ERRORS}},
-    patch={"summary": "Change the header block (starts the FMEA when missing)", "parameters": _pid, "requestBody": openapi.body(_document), "responses": {"200": openapi.ok("FMEA", _document), **_409, **openapi.ERRORS}},
+    patch={"summary": "Change the header block (starts the FMEA when missing)", "parameters": _pid,
+           "description": "`version` is required once the FMEA exists (its `id` is not null).", "requestBody": openapi.body(_document), "responses": {"200": openapi.ok("FMEA", _document), **_409, **openapi.ERRORS}},
 )
 

@@ -224,8 +224,8 @@ bp.path(
     patch={
         "summary": "Change a project",
         "parameters": _pid,
-        "requestBody": openapi.body(_project_in),
-        "responses": {"200": openapi.ok("Project", openapi.ref("Project")), "409": {"description": "Changed by someone else"}, **openapi.ERRORS},
+        "requestBody": openapi.body(openapi.versioned(_project_in)),
+        "responses": {"200": openapi.ok("Project", openapi.ref("Project")), **openapi.CONFLICT, **openapi.ERRORS},
     },
 )
 

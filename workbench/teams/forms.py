@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField, SelectField, StringField, TextAreaField
+from wtforms import FieldList, Form, FormField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from workbench.formtools import LocalDateField, choices
@@ -33,6 +33,7 @@ class TeamForm(FlaskForm):
 
 
 class ProjectForm(FlaskForm):
+    version = HiddenField()  # the version the form was read at: a stale one is refused (409)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     problem_statement = TextAreaField(_l("Problem statement"), validators=[Optional()])
     team_id = SelectField(_l("Team"), coerce=str, validate_choice=False)

@@ -10,14 +10,15 @@ from workbench import process_owners
 from workbench.complaint_import import themes
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
-from workbench.formtools import apply_errors, choices
+from workbench.formtools import apply_errors, choices, show_conflict
 from workbench.i18n import localized_name
 from workbench.models import User
+from workbench.persistence import check_version
 from workbench.registry import PROJECT_PANELS
 from workbench.teams import bp, services
 from workbench.teams.forms import ProjectForm, TeamForm
 from workbench.users import sees_emails
-from workbench.validation import InvalidInput, whole_number
+from workbench.validation import Conflict, InvalidInput, whole_number
 
 
 def _owner_choices(blank: str) -> list[tuple[str, str]]:
@@ -154,7 +155,10 @@ def _edit_project(project):
             "process_owner": form.process_owner.data,
             "target_date": form.target_date.data,
         }
+        status = 400
         try:
+            if project is not None:
+                check_version(project, {"version": form.version.data}, required=True)
             project = services.save_project(project, current_user, data)
             db.session.commit()
             flash(_("Saved."), "info")
@@ -162,6 +166,11 @@ def _edit_project(project):
         except InvalidInput as error:
             db.session.rollback()
             apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            show_conflict(form, error)
+            status = 409
+        return render_template("teams/project_form.html", form=form, project=project), status
     return render_template("teams/project_form.html", form=form, project=project), 400 if request.method == "POST" else 200
 
 
