@@ -61,7 +61,26 @@
   }
 
   // Fixed column widths (rem): with table-layout fixed an edit re-lays out one row, not 5,000.
-  var WIDTHS = { text: 12, short: 6.5, rating: 5, computed: 4.5, date: 7.5, type: 7, status: 9, person: 9, actions: 15 };
+  // Wide enough that no title breaks inside a word ("Occurrence (O)" wraps between its words).
+  var WIDTHS = { text: 12, short: 6.5, rating: 7, computed: 6, date: 8, type: 7, status: 9, person: 9, actions: 15 };
+  // What stays in view while S/O/D are rated: structure, function, failure effect, failure mode and cause.
+  var FROZEN = { process_step: 9, "function": 9, failure_effect: 9, failure_mode: 9, failure_cause: 9 };
+  var frozenStyle = document.createElement("style");
+  document.head.appendChild(frozenStyle);
+  function freeze(on) {
+    var offset = 3.5, rules = [];
+    data.columns.forEach(function (c) {
+      if (!FROZEN[c.field]) return;
+      rules.push('table.fmea.frozen [data-field="' + c.field + '"] { position: sticky; inset-inline-start: ' + offset + 'rem; z-index: 1; }');
+      rules.push('table.fmea.frozen thead th[data-field="' + c.field + '"] { z-index: 3; }');
+      offset += FROZEN[c.field];
+    });
+    var last = data.columns.filter(function (c) { return FROZEN[c.field]; }).pop();
+    if (last) rules.push('table.fmea.frozen [data-field="' + last.field + '"] { box-shadow: inset ' + (document.dir === "rtl" ? "3px" : "-3px") + ' 0 0 #98a2b3; }');
+    frozenStyle.textContent = rules.join("\n");
+    table.classList.toggle("frozen", on);
+    try { window.localStorage.setItem("fmea-frozen", on ? "1" : "0"); } catch (e) { /* not remembered */ }
+  }
   function buildColumns() {
     var group = document.createElement("colgroup"), total = 3.5 + 14;
     var add = function (width) {
@@ -70,10 +89,15 @@
       group.appendChild(col);
     };
     add(3.5);
-    data.columns.forEach(function (c) { var w = WIDTHS[c.editor] || 10; total += w; add(w); });
+    data.columns.forEach(function (c) { var w = FROZEN[c.field] || WIDTHS[c.editor] || 10; total += w; add(w); });
     add(14);
     table.insertBefore(group, table.firstChild);
     table.style.width = total + "rem";
+    var toggle = document.getElementById("fmea-freeze"), remembered = null;
+    try { remembered = window.localStorage.getItem("fmea-frozen"); } catch (e) { remembered = null; }
+    var on = remembered === null ? true : remembered === "1";
+    if (toggle) { toggle.checked = on; toggle.addEventListener("change", function () { freeze(toggle.checked); }); }
+    freeze(on);
   }
 
   function buildHead() {
