@@ -164,6 +164,22 @@ class ClassifierModel(db.Model):
     run_id: Mapped[int | None] = mapped_column(ForeignKey("classifier_runs.id", ondelete="CASCADE"))
 
 
+class RuleSuggestion(TimestampMixin, db.Model):
+    """A phrase found in the organisation's complaints that could become a category rule (see ``suggestions``)."""
+
+    __tablename__ = "rule_suggestions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(40))  # the category it marks or leans to (None: the manager picks)
+    phrase: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30))  # marks_category, frequent_unclassified
+    coverage: Mapped[int] = mapped_column(default=0)  # Unclassified complaints containing it (estimated from a sample)
+    labelled: Mapped[int] = mapped_column(default=0)  # complaints with a category containing it
+    precision: Mapped[float | None]  # share of those in ``key``
+    score: Mapped[float | None]  # z-score of the log-odds ratio
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open, accepted, dismissed
+
+
 class Theme(TimestampMixin, db.Model):
     """A recurring problem within one process owner, found by clustering."""
 

@@ -11,6 +11,7 @@ from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.forms import CategoryForm, RuleForm
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassificationRule, ExpectationCategory
+from workbench.complaint_import.suggestions import open_suggestions
 from workbench.complaint_import.textnorm import normalise
 from workbench.errors import conflict_message
 from workbench.extensions import db
@@ -69,6 +70,7 @@ def rules():
         categories=services.categories(include_inactive=True),
         models=learning.latest_models(),
         run=retraining.latest_run(),
+        suggestions=open_suggestions() if manager else [],
         names=name_maps(),
         manager=manager,
         target=target,
@@ -114,3 +116,42 @@ def category_add():
     else:
         flash(_("Fill in the key and both names."), "error")
     return redirect(url_for("complaints.rules"))
+
+
+@bp.post("/complaints/rules/suggest")
+@role_required("admin", "quality_manager")
+def rules_suggest():
+    from workbench.complaint_import import tasks
+
+    tasks.suggest_rules()
+    flash(_("Looking for phrases in your complaints; suggestions appear on this page."), "info")
+    return redirect(url_for("complaints.rules") + "#suggestions")
+
+
+@bp.post("/complaints/rules/suggestions/<int:suggestion_id>")
+@role_required("admin", "quality_manager")
+def rule_suggestion(suggestion_id: int):
+    from workbench.complaint_import.models import RuleSuggestion
+
+    suggestion = db.get_or_404(RuleSuggestion, suggestion_id)
+    back = redirect(url_for("complaints.rules") + "#suggestions")
+    if suggestion.status != "open":
+        flash(_("This suggestion was already handled."), "error")
+        return back
+    if request.form.get("dismiss"):
+        suggestion.status = "dismissed"
+        db.session.commit()
+        flash(_("“%(phrase)s” dismissed; it will not be suggested again.", phrase=suggestion.phrase), "info")
+        return back
+    category = request.form.get("category") or suggestion.key or ""
+    try:
+        services.save_rule(None, "category", category, suggestion.phrase, 1.0, True)
+        suggestion.status, suggestion.key = "accepted", category
+        db.session.commit()
+    except InvalidInput as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return back
+    flash(_("“%(phrase)s” now marks the category “%(category)s”; about %(count)d Unclassified complaints contain it. New imports use it; retrain and apply to relabel the complaints already here.",
+            phrase=suggestion.phrase, category=name_maps()["category"].get(category, category), count=suggestion.coverage), "info")
+    return back

@@ -20,6 +20,18 @@ def commit_job(job_id: int) -> None:
 
     with _app().app_context():
         jobs.run_job(job_id, commit=True)
+    suggest_rules()  # phrases that mark each category in the data just imported
+
+
+@huey.task()
+def suggest_rules() -> None:
+    """Propose phrases for category rules from the organisation's own complaints."""
+    from workbench.complaint_import.suggestions import suggest
+    from workbench.extensions import db
+
+    with _app().app_context():
+        suggest()
+        db.session.commit()
 
 
 @huey.task()
