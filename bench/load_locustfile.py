@@ -106,15 +106,21 @@ class Person(FastHttpUser):
     abstract = True
     csrf = ""
 
-    def sign_in(self, email: str) -> None:
+    def sign_in(self, email: str) -> bool:
+        """Sign in as a person would, trying again (up to 10 times) when the server was too busy."""
         self.cache = BrowserCache()
-        page = self.client.get("/login", name="sign in page")
-        match = _CSRF_FIELD.search(page.text or "")
-        token = (match.group(1) or match.group(2)) if match else ""
-        with self.client.post("/login", name="sign in", data={"email": email, "password": PASSWORD, "csrf_token": token},
-                              catch_response=True, allow_redirects=False) as response:
-            if response.status_code not in (302, 303):
-                response.failure(f"sign-in answered {response.status_code}")
+        for attempt in range(10):
+            page = self.client.get("/login", name="sign in page")
+            match = _CSRF_FIELD.search(page.text or "")
+            if match:
+                token = match.group(1) or match.group(2)
+                with self.client.post("/login", name="sign in", data={"email": email, "password": PASSWORD, "csrf_token": token},
+                                      catch_response=True, allow_redirects=False) as response:
+                    if response.status_code in (302, 303):
+                        return True
+                    response.failure(f"sign-in answered {response.status_code}")
+            gevent.sleep(min(30, 2 ** attempt))
+        return False
 
     def page(self, url: str, name: str) -> str:
         with self.client.get(url, name=name, catch_response=True) as response:
@@ -142,7 +148,12 @@ class Editor(Person):
         self.project = account["project"]
         self.category_ids = account["categories"]
         self.sign_in(account["email"])
-        text = self.page(f"/projects/{self.project}/fishbone", "fishbone page")
+        text = ""
+        for attempt in range(10):  # the meeting page, as someone who reloads until it shows
+            text = self.page(f"/projects/{self.project}/fishbone", "fishbone page")
+            if text:
+                break
+            gevent.sleep(min(30, 2 ** attempt))
         live = _LIVE.search(text)
         self.live_url = live.group(1).replace("&amp;", "&") if live else None
         self.live_etag = None

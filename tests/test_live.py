@@ -203,3 +203,32 @@ def test_compressed_svg_revalidates_without_drawing_or_compressing_again(store, 
     monkeypatch.setattr(render, "draw", lambda *a, **k: pytest.fail("drawn again"))
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_the_diagram_built_once_per_revision_still_shows_each_reader_their_own_votes(store, app, db, client, login, meeting,
+                                                                                    monkeypatch):
+    from workbench.fishbone import tree
+    from workbench.teams.models import TeamMembership
+
+    project, leader, diagram = meeting
+    other_id = db.session.scalar(db.select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id,
+                                                                        TeamMembership.user_id != leader.id))
+    other = db.session.get(User, other_id)
+    login(leader)
+    cause = _add_cause(client, project, diagram).get_json()
+    client.post(f"/api/v1/projects/{project.id}/fishbone/vote-sessions", json={"votes_per_member": 3})
+    client.post(f"/api/v1/causes/{cause['id']}/votes")
+    built = []
+    real = tree.diagram_json
+    monkeypatch.setattr(tree, "diagram_json", lambda *a, **k: built.append(1) or real(*a, **k))
+    mine = client.get(f"/api/v1/projects/{project.id}/fishbone").get_json()
+    assert mine["voting"]["mine"] == {str(cause["id"]): 1} and mine["voting"]["left"] == 2
+    colleague = app.test_client()
+    assert colleague.post("/login", data={"email": other.email, "password": "correct horse battery"}).status_code == 302
+    theirs = colleague.get(f"/api/v1/projects/{project.id}/fishbone").get_json()
+    assert theirs["voting"]["mine"] == {} and theirs["voting"]["left"] == 3
+    assert theirs["categories"][0]["causes"][0]["votes"] == 1
+    assert len(built) == 1  # the second reader got the tree built for the first
+    colleague.post(f"/api/v1/causes/{cause['id']}/votes")
+    assert client.get(f"/api/v1/projects/{project.id}/fishbone").get_json()["categories"][0]["causes"][0]["votes"] == 2
+    assert len(built) == 2

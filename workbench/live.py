@@ -233,13 +233,15 @@ def changes(token: str):
 # -- renderings cached by revision ---------------------------------------------------------------
 
 
-def cached_rendering(scope: str, variant: str, produce: Callable[[], bytes]) -> tuple[bytes, str]:
+def cached_rendering(scope: str, variant: str, produce: Callable[[], bytes], revision: int | None = None) -> tuple[bytes, str]:
     """The rendering ``variant`` of ``scope`` at its current revision, produced once per revision.
 
-    Returns the bytes and their ETag. The revision is read before ``produce`` runs, so a rendering
-    is never filed under a revision older than the data it shows.
+    Returns the bytes and their ETag. The revision is read before ``produce`` runs (or given, read
+    by the caller before any data), so a rendering is never filed under a revision older than the
+    data it shows.
     """
-    revision = current(scope)
+    if revision is None:
+        revision = current(scope)
     etag = _etag(scope, revision, variant)
     key = f"{scope}:{revision}:{variant}"
     revisions = store()
@@ -250,9 +252,9 @@ def cached_rendering(scope: str, variant: str, produce: Callable[[], bytes]) -> 
     return data, etag
 
 
-def etag_for(scope: str, variant: str) -> str:
+def etag_for(scope: str, variant: str, revision: int | None = None) -> str:
     """The ETag ``cached_rendering`` gives ``variant`` of ``scope`` now (to answer 304 before rendering)."""
-    return _etag(scope, current(scope), variant)
+    return _etag(scope, current(scope) if revision is None else revision, variant)
 
 
 def not_modified(etag: str) -> bool:

@@ -1,7 +1,10 @@
 """API of the fishbone: the diagram as JSON, causes, categories, evidence, votes and live changes."""
 
+import json
+
 from flask import abort, jsonify, request
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from workbench import live
@@ -55,10 +58,27 @@ def _with_revision(body: dict, diagram_id: int, status: int = 200):
 
 @bp.get("/projects/<int:project_id>/fishbone")
 def fishbone_get(project_id: int):
-    _, diagram = services.load(project_id, current_user)
-    # Read before the diagram: the page then holds data at least as new as this revision.
-    revision = live.current(live.project_scope(project_id))
-    response = jsonify(tree.diagram_json(diagram, current_user))
+    project = get_project(project_id, current_user)
+    # Read before the diagram: the page then holds data at least as new as this revision. The
+    # tree is the same for everyone at one revision: built once, then only the reader's own
+    # votes are added.
+    scope = live.project_scope(project.id)
+    revision = live.current(scope)
+
+    def build() -> bytes:
+        diagram = services.diagram_of(project)
+        if diagram is None:
+            abort(404, _("This project has no fishbone yet."))
+        return json.dumps(tree.diagram_json(diagram, None), ensure_ascii=False).encode()
+
+    data, _etag = live.cached_rendering(scope, "fishbone-json", build, revision=revision)
+    body = json.loads(data)
+    round_ = body["voting"]["session"]
+    if round_ is not None:
+        mine = voting.mine_in(round_["id"], current_user)
+        body["voting"]["mine"] = {str(k): v for k, v in mine.items()}
+        body["voting"]["left"] = round_["votes_per_member"] - sum(mine.values()) if round_["open"] else 0
+    response = jsonify(body)
     response.headers["X-Live-Revision"] = str(revision)
     return response
 

@@ -171,7 +171,7 @@ def send(project_id: int):
 @bp.route("/projects/<int:project_id>/fishbone.<any(svg, png, pdf):fmt>")
 @login_required
 def export(project_id: int, fmt: str):
-    project, diagram = services.load(project_id, current_user)
+    project = get_project(project_id, current_user)
     rtl = request.args.get("dir", "rtl" if is_persian() else "ltr") == "rtl"
     paper = request.args.get("paper")
     paper = paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None)
@@ -186,11 +186,17 @@ def export(project_id: int, fmt: str):
     }
     if request.args.get("download"):
         headers["Content-Disposition"] = f'attachment; filename="fishbone-project-{project.id}.{fmt}"'
-    etag = live.etag_for(scope, variant)
+    revision = live.current(scope)
+    etag = live.etag_for(scope, variant, revision)
     if live.not_modified(etag):
         return Response(status=304, headers={**headers, "ETag": etag})
+
+    def draw() -> bytes:
+        _project, diagram = services.load(project.id, current_user)
+        return render.draw(diagram, fmt, rtl=rtl, paper=paper)
+
     try:
-        data, etag = live.cached_rendering(scope, variant, lambda: render.draw(diagram, fmt, rtl=rtl, paper=paper))
+        data, etag = live.cached_rendering(scope, variant, draw, revision=revision)
     except render.RenderError as error:
         current_app.logger.error("fishbone rendering failed: %s", error)
         abort(503, _("The diagram could not be drawn (graphviz failed). Ask the administrator to run scripts/setup.sh."))

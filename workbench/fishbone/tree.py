@@ -64,7 +64,8 @@ def _cause_json(graph: nx.DiGraph, node, evidence: dict) -> dict:
 
 
 def diagram_json(diagram: FishboneDiagram, user) -> dict:
-    """The effect, the categories with their ids and the cause tree, plus the voting round."""
+    """The effect, the categories with their ids and the cause tree, plus the voting round
+    (with ``user``'s own dots; none when ``user`` is None, as cached for everyone)."""
     votes = voting.summary(diagram, user)
     graph = cause_tree(diagram, votes["counts"])
     evidence = dict(db.session.execute(

@@ -116,20 +116,25 @@ def counts(session: FishboneVoteSession | None) -> dict[int, int]:
     return dict(rows.all())
 
 
+def mine_in(session_id: int, user) -> dict[int, int]:
+    """Dots ``user`` gave per cause id in the round ``session_id``."""
+    return dict(db.session.execute(
+        select(FishboneVote.cause_id, func.count())
+        .where(FishboneVote.session_id == session_id, FishboneVote.user_id == user.id)
+        .group_by(FishboneVote.cause_id)
+    ).all())
+
+
 def summary(diagram: FishboneDiagram, user) -> dict:
-    """The round as the client shows it: dots per cause and the user's own."""
+    """The round as the client shows it: dots per cause and the user's own (none for ``user`` None)."""
     session = latest_session(diagram)
     if session is None:
         return {"session": None, "counts": {}, "mine": {}, "left": 0}
-    mine = dict(db.session.execute(
-        select(FishboneVote.cause_id, func.count())
-        .where(FishboneVote.session_id == session.id, FishboneVote.user_id == user.id)
-        .group_by(FishboneVote.cause_id)
-    ).all())
+    mine = mine_in(session.id, user) if user is not None else {}
     is_open = session.closed_at is None
     return {
         "session": {"id": session.id, "votes_per_member": session.votes_per_member, "open": is_open},
         "counts": counts(session),
         "mine": mine,
-        "left": session.votes_per_member - sum(mine.values()) if is_open else 0,
+        "left": session.votes_per_member - sum(mine.values()) if is_open and user is not None else 0,
     }
