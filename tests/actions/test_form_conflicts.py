@@ -1,5 +1,7 @@
 """Forms refuse an edit based on a version someone else replaced: message, the person's input kept, nothing written."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from workbench.actions.models import CorrectiveAction, ProjectCharter
@@ -81,3 +83,23 @@ def test_rule_row_refuses_a_stale_version(client, login, make_user, db, owners):
     assert "Someone else changed this record first" in page.get_data(as_text=True) and "mushy" in page.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ClassificationRule, rule.id).phrase == "soggy"
+
+
+def test_confirming_a_label_from_a_stale_queue_is_refused(client, login, make_user, db, owners):
+    from workbench.complaint_import.models import Complaint
+    from workbench.complaint_import.services import set_labels
+
+    ensure_defaults()
+    complaint = Complaint(source="web", external_id="Q1", received_at=date(2026, 1, 5), text="The fries were soggy", text_norm="the fries were soggy", channel="web")
+    db.session.add(complaint)
+    db.session.commit()
+    read_at = complaint.version
+    someone = make_user(role="quality_manager")
+    set_labels([complaint], "quality", "product_quality", someone)  # confirmed by someone else meanwhile
+    db.session.commit()
+    login(make_user(role="member"))
+    page = client.post(f"/complaints/{complaint.id}/label", data={"version": str(read_at), "process_owner": "sales", "category": "price"}, follow_redirects=True)
+    assert "Someone else changed this record first" in page.get_data(as_text=True)
+    db.session.expire_all()
+    stored = db.session.get(Complaint, complaint.id)
+    assert stored.category == "product_quality" and stored.version == read_at + 1

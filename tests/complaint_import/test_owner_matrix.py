@@ -45,7 +45,7 @@ def test_editing_a_cell_moves_new_imports_and_keeps_confirmed_labels(db, import_
     import_rows([("A1", "2024-01-01", "Delivery is three weeks late"), ("A2", "2024-01-01", "Still waiting, the parcel is late")])
     first = _complaint(db, "A1")
     login(make_user(role="member"))
-    client.post(f"/complaints/{first.id}/label", data={"process_owner": "service", "category": "delivery_speed"})
+    client.post(f"/complaints/{first.id}/label", data={"version": str(first.version), "process_owner": "service", "category": "delivery_speed"})
     client.post("/logout")
     login(make_user(role="quality_manager"))
     cell = _cell(db, "delivery_speed")

@@ -140,7 +140,7 @@ def test_review_queue_lowest_confidence_first_and_one_click_confirm(client, logi
     page = client.get("/complaints/review").get_data(as_text=True).split("data-tick-all", 1)[1]  # the queue, after the groups
     assert page.index("Something odd happened") < page.index("The fridge is very noisy")
     odd = db.session.scalar(select(Complaint).where(Complaint.external_id == "S10"))
-    response = client.post(f"/complaints/{odd.id}/label", data={"process_owner": "quality", "category": "product_quality", "next": "/complaints/review"})
+    response = client.post(f"/complaints/{odd.id}/label", data={"version": str(odd.version), "process_owner": "quality", "category": "product_quality", "next": "/complaints/review"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/complaints/review")
     db.session.expire_all()
     odd = db.session.get(Complaint, odd.id)

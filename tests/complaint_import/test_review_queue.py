@@ -59,7 +59,7 @@ def test_confirming_one_complaint_says_what_it_did(db, two_problems, client, log
     html = client.get("/complaints/review").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
     complaint = db.session.scalar(select(Complaint).where(Complaint.external_id == "G03"))
-    response = client.post(f"/complaints/{complaint.id}/label", data={"csrf_token": token, "process_owner": "production", "category": "product_quality",
+    response = client.post(f"/complaints/{complaint.id}/label", data={"version": str(complaint.version), "csrf_token": token, "process_owner": "production", "category": "product_quality",
                                                                      "next": "/complaints/review"}, follow_redirects=True)
     assert "Complaint G03 confirmed as process owner “Production”, category “Product quality" in response.get_data(as_text=True)
 

@@ -70,7 +70,7 @@ def test_a_label_clears_the_reason(db, import_rows, client, login, make_user):
     import_rows(BAD)
     complaint = _by_ext(db)["U6"]
     login(make_user(role="member"))
-    client.post(f"/complaints/{complaint.id}/label", data={"process_owner": "service", "category": "responsiveness"})
+    client.post(f"/complaints/{complaint.id}/label", data={"version": str(complaint.version), "process_owner": "service", "category": "responsiveness"})
     assert _by_ext(db)["U6"].unclassified_reason is None
 
 

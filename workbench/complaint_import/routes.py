@@ -7,8 +7,10 @@ from flask_login import current_user, login_required
 from workbench.complaint_import import bp, services
 from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.models import Complaint
+from workbench.errors import conflict_message
 from workbench.extensions import db
-from workbench.validation import InvalidInput
+from workbench.persistence import check_version
+from workbench.validation import Conflict, InvalidInput
 
 FILTERS = ("source", "owner", "category", "theme", "product", "channel", "reason", "from", "to", "q", "project")
 
@@ -66,6 +68,7 @@ def label(complaint_id: int):
     complaint = db.get_or_404(Complaint, complaint_id)
     owner, category = request.form.get("process_owner", ""), request.form.get("category", "")
     try:
+        check_version(complaint, {"version": request.form.get("version"), "process_owner": owner, "category": category}, required=True)
         services.set_labels([complaint], owner, category, current_user)
         db.session.commit()
         if owner or category:
@@ -75,6 +78,10 @@ def label(complaint_id: int):
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")
+    except Conflict as error:
+        # The queue shows the complaint as stored now (someone else confirmed or changed it).
+        db.session.rollback()
+        flash(conflict_message(error), "error")
     return _back()
 
 
