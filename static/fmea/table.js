@@ -664,5 +664,15 @@
 
   buildColumns();
   buildHead();
+  // Arriving from the fishbone (?rows=1,2): those rows stay in view, stand out, and the cursor waits on the first one's S.
+  var arrived = (new URLSearchParams(window.location.search).get("rows") || "").split(",").filter(function (id) { return rows.some(function (row) { return String(row.id) === id; }); });
+  arrived.forEach(function (id) { pinned[id] = true; });
   renderAll();
+  if (arrived.length) {
+    arrived.forEach(function (id) { if (trById[id]) { trById[id].classList.add("arrived"); trById[id].id = "row-" + id; } });
+    var firstArrived = trById[arrived[0]];
+    firstArrived.scrollIntoView({ block: "center" });
+    focusCell(firstArrived.querySelector('td[data-field="severity"]') || firstArrived.cells[1]);
+    say(fmt(data.messages.arrived, { n: digits(arrived.length) }));
+  }
 })();

@@ -3,6 +3,7 @@
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench import live, uploads
@@ -36,11 +37,13 @@ def page(project_id: int):
         start = StartForm(language="fa" if is_persian() else "en", effect=project.problem_statement or project.title)
         return render_template("fishbone/start.html", project=project, form=start, import_form=ImportForm(),
                                can_write=_can_write(project))
+    root_causes = services.verified_root_causes(project.id)
+    sent = services.root_cause_destination(project, [c["id"] for c in root_causes])
     return render_template(
         "fishbone/diagram.html", project=project, diagram=diagram, can_write=_can_write(project),
         category_form=CategoryForm(), effect_form=EffectForm(effect=diagram.effect, version=diagram.version),
         button=EmptyForm(), has_sinks=bool(services.ROOT_CAUSE_SINKS.all()), meeting=request.args.get("meeting") == "1",
-        root_causes=services.verified_root_causes(project.id),
+        root_causes=root_causes, unsent=[c for c in root_causes if c["id"] not in sent["taken"]], sent_url=sent["url"],
     )
 
 
@@ -159,13 +162,17 @@ def send(project_id: int):
     if not services.ROOT_CAUSE_SINKS.all() or not EmptyForm().validate_on_submit():
         abort(404)
     try:
+        causes = services.verified_root_causes(project.id)
         taken = services.send_root_causes(project, current_user)
         db.session.commit()
-        flash(_("%(n)d verified root causes sent to the FMEA.", n=taken), "info")
+        flash(ngettext("%(num)d verified root cause sent to the FMEA: rate it there.",
+                       "%(num)d verified root causes sent to the FMEA: rate them there.", taken), "info")
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")
-    return _back(project_id)
+        return _back(project_id)
+    landing = services.root_cause_destination(project, [c["id"] for c in causes])["url"]
+    return redirect(landing) if landing and taken else _back(project_id)
 
 
 @bp.route("/projects/<int:project_id>/fishbone.<any(svg, png, pdf):fmt>")

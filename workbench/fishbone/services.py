@@ -24,6 +24,12 @@ class RootCauseSink(Protocol):
     def __call__(self, project: Any, causes: list[dict], user: Any) -> int: ...
 
 
+class RootCauseDestination(Protocol):
+    """Where sent causes live downstream: ``{"url": page showing the rows made from them, "taken": [cause ids already there]}``."""
+
+    def __call__(self, project: Any, cause_ids: list[int]) -> dict | None: ...
+
+
 class CauseLinkSource(Protocol):
     """What another capability made from these causes: ``{cause_id: [{"label", "url"}]}``, in one query."""
 
@@ -35,6 +41,7 @@ class CauseLinkSource(Protocol):
 # from a cause, shown with the cause so the team can follow it.
 ROOT_CAUSE_SINKS: HookPoint[RootCauseSink] = HookPoint("fishbone.root_cause_sinks")
 CAUSE_LINK_SOURCES: HookPoint[CauseLinkSource] = HookPoint("fishbone.cause_link_sources")
+ROOT_CAUSE_DESTINATIONS: HookPoint[RootCauseDestination] = HookPoint("fishbone.root_cause_destinations")
 
 MAX_TEXT = 500
 MAX_CATEGORY = 120
@@ -402,6 +409,15 @@ def send_root_causes(project, user) -> int:
     if not causes:
         raise InvalidInput({"causes": _("No verified root causes to send yet.")})
     return sum(int(sink(project, causes, user) or 0) for sink in ROOT_CAUSE_SINKS.all())
+
+
+def root_cause_destination(project, cause_ids: list[int]) -> dict:
+    """Where the sent verified root causes are (the first destination's page) and which were sent already."""
+    for destination in ROOT_CAUSE_DESTINATIONS.all():
+        found = destination(project, cause_ids)
+        if found:
+            return {"url": found.get("url"), "taken": set(found.get("taken") or ())}
+    return {"url": None, "taken": set()}
 
 
 def cause_links(project_id: int, cause_ids: list[int]) -> dict[int, list[dict]]:

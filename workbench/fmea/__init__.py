@@ -38,6 +38,7 @@ def init_app(app: Flask) -> None:
     DEMO_STEPS.add(app, demo.demo_fmea)
     fishbone.ROOT_CAUSE_SINKS.add(app, links.send_causes_to_fmea)
     fishbone.CAUSE_LINK_SOURCES.add(app, links.fmea_rows_of_causes)
+    fishbone.ROOT_CAUSE_DESTINATIONS.add(app, links.fmea_rows_for_root_causes)
 
 
 __all__ = [

@@ -26,6 +26,22 @@ def send_causes_to_fmea(project, causes: list[dict], user) -> int:
     return len(services.add_rows_from_causes(project, items, user))
 
 
+def fmea_rows_for_root_causes(project, cause_ids: list[int]) -> dict | None:
+    """The FMEA page opened on the rows made from these causes (those rows pinned and highlighted there)."""
+    if not cause_ids:
+        return None
+    rows = db.session.execute(
+        select(FmeaRow.id, FmeaRow.cause_id)
+        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        .where(FmeaDocument.project_id == project.id, FmeaRow.cause_id.in_(cause_ids))
+        .order_by(FmeaRow.id)
+    ).all()
+    if not rows:
+        return {"url": None, "taken": []}
+    url = url_for("fmea.table", project_id=project.id, rows=",".join(str(r.id) for r in rows)) + f"#row-{rows[0].id}"
+    return {"url": url, "taken": [r.cause_id for r in rows]}
+
+
 def fmea_rows_of_causes(project_id: int, cause_ids: list[int]) -> dict[int, list[dict]]:
     """For the fishbone: the FMEA rows made from each cause, in one query."""
     if not cause_ids:

@@ -119,6 +119,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
             "error": _("Not saved: %(message)s"),
             "confirm_delete": _("Delete this row?"),
             "deleted": _("Row deleted."),
+            "arrived": _("Rows from the fishbone's verified root causes are highlighted (%(n)s): rate S, O and D."),
             "shown": _("%(shown)s of %(total)s rows shown"),
             "more": _("Show %(n)s more rows"),
             "history": _("History"),
