@@ -1,9 +1,8 @@
 """Pages of the fishbone: the live editor (and meeting mode), categories, import, exports and the print view."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench import live, uploads
