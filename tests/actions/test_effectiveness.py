@@ -4,6 +4,7 @@ from math import comb
 import pytest
 from sqlalchemy import insert
 
+from tests.linking import link_complaints
 from workbench.actions.effectiveness import compare_counts
 from workbench.complaint_import.models import Complaint
 
@@ -35,9 +36,11 @@ def _complaints(db, owner, product, days_and_counts, category="delivery_speed", 
         for _ in range(count):
             n += 1
             rows.append({"source": "test", "external_id": f"{product}-{day}-{n}", "received_at": day, "text": "late",
-                         "product": product, "process_owner_id": owner.id, "category": category, "project_id": project_id,
+                         "product": product, "process_owner_id": owner.id, "category": category,
                          "created_at": day, "updated_at": day, "version": 1})
     db.session.execute(insert(Complaint), rows)
+    if project_id:
+        link_complaints(db, project_id, [r["external_id"] for r in rows])
     db.session.commit()
 
 

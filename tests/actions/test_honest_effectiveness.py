@@ -4,16 +4,19 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
+from tests.linking import link_complaints
 from workbench.actions.models import EffectivenessCheck
 from workbench.complaint_import.models import Complaint
 
 
 def _linked(db, project_id, owner, days):
     rows = [{"source": "test", "external_id": f"h-{project_id}-{day}-{n}", "received_at": day, "text": "late", "product": "W-7",
-             "process_owner_id": owner.id, "category": "delivery_speed", "project_id": project_id,
+             "process_owner_id": owner.id, "category": "delivery_speed",
              "created_at": day, "updated_at": day, "version": 1} for n, day in enumerate(days)]
     if rows:
         db.session.execute(insert(Complaint), rows)
+        if project_id:
+            link_complaints(db, project_id, [r["external_id"] for r in rows])
     db.session.commit()
 
 

@@ -22,16 +22,28 @@ def test_trace_graph_links_complaints_project_causes_fmea_rows_and_actions(app, 
     assert client.patch_read(f"/api/v1/actions/{action['id']}", json={"cause_id": cause_id, "fmea_row_id": row_id}).status_code == 200
     add_action(setup["project"], setup["member"], title="Training")
     client.post(f"/api/v1/projects/{pid}/effectiveness", json={"criteria": "x", "actions_on": "2026-01-01", "check_date": "2026-03-01"})
-    from workbench.complaint_import.models import Theme
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from workbench.complaint_import.models import Complaint, Theme
 
     theme = Theme(name="late delivery")
     db.session.add(theme)
+    db.session.flush()
+    db.session.execute(insert(Complaint), [
+        {"source": "crm", "external_id": f"T-{n}", "received_at": date(2026, 1, 10), "text": "late", "theme_id": theme.id}
+        for n in range(3)
+    ])
     db.session.commit()
     assert client.patch_read(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": theme.id}).status_code == 200
     assert client.patch_read(f"/api/v1/projects/{pid}/lifecycle", json={"theme_id": 424242}).status_code == 400
+    assert client.get(f"/api/v1/projects/{pid}/lifecycle").get_json()["theme_id"] == theme.id
     graph = client.get(f"/api/v1/projects/{pid}/trace").get_json()
     edges = {(e["source"], e["target"]) for e in graph["edges"]}
-    assert ("complaints:1", f"theme:{theme.id}") in edges and (f"theme:{theme.id}", f"project:{pid}") in edges
+    assert ("complaints:linked", f"theme:{theme.id}") in edges and (f"theme:{theme.id}", f"project:{pid}") in edges
+    labels = {n["id"]: n["label"] for n in graph["nodes"]}
+    assert labels["complaints:linked"] == "3 complaints" and labels[f"theme:{theme.id}"] == "Theme: late delivery"
     assert (f"project:{pid}", f"cause:{cause_id}") in edges and (f"cause:{cause_id}", f"fmea_row:{row_id}") in edges
     assert (f"fmea_row:{row_id}", f"action:{action['id']}") in edges
     assert (f"project:{pid}", f"action:{action['id'] + 1}") in edges
@@ -65,14 +77,11 @@ def test_from_a_complaint_back_to_its_projects(client, login, setup, owners, db,
     ])
     db.session.commit()
     other_team_project = make_project(team=db.session.get(type(setup["team"]), make_team().id), title="Hidden")
-    login(setup["leader"])
-    client.post(f"/api/v1/projects/{setup['project'].id}/effectiveness", json={
-        "criteria": "x", "actions_on": "2026-02-01", "check_date": "2026-03-01", "process_owner": "sales", "product": "W-7"})
-    client.post("/logout")
-    login(setup["qm"])
-    client.post(f"/api/v1/projects/{other_team_project.id}/effectiveness", json={
-        "criteria": "x", "actions_on": "2026-02-01", "check_date": "2026-03-01", "process_owner": "sales"})
-    client.post("/logout")
+    from tests.linking import link_complaints
+
+    link_complaints(db, setup["project"].id, ["C-1"])
+    link_complaints(db, other_team_project.id, ["C-1"])
+    db.session.commit()
     login(setup["leader"])
     late = client.get("/api/v1/trace/complaints/1").get_json()
     assert [p["title"] for p in late["projects"]] == ["Late deliveries"]  # the other team's project stays hidden

@@ -22,7 +22,6 @@ NOT_PAGES = {
     "actions.dashboard_pdf", "actions.dashboard_xlsx", "actions.report_pdf", "actions.evidence_download",
     "fishbone.export", "fishbone.export_text", "fishbone.evidence_file",
     "fmea.export_csv", "fmea.export_xlsx",
-    "complaints.theme_start",  # a button that creates a project (a POST form)
     "complaints.import_job", "fmea.import_preview",  # need an uploaded file: tests/complaint_import, tests/fmea
     "complaints.classifier_run", "complaints.classifier_run_progress",  # need a retraining run: tests/complaint_import
     "main.favicon",  # redirects to static/favicon.svg

@@ -48,40 +48,17 @@ def test_start_a_project_from_a_theme_links_its_complaints(client, login, db):
     login(user, password="demo-password")
     page = client.get("/complaints/themes").get_data(as_text=True)
     assert theme.name in page and "Start a project from this theme" in page
-    response = client.get(f"/complaints/themes/{theme.id}/start")
-    assert response.status_code == 302 and "/projects/new?" in response.headers["Location"]
-    form = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Reduce complaints" in form and f"{theme.size} complaints" in form
-    from urllib.parse import parse_qs, urlparse
-
-    query = parse_qs(urlparse(response.headers["Location"]).query)
+    form = client.get(f"/themes/{theme.id}/project").get_data(as_text=True)
+    assert f"{theme.size} complaints about" in form
     from workbench.teams.models import TeamMembership
 
-    team_id = user_team = db.session.scalar(select(TeamMembership.team_id).where(TeamMembership.user_id == user.id))
-    created = client.post(
-        "/projects/new",
-        data={"title": query["title"][0], "problem_statement": query["problem_statement"][0], "team_id": str(user_team), "process_owner": query["process_owner"][0]},
-    )
+    team_id = db.session.scalar(select(TeamMembership.team_id).where(TeamMembership.user_id == user.id))
+    created = client.post(f"/themes/{theme.id}/project", data={"title": theme.name, "team_id": str(team_id)})
     assert created.status_code == 302, created.get_data(as_text=True)
     project_page = client.get(created.headers["Location"]).get_data(as_text=True)
     assert f"{theme.size} linked complaints" in project_page
-    project = db.session.scalar(select(ImprovementProject).where(ImprovementProject.title == query["title"][0]))
-    assert project.team_id == team_id
-    db.session.expire_all()
-    assert db.session.get(Theme, theme.id).project_id == project.id
-    assert db.session.scalar(select(func.count(Complaint.id)).where(Complaint.project_id == project.id)) == theme.size
+    project = db.session.scalar(select(ImprovementProject).where(ImprovementProject.theme_id == theme.id))
+    assert project.team_id == team_id and project.title == theme.name
     listed = client.get(f"/complaints?project={project.id}").get_data(as_text=True)
     assert f"({theme.size})" in listed
-
-
-def test_link_theme_needs_write_access_to_the_project(client, login, make_user, db, make_project):
-    _demo(db)
-    themes.rebuild()
-    db.session.commit()
-    theme = db.session.scalar(select(Theme))
-    project = make_project()
-    outsider = make_user(role="member")
-    login(outsider)
-    assert client.post(f"/complaints/themes/{theme.id}/link", data={"project_id": project.id}).status_code == 404
-    db.session.expire_all()
-    assert db.session.get(Theme, theme.id).project_id is None
+    assert f"Project: {theme.name}" in client.get("/complaints/themes").get_data(as_text=True)

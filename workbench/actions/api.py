@@ -59,7 +59,7 @@ def project_lifecycle(project_id: int):
         is_text=charter.is_text,
         is_not_text=charter.is_not_text,
         lessons_learned=charter.lessons_learned,
-        theme_id=charter.theme_id,
+        theme_id=project.theme_id,
         close_blockers=lifecycle.close_blockers(project) if project.stage != "closed" else [],
         stage_changes=[stage_change_json(c, current_user) for c in lifecycle.stage_history(project.id)],
         sign_offs=[sign_off_json(s) for s in lifecycle.sign_offs(project.id)],

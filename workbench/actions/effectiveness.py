@@ -18,6 +18,7 @@ from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.i18n import persian_digits
 from workbench.models import ProcessOwner
+from workbench.teams.models import ProjectComplaint
 from workbench.teams.stages import ensure_editable, ensure_project_editable
 from workbench.validation import InvalidInput, text_value
 
@@ -31,13 +32,14 @@ DEFAULT_MIN_WEEKS = 4
 
 
 def complaint_counts(start: date, end: date, project_id: int, product=None, category=None) -> dict[date, int]:
-    """Complaints linked to the project (``complaints.project_id``) per day received in ``[start, end)``.
+    """Complaints linked to the project (``project_complaints``) per day received in ``[start, end)``.
 
     ``product`` and ``category`` narrow the linked complaints further when the check names them.
     """
     stmt = (
         select(Complaint.received_at, func.count())
-        .where(Complaint.project_id == project_id, Complaint.received_at >= start, Complaint.received_at < end)
+        .join(ProjectComplaint, ProjectComplaint.complaint_id == Complaint.id)
+        .where(ProjectComplaint.project_id == project_id, Complaint.received_at >= start, Complaint.received_at < end)
         .group_by(Complaint.received_at)
     )
     if product:

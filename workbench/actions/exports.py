@@ -10,6 +10,7 @@ from openpyxl.styles import Font
 
 from workbench.actions import effectiveness, lifecycle, services
 from workbench.registry import HookPoint
+from workbench.teams import theme_link
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES
 
@@ -93,6 +94,8 @@ def report_context(project) -> dict:
     return {
         "project": project,
         "charter": lifecycle.charter_of(project.id),
+        "theme": theme_link.theme_of(project),
+        "linked_complaints": theme_link.linked_count(project.id),
         "actions": services.actions_of(project.id),
         "is_overdue": services.is_overdue,
         "check": latest,

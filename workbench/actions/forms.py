@@ -27,7 +27,6 @@ class CharterForm(FlaskForm):
     is_text = TextAreaField(_l("Is (where, when, what the problem is)"), validators=[Optional()])
     is_not_text = TextAreaField(_l("Is not (where it could be but is not)"), validators=[Optional()])
     lessons_learned = TextAreaField(_l("Lessons learned"), validators=[Optional()])
-    theme_id = IntegerField(_l("Complaint theme (id)"), validators=[Optional()])
 
 
 class StageForm(FlaskForm):

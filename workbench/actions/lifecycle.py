@@ -16,7 +16,8 @@ from workbench.teams import stages
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES, ImprovementProject
 from workbench.teams.stages import ensure_project_editable
-from workbench.validation import InvalidInput, whole_number
+from workbench.teams.theme_link import link_theme
+from workbench.validation import InvalidInput
 
 # Meanings a closing signature may carry (stored as the key, shown translated).
 SIGNATURE_MEANINGS = {
@@ -137,27 +138,19 @@ def charter_of(project_id: int) -> ProjectCharter:
 
 
 def save_charter(project_id: int, data: dict, required: bool = False) -> ProjectCharter:
-    """Write the is / is-not, lessons learned and linked theme of a project (``version``: the charter's, once it exists)."""
+    """Write the is / is-not and lessons learned of a project (``version``: the charter's, once it exists);
+    a ``theme_id`` goes to the project's one link."""
     ensure_project_editable(project_id)
     charter = charter_of(project_id)
     if charter.id is not None:
         check_version(charter, data, required=required)
-    theme_id = data.get("theme_id", charter.theme_id)
-    if theme_id in ("", None):
-        theme_id = None
-    else:
-        try:
-            theme_id = whole_number(theme_id)
-        except (TypeError, ValueError):
-            raise InvalidInput({"theme_id": _("Expected a number, got “%(value)s”.", value=theme_id)}) from None
-        from workbench.complaint_import.models import Theme
-
-        if db.session.get(Theme, theme_id) is None:
-            raise InvalidInput({"theme_id": _("No theme with id %(id)s.", id=theme_id)})
+    if "theme_id" in data:
+        project = db.session.get(ImprovementProject, project_id)
+        if str(data["theme_id"] or "") != str(project.theme_id or ""):
+            link_theme(project, data["theme_id"])
     for field in ("is_text", "is_not_text", "lessons_learned"):
         if field in data:
             setattr(charter, field, str(data.get(field) or "").strip())
-    charter.theme_id = theme_id
     if charter.id is None:
         db.session.add(charter)
     return charter

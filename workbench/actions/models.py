@@ -53,7 +53,7 @@ class CorrectiveAction(TimestampMixin, Audited, db.Model):
 
 
 class ProjectCharter(TimestampMixin, Audited, db.Model):
-    """8D frame of a project: is / is-not, linked theme and lessons learned."""
+    """8D frame of a project: is / is-not and lessons learned (its theme is the project's ``theme_id``)."""
 
     __tablename__ = "project_charters"
 
@@ -68,8 +68,6 @@ class ProjectCharter(TimestampMixin, Audited, db.Model):
     is_text: Mapped[str] = mapped_column(Text, default="")
     is_not_text: Mapped[str] = mapped_column(Text, default="")
     lessons_learned: Mapped[str] = mapped_column(Text, default="")
-    # themes.id of complaint_import (built elsewhere); the integrator adds the foreign key.
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
 
 
 class EffectivenessCheck(TimestampMixin, Audited, db.Model):

@@ -6,14 +6,13 @@ import graphviz
 import networkx as nx
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 
-from workbench.actions.effectiveness import checks_of
-from workbench.actions.lifecycle import charter_of
 from workbench.actions.services import actions_of, is_overdue
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.registry import HookPoint
+from workbench.teams import theme_link
 
 
 class NodeDescriber(Protocol):
@@ -63,27 +62,19 @@ def project_graph(project) -> nx.DiGraph:
     graph = nx.DiGraph()
     pid = f"project:{project.id}"
     graph.add_node(pid, kind="project", label=project.title, url=url_for("teams.project_detail", project_id=project.id))
-    charter = charter_of(project.id)
-    if charter.theme_id:
-        node = f"theme:{charter.theme_id}"
-        graph.add_node(node, kind="theme", **_describe("theme", charter.theme_id))
-        graph.add_edge(node, pid)
-    for check in checks_of(project.id):
-        stmt = select(func.count(Complaint.id))
-        if check.process_owner_id:
-            stmt = stmt.where(Complaint.process_owner_id == check.process_owner_id)
-        if check.product:
-            stmt = stmt.where(Complaint.product == check.product)
-        if check.category:
-            stmt = stmt.where(Complaint.category == check.category)
-        count = db.session.scalar(stmt)
-        link = " · ".join(filter(None, [check.product, check.category]))
-        node = f"complaints:{check.id}"
-        graph.add_node(
-            node, kind="complaints", label=_("%(n)d complaints", n=count) + (f" ({link})" if link else ""),
-            url=url_for("actions.effectiveness_page", project_id=project.id),
-        )
-        graph.add_edge(node, f"theme:{charter.theme_id}" if charter.theme_id else pid)
+    parent = pid
+    if project.theme_id:
+        parent = f"theme:{project.theme_id}"
+        theme = theme_link.theme_of(project)
+        graph.add_node(parent, kind="theme", label=_("Theme: %(name)s", name=theme.name),
+                       url=url_for("complaints.complaint_list", theme=theme.id))
+        graph.add_edge(parent, pid)
+    linked = theme_link.linked_count(project.id)
+    if linked:
+        node = "complaints:linked"
+        graph.add_node(node, kind="complaints", label=_("%(n)d complaints", n=linked),
+                       url=url_for("complaints.complaint_list", project=project.id))
+        graph.add_edge(node, parent)
     for action in actions_of(project.id):
         node = f"action:{action.id}"
         graph.add_node(node, kind="action", label=action.title, overdue=is_overdue(action),
@@ -135,22 +126,15 @@ def graph_svg(graph: nx.DiGraph) -> str:
 
 
 def projects_for_complaint(complaint_id: int, user) -> tuple:
-    """The complaint and the projects (visible to ``user``) whose effectiveness checks cover it: the way back."""
-    from sqlalchemy import or_, union
+    """The complaint and the projects (visible to ``user``) it is linked to: the way back."""
+    from sqlalchemy import union
 
-    from workbench.actions.models import EffectivenessCheck as C
     from workbench.teams.access import team_scope
     from workbench.teams.models import ImprovementProject as P
 
     complaint = db.get_or_404(Complaint, complaint_id)
-    by_check = select(C.project_id).where(
-        or_(C.process_owner_id.is_not(None), C.product.is_not(None), C.category.is_not(None)),
-        or_(C.process_owner_id.is_(None), C.process_owner_id == complaint.process_owner_id),
-        or_(C.product.is_(None), C.product == complaint.product),
-        or_(C.category.is_(None), C.category == complaint.category),
-        C.check_date >= complaint.received_at,
-    )
-    finders = [by_check] + [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS.all()) if s is not None]
-    ids = union(*finders).subquery() if len(finders) > 1 else by_check.subquery()
+    finders = [theme_link.projects_of_complaint(complaint.id)]
+    finders += [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS.all()) if s is not None]
+    ids = union(*finders).subquery() if len(finders) > 1 else finders[0].subquery()
     stmt = team_scope(select(P).where(P.id.in_(select(ids.c[0]))), P.team_id, user).order_by(P.id)
     return complaint, list(db.session.scalars(stmt))

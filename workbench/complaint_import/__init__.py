@@ -4,7 +4,7 @@ from flask import Blueprint, Flask
 from flask_babel import lazy_gettext as _l
 
 from workbench.api.routes import add_routes
-from workbench.registry import DEMO_STEPS, HOME_CARDS, PROJECT_PANELS, add_nav
+from workbench.registry import DEMO_STEPS, HOME_CARDS, add_nav
 
 bp = Blueprint("complaints", __name__)
 
@@ -31,7 +31,6 @@ def init_app(app: Flask) -> None:
     cli.register(app)
     tasks.init_app(app)
     labels.init_app(app)
-    PROJECT_PANELS.add(app, panels.project_panel)
     HOME_CARDS.add(app, panels.home_card)
     DEMO_STEPS.add(app, demo.demo_complaints)
     add_nav(app, "complaints.complaint_list", _l("Complaints"), order=20)

@@ -181,18 +181,25 @@ class RuleSuggestion(TimestampMixin, db.Model):
 
 
 class Theme(TimestampMixin, db.Model):
-    """A recurring problem within one process owner, found by clustering."""
+    """A recurring problem: similar complaints found by clustering, named by its most central complaint.
+
+    ``active`` themes are those of the latest build; a retired theme stays while a project points to it.
+    """
 
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    process_owner_id: Mapped[int | None] = mapped_column(ForeignKey("process_owners.id"))
+    process_owner_id: Mapped[int | None] = mapped_column(ForeignKey("process_owners.id"))  # the most frequent owner
     name: Mapped[str] = mapped_column(String(200))
     terms: Mapped[list] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(default=0)
     recent: Mapped[int] = mapped_column(default=0)
     previous: Mapped[int] = mapped_column(default=0)
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
+    active: Mapped[bool] = mapped_column(default=True)
+    # {"owners": {key or "": n}, "categories": {key or "": n}} over the theme's complaints.
+    mix: Mapped[dict | None] = mapped_column(JSON, default=dict)
+    # Ids of the complaints nearest the theme's centre, most central first.
+    example_ids: Mapped[list | None] = mapped_column(JSON, default=list)
 
     process_owner: Mapped[ProcessOwner | None] = relationship()
 
@@ -210,7 +217,6 @@ class Complaint(TimestampMixin, db.Model):
         Index("ix_complaints_channel_received", "channel", "received_at"),
         Index("ix_complaints_product_received", "product", "received_at"),
         Index("ix_complaints_theme_received", "theme_id", "received_at"),
-        Index("ix_complaints_project", "project_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -232,7 +238,6 @@ class Complaint(TimestampMixin, db.Model):
     unclassified_reason: Mapped[str | None] = mapped_column(String(20))  # why no category: see classify.REASONS
     confirmed: Mapped[bool] = mapped_column(default=False)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
-    project_id: Mapped[int | None] = mapped_column(ForeignKey("projects.id", ondelete="SET NULL"))
     import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_jobs.id", ondelete="SET NULL"))
     attributes: Mapped[dict | None] = mapped_column(JSON)
 

@@ -4,7 +4,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from workbench.complaint_import import bp, services
+from workbench.complaint_import import bp, hooks, services
 from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.models import Complaint
 from workbench.errors import conflict_message
@@ -29,7 +29,12 @@ def complaint_list():
     args = _filters()
     stmt = services.complaint_list(args)
     if args.get("project"):
-        stmt = stmt.where(Complaint.project_id == int(args["project"])) if args["project"].isdigit() else stmt
+        if not args["project"].isdigit() or len(args["project"]) > 9:
+            raise InvalidInput({"project": _("project must be the number of a project.")})
+        linked = hooks.project_complaint_ids(int(args["project"]), current_user)
+        if linked is None:
+            abort(404)
+        stmt = stmt.where(Complaint.id.in_(linked))
     page = db.paginate(stmt, per_page=50, error_out=False)
     return render_template("complaint_import/list.html", page=page, args=args, sources=services.sources(), **_context())
 

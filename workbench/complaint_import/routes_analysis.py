@@ -1,19 +1,18 @@
 """Pages: Pareto charts, monthly trends, downloads, and themes that become projects."""
 
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from workbench import dates
 from workbench.access import role_required
-from workbench.complaint_import import analysis, bp, exports, services, tasks, themes
+from workbench.complaint_import import analysis, bp, exports, hooks, services, tasks, themes
 from workbench.complaint_import.charts import pareto_svg, trend_svg
 from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label
-from workbench.complaint_import.models import Theme
 from workbench.extensions import db
-from workbench.i18n import is_persian, localized_name
+from workbench.i18n import is_persian
 from workbench.validation import InvalidInput
 
 
@@ -125,10 +124,10 @@ def complaints_download(fmt: str):
 @login_required
 def theme_list():
     grouped = [
-        (owner, [(t, themes.examples(t)) for t in items]) for owner, items in themes.themes_by_owner()
+        (owner, [(t, themes.examples(t), hooks.theme_actions(t, current_user)) for t in items])
+        for owner, items in themes.themes_by_owner()
     ]
-    projects = [p for find in themes.PROJECT_CHOICES.all() for p in find(current_user)] if current_user.role != "viewer" else []
-    return render_template("complaint_import/themes.html", grouped=grouped, projects=projects, manager=services.can_manage(current_user))
+    return render_template("complaint_import/themes.html", grouped=grouped, manager=services.can_manage(current_user))
 
 
 @bp.post("/complaints/themes/rebuild")
@@ -137,23 +136,3 @@ def theme_rebuild():
     tasks.build_themes()
     flash(_("Themes are being rebuilt; reload in a moment."), "info")
     return redirect(url_for("complaints.theme_list"))
-
-
-@bp.route("/complaints/themes/<int:theme_id>/start")
-@login_required
-def theme_start(theme_id: int):
-    """Open the new-project form filled from the theme; the theme's complaints follow the project once it is created."""
-    if current_user.role == "viewer":
-        abort(403)
-    theme = db.get_or_404(Theme, theme_id)
-    owner_name = localized_name(theme.process_owner) if theme.process_owner else ""
-    title = _("Reduce complaints: %(theme)s", theme=theme.name)[:200]
-    session["theme_for_project"] = {"theme_id": theme.id, "title": title}
-    return redirect(
-        url_for(
-            "teams.project_new",
-            title=title,
-            problem_statement=themes.problem_statement(theme, owner_name),
-            process_owner=theme.process_owner.key if theme.process_owner else "",
-        )
-    )

@@ -1,15 +1,12 @@
 """Recurring themes: within each process owner, similar complaints grouped by TF-IDF and k-means."""
 
-from datetime import timedelta
-from typing import Any, Protocol
+from datetime import date, timedelta
 
-from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 
 from workbench.complaint_import.models import Complaint, Theme
 from workbench.extensions import db
 from workbench.models import ProcessOwner
-from workbench.registry import HookPoint
 
 STOP_WORDS = sorted(
     {
@@ -22,15 +19,6 @@ STOP_WORDS = sorted(
 MAX_PER_OWNER = 20000
 MIN_THEME = 3
 WINDOW = timedelta(days=90)
-
-
-class ProjectChoices(Protocol):
-    """The projects (objects with ``id`` and ``title``) ``user`` may hang a theme on; added by the teams."""
-
-    def __call__(self, user: Any) -> list: ...
-
-
-PROJECT_CHOICES: HookPoint[ProjectChoices] = HookPoint("complaint_import.theme_project_choices")
 
 
 def _cluster(texts: list[str]):
@@ -56,11 +44,32 @@ def _name(centre, terms, limit: int = 3) -> list[str]:
     return picked
 
 
+def _referenced_theme_ids() -> set[int]:
+    """Themes something downstream still points to (any foreign key to ``themes.id`` but the complaints')."""
+    ids: set[int] = set()
+    for table in db.metadata.tables.values():
+        if table.name == "complaints":
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == "themes":
+                ids.update(v for v in db.session.scalars(select(fk.parent).where(fk.parent.is_not(None)).distinct()))
+    return ids
+
+
+def retire_themes() -> None:
+    """Take every theme off the themes page; delete those nothing points to (a project's theme stays)."""
+    db.session.execute(update(Complaint).where(Complaint.theme_id.is_not(None)).values(theme_id=None, version=Complaint.version + 1), execution_options={"synchronize_session": False})
+    db.session.execute(update(Theme).where(Theme.active.is_(True)).values(active=False, version=Theme.version + 1), execution_options={"synchronize_session": False})
+    kept = _referenced_theme_ids()
+    stmt = delete(Theme).where(Theme.active.is_(False))
+    if kept:
+        stmt = stmt.where(Theme.id.not_in(kept))
+    db.session.execute(stmt, execution_options={"synchronize_session": False})
+
+
 def rebuild() -> int:
-    """Replace the themes not yet turned into projects; returns how many themes exist now."""
-    free = select(Theme.id).where(Theme.project_id.is_(None))
-    db.session.execute(update(Complaint).where(Complaint.theme_id.in_(free)).values(theme_id=None, version=Complaint.version + 1), execution_options={"synchronize_session": False})
-    db.session.execute(delete(Theme).where(Theme.project_id.is_(None)), execution_options={"synchronize_session": False})
+    """Replace the themes; returns how many themes exist now."""
+    retire_themes()
     for owner_id in db.session.scalars(select(ProcessOwner.id)):
         rows = db.session.execute(
             select(Complaint.id, Complaint.text_norm, Complaint.received_at)
@@ -96,12 +105,39 @@ def rebuild() -> int:
                     update(Complaint).where(Complaint.id.in_(ids[start : start + 900])).values(theme_id=theme.id, version=Complaint.version + 1),
                     execution_options={"synchronize_session": False},
                 )
-    return db.session.scalar(select(func.count(Theme.id)))
+    return db.session.scalar(select(func.count(Theme.id)).where(Theme.active.is_(True)))
+
+
+def get_theme(theme_id: int) -> Theme | None:
+    return db.session.get(Theme, theme_id)
+
+
+def complaint_ids(theme_id: int):
+    """A select of the ids of the theme's complaints."""
+    return select(Complaint.id).where(Complaint.theme_id == theme_id)
+
+
+def current_themes() -> list[Theme]:
+    """The themes of the latest build, biggest first."""
+    return list(db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.size.desc(), Theme.id)))
+
+
+def window_counts(theme_id: int, today: date | None = None) -> tuple[int, int]:
+    """Complaints of the theme received in the last 90 days (today included) and in the 90 days before."""
+    today = today or date.today()
+    recent_from, previous_from = today - WINDOW + timedelta(days=1), today - 2 * WINDOW + timedelta(days=1)
+    recent, previous = db.session.execute(
+        select(
+            func.count(case((Complaint.received_at >= recent_from, 1))),
+            func.count(case((Complaint.received_at < recent_from, 1))),
+        ).where(Complaint.theme_id == theme_id, Complaint.received_at >= previous_from, Complaint.received_at <= today)
+    ).one()
+    return int(recent), int(previous)
 
 
 def themes_by_owner() -> list[tuple[ProcessOwner | None, list[Theme]]]:
     grouped: dict = {}
-    for theme in db.session.scalars(select(Theme).order_by(Theme.size.desc())):
+    for theme in current_themes():
         grouped.setdefault(theme.process_owner_id, []).append(theme)
     owners = {o.id: o for o in db.session.scalars(select(ProcessOwner))}
     return [(owners.get(owner_id), items) for owner_id, items in grouped.items()]
@@ -109,23 +145,3 @@ def themes_by_owner() -> list[tuple[ProcessOwner | None, list[Theme]]]:
 
 def examples(theme: Theme, limit: int = 3) -> list[str]:
     return list(db.session.scalars(select(Complaint.text).where(Complaint.theme_id == theme.id).order_by(Complaint.received_at.desc()).limit(limit)))
-
-
-def problem_statement(theme: Theme, owner_name: str) -> str:
-    """A starting problem statement: size, trend and examples in the customers' words."""
-    lines = [
-        _("%(size)d complaints (%(owner)s) about: %(theme)s.", size=theme.size, owner=owner_name, theme=theme.name),
-        _("Last 90 days: %(recent)d; the 90 days before: %(previous)d.", recent=theme.recent, previous=theme.previous),
-    ]
-    lines += [f"- {text[:160]}" for text in examples(theme)]
-    return "\n".join(lines)
-
-
-def link_to_project(theme: Theme, project_id: int) -> int:
-    """Hang the theme and its complaints on the project; returns the number of complaints linked."""
-    theme.project_id = project_id
-    result = db.session.execute(
-        update(Complaint).where(Complaint.theme_id == theme.id).values(project_id=project_id, version=Complaint.version + 1), execution_options={"synchronize_session": False}
-    )
-    db.session.flush()
-    return result.rowcount

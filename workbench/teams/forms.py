@@ -38,4 +38,5 @@ class ProjectForm(FlaskForm):
     problem_statement = TextAreaField(_l("Problem statement"), validators=[Optional()])
     team_id = SelectField(_l("Team"), coerce=str, validate_choice=False)
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
+    theme_id = SelectField(_l("Complaint theme it came from"), coerce=str, validate_choice=False)
     target_date = LocalDateField(_l("Target date"), validators=[Optional()], render_kw={"placeholder": "1403/05/12 · 2024-08-02"})

@@ -67,6 +67,8 @@ class ImprovementProject(TimestampMixin, Audited, db.Model):
     started_on: Mapped[date] = mapped_column(default=date.today)
     target_date: Mapped[date | None]
     closed_at: Mapped[datetime | None]
+    # The recurring complaint theme the project came from (themes belong to complaint_import, upstream).
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"), index=True)
 
     team: Mapped[Team] = relationship(back_populates="projects")
     process_owner: Mapped[ProcessOwner | None] = relationship()
@@ -76,6 +78,23 @@ class ImprovementProject(TimestampMixin, Audited, db.Model):
     def status(self) -> str:
         """``open`` until the project reaches the closed stage."""
         return "closed" if self.stage == "closed" else "open"
+
+
+class ProjectComplaint(db.Model):
+    """One complaint the project answers for: the set its effectiveness check measures.
+
+    Bulk data like the complaints it points to, so not audited row by row; linking a theme is
+    audited through the project's ``theme_id``.
+    """
+
+    __tablename__ = "project_complaints"
+    __table_args__ = (Index("ix_project_complaints_complaint", "complaint_id"),)
+
+    project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True)
+    # The theme that brought the complaint in (None: linked by hand).
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    linked_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class StageChange(db.Model):

@@ -7,7 +7,6 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from workbench import process_owners
-from workbench.complaint_import import themes
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
 from workbench.formtools import apply_errors, choices, show_conflict
@@ -15,7 +14,7 @@ from workbench.i18n import localized_name
 from workbench.models import User
 from workbench.persistence import check_version
 from workbench.registry import PROJECT_PANELS
-from workbench.teams import bp, services
+from workbench.teams import bp, services, theme_link
 from workbench.teams.forms import ProjectForm, TeamForm
 from workbench.users import sees_emails
 from workbench.validation import Conflict, InvalidInput, whole_number
@@ -107,19 +106,31 @@ def project_list():
     return render_template("teams/projects.html", page=page, stage=stage)
 
 
-def _project_form(project=None):
+def _team_choices(project=None) -> list[tuple[str, str]]:
+    """The teams the user may start a project for: no preset unless there is exactly one."""
+    found = [(str(t.id), t.name) for t in services.teams_for(current_user)]
+    if len(found) == 1 or project is not None:
+        return choices(found)
+    return choices([("", _("Choose the team"))] + found)
+
+
+def _project_form(project=None, defaults: dict | None = None):
     form = ProjectForm(obj=project if request.method == "GET" else None)
-    form.team_id.choices = choices((t.id, t.name) for t in services.teams_for(current_user))
+    form.team_id.choices = _team_choices(project)
     form.process_owner.choices = _owner_choices("—")
+    form.theme_id.choices = choices([("", _("None"))] + theme_link.theme_choices(project.theme_id if project else None))
     if request.method == "GET":
         if project is not None:
             form.team_id.data = str(project.team_id)
             form.process_owner.data = project.process_owner.key if project.process_owner else ""
+            form.theme_id.data = str(project.theme_id or "")
         else:
+            defaults = defaults or request.args
             form.team_id.data = request.args.get("team_id", "")
-            form.title.data = request.args.get("title", "")
-            form.problem_statement.data = request.args.get("problem_statement", "")
-            form.process_owner.data = request.args.get("process_owner", "")
+            form.title.data = defaults.get("title", "")
+            form.problem_statement.data = defaults.get("problem_statement", "")
+            form.process_owner.data = defaults.get("process_owner", "")
+            form.theme_id.data = str(defaults.get("theme_id", ""))
     return form
 
 
@@ -154,6 +165,7 @@ def _edit_project(project):
             "team_id": form.team_id.data,
             "process_owner": form.process_owner.data,
             "target_date": form.target_date.data,
+            "theme_id": form.theme_id.data,
         }
         status = 400
         try:
@@ -174,13 +186,31 @@ def _edit_project(project):
     return render_template("teams/project_form.html", form=form, project=project), 400 if request.method == "POST" else 200
 
 
-@bp.post("/complaints/themes/<int:theme_id>/link")
+@bp.route("/themes/<int:theme_id>/project", methods=["GET", "POST"])
 @login_required
-def theme_link(theme_id: int):
-    """Hang a theme and its complaints on a project the user may change."""
+def project_from_theme(theme_id: int):
+    """A new project from a recurring theme: the form (GET, writes nothing) and its creation (POST)."""
+    if current_user.role == "viewer":
+        abort(403)
     theme = db.get_or_404(Theme, theme_id)
-    project = services.get_project(request.form.get("project_id", type=int) or 0, current_user, write=True)
-    count = themes.link_to_project(theme, project.id)
-    db.session.commit()
-    flash(_("%(count)d complaints linked to “%(project)s”.", count=count, project=project.title), "info")
-    return redirect(url_for("teams.project_detail", project_id=project.id))
+    defaults = theme_link.start_defaults(theme)
+    form = _project_form(None, {**defaults, "theme_id": theme.id})
+    form.theme_id.choices = choices([(str(theme.id), theme.name)])
+    if form.validate_on_submit():
+        data = {
+            "title": form.title.data,
+            "problem_statement": form.problem_statement.data,
+            "team_id": form.team_id.data,
+            "process_owner": form.process_owner.data,
+            "target_date": form.target_date.data,
+        }
+        try:
+            project, count = services.start_from_theme(theme, current_user, data)
+            db.session.commit()
+            flash(_("Project created; %(count)d complaints of the theme linked to it.", count=count), "info")
+            return redirect(url_for("teams.project_detail", project_id=project.id))
+        except InvalidInput as error:
+            db.session.rollback()
+            apply_errors(form, error)
+    status = 400 if request.method == "POST" else 200
+    return render_template("teams/project_from_theme.html", form=form, theme=theme, counts=defaults), status

@@ -12,6 +12,7 @@ from workbench.process_owners import process_owner_by_key
 from workbench.teams.access import check_team_access, team_scope
 from workbench.teams.models import MEMBER_ROLES, ImprovementProject, Team, TeamMembership
 from workbench.teams.stages import ensure_editable
+from workbench.teams.theme_link import link_theme
 from workbench.validation import InvalidInput, text_value, whole_number
 
 MIN_TEAM_SIZE = 2
@@ -145,11 +146,6 @@ def projects_for(user: User, team_id: int | None = None, stage: str | None = Non
     return team_scope(stmt, ImprovementProject.team_id, user).order_by(ImprovementProject.id.desc())
 
 
-def theme_project_choices(user: User) -> list[ImprovementProject]:
-    """The projects ``user`` sees, offered on the themes page to hang a theme on."""
-    return list(db.session.scalars(projects_for(user)))
-
-
 def get_project(project_id: int, user: User, write: bool = False, lifecycle: bool = False) -> ImprovementProject:
     """Load a project ``user`` may see (404 otherwise) and, with ``write``, change (403; 409 when signed and closed).
 
@@ -212,4 +208,16 @@ def save_project(project: ImprovementProject | None, user: User, data: dict) -> 
         project.target_date = days["target_date"]
     if days["started_on"] is not None:
         project.started_on = days["started_on"]
+    if "theme_id" in data and str(data["theme_id"] or "") != str(project.theme_id or ""):
+        link_theme(project, data["theme_id"])
     return project
+
+
+def start_from_theme(theme, user: User, data: dict) -> tuple[ImprovementProject, int]:
+    """Create a project for the team the user picked and link exactly ``theme``'s complaints;
+    returns the project and how many complaints were linked."""
+    if data.get("team_id") in (None, ""):
+        raise InvalidInput({"team_id": _("Choose the team that owns the project.")})
+    project = save_project(None, user, {**data, "theme_id": None})
+    return project, link_theme(project, theme.id)
+

@@ -1,0 +1,92 @@
+"""The one link between a recurring complaint theme and an improvement project.
+
+A project points to the theme it came from (``projects.theme_id``) and stores the set of
+complaints it answers for (``project_complaints``): exactly the theme's complaints when the
+theme is linked, plus those a later theme build adds to the same theme. Pages, the API, the
+trace graph, the 8D report and the effectiveness check all read this set.
+"""
+
+from datetime import date
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, insert, literal, select
+
+from workbench.complaint_import import themes
+from workbench.complaint_import.models import Theme
+from workbench.extensions import db
+from workbench.models import utcnow
+from workbench.teams.models import ImprovementProject, ProjectComplaint
+from workbench.validation import InvalidInput, whole_number
+
+
+def theme_of(project: ImprovementProject) -> Theme | None:
+    """The theme the project came from, or None."""
+    return themes.get_theme(project.theme_id) if project.theme_id else None
+
+
+def _theme_id(value) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        theme_id = whole_number(value)
+    except (TypeError, ValueError):
+        raise InvalidInput({"theme_id": _("Choose a theme from the list.")}) from None
+    if themes.get_theme(theme_id) is None:
+        raise InvalidInput({"theme_id": _("No theme with id %(id)s.", id=theme_id)})
+    return theme_id
+
+
+def link_theme(project: ImprovementProject, value) -> int:
+    """Point ``project`` at the theme ``value`` (an id, or blank for none) and make its linked
+    complaints exactly that theme's complaints; returns how many are linked."""
+    theme_id = _theme_id(value)
+    db.session.flush()  # a new project needs its id before its complaints are linked
+    db.session.execute(delete(ProjectComplaint).where(ProjectComplaint.project_id == project.id))
+    project.theme_id = theme_id
+    if theme_id is None:
+        return 0
+    members = select(literal(project.id), themes.complaint_ids(theme_id).subquery().c[0], literal(theme_id), literal(utcnow()))
+    db.session.execute(
+        insert(ProjectComplaint).from_select(["project_id", "complaint_id", "theme_id", "linked_at"], members)
+    )
+    return linked_count(project.id)
+
+
+def linked_ids(project_id: int):
+    """A select of the ids of the complaints linked to the project."""
+    return select(ProjectComplaint.complaint_id).where(ProjectComplaint.project_id == project_id)
+
+
+def linked_count(project_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(ProjectComplaint).where(ProjectComplaint.project_id == project_id))
+
+
+def projects_of_complaint(complaint_id: int):
+    """A select of the ids of the projects the complaint is linked to."""
+    return select(ProjectComplaint.project_id).where(ProjectComplaint.complaint_id == complaint_id)
+
+
+def theme_choices(current: int | None = None) -> list[tuple[str, str]]:
+    """("id", "name (n complaints)") of the current themes, and the project's own theme if retired."""
+    found = themes.current_themes()
+    if current and all(t.id != current for t in found):
+        own = themes.get_theme(current)
+        if own is not None:
+            found.append(own)
+    return [(str(t.id), _("%(name)s (%(n)d complaints)", name=t.name, n=t.size)) for t in found]
+
+
+def start_defaults(theme: Theme, today: date | None = None) -> dict:
+    """What a project started from ``theme`` begins with: the theme's name as its title, the
+    counts of its complaints over the last 90 days and the 90 before, and typical complaints."""
+    recent, previous = themes.window_counts(theme.id, today)
+    lines = [
+        _("%(size)d complaints about: %(theme)s", size=theme.size, theme=theme.name),
+        _("Last 90 days: %(recent)d; the 90 days before: %(previous)d.", recent=recent, previous=previous),
+    ]
+    lines += [f"- {text[:160]}" for text in themes.examples(theme)]
+    owner = theme.process_owner.key if theme.process_owner else ""
+    return {"title": theme.name[:200], "problem_statement": "\n".join(lines), "process_owner": owner,
+            "recent": recent, "previous": previous}
+
+
