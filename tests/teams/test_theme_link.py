@@ -103,11 +103,15 @@ def test_the_project_form_picks_the_theme_from_a_list_of_names(client, login, ma
     theme_select = form.split('name="theme_id"')[1].split("</select>")[0]
     assert "Food arrives cold (3 complaints)" in theme_select and "Rude courier (2 complaints)" in theme_select
     assert 'type="number"' not in form.split('name="theme_id"')[0][-200:]
+    def version() -> str:
+        db.session.expire_all()
+        return str(db.session.get(ImprovementProject, project.id).version)
+
     data = {"title": project.title, "team_id": str(project.team_id), "process_owner": "sales", "theme_id": str(cold.id)}
-    assert client.post(f"/projects/{project.id}/edit", data=data).status_code == 302
+    assert client.post(f"/projects/{project.id}/edit", data={**data, "version": version()}).status_code == 302
     assert _linked(db, project.id) == _of_theme(db, cold.id)
     # Choosing another theme replaces the linked complaints by exactly the new theme's.
-    assert client.post(f"/projects/{project.id}/edit", data={**data, "theme_id": str(rude.id)}).status_code == 302
+    assert client.post(f"/projects/{project.id}/edit", data={**data, "theme_id": str(rude.id), "version": version()}).status_code == 302
     db.session.expire_all()
     assert db.session.get(ImprovementProject, project.id).theme_id == rude.id
     assert _linked(db, project.id) == _of_theme(db, rude.id)
@@ -117,13 +121,13 @@ def test_the_project_form_picks_the_theme_from_a_list_of_names(client, login, ma
     trace = client.get(f"/api/v1/projects/{project.id}/trace").get_json()
     assert {n["label"] for n in trace["nodes"]} >= {"Theme: Rude courier", "2 complaints"}
     # A number that is no theme is refused, and nothing changes.
-    bad = client.post(f"/projects/{project.id}/edit", data={**data, "theme_id": "424242"})
+    bad = client.post(f"/projects/{project.id}/edit", data={**data, "theme_id": "424242", "version": version()})
     assert bad.status_code == 400 and "No theme with id 424242." in bad.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(ImprovementProject, project.id).theme_id == rude.id
     assert _linked(db, project.id) == _of_theme(db, rude.id)
     # "None" unlinks.
-    assert client.post(f"/projects/{project.id}/edit", data={**data, "theme_id": ""}).status_code == 302
+    assert client.post(f"/projects/{project.id}/edit", data={**data, "theme_id": "", "version": version()}).status_code == 302
     assert _linked(db, project.id) == set()
 
 
