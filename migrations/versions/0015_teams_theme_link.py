@@ -1,8 +1,8 @@
 """one theme-project link: projects.theme_id and the project_complaints set (teams);
 themes drop project_id, complaints drop project_id, project_charters drop theme_id
 
-Revision ID: 0014_teams_theme_link
-Revises: 0013_core_live_revisions
+Revision ID: 0015_teams_theme_link
+Revises: 0014_complaint_import_rule_suggestions
 Create Date: 2026-12-02 10:20:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0014_teams_theme_link'
-down_revision = '0013_core_live_revisions'
+revision = '0015_teams_theme_link'
+down_revision = '0014_complaint_import_rule_suggestions'
 branch_labels = None
 depends_on = None
 
