@@ -2,7 +2,7 @@
 themes drop project_id, complaints drop project_id, project_charters drop theme_id
 
 Revision ID: 0015_teams_theme_link
-Revises: 0014_complaint_import_rule_suggestions
+Revises: 0014_complaint_import_suggest
 Create Date: 2026-12-02 10:20:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_teams_theme_link'
-down_revision = '0014_complaint_import_rule_suggestions'
+down_revision = '0014_complaint_import_suggest'
 branch_labels = None
 depends_on = None
 
