@@ -194,7 +194,7 @@
       var button = document.createElement("button");
       button.type = "button"; button.className = "secondary small create-action";
       button.textContent = data.messages.create_action;
-      button.addEventListener("click", function () { createAction(byId[row.id] || row, button); });
+      button.addEventListener("click", function () { askForAction(byId[row.id] || row, button); });
       td.appendChild(button);
     }
   }
@@ -358,16 +358,56 @@
     refreshRow(fresh);
   }
 
-  function createAction(row, button) {
+  /* "Create corrective action" asks who owns it and by when (the row's responsible person and target date first). */
+  function askForAction(row, button) {
+    var dialog = document.createElement("dialog");
+    dialog.className = "fmea-action-dialog card";
+    var form = document.createElement("form");
+    form.method = "dialog";
+    var title = document.createElement("h3"); title.textContent = data.messages.create_action;
+    var ownerLabel = document.createElement("label"); ownerLabel.textContent = data.messages.action_owner;
+    var owner = document.createElement("select"); owner.name = "owner_id"; owner.required = true;
+    var blank = document.createElement("option"); blank.value = ""; blank.textContent = data.messages.none; owner.appendChild(blank);
+    data.people.forEach(function (p) { var o = document.createElement("option"); o.value = p[0]; o.textContent = p[1]; owner.appendChild(o); });
+    owner.value = row.responsible_id ? String(row.responsible_id) : "";
+    ownerLabel.appendChild(owner);
+    var dueLabel = document.createElement("label"); dueLabel.textContent = data.messages.action_due;
+    var due = document.createElement("input"); due.name = "due_date"; due.required = true; due.dir = "ltr";
+    due.placeholder = data.messages.date_example; due.value = row.target_date ? digits(String(row.target_date).slice(0, 10)) : "";
+    dueLabel.appendChild(due);
+    var problem = document.createElement("p"); problem.className = "error"; problem.setAttribute("role", "alert");
+    var actions = document.createElement("div"); actions.className = "actions";
+    var ok = document.createElement("button"); ok.type = "submit"; ok.textContent = data.messages.create_action;
+    var cancel = document.createElement("button"); cancel.type = "button"; cancel.className = "secondary"; cancel.textContent = data.messages.cancel;
+    actions.appendChild(ok); actions.appendChild(cancel);
+    [title, ownerLabel, dueLabel, problem, actions].forEach(function (n) { form.appendChild(n); });
+    dialog.appendChild(form);
+    document.body.appendChild(dialog);
+    cancel.addEventListener("click", function () { dialog.close(); });
+    dialog.addEventListener("close", function () { dialog.remove(); button.focus(); });
+    form.addEventListener("submit", function (event) {
+      event.preventDefault();
+      createAction(row, button, { owner_id: owner.value, due_date: due.value.trim() }, function (message) {
+        if (message) { problem.textContent = message; return; }
+        dialog.close();
+      });
+    });
+    dialog.showModal();
+    (owner.value ? due : owner).focus();
+  }
+
+  function createAction(row, button, chosen, done) {
     button.disabled = true;
-    send("POST", data.api.row + row.id + "/actions").then(function (answer) {
+    send("POST", data.api.row + row.id + "/actions", chosen).then(function (answer) {
       button.disabled = false;
       if (answer.status !== 201) {
         var body = answer.body || {};
         var text = body.errors ? Object.keys(body.errors).map(function (k) { return body.errors[k]; }).join(" ") : body.message || answer.status;
         say(fmt(data.messages.error, { message: text }), true);
+        if (done) done(String(text));
         return;
       }
+      if (done) done(null);
       var fresh = answer.body.row;
       fresh.issues = row.issues;
       replaceRow(byId[row.id] || row, fresh);

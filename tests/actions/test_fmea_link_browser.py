@@ -27,15 +27,28 @@ def test_create_corrective_action_from_the_fmea_table_with_the_keyboard(page, se
     cell.click(position={"x": 4, "y": 4})  # the cell itself, not its button
     page.keyboard.press("Enter")  # into the cell: the button takes the focus
     expect(cell.locator("button.create-action")).to_be_focused()
+    page.keyboard.press("Enter")  # asks who owns it and by when
+    dialog = page.locator("dialog.fmea-action-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator("input[name=due_date]")).to_have_value("2026-03-01")  # the row's target date
+    expect(dialog.locator("select[name=owner_id]")).to_be_focused()  # the row names no one: choose
+    dialog.locator("select[name=owner_id]").select_option(label=leader.name)
+    dialog.locator("input[name=due_date]").fill("not a date")
+    dialog.locator("button[type=submit]").click()
+    expect(dialog.locator("p.error")).not_to_be_empty()  # refused, said in the dialog; nothing made
+    assert db.session.scalar(db.select(db.func.count(CorrectiveAction.id))) == 0
+    dialog.locator("input[name=due_date]").fill("2026-03-01")
     with page.expect_response(lambda r: r.request.method == "POST" and r.url.endswith("/actions")) as answer:
-        page.keyboard.press("Enter")
+        dialog.locator("input[name=due_date]").press("Enter")
     assert answer.value.status == 201
+    expect(dialog).to_have_count(0)
     link = cell.locator("a")
     expect(link).to_have_text("Daily stock sync")
     expect(cell.locator(".badge.overdue")).to_have_text("Overdue")  # due 2026-03-01, frozen today 2026-03-10
     expect(page.locator("#fmea-status")).to_contain_text("created")
     action = db.session.scalar(db.select(CorrectiveAction))
     assert action.fmea_row_id == row.id and action.title == "Daily stock sync"
+    assert action.owner_id == leader.id and str(action.due_date) == "2026-03-01"
     page.screenshot(path=str(artifacts / "fmea-linked-action.png"), full_page=True)
     # Someone marks the action done in the tracker: the projected FMEA follows within a poll.
     services.save_action(action, project, {"status": "done"})

@@ -67,7 +67,7 @@ def actions_for_rows(row_ids) -> dict[int, list[dict]]:
     return found
 
 
-def create_from_row(project, row, user) -> dict:
+def create_from_row(project, row, user, chosen: dict | None = None) -> dict:
     """Registered in ``fmea.services.ROW_ACTION_CREATORS``: a corrective action that addresses ``row``."""
     ensure_editable(project)
     get_project(project.id, user, write=True)
@@ -77,8 +77,18 @@ def create_from_row(project, row, user) -> dict:
         title = _("Action for: %(cause)s", cause=cause)
     if len(title) > 200:
         title = title[:199] + "…"
-    owner = db.session.get(User, row.responsible_id) if row.responsible_id else None
+    chosen = chosen or {}
     message = None
+    if chosen:  # the user picked them in the FMEA's dialog: save_action checks both (team member, a real date)
+        action = services.save_action(None, project, {
+            "title": title, "type": "corrective", "owner_id": chosen.get("owner_id") or row.responsible_id or user.id,
+            "due_date": chosen.get("due_date") or row.target_date, "status": "open", "fmea_row_id": row.id,
+        })
+        db.session.flush()
+        labels = {key: str(label) for key, label in STATUS_LABELS.items()}
+        item = action_item(action.id, action.title, action.status, action.due_date, action.owner.name, clock.today(), _base_url(), labels)
+        return {"action": item, "message": None}
+    owner = db.session.get(User, row.responsible_id) if row.responsible_id else None
     if owner is None or not owner.active:
         owner = user
     due = row.target_date

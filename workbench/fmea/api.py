@@ -112,7 +112,9 @@ def fmea_update_row(row_id: int):
 @bp.post("/fmea-rows/<int:row_id>/actions")
 def fmea_row_create_action(row_id: int):
     row = services.row_for(row_id, current_user, write=True)
-    created = services.create_linked_action(row, current_user)
+    body = request.get_json(silent=True)
+    chosen = {k: body[k] for k in ("owner_id", "due_date") if isinstance(body, dict) and body.get(k) not in (None, "")}
+    created = services.create_linked_action(row, current_user, chosen)
     db.session.commit()
     return jsonify(action=created["action"], message=created.get("message"), row=services.rows_json([row])[0]), 201
 

@@ -316,7 +316,7 @@ class RowActionSource(Protocol):
 class RowActionCreator(Protocol):
     """Makes a corrective action from ``row``: ``{"action": {...as above...}, "message": str | None}``."""
 
-    def __call__(self, project: Any, row: FmeaRow, user: User) -> dict: ...
+    def __call__(self, project: Any, row: FmeaRow, user: User, chosen: dict | None = None) -> dict: ...
 
 
 # The actions package adds its implementations in its ``init_app``; this package never imports it.
@@ -366,7 +366,7 @@ def rows_json(rows: list) -> list[dict]:
     return with_actions(dicts)
 
 
-def create_linked_action(row: FmeaRow, user: User) -> dict:
+def create_linked_action(row: FmeaRow, user: User, chosen: dict | None = None) -> dict:
     """Make a corrective action in the project's tracker from ``row`` (needs write access)."""
     ensure_document_editable(row.document_id)
     document = db.session.get(FmeaDocument, row.document_id)
@@ -376,7 +376,8 @@ def create_linked_action(row: FmeaRow, user: User) -> dict:
     creators = ROW_ACTION_CREATORS.all()
     if not creators:
         raise InvalidInput({"corrective_actions": _("Corrective actions are not available in this installation.")})
-    return creators[0](project, row, user)
+    # ``chosen``: the owner and due date the user picked ({"owner_id", "due_date"}); missing ones come from the row.
+    return creators[0](project, row, user, chosen)
 
 
 def check_status_change(row: FmeaRow, data: dict) -> None:
