@@ -102,3 +102,10 @@ def test_a_batch_finds_what_each_text_finds_alone():
     assert [sorted(map(sorted, found)) for found in batch] == [sorted(map(sorted, MATCHER.find(t))) for t in texts]
     assert batch[1] == [("late",)] and batch[3] == [("fee",)]  # "late" + "fee" across two texts is not "late fee"
     assert PhraseMatcher([]).find_batch(split_batch(["x", "y"])) == [[], []]
+
+
+def test_a_phrase_still_matches_when_another_phrase_uses_an_inflected_form_of_its_word():
+    # "زیادی" is a vocabulary word of its own here; "صدای زیاد" must still be found in "صدای زیادی".
+    matcher = PhraseMatcher([("صدای زیاد", "noise"), ("پول زیادی", "price")])
+    assert matcher.find(normalise("یخچال صدای زیادی می‌دهد")) == [("noise",)]
+    assert matcher.find(normalise("پول زیادی گرفتند")) == [("price",)]

@@ -170,10 +170,18 @@ class PhraseMatcher:
         for words, values in entries.items():
             pattern = "".join(_OPEN + w + _CLOSE for w in words)
             patterns[pattern] = (pattern, tuple(values))
-        # A word takes one key, and a whole vocabulary word wins over a stem: so "ند*" must also be
-        # found as each vocabulary word (or longer stem) it covers, e.g. "نده".
+        # A word takes one key, its most literal vocabulary form, and a whole vocabulary word wins over
+        # a stem: so "ند*" must also be found as each vocabulary word (or longer stem) it covers ("نده"),
+        # and "زیاد" as each vocabulary word that reduces to it ("زیادی"), or "صدای زیاد" would miss
+        # "صدای زیادی" as soon as another phrase uses "زیادی".
+        self._inflected: dict[str, list[str]] = {}
+        for word in self.vocabulary:
+            if not _is_latin(word):
+                for form in persian_forms(word)[1:]:
+                    if form in self.vocabulary and form != word:
+                        self._inflected.setdefault(form, []).append(word)
         for words, values in entries.items():
-            if not any(w.endswith(STAR) for w in words):
+            if not any(w.endswith(STAR) or w in self._inflected for w in words):
                 continue
             pattern = "".join(_OPEN + w + _CLOSE for w in words)
             for variant in product(*(self._covered(w) for w in words)):
@@ -191,7 +199,7 @@ class PhraseMatcher:
     def _covered(self, word: str) -> list[str]:
         """The keys a phrase word stands for: itself, and for a stem every vocabulary word and longer stem it starts."""
         if not word.endswith(STAR):
-            return [word]
+            return [word, *self._inflected.get(word, ())]
         stem = word[:-1]
         return [word, *(v for v in self.vocabulary if v.startswith(stem)), *(t + STAR for t in self.stems if t != stem and t.startswith(stem))]
 

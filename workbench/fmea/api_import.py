@@ -134,33 +134,39 @@ _preview_schema = {
         "rows": {"type": "array", "items": {"type": "object"}, "description": "every row read: sheet, row, values, ok"},
     },
 }
-bp.path(
-    "/projects/{project_id}/fmea/imports",
-    post={
-        "summary": "Upload an FMEA workbook to import (read in the background; answers 202 with the preview URL)",
-        "parameters": _pid, "requestBody": _upload,
-        "responses": {"202": openapi.ok("Staged", {"type": "object", "properties": {"token": {"type": "string"}, "status": {"type": "string"}, "preview": {"type": "string"}}}),
-                      "409": {"description": "The project is closed and signed (read-only)"}, **openapi.ERRORS},
-    },
-)
-bp.path(
-    "/projects/{project_id}/fmea/imports/{token}",
-    get={
-        "summary": "Dry-run preview of an uploaded workbook: sheets, mapping, scales, title block, every problem; nothing is written",
-        "parameters": _pid + _token,
-        "responses": {"200": openapi.ok("Preview", _preview_schema), **openapi.ERRORS},
-    },
-    post={
-        "summary": "Import the previewed rows in one transaction: all rows, or with skip_bad_rows the good ones; refused means nothing written",
-        "parameters": _pid + _token,
-        "requestBody": openapi.body({"type": "object", "properties": {
-            "skip_bad_rows": {"type": "boolean", "default": False}, "fill_header": {"type": "boolean", "default": True},
-            "confirm_scales": {"type": "boolean", "description": "required when ratings are converted from another scale"}}}),
-        "responses": {
-            "201": openapi.ok("Imported", {"type": "object", "properties": {
-                "imported": {"type": "integer"}, "skipped": {"type": "array", "items": {"type": "object"}},
-                "documents": {"type": "array", "items": {"type": "integer"}}, "header": {"type": "object"}}}),
-            "409": {"description": "Still being read, or the project is closed and signed"}, **openapi.ERRORS,
+
+def _operations(place: list) -> dict[str, dict]:
+    """The upload and preview/import operations, for a project's FMEA or a standalone FMEA document (``place``: its path parameter)."""
+    return {
+        "upload": {
+            "summary": "Upload an FMEA workbook to import (read in the background; answers 202 with the preview URL)",
+            "parameters": place, "requestBody": _upload,
+            "responses": {"202": openapi.ok("Staged", {"type": "object", "properties": {"token": {"type": "string"}, "status": {"type": "string"}, "preview": {"type": "string"}}}),
+                          "409": {"description": "The project is closed and signed (read-only)"}, **openapi.ERRORS},
         },
-    },
-)
+        "preview": {
+            "summary": "Dry-run preview of an uploaded workbook: sheets, mapping, scales, title block, every problem; nothing is written",
+            "parameters": place + _token,
+            "responses": {"200": openapi.ok("Preview", _preview_schema), **openapi.ERRORS},
+        },
+        "import": {
+            "summary": "Import the previewed rows in one transaction: all rows, or with skip_bad_rows the good ones; refused means nothing written",
+            "parameters": place + _token,
+            "requestBody": openapi.body({"type": "object", "properties": {
+                "skip_bad_rows": {"type": "boolean", "default": False}, "fill_header": {"type": "boolean", "default": True},
+                "confirm_scales": {"type": "boolean", "description": "required when ratings are converted from another scale"}}}),
+            "responses": {
+                "201": openapi.ok("Imported", {"type": "object", "properties": {
+                    "imported": {"type": "integer"}, "skipped": {"type": "array", "items": {"type": "object"}},
+                    "documents": {"type": "array", "items": {"type": "integer"}}, "header": {"type": "object"}}}),
+                "409": {"description": "Still being read, or the project is closed and signed"}, **openapi.ERRORS,
+            },
+        },
+    }
+
+
+_did = [{"name": "document_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
+for _prefix, _place in (("/projects/{project_id}/fmea", _pid), ("/fmea/{document_id}", _did)):
+    _ops = _operations(_place)
+    bp.path(f"{_prefix}/imports", post=_ops["upload"])
+    bp.path(f"{_prefix}/imports/{{token}}", get=_ops["preview"], post=_ops["import"])
