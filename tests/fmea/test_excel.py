@@ -73,6 +73,10 @@ def test_xlsx_layout(team_project, db, login, client):
     values = [c for row in ws.iter_rows(min_row=1, max_row=8, values_only=True) for c in row if c]
     assert "Retail customers" in values and "Compressor noise" in values
     assert "Structure analysis (step 2)" in values and "Optimisation (step 6)" in values
+    # What a person sees: titles in row 8, data from row 10; the row of field keys between them is hidden.
+    assert ws.row_dimensions[9].hidden and not ws.row_dimensions[8].hidden and not ws.row_dimensions[10].hidden
+    shown = [c for r in (*range(1, 9), *range(10, ws.max_row + 1)) for c in next(ws.iter_rows(min_row=r, max_row=r, values_only=True)) if c]
+    assert "action_priority" not in shown and "failure_effect" not in shown and "AP" in shown
     merged = {str(r) for r in ws.merged_cells.ranges}
     assert "B10:B12" in merged  # the process item spans all three rows
     assert "C10:C11" in merged  # the step spans the two mounting rows

@@ -122,6 +122,8 @@ def export_xlsx(document: FmeaDocument | None, project, rows: list[dict], proces
         cell.alignment = Alignment(wrap_text=True, vertical="top")
         ws.cell(KEY_ROW, col, field).font = grey
         ws.column_dimensions[get_column_letter(col)].width = 6 if field in ("position", "rpn", "action_priority") or "severity" in field or "occurrence" in field or "detection" == field.removeprefix("revised_") else 22
+    # The field keys let the import read our own export back exactly; people never see them.
+    ws.row_dimensions[KEY_ROW].hidden = True
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2)
     ws.sheet_view.rightToLeft = str(get_locale()) == "fa"
 
