@@ -176,8 +176,13 @@ def test_csv_and_unreadable_files(app):
     assert [r["reason"] for r in result["left_out"]] == ["empty", "footer (signatures, approvals)"]
     with pytest.raises(ValueError, match="not an Excel workbook"):
         analyse(b"hello", "broken.xlsx")
+    # Excel's other CSV encodings are detected (UTF-16, Windows-1252); binary data is refused with the message.
+    utf16 = analyse("Failure Mode,Potential Cause(s),SEV\nLeak,Short flame,8\n".encode("utf-16"), "x.csv")
+    assert [(r["values"]["failure_cause"], r["values"]["severity"]) for r in utf16["rows"]] == [("Short flame", 8)]
+    latin = analyse("Failure Mode,Cause,SEV\nBruit fort é,Roulement usé,6\n".encode("cp1252"), "fr.csv")
+    assert latin["rows"][0]["values"]["failure_mode"] == "Bruit fort é"
     with pytest.raises(ValueError, match="not UTF-8"):
-        analyse("Failure mode".encode("utf-16"), "x.csv")
+        analyse(bytes(range(256)) * 8, "x.csv")
 
 
 def test_scale_helpers():

@@ -74,10 +74,18 @@ def read_book(data: bytes, filename: str) -> list[Sheet]:
 
 
 def _csv_sheet(data: bytes, filename: str) -> Sheet:
+    from workbench.uploads import detect_encoding
+    from workbench.uploads.text import SAMPLE_BYTES
+    from workbench.validation import InvalidInput
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ValueError(_("The CSV file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")) from None
+        # Excel's "CSV" on Windows saves in the machine's code page (Windows-1252, Windows-1256): detect it.
+        try:
+            text = data.decode(detect_encoding(data[:SAMPLE_BYTES], filename))
+        except (InvalidInput, UnicodeDecodeError, LookupError):
+            raise ValueError(_("The CSV file is not UTF-8 text: save it as “CSV UTF-8” and upload it again.")) from None
     # NUL characters cannot be stored (PostgreSQL) and mean nothing in a cell: drop them.
     rows = list(csv.reader(io.StringIO(text.replace("\x00", ""))))
     name = filename.rsplit("/", 1)[-1].rsplit(".", 1)[0] or "CSV"
