@@ -16,9 +16,8 @@ from workbench.fmea import bp, checks, fields, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
-from workbench.formtools import show_conflict
 from workbench.models import utcnow
-from workbench.persistence import check_version
+from workbench.persistence import check_version, plain
 from workbench.validation import Conflict, InvalidInput
 
 # Columns of the page, in the AIAG-VDA order, with their group and editor.
@@ -196,8 +195,14 @@ def header(project_id: int | None = None, document_id: int | None = None):
         for message in error.errors.values():
             flash(message, "error")
     except Conflict as error:
+        # The page is shown again from the database, so the message names what was stored and what was sent.
         db.session.rollback()
-        show_conflict(None, error)
+        current, sent = ({k: str(plain(v.get(k)) or "") for k in services.HEADER_FIELDS} for v in (error.current or {}, error.submitted or {}))
+        differ = [k for k in services.HEADER_FIELDS if current[k] != sent[k]]
+        flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
+        if differ:
+            flash(_("Stored: %(stored)s. Yours: %(yours)s.", stored="; ".join(f"{k} “{current[k]}”" for k in differ),
+                    yours="; ".join(f"{k} “{sent[k]}”" for k in differ)), "error")
     return redirect(url_for("fmea.table", **place.args))
 
 
