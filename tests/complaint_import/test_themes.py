@@ -29,14 +29,64 @@ def test_themes_have_readable_names_sizes_and_trend(db):
     count = themes.rebuild()
     db.session.commit()
     assert count >= 4
-    all_themes = list(db.session.scalars(select(Theme)))
-    assert all(t.name and t.size >= themes.MIN_THEME and t.process_owner_id for t in all_themes)
-    for theme in all_themes:  # every complaint of a theme belongs to the theme's owner
-        owners = set(db.session.scalars(select(Complaint.process_owner_id).where(Complaint.theme_id == theme.id)))
-        assert owners == {theme.process_owner_id}
-        assert db.session.scalar(select(func.count(Complaint.id)).where(Complaint.theme_id == theme.id)) == theme.size
-    names = " ".join(t.name for t in all_themes)
-    assert "گارانتی" in names or "warranty" in names
+    all_themes = themes.current_themes()
+    assert len(all_themes) == count
+    texts = set(db.session.scalars(select(Complaint.text)))
+    for theme in all_themes:
+        assert theme.name in texts or theme.name.rstrip("…") in " ".join(texts)  # named by a real complaint
+        assert db.session.scalar(select(func.count(Complaint.id)).where(Complaint.theme_id == theme.id)) == theme.size >= themes.MIN_THEME
+        assert sum(theme.mix["owners"].values()) == theme.size == sum(theme.mix["categories"].values())
+        assert len(themes.examples(theme)) == 3
+    themed = db.session.scalar(select(func.count(Complaint.id)).where(Complaint.theme_id.is_not(None)))
+    assert themed == sum(t.size for t in all_themes) and themed >= 400
+
+
+def _complaints(db, texts: list[str], owner=None, category=None, prefix="t"):
+    from datetime import date
+
+    from sqlalchemy import insert
+
+    from workbench.complaint_import.textnorm import normalise
+
+    start = db.session.scalar(select(func.count(Complaint.id)))
+    db.session.execute(insert(Complaint), [
+        {"source": "test", "external_id": f"{prefix}-{start + n}", "received_at": date(2026, 1, 1), "text": text,
+         "text_norm": normalise(text), "process_owner_id": owner, "category": category}
+        for n, text in enumerate(texts)
+    ])
+    db.session.commit()
+
+
+def test_themes_include_unclassified_complaints_in_persian_and_english(db):
+    cold_fa = [f"غذا کاملا سرد رسید سفارش شماره {n}" for n in range(30)]
+    late_en = [f"my parcel arrived two weeks late, order {n}" for n in range(30)]
+    card_en = [f"credit report shows incorrect information on account {n}" for n in range(30)]
+    _complaints(db, cold_fa, prefix="fa")  # no owner, no category: unclassified
+    _complaints(db, late_en, prefix="en")
+    _complaints(db, card_en, prefix="cr")
+    assert themes.rebuild() >= 3
+    db.session.commit()
+    by_text = dict(db.session.execute(select(Complaint.text, Complaint.theme_id)).all())
+    for group in (cold_fa, late_en, card_en):
+        assert len({by_text[t] for t in group}) == 1 and by_text[group[0]] is not None  # each problem is one theme
+    assert len({by_text[cold_fa[0]], by_text[late_en[0]], by_text[card_en[0]]}) == 3
+    persian = db.session.get(Theme, by_text[cold_fa[0]])
+    assert persian.name.startswith("غذا کاملا سرد رسید") and persian.mix["owners"] == {"": 30}
+    # The themes page shows the unclassified theme with its typical complaints.
+
+
+def test_a_new_build_keeps_the_theme_a_project_points_to(db, make_project):
+    _complaints(db, [f"the courier was rude to me, order {n}" for n in range(20)] + [f"refund never arrived for order {n}" for n in range(20)])
+    themes.rebuild()
+    db.session.commit()
+    theme = themes.current_themes()[0]
+    project = make_project(theme_id=theme.id)
+    themes.rebuild()
+    db.session.commit()
+    db.session.expire_all()
+    kept = db.session.get(Theme, theme.id)
+    assert kept is not None and not kept.active and db.session.get(ImprovementProject, project.id).theme_id == theme.id
+    assert all(t.active for t in themes.current_themes()) and kept not in themes.current_themes()
 
 
 def test_start_a_project_from_a_theme_links_its_complaints(client, login, db):

@@ -21,6 +21,7 @@ def commit_job(job_id: int) -> None:
     with _app().app_context():
         jobs.run_job(job_id, commit=True)
     suggest_rules()  # phrases that mark each category in the data just imported
+    build_themes()  # themes over every complaint, the new ones included
 
 
 @huey.task()
@@ -54,7 +55,7 @@ def apply_classifier_run(run_id: int) -> None:
 
 @huey.task()
 def build_themes() -> None:
-    """Group each owner's complaints into recurring themes."""
+    """Rebuild the recurring themes over every complaint (after every import)."""
     from workbench.complaint_import.themes import rebuild
     from workbench.extensions import db
 

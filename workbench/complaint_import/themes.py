@@ -1,4 +1,4 @@
-"""Recurring themes: within each process owner, similar complaints grouped by TF-IDF and k-means."""
+"""Recurring themes: what the pages read, and retiring the old ones before a build (``theme_builder``)."""
 
 from datetime import date, timedelta
 
@@ -8,40 +8,8 @@ from workbench.complaint_import.models import Complaint, Theme
 from workbench.extensions import db
 from workbench.models import ProcessOwner
 
-STOP_WORDS = sorted(
-    {
-        "the", "a", "an", "and", "or", "to", "of", "in", "on", "is", "was", "my", "i", "it", "not", "for", "with",
-        "after", "very", "but", "no", "at", "by", "be", "are", "has", "had", "have", "this", "that", "from", "me",
-        "و", "در", "به", "از", "که", "را", "با", "این", "است", "شد", "می", "ها", "بود", "هم", "یک", "تا", "بر",
-        "برای", "من", "ولی", "اما", "هیچ", "کسی", "بعد", "روز", "چند", "بار", "شده", "نمی", "دهد", "داد", "کرد",
-    }
-)
-MAX_PER_OWNER = 20000
 MIN_THEME = 3
 WINDOW = timedelta(days=90)
-
-
-def _cluster(texts: list[str]):
-    from sklearn.cluster import KMeans
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_df=0.7, stop_words=STOP_WORDS, token_pattern=r"(?u)\b\w\w+\b")
-    matrix = vectorizer.fit_transform(texts)
-    k = max(2, min(8, len(texts) // 30))
-    model = KMeans(n_clusters=k, n_init=4, random_state=0).fit(matrix)
-    return vectorizer.get_feature_names_out(), model
-
-
-def _name(centre, terms, limit: int = 3) -> list[str]:
-    picked: list[str] = []
-    for index in centre.argsort()[::-1]:
-        term = str(terms[index])
-        if centre[index] <= 0 or len(picked) >= limit:
-            break
-        if any(term in p or p in term for p in picked):
-            continue
-        picked.append(term)
-    return picked
 
 
 def _referenced_theme_ids() -> set[int]:
@@ -67,45 +35,11 @@ def retire_themes() -> None:
     db.session.execute(stmt, execution_options={"synchronize_session": False})
 
 
-def rebuild() -> int:
-    """Replace the themes; returns how many themes exist now."""
-    retire_themes()
-    for owner_id in db.session.scalars(select(ProcessOwner.id)):
-        rows = db.session.execute(
-            select(Complaint.id, Complaint.text_norm, Complaint.received_at)
-            .where(Complaint.process_owner_id == owner_id, Complaint.theme_id.is_(None))
-            .order_by(Complaint.received_at.desc())
-            .limit(MAX_PER_OWNER)
-        ).all()
-        if len(rows) < 10:
-            continue
-        try:
-            terms, model = _cluster([r.text_norm or "" for r in rows])
-        except ValueError:  # too few distinct words to build a vocabulary
-            continue
-        latest = rows[0].received_at
-        for cluster in range(model.n_clusters):
-            members = [r for r, label in zip(rows, model.labels_, strict=True) if label == cluster]
-            words = _name(model.cluster_centers_[cluster], terms)
-            if len(members) < MIN_THEME or not words:
-                continue
-            theme = Theme(
-                process_owner_id=owner_id,
-                name=" · ".join(words),
-                terms=words,
-                size=len(members),
-                recent=sum(1 for r in members if r.received_at > latest - WINDOW),
-                previous=sum(1 for r in members if latest - 2 * WINDOW < r.received_at <= latest - WINDOW),
-            )
-            db.session.add(theme)
-            db.session.flush()
-            ids = [r.id for r in members]
-            for start in range(0, len(ids), 900):
-                db.session.execute(
-                    update(Complaint).where(Complaint.id.in_(ids[start : start + 900])).values(theme_id=theme.id, version=Complaint.version + 1),
-                    execution_options={"synchronize_session": False},
-                )
-    return db.session.scalar(select(func.count(Theme.id)).where(Theme.active.is_(True)))
+def rebuild(progress=None) -> int:
+    """Rebuild the themes over every complaint (``theme_builder``); returns how many there are."""
+    from workbench.complaint_import.theme_builder import build
+
+    return build(progress)
 
 
 def get_theme(theme_id: int) -> Theme | None:
@@ -144,4 +78,8 @@ def themes_by_owner() -> list[tuple[ProcessOwner | None, list[Theme]]]:
 
 
 def examples(theme: Theme, limit: int = 3) -> list[str]:
+    """The theme's most typical complaints (nearest its centre), else its newest."""
+    if theme.example_ids:
+        texts = dict(db.session.execute(select(Complaint.id, Complaint.text).where(Complaint.id.in_(theme.example_ids[:limit]))).all())
+        return [texts[i] for i in theme.example_ids[:limit] if i in texts]
     return list(db.session.scalars(select(Complaint.text).where(Complaint.theme_id == theme.id).order_by(Complaint.received_at.desc()).limit(limit)))

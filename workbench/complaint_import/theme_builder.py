@@ -1,0 +1,171 @@
+"""Themes over every complaint (unclassified ones too), at any volume, in bounded memory.
+
+1. A sample of at most ``SAMPLE`` normalised texts (``text_norm``) is hashed into character
+   n-grams (3-5 letters inside words: Persian affixes and half-space variants share most of
+   them) and words, weighted by TF-IDF learnt on the sample, and clustered by MiniBatchKMeans.
+2. Every complaint is then read in batches of ``BATCH`` (by id), vectorised the same way and
+   given its nearest centre; per theme the builder keeps counts (size, last 90 days and the 90
+   before), the owner and category mix, and the ``EXAMPLES`` complaints nearest the centre.
+3. A theme is named by its most central complaint; themes smaller than ``MIN_THEME`` are left
+   out (their complaints stay without a theme).
+
+Memory is the sample's matrix, the k centres and two arrays of one number per complaint (id,
+theme), whatever the volume. Persian and English complaints about the same thing share a theme
+only when they share characters (numbers, product codes, loan words): character n-grams do not
+translate, so in practice each language gets its own themes; their owner/category mix shows
+that they are about the same thing.
+"""
+
+import heapq
+from collections import Counter
+from collections.abc import Callable
+from datetime import date, timedelta
+
+import numpy as np
+from sqlalchemy import bindparam, func, select, update
+
+from workbench.complaint_import.models import Complaint, Theme
+from workbench.extensions import db
+
+SAMPLE = 60_000
+BATCH = 20_000
+MIN_THEME = 3
+EXAMPLES = 3
+WINDOW = timedelta(days=90)
+N_FEATURES = 2**14
+
+
+def cluster_count(n: int) -> int:
+    """How many themes to look for among ``n`` complaints: about one per 30, between 2 and 40."""
+    return max(2, min(40, n // 30))
+
+
+def _vectorisers():
+    from sklearn.feature_extraction.text import HashingVectorizer
+
+    chars = HashingVectorizer(analyzer="char_wb", ngram_range=(3, 5), n_features=N_FEATURES, alternate_sign=False, norm=None)
+    words = HashingVectorizer(analyzer="word", token_pattern=r"(?u)\b\w\w+\b", n_features=N_FEATURES, alternate_sign=False, norm=None)
+    return chars, words
+
+
+def _hash(texts: list[str], vectorisers):
+    import scipy.sparse as sp
+
+    chars, words = vectorisers
+    return sp.hstack([chars.transform(texts), words.transform(texts)], format="csr")
+
+
+def build(progress: Callable[[int, int], None] | None = None, today: date | None = None) -> int:
+    """Rebuild the themes over every complaint; returns how many themes there are now.
+
+    ``progress(done, total)`` is called after each batch.
+    """
+    from sklearn.cluster import MiniBatchKMeans
+    from sklearn.feature_extraction.text import TfidfTransformer
+    from sklearn.preprocessing import normalize
+
+    from workbench.complaint_import.themes import retire_themes
+
+    today = today or date.today()
+    recent_from, previous_from = today - WINDOW + timedelta(days=1), today - 2 * WINDOW + timedelta(days=1)
+    total = db.session.scalar(select(func.count(Complaint.id)))
+    retire_themes()
+    if total < MIN_THEME * 2:
+        return 0
+    vectorisers = _vectorisers()
+    step = max(1, total // SAMPLE)
+    sample = [t or "" for t in db.session.scalars(
+        select(Complaint.text_norm).where(Complaint.id % step == 0).order_by(Complaint.id).limit(SAMPLE))]
+    if len(sample) < MIN_THEME * 2:
+        sample = [t or "" for t in db.session.scalars(select(Complaint.text_norm).order_by(Complaint.id).limit(SAMPLE))]
+    tfidf = TfidfTransformer(sublinear_tf=True).fit(_hash(sample, vectorisers))
+    k = min(cluster_count(total), len(sample))
+    model = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=2, max_iter=30, random_state=0)
+    model.fit(normalize(tfidf.transform(_hash(sample, vectorisers))))
+    del sample
+    centres = model.cluster_centers_.astype(np.float32)
+    centre_norms = (centres**2).sum(axis=1)
+
+    ids = np.empty(total + BATCH, dtype=np.int64)
+    labels = np.empty(total + BATCH, dtype=np.int16)
+    sizes = np.zeros(k, dtype=np.int64)
+    recent = np.zeros(k, dtype=np.int64)
+    previous = np.zeros(k, dtype=np.int64)
+    owners = [Counter() for _ in range(k)]
+    categories = [Counter() for _ in range(k)]
+    nearest: list[list[tuple[float, int]]] = [[] for _ in range(k)]  # max-heap of (-distance, id)
+    done, last_id = 0, 0
+    while True:
+        rows = db.session.execute(
+            select(Complaint.id, Complaint.text_norm, Complaint.received_at, Complaint.process_owner_id, Complaint.category)
+            .where(Complaint.id > last_id).order_by(Complaint.id).limit(BATCH)
+        ).all()
+        if not rows:
+            break
+        last_id = rows[-1].id
+        matrix = normalize(tfidf.transform(_hash([r.text_norm or "" for r in rows], vectorisers))).astype(np.float32)
+        scores = np.asarray(matrix @ centres.T)
+        distances = centre_norms[None, :] - 2 * scores  # |x - c|² - 1 for unit x
+        batch_labels = distances.argmin(axis=1)
+        best = distances[np.arange(len(rows)), batch_labels]
+        n = len(rows)
+        ids[done : done + n] = [r.id for r in rows]
+        labels[done : done + n] = batch_labels
+        for row, label, distance in zip(rows, batch_labels.tolist(), best.tolist(), strict=True):
+            sizes[label] += 1
+            if row.received_at >= recent_from:
+                if row.received_at <= today:
+                    recent[label] += 1
+            elif row.received_at >= previous_from:
+                previous[label] += 1
+            owners[label][row.process_owner_id] += 1
+            categories[label][row.category or ""] += 1
+            heap = nearest[label]
+            if len(heap) < EXAMPLES:
+                heapq.heappush(heap, (-distance, row.id))
+            elif -heap[0][0] > distance:
+                heapq.heapreplace(heap, (-distance, row.id))
+        done += n
+        if progress:
+            progress(done, total)
+    return _store(k, ids[:done], labels[:done], sizes, recent, previous, owners, categories, nearest)
+
+
+def _store(k, ids, labels, sizes, recent, previous, owners, categories, nearest) -> int:
+    from workbench.models import ProcessOwner
+
+    keys = dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
+    theme_ids: dict[int, int] = {}
+    for cluster in range(k):
+        if sizes[cluster] < MIN_THEME:
+            continue
+        examples = [cid for _, cid in sorted(nearest[cluster], key=lambda e: -e[0])]
+        texts = dict(db.session.execute(select(Complaint.id, Complaint.text).where(Complaint.id.in_(examples))).all())
+        central = " ".join((texts.get(examples[0]) or "").split())
+        owner_id = owners[cluster].most_common(1)[0][0]
+        theme = Theme(
+            process_owner_id=owner_id,
+            name=(central[:197] + "…") if len(central) > 198 else central or "—",
+            terms=[],
+            size=int(sizes[cluster]),
+            recent=int(recent[cluster]),
+            previous=int(previous[cluster]),
+            active=True,
+            mix={
+                "owners": {keys.get(o, ""): n for o, n in owners[cluster].most_common()},
+                "categories": dict(categories[cluster].most_common()),
+            },
+            example_ids=examples,
+        )
+        db.session.add(theme)
+        db.session.flush()
+        theme_ids[cluster] = theme.id
+    if theme_ids:
+        table = Complaint.__table__
+        statement = update(table).where(table.c.id == bindparam("cid")).values(theme_id=bindparam("tid"), version=table.c.version + 1)
+        connection = db.session.connection()
+        for start in range(0, len(ids), BATCH):
+            chunk = [{"cid": int(i), "tid": theme_ids[int(label)]} for i, label in zip(ids[start : start + BATCH], labels[start : start + BATCH], strict=True) if int(label) in theme_ids]
+            if chunk:
+                connection.execute(statement, chunk)
+    return len(theme_ids)
