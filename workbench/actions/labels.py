@@ -1,6 +1,7 @@
 """Display names of action types, statuses and decisions, translated."""
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 TYPE_LABELS = {
     "containment": _l("Containment"),
@@ -9,7 +10,7 @@ TYPE_LABELS = {
     "preventive": _l("Preventive action"),
 }
 STATUS_LABELS = {
-    "open": _l("Open"),
+    "open": lazy_pgettext("status", "Open"),  # the state, not the verb on the home cards
     "in_progress": _l("In progress"),
     "done": _l("Done"),
     "verified": _l("Verified"),

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 from workbench import dates
 from workbench.fmea.models import (
@@ -55,7 +56,7 @@ FIELD_LABELS = {
 }
 
 STATUS_LABELS = {
-    "open": _l("Open"),
+    "open": lazy_pgettext("status", "Open"),  # the state, not the verb on the home cards
     "decision_pending": _l("Decision pending"),
     "implementation_pending": _l("Implementation pending"),
     "completed": _l("Completed"),
