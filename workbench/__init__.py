@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # ``audit`` sets SQLAlchemy listeners on the model classes, which must exist before any model is defined.
-from workbench import api, audit, cli, errors, i18n, live, navigation, static_files  # noqa: F401
+from workbench import api, audit, cli, errors, i18n, limits, live, navigation, static_files  # noqa: F401
 from workbench.auth.loaders import register_loaders
 from workbench.config import DEFAULTS, from_environment
 from workbench.extensions import babel, csrf, db, login_manager, migrate
@@ -81,6 +81,7 @@ def _secure_cookies_and_proxies(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extensions of ``workbench.extensions`` to ``app``."""
+    limits.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

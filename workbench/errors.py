@@ -1,10 +1,11 @@
 """Error pages, and JSON errors for the API."""
 
-from flask import jsonify, render_template, request
+from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from workbench import limits
 from workbench.extensions import db
 from workbench.validation import Conflict, Frozen, InvalidInput
 
@@ -59,11 +60,14 @@ def conflict_message(error: Conflict, form: bool = False) -> str:
 
 def register(app) -> None:
     @app.before_request
-    def refuse_nul_characters():
-        """PostgreSQL cannot store U+0000 (a 500 there, silently kept by SQLite): refuse it with a 400 naming the field."""
+    def refuse_oversized_and_nul_input():
+        """JSON too big or too deep, texts too long, or NUL (PostgreSQL cannot store U+0000): 400 naming the field."""
+        limits.check_json_body()
+        for value in (request.view_args or {}).values():
+            if isinstance(value, str) and "\x00" in value:
+                abort(404)
         for field, text in _text_inputs():
-            if "\x00" in text:
-                raise InvalidInput({field: _("%(field)s contains a NUL character (U+0000), which cannot be stored.", field=field)})
+            limits.check_text(field, text)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):

@@ -157,6 +157,8 @@ def clean(data: dict) -> tuple[dict, dict]:
         raw = data[field]
         try:
             if field in TEXT_FIELDS:
+                if isinstance(raw, (dict, list)):  # never store "{'a': 1}"
+                    raise ValueError(_("%(field)s must be text.", field=label(field)))
                 text = "" if raw is None else str(raw)
                 if field in ("special_characteristic", "filter_code") and len(text) > 80:
                     raise ValueError(_("%(field)s is longer than 80 characters.", field=label(field)))
