@@ -15,6 +15,10 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 # The flow, upstream first. Everything else under workbench/ is the core.
 FLOW = ("complaint_import", "teams", "fishbone", "fmea", "actions")
 
+# Imports inside a function are for optional, heavy dependencies only (loaded when a PDF, a
+# workbook, a model or a Redis connection is actually needed); never to dodge an import cycle.
+LAZY_IMPORTS_ALLOWED = frozenset({"weasyprint", "sklearn", "scipy", "openpyxl", "playwright", "redis"})
+
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:
     parts = list(path.relative_to(root.parent).with_suffix("").parts)
@@ -58,6 +62,11 @@ def all_modules() -> list[Path]:
     return sorted(PACKAGE.rglob("*.py"))
 
 
+def lazy_import_allowed(target: str) -> bool:
+    """May ``target`` be imported inside a function?"""
+    return target.split(".")[0] in LAZY_IMPORTS_ALLOWED
+
+
 def allowed(importer: str, imported: str) -> bool:
     """May a module of layer ``importer`` import one of layer ``imported``?"""
     if imported == "core":
@@ -78,6 +87,8 @@ def test_the_rule_itself():
     assert allowed("actions", "complaint_import")
     assert allowed("fmea", "fishbone")
     assert allowed("teams", "core")
+    assert lazy_import_allowed("sklearn.cluster") and lazy_import_allowed("weasyprint")
+    assert not lazy_import_allowed("workbench.teams.models") and not lazy_import_allowed("sqlalchemy")
 
 
 def test_imports_inside_functions_are_found(tmp_path):
@@ -99,3 +110,14 @@ def test_no_module_imports_downstream(path):
         if target.split(".")[0] == "workbench" and not allowed(layer, layer_of(target))
     ]
     assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.parametrize("path", all_modules(), ids=lambda p: module_name(p))
+def test_imports_inside_functions_only_for_heavy_optional_dependencies(path):
+    """No import hides inside a function unless it is one of ``LAZY_IMPORTS_ALLOWED``."""
+    hidden = [
+        f"{path.relative_to(PACKAGE.parent)}:{line} imports {target} inside a function"
+        for line, target, in_function in imported_modules(path)
+        if in_function and not lazy_import_allowed(target)
+    ]
+    assert not hidden, "\n".join(hidden)

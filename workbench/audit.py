@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 
 from flask import has_request_context
+from flask_login import current_user
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
@@ -32,8 +33,6 @@ class acting_as:
 
 def _current_actor() -> tuple[int | None, str]:
     if has_request_context():
-        from flask_login import current_user
-
         if current_user and current_user.is_authenticated:
             return current_user.id, current_user.email
     value = _cli_actor.get()

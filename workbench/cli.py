@@ -9,17 +9,21 @@ from pathlib import Path
 
 import click
 from flask import current_app
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
+from workbench import pg_security
 from workbench.audit import acting_as
+from workbench.config import _normalise_db_url
+from workbench.demo import DEMO_PASSWORD, load_demo
 from workbench.extensions import db
 from workbench.models import ROLES, ApiToken, User
+from workbench.uploads.cli import uploads_command
+from workbench.users import create_user
 from workbench.validation import InvalidInput
 
 
 def register(app) -> None:
-    from workbench.uploads.cli import uploads_command
-
     app.cli.add_command(uploads_command)
     app.cli.add_command(create_user_command)
     app.cli.add_command(create_token_command)
@@ -36,8 +40,6 @@ def register(app) -> None:
 @click.option("--lang", "locale", type=click.Choice(["fa", "en"]), default=None)
 def create_user_command(email, role, password, name, locale):
     """Create a user who can sign in."""
-    from workbench.users import create_user
-
     with acting_as("cli"):
         try:
             user = create_user(email, name, role, password, locale)
@@ -68,8 +70,6 @@ def create_token_command(email, name):
               help="Where the app is served (make run passes http://HOST:PORT), for the sign-in message.")
 def demo_command(if_empty, address):
     """Load the demo organisation (users, teams, projects, complaints)."""
-    from workbench.demo import DEMO_PASSWORD, load_demo
-
     address = address.rstrip("/")
     if if_empty and db.session.scalar(db.select(db.func.count(User.id))):
         click.echo(f"The database already has users; demo not loaded. Sign in at {address}/login")
@@ -128,11 +128,6 @@ def backup_command(destination):
 @click.option("--admin-url", default=None, help="A superuser's connection to the same database (default: DATABASE_URL).")
 def secure_postgres_command(app_role, owner_role, admin_url):
     """Make audit_log append-only for the app's role on PostgreSQL (SELECT and INSERT only)."""
-    from sqlalchemy import create_engine
-
-    from workbench import pg_security
-    from workbench.config import _normalise_db_url
-
     url = make_url(_normalise_db_url(admin_url) if admin_url else current_app.config["SQLALCHEMY_DATABASE_URI"])
     if not url.drivername.startswith("postgresql"):
         raise click.ClickException("secure-postgres is for PostgreSQL; on SQLite protect the database file instead.")

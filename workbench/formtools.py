@@ -2,9 +2,12 @@
 
 from flask import flash
 from wtforms import FieldList, SelectChoice, StringField
+from wtforms.validators import ValidationError
 
 from workbench import dates
+from workbench.errors import conflict_message
 from workbench.i18n import is_persian
+from workbench.users import email_address
 from workbench.validation import Conflict, InvalidInput
 
 
@@ -12,10 +15,6 @@ class EmailAddress:
     """WTForms validator applying ``workbench.users.email_address`` (the one email rule)."""
 
     def __call__(self, form, field):
-        from wtforms.validators import ValidationError
-
-        from workbench.users import email_address
-
         if not field.data:
             return
         try:
@@ -41,8 +40,6 @@ def apply_errors(form, error: InvalidInput) -> None:
 
 def show_conflict(form, error: Conflict, field: str = "version") -> None:
     """A refused edit: say whose version won and keep the person's input; saving again is then a choice made knowingly."""
-    from workbench.errors import conflict_message
-
     flash(conflict_message(error, form=True), "error")
     current = (error.current or {}).get("version")
     target = getattr(form, field, None) if form is not None else None

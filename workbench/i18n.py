@@ -1,15 +1,18 @@
 """Language (Persian RTL / English LTR) and calendar (Jalali / Gregorian) handling."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import get_locale
+from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
 
 from workbench import dates
+from workbench.extensions import db
+from workbench.users import actor_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -28,8 +31,6 @@ def select_locale() -> str:
     if asked in languages:
         session["lang"] = asked
         if current_user.is_authenticated and current_user.locale != asked:
-            from workbench.extensions import db
-
             current_user.locale = asked
             db.session.commit()
         return asked
@@ -80,11 +81,7 @@ def format_datetime(value: datetime | None) -> str:
 
 
 def babel_to_local(value: datetime) -> datetime:
-    from flask_babel import to_user_timezone
-
     if value.tzinfo is None:
-        from datetime import UTC
-
         value = value.replace(tzinfo=UTC)
     return to_user_timezone(value)
 
@@ -103,8 +100,6 @@ def date_input(value) -> str:
 
 def lang_url(code: str) -> str:
     """This page's address with ``?lang=code`` (other query arguments kept)."""
-    from urllib.parse import urlencode
-
     args = request.args.to_dict()
     args["lang"] = code
     return request.path + "?" + urlencode(args)
@@ -128,8 +123,4 @@ def init_app(app: Flask) -> None:
 
 def _actor_label(row) -> str:
     """Who made a change, as the signed-in user may see it (names for members, emails for managers)."""
-    from flask_login import current_user
-
-    from workbench.users import actor_label
-
     return actor_label(getattr(row, "actor_id", None), row.actor, current_user)

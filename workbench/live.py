@@ -26,6 +26,7 @@ from flask import Blueprint, Flask, current_app, has_app_context, jsonify, reque
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from workbench.extensions import db
@@ -130,10 +131,7 @@ class DatabaseRevisions:
 
 
 def _upsert(connection, scopes: list[str], increment: bool):
-    if connection.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = postgresql.insert if connection.dialect.name == "postgresql" else sqlite.insert
     statement = insert(LiveRevision).values([{"scope": s, "revision": _initial()} for s in scopes])
     if increment:
         return statement.on_conflict_do_update(index_elements=["scope"], set_={"revision": LiveRevision.revision + 1})

@@ -4,6 +4,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
@@ -60,8 +61,6 @@ class User(UserMixin, TimestampMixin, Audited, db.Model):
 
     def set_password(self, password: str) -> None:
         """Store a scrypt hash of ``password`` (cost from ``PASSWORD_HASH_METHOD``)."""
-        from flask import current_app
-
         self.password_hash = generate_password_hash(password, method=current_app.config.get("PASSWORD_HASH_METHOD", "scrypt"))
 
     def check_password(self, password: str) -> bool:

@@ -32,10 +32,21 @@ def init_app(app) -> None:
         huey.immediate = True
 
 
+_worker_app = None
+
+
 def task_app():
-    """The app a task runs in: the caller's when run in process, a new one in the worker."""
+    """The app a task runs in: the caller's when run in process, the worker's app in the worker."""
     if has_app_context():
         return current_app._get_current_object()
-    from workbench import create_app
+    if _worker_app is None:
+        raise RuntimeError("tasks run in process (an app context) or in the worker started by run_worker(app)")
+    return _worker_app
 
-    return create_app()
+
+def run_worker(app, workers: int = 1) -> None:
+    """Run the huey consumer; its tasks run in ``app`` (the app of the ``flask`` command that started it)."""
+    global _worker_app
+    _worker_app = app
+    huey.immediate = False
+    huey.create_consumer(workers=workers).run()

@@ -2,10 +2,11 @@
 
 from email_validator import SPECIAL_USE_DOMAIN_NAMES, EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from workbench.extensions import db
 from workbench.models import ROLES, User
+from workbench.registry import PEOPLE_SCOPES
 from workbench.validation import InvalidInput, text_value
 
 MIN_PASSWORD_LENGTH = 8
@@ -82,10 +83,6 @@ def visible_users(viewer: User, stmt=None):
     a member sees themselves and whom a registered ``PEOPLE_SCOPES`` lets them see (the teams
     package: the people of their own teams).
     """
-    from sqlalchemy import or_
-
-    from workbench.registry import PEOPLE_SCOPES
-
     stmt = select(User) if stmt is None else stmt
     if viewer.sees_all_teams:
         return stmt

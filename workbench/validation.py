@@ -1,5 +1,7 @@
 """One error type for bad input, shared by forms, the API and the CLI."""
 
+from flask_babel import gettext as _
+
 
 class InvalidInput(Exception):
     """Input broke a rule; ``errors`` maps each field to a readable message."""
@@ -52,7 +54,5 @@ def text_value(value, field: str, default: str = "") -> str:
     if value is None:
         return default
     if not isinstance(value, str):
-        from flask_babel import gettext as _
-
         raise InvalidInput({field: _("%(field)s must be text.", field=field)})
     return value

@@ -13,12 +13,14 @@ from sqlalchemy import case, func, select
 
 from workbench import dates
 from workbench.actions import clock
+from workbench.actions.lifecycle import reopen_project
 from workbench.actions.models import DECISIONS, EffectivenessCheck
 from workbench.complaint_import.models import Complaint
+from workbench.complaint_import.models import SurveyResponse as R
 from workbench.extensions import db
 from workbench.i18n import persian_digits
 from workbench.models import ProcessOwner
-from workbench.teams.models import ProjectComplaint
+from workbench.teams.models import ImprovementProject, ProjectComplaint
 from workbench.teams.stages import ensure_editable, ensure_project_editable
 from workbench.validation import InvalidInput, text_value
 
@@ -198,8 +200,6 @@ def measure(check: EffectivenessCheck) -> Comparison:
 def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> None:
     """The team accepts or rejects; a rejection sends the project back to Improve."""
     ensure_project_editable(check.project_id)
-    from workbench.actions.lifecycle import reopen_project
-
     if decision not in DECISIONS[1:]:
         raise InvalidInput({"decision": _("Decision must be accepted or rejected.")})
     if check.measured_at is None:
@@ -216,8 +216,6 @@ def decide(check: EffectivenessCheck, user, decision: str, note: str = "") -> No
     check.decision, check.decision_note = decision, note
     check.decided_by_id, check.decided_at = user.id, clock.now()
     if decision == "rejected" and check.project_id:
-        from workbench.teams.models import ImprovementProject
-
         project = db.session.get(ImprovementProject, check.project_id)
         if project.stage not in ("define", "contain", "analyse", "improve"):
             reopen_project(project, user, _("Effectiveness check rejected: %(note)s", note=note), "improve")
@@ -290,8 +288,6 @@ def survey_comparison(check: EffectivenessCheck) -> dict | None:
     CSAT is the share of satisfied answers, NPS % promoters (9-10) minus % detractors (0-6),
     each with the number of answers behind it; read live from the imported survey responses.
     """
-    from workbench.complaint_import.models import SurveyResponse as R
-
     def window(start: date, end: date) -> dict:
         stmt = select(
             func.count(R.id),

@@ -1,7 +1,11 @@
 """Display names of action types, statuses and decisions, translated."""
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext
+
+from workbench.i18n import format_date
 
 TYPE_LABELS = {
     "containment": _l("Containment"),
@@ -31,9 +35,5 @@ def init_app(app) -> None:
 
 def _jdate(value) -> str:
     """An ISO date string (as the dashboard data carries it) in the page's calendar."""
-    from datetime import date
-
-    from workbench.i18n import format_date
-
     return format_date(date.fromisoformat(value)) if value else ""
 

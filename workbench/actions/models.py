@@ -6,6 +6,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workbench.extensions import db
+from workbench.fmea.models import FmeaRow
 from workbench.live import project_scope, scopes_of
 from workbench.models import Audited, TimestampMixin, User, utcnow
 from workbench.teams.models import ImprovementProject
@@ -24,8 +25,6 @@ class CorrectiveAction(TimestampMixin, Audited, db.Model):
 
     def live_scopes(self) -> tuple[str, ...]:
         """The project's revision, and the FMEA's whose row this action answers (``workbench.live``)."""
-        from workbench.fmea.models import FmeaRow
-
         return (project_scope(self.project_id), *scopes_of(FmeaRow, self.fmea_row_id))
     __table_args__ = (
         Index("ix_corrective_actions_project", "project_id"),

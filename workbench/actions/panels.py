@@ -7,9 +7,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workbench.actions import clock, notify
+from workbench.actions import clock, effectiveness, notify, services
 from workbench.actions.models import OPEN_STATUSES, CorrectiveAction
 from workbench.extensions import db
+from workbench.models import User
+from workbench.teams import stages
 
 
 def _action_counts(project_id: int) -> tuple[int, int, int]:
@@ -78,10 +80,6 @@ CRITERIA = {
 def demo_actions(context: dict) -> dict:
     """Actions, an effectiveness check and a stage history for the demo projects."""
     projects = context.get("projects", {})
-    from workbench.actions import effectiveness, services
-    from workbench.models import User
-    from workbench.teams import stages
-
     if db.session.scalar(select(func.count(CorrectiveAction.id))):
         return {}
     today = clock.today()

@@ -1,6 +1,7 @@
 """Plain JSON forms of the package's records, shared by the API and exports."""
 
 from workbench.actions import effectiveness
+from workbench.actions.effectiveness import survey_comparison
 from workbench.actions.services import is_overdue
 from workbench.api.common import iso
 from workbench.users import actor_label
@@ -62,8 +63,6 @@ def check_json(check) -> dict:
 
 
 def _surveys(check):
-    from workbench.actions.effectiveness import survey_comparison
-
     return survey_comparison(check) if check.measured_at else None
 
 

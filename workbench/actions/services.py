@@ -15,7 +15,10 @@ from workbench import dates
 from workbench.actions import clock
 from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES, CorrectiveAction
 from workbench.extensions import db
+from workbench.fishbone.models import FishboneCause, FishboneDiagram
+from workbench.fmea.models import FmeaDocument, FmeaRow
 from workbench.models import User
+from workbench.teams.models import TeamMembership
 from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
 from workbench.uploads import EVIDENCE, keep, receive
@@ -55,8 +58,6 @@ def _optional_int(value, field: str) -> int | None:
 
 
 def _in_team(user: User, project) -> bool:
-    from workbench.teams.models import TeamMembership
-
     if user.can_manage:
         return True
     stmt = select(TeamMembership.id).where(TeamMembership.team_id == project.team_id, TeamMembership.user_id == user.id)
@@ -65,9 +66,6 @@ def _in_team(user: User, project) -> bool:
 
 def _foreign_links(project, cause_id: int | None, fmea_row_id: int | None) -> dict:
     """Errors for a cause or FMEA row that is not the project's own (never link another team's work)."""
-    from workbench.fishbone.models import FishboneCause, FishboneDiagram
-    from workbench.fmea.models import FmeaDocument, FmeaRow
-
     errors = {}
     if cause_id is not None:
         stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)

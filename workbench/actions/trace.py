@@ -6,13 +6,15 @@ import graphviz
 import networkx as nx
 from flask import url_for
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
+from sqlalchemy import Select, select, union
 
 from workbench.actions.services import actions_of, is_overdue
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.registry import HookPoint
 from workbench.teams import theme_link
+from workbench.teams.access import team_scope
+from workbench.teams.models import ImprovementProject as P
 
 
 class NodeDescriber(Protocol):
@@ -127,11 +129,6 @@ def graph_svg(graph: nx.DiGraph) -> str:
 
 def projects_for_complaint(complaint_id: int, user) -> tuple:
     """The complaint and the projects (visible to ``user``) it is linked to: the way back."""
-    from sqlalchemy import union
-
-    from workbench.teams.access import team_scope
-    from workbench.teams.models import ImprovementProject as P
-
     complaint = db.get_or_404(Complaint, complaint_id)
     finders = [theme_link.projects_of_complaint(complaint.id)]
     finders += [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS.all()) if s is not None]

@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+from flask import jsonify, redirect, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workbench.extensions import db
@@ -28,9 +30,6 @@ def register_loaders(login_manager) -> None:
 
     @login_manager.unauthorized_handler
     def unauthorized():
-        from flask import jsonify, redirect, request, url_for
-        from flask_babel import gettext as _
-
         if request.path.startswith("/api/"):
             return jsonify(error="unauthorized", message=_("Sign in or send an API token.")), 401
         return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))

@@ -7,10 +7,11 @@ from workbench import dates
 from workbench.api import openapi
 from workbench.api.common import iso, json_body, paginate
 from workbench.api.routes import ApiRoutes
-from workbench.complaint_import import analysis, learning, services
-from workbench.complaint_import.models import Complaint
+from workbench.complaint_import import analysis, learning, retraining, services, survey_scores, tasks
+from workbench.complaint_import.models import ClassifierRun, Complaint
 from workbench.extensions import db
 from workbench.persistence import check_version
+from workbench.validation import InvalidInput
 
 bp = ApiRoutes("complaints_api", __name__)
 
@@ -97,8 +98,6 @@ def _run_json(run) -> dict:
 
 @bp.post("/classifier/retrain")
 def retrain():
-    from workbench.complaint_import import retraining, tasks
-
     if not services.can_manage(current_user):
         abort(403)
     run = retraining.start_run(current_user)
@@ -110,16 +109,11 @@ def retrain():
 
 @bp.get("/classifier/runs/<int:run_id>")
 def classifier_run_api(run_id: int):
-    from workbench.complaint_import.models import ClassifierRun
-
     return jsonify(_run_json(db.get_or_404(ClassifierRun, run_id)))
 
 
 @bp.post("/classifier/runs/<int:run_id>/apply")
 def classifier_run_apply_api(run_id: int):
-    from workbench.complaint_import import retraining, tasks
-    from workbench.complaint_import.models import ClassifierRun
-
     if not services.can_manage(current_user):
         abort(403)
     run = db.get_or_404(ClassifierRun, run_id)
@@ -132,9 +126,6 @@ def classifier_run_apply_api(run_id: int):
 
 @bp.post("/classifier/runs/<int:run_id>/discard")
 def classifier_run_discard_api(run_id: int):
-    from workbench.complaint_import import retraining
-    from workbench.complaint_import.models import ClassifierRun
-
     if not services.can_manage(current_user):
         abort(403)
     run = db.get_or_404(ClassifierRun, run_id)
@@ -239,9 +230,6 @@ bp.path("/classifier/runs/{run_id}/discard", post={"summary": "Discard a preview
 
 @bp.get("/surveys/scores")
 def survey_scores_api():
-    from workbench.complaint_import import survey_scores
-    from workbench.validation import InvalidInput
-
     group = request.args.get("group", "month")
     if group not in survey_scores.GROUPS:
         raise InvalidInput({"group": f"group must be one of {', '.join(survey_scores.GROUPS)}"})
@@ -252,8 +240,6 @@ def survey_scores_api():
 
 @bp.get("/surveys/drivers")
 def survey_drivers_api():
-    from workbench.complaint_import import survey_scores
-
     outcome = "nps" if request.args.get("outcome") == "nps" else "csat"
     return jsonify(survey_scores.key_drivers(outcome))
 

@@ -16,8 +16,11 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 
 from workbench.complaint_import.matching import BOUNDARY, PhraseMatcher, split_batch, split_words
+from workbench.complaint_import.models import ClassificationRule, ClassifierModel, OwnerAssignment
+from workbench.complaint_import.textmodel import TextModel, model_choices, tokens
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
+from workbench.models import ProcessOwner
 
 if TYPE_CHECKING:
     from workbench.complaint_import.textmodel import TextModel
@@ -111,9 +114,6 @@ class OwnerMatrix:
 
     @classmethod
     def from_db(cls) -> "OwnerMatrix":
-        from workbench.complaint_import.models import OwnerAssignment
-        from workbench.models import ProcessOwner
-
         rows = db.session.execute(
             select(OwnerAssignment.category, OwnerAssignment.product, OwnerAssignment.channel, ProcessOwner.key).join(
                 ProcessOwner, OwnerAssignment.process_owner_id == ProcessOwner.id
@@ -145,8 +145,6 @@ class Rules:
 
     @classmethod
     def from_db(cls) -> "Rules":
-        from workbench.complaint_import.models import ClassificationRule
-
         rows = db.session.execute(
             select(ClassificationRule.target, ClassificationRule.key, ClassificationRule.phrase, ClassificationRule.weight).where(
                 ClassificationRule.active.is_(True)
@@ -222,8 +220,6 @@ class Classifier:
 
     @classmethod
     def load(cls) -> "Classifier":
-        from workbench.complaint_import.learning import models_in_use
-
         return cls(Rules.from_db(), models_in_use())
 
     def classify(self, texts: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
@@ -231,8 +227,6 @@ class Classifier:
         labels = self.rules.labels(texts, products, channels)
         if not self.models or not texts:
             return labels
-        from workbench.complaint_import.textmodel import model_choices, tokens
-
         features = [tokens(t) for t in texts]
         for target in TARGETS:
             model = self.models.get(target)
@@ -254,3 +248,21 @@ class Classifier:
                     label.owner, label.owner_confidence, label.owner_override = choice, confidence, True
                 label.source = "model"
         return labels
+
+
+def models_in_use() -> dict[str, TextModel]:
+    """The active model of each target (read from plain arrays); a model that cannot be read is left out."""
+    out = {}
+    for target in TARGETS:
+        blob = db.session.scalar(
+            select(ClassifierModel.blob)
+            .where(ClassifierModel.target == target, ClassifierModel.active.is_(True))
+            .order_by(ClassifierModel.id.desc())
+            .limit(1)
+        )
+        if blob:
+            try:
+                out[target] = TextModel.from_bytes(blob)
+            except (ValueError, KeyError, OSError):
+                continue
+    return out

@@ -3,10 +3,19 @@
 import os
 
 import click
+from flask import current_app
 
-from workbench import dates
+from workbench import dates, queue
 from workbench.audit import acting_as
+from workbench.complaint_import import defaults
+from workbench.complaint_import.importer import ImportOptions, run_import
+from workbench.complaint_import.models import ClassifierRun
+from workbench.complaint_import.retraining import apply_run, run_preview, set_applying, start_run
+from workbench.complaint_import.surveys import SurveyOptions, import_surveys
+from workbench.complaint_import.themes import rebuild
 from workbench.extensions import db
+from workbench.uploads import tasks as upload_tasks  # noqa: F401  (its tasks run here too)
+from workbench.uploads.staging import clean_abandoned
 from workbench.validation import InvalidInput
 
 
@@ -70,8 +79,6 @@ def _report(outcome, dry_run: bool) -> None:
 @_reading_options
 def import_complaints_command(file, source, maps, dry_run, skip_bad_rows, date_order, encoding, delimiter, header_row, extra_header_rows):
     """Import a complaint export (CSV or XLSX). Refuses files with bad rows unless --skip-bad-rows."""
-    from workbench.complaint_import.importer import ImportOptions, run_import
-
     options = ImportOptions(
         source=source,
         mapping=_parse_maps(maps),
@@ -104,9 +111,6 @@ def import_complaints_command(file, source, maps, dry_run, skip_bad_rows, date_o
 @click.option("--apply", "apply_now", is_flag=True, help="Apply the retraining after the preview (relabel unconfirmed complaints).")
 def retrain_classifier_command(apply_now: bool):
     """Retrain on confirmed labels, print held-out accuracies and what would change; --apply to use it."""
-    from workbench.complaint_import.models import ClassifierRun
-    from workbench.complaint_import.retraining import apply_run, run_preview, set_applying, start_run
-
     with acting_as("cli"):
         try:
             run = start_run(None)
@@ -159,8 +163,6 @@ def _scale(value: str) -> tuple[int, int]:
 @click.option("--skip-bad-rows", is_flag=True)
 def import_surveys_command(file, source, maps, drivers, csat_scale, csat_good, date_order, dry_run, skip_bad_rows):
     """Import survey responses; unhappy respondents' free text becomes classified complaints."""
-    from workbench.complaint_import.surveys import SurveyOptions, import_surveys
-
     options = SurveyOptions(
         source=source, mapping=_parse_maps(maps), drivers=_parse_maps(drivers), csat_scale=_scale(csat_scale),
         csat_good=csat_good, date_order=date_order, dry_run=dry_run, skip_bad_rows=skip_bad_rows,
@@ -192,8 +194,6 @@ def import_surveys_command(file, source, maps, drivers, csat_scale, csat_good, d
 @click.command("build-themes")
 def build_themes_command():
     """Group each process owner's complaints into recurring themes."""
-    from workbench.complaint_import.themes import rebuild
-
     with acting_as("cli"):
         count = rebuild()
         db.session.commit()
@@ -204,8 +204,6 @@ def build_themes_command():
 @click.argument("industries", nargs=-1)
 def complaint_industries_command(industries):
     """Show the industries whose phrases classify complaints; with arguments, use those (e.g. banking retail, or all)."""
-    from workbench.complaint_import import defaults
-
     with acting_as("cli"):
         defaults.ensure_defaults()
     if industries:
@@ -229,13 +227,8 @@ def complaint_industries_command(industries):
 @click.option("--workers", type=int, default=1, show_default=True)
 def import_worker_command(workers):
     """Run the huey worker that checks and imports uploaded files."""
-    from workbench.complaint_import.tasks import huey
-    from workbench.uploads import tasks as upload_tasks  # noqa: F401  (its tasks run here too)
-    from workbench.uploads.staging import clean_abandoned
-
     clean_abandoned()
-    huey.immediate = False
-    huey.create_consumer(workers=workers).run()
+    queue.run_worker(current_app._get_current_object(), workers)
 
 
 def register(app) -> None:

@@ -11,9 +11,15 @@ from functools import cache
 from pathlib import Path
 
 import yaml
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from workbench.complaint_import.models import ClassificationRule, ExpectationCategory, OwnerAssignment, VocabularyIndustry
+from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
+from workbench.models import ProcessOwner
+from workbench.process_owners import ensure_default_process_owners
+from workbench.validation import InvalidInput
 
 VOCABULARY = Path(__file__).with_name("vocabulary")
 COMMON = "common"
@@ -52,8 +58,6 @@ def industries() -> list[dict]:
 
 def shipped_rules(keys) -> dict[tuple[str, str, str], tuple[str, float]]:
     """(target, key, phrase) → (industry, weight) for the chosen industries and the common vocabulary."""
-    from workbench.complaint_import.textnorm import normalise
-
     out: dict[tuple[str, str, str], tuple[str, float]] = {}
     for name in (COMMON, *[k for k in INDUSTRIES if k in set(keys)]):
         data = industry(name)
@@ -70,8 +74,6 @@ def shipped_rules(keys) -> dict[tuple[str, str, str], tuple[str, float]]:
 
 def chosen_industries() -> list[str]:
     """The industries an admin picked (all of them until someone picks)."""
-    from workbench.complaint_import.models import VocabularyIndustry
-
     rows = db.session.execute(select(VocabularyIndustry.key, VocabularyIndustry.active)).all()
     if not rows:
         return list(INDUSTRIES)
@@ -81,14 +83,9 @@ def chosen_industries() -> list[str]:
 
 def choose_industries(keys) -> dict[str, int]:
     """Pick the industries whose phrases classify complaints; returns how many phrases were added and switched off."""
-    from workbench.complaint_import.models import ClassificationRule, VocabularyIndustry
-    from workbench.validation import InvalidInput
-
     keys = [k.strip() for k in keys if k and k.strip()]
     unknown = [k for k in keys if k not in INDUSTRIES]
     if unknown or not keys:
-        from flask_babel import gettext as _
-
         raise InvalidInput({"industries": _("Pick one or more of %(values)s.", values=", ".join(INDUSTRIES))})
     existing = {r.key: r for r in db.session.scalars(select(VocabularyIndustry))}
     for key in INDUSTRIES:
@@ -117,10 +114,6 @@ def choose_industries(keys) -> dict[str, int]:
 
 def ensure_defaults() -> None:
     """Create the default categories, owner matrix and phrases where none exist yet (never overwrites edits)."""
-    from workbench.complaint_import.models import ExpectationCategory, OwnerAssignment, VocabularyIndustry
-    from workbench.models import ProcessOwner
-    from workbench.process_owners import ensure_default_process_owners
-
     ensure_default_process_owners()
     existing = set(db.session.scalars(select(ExpectationCategory.key)))
     for order, (key, en, fa) in enumerate(DEFAULT_CATEGORIES):

@@ -18,6 +18,7 @@ from workbench.complaint_import import reading
 from workbench.complaint_import.classify import Classifier
 from workbench.complaint_import.rows import RowError
 from workbench.extensions import db
+from workbench.models import ProcessOwner
 from workbench.validation import InvalidInput
 
 DATE_SAMPLE = 5000
@@ -106,8 +107,6 @@ class ClassifyStep:
     """The classify step: labels for normalised texts, through ``Classifier.classify`` (the one call site of the import)."""
 
     def __init__(self):
-        from workbench.models import ProcessOwner
-
         self.classifier = Classifier.load()
         self.owner_ids = dict(db.session.execute(select(ProcessOwner.key, ProcessOwner.id)).all())
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from sqlalchemy import select
 
 from workbench.complaint_import import mapping, pipeline, reading
+from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.flow import (
     ClassifyStep,
     ImportCancelled,
@@ -28,6 +29,7 @@ from workbench.complaint_import.flow import (
     data_rows,
     in_chunks,
 )
+from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.rows import ComplaintNormaliser, ComplaintRecord, RowError, check_row, content_hash
 from workbench.complaint_import.storing import ComplaintStore, Spool, tune_for_bulk_load
 from workbench.extensions import db
@@ -110,8 +112,6 @@ def _chunk_from_tuples(new: list[tuple], changed: list[tuple], last_row: int, by
 
 def stored_complaints(source: str) -> dict[str, tuple[int, str, bool]]:
     """What the database already holds for ``source``: external ID -> (id, content hash, labels confirmed)."""
-    from workbench.complaint_import.models import Complaint
-
     query = select(Complaint.external_id, Complaint.id, Complaint.content_hash, Complaint.confirmed).where(Complaint.source == source)
     return {external_id: (cid, chash, confirmed) for external_id, cid, chash, confirmed in db.session.execute(query)}
 
@@ -197,8 +197,6 @@ def run_import(
     Rows are written in the session's transaction (or spooled first with
     ``options.spool``); the caller commits only when ``outcome.committed``.
     """
-    from workbench.complaint_import.defaults import ensure_defaults
-
     source = clean_source(options.source)
     layout = reading.detect_layout(path, filename, options.layout)
     columns = mapping.resolve(layout.headers, mapping.guess(layout.headers), options.mapping)

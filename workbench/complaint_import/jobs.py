@@ -11,6 +11,8 @@ from sqlalchemy import select, update
 
 from workbench.audit import acting_as
 from workbench.complaint_import import reading
+from workbench.complaint_import.defaults import ensure_defaults
+from workbench.complaint_import.exports import safe_cell
 from workbench.complaint_import.importer import ImportCancelled, ImportOptions, run_import
 from workbench.complaint_import.models import ComplaintSource, ImportJob, ImportPreset
 from workbench.extensions import db
@@ -52,8 +54,6 @@ def _cancel_requested(job_id: int) -> bool:
 
 def run_job(job_id: int, commit: bool) -> None:
     """Check (``commit=False``) or import a job's file; never raises for bad input, records it on the job."""
-    from workbench.complaint_import.defaults import ensure_defaults
-
     job = db.session.get(ImportJob, job_id)
     if job is None or job.status == "cancelled":
         return
@@ -225,8 +225,6 @@ def save_preset(job: ImportJob, name: str) -> ImportPreset:
 
 def errors_csv(job: ImportJob) -> str:
     """The bad rows as CSV (row, column, value, reason), cells escaped against formula injection."""
-    from workbench.complaint_import.exports import safe_cell
-
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["row", "column", "value", "reason"])

@@ -2,7 +2,9 @@
 
 from flask_babel import lazy_gettext as _l
 
+from workbench.complaint_import.services import categories
 from workbench.i18n import is_persian
+from workbench.process_owners import list_process_owners
 
 CHANNEL_LABELS = {
     "phone": _l("Phone"),
@@ -61,9 +63,6 @@ def channel_label(key: str | None) -> str:
 
 def name_maps() -> dict[str, dict[str, str]]:
     """Key → display name for owners and categories, in the page language."""
-    from workbench.complaint_import.services import categories
-    from workbench.process_owners import list_process_owners
-
     persian = is_persian()
     return {
         "owner": {o.key: (o.name_fa if persian else o.name_en) for o in list_process_owners(include_inactive=True)},

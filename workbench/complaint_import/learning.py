@@ -27,8 +27,10 @@ import numpy as np
 from sqlalchemy import func, select
 
 from workbench.complaint_import.classify import TARGETS, Rules
+from workbench.complaint_import.models import ClassifierModel, ClassifierRun, Complaint
 from workbench.complaint_import.textmodel import TextModel, Vocabulary, model_choices, tokens
 from workbench.extensions import db
+from workbench.models import ProcessOwner
 
 MIN_LABELS = 50  # confirmed labels of a target before any model is trained
 MIN_CLASS_LABELS = 30  # confirmed labels of a class before the model may decide it
@@ -43,9 +45,6 @@ REGULARISATION_C = 4.0
 
 def confirmed_labels(target: str) -> list[tuple[str, str]]:
     """(normalised text, key) of every complaint whose label a user confirmed."""
-    from workbench.complaint_import.models import Complaint
-    from workbench.models import ProcessOwner
-
     if target == "owner":
         stmt = select(Complaint.text_norm, ProcessOwner.key).join(ProcessOwner, Complaint.process_owner_id == ProcessOwner.id)
     else:
@@ -56,8 +55,6 @@ def confirmed_labels(target: str) -> list[tuple[str, str]]:
 
 def weak_texts(limit: int = WEAK_MAX * 2) -> list[str]:
     """An even spread (by id) of unconfirmed complaints' normalised texts, at most ``limit``."""
-    from workbench.complaint_import.models import Complaint
-
     unconfirmed = Complaint.confirmed.is_(False)
     count = db.session.scalar(select(func.count()).select_from(Complaint).where(unconfirmed)) or 0
     step = max(1, math.ceil(count / limit))
@@ -223,30 +220,8 @@ def train_all(rules: Rules | None = None) -> tuple[dict[str, TextModel], dict]:
     return models, figures
 
 
-def models_in_use() -> dict[str, TextModel]:
-    """The active model of each target (read from plain arrays); a model that cannot be read is left out."""
-    from workbench.complaint_import.models import ClassifierModel
-
-    out = {}
-    for target in TARGETS:
-        blob = db.session.scalar(
-            select(ClassifierModel.blob)
-            .where(ClassifierModel.target == target, ClassifierModel.active.is_(True))
-            .order_by(ClassifierModel.id.desc())
-            .limit(1)
-        )
-        if blob:
-            try:
-                out[target] = TextModel.from_bytes(blob)
-            except (ValueError, KeyError, OSError):
-                continue
-    return out
-
-
 def latest_models() -> dict[str, dict]:
     """The model in use per target with its held-out figures (absent: the rules decide)."""
-    from workbench.complaint_import.models import ClassifierModel, ClassifierRun
-
     out = {}
     for target in TARGETS:
         record = db.session.scalar(

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
+from workbench.complaint_import.mapping import header_score, is_extra_header_row
 from workbench.uploads import check_zip, text
 from workbench.uploads.limits import TableLimits
 from workbench.uploads.tables import workbook_rows
@@ -93,8 +94,6 @@ def rows(path: str, layout: Layout, counter: list | None = None) -> Iterator[lis
 
 def detect_layout(path: str, filename: str, overrides: dict | None = None) -> Layout:
     """Encoding, delimiter and header rows of a file (user overrides win)."""
-    from workbench.complaint_import.mapping import header_score, is_extra_header_row
-
     overrides = {k: v for k, v in (overrides or {}).items() if v not in (None, "")}
     layout = Layout(kind=file_kind(path, filename), filename=filename)
     if layout.kind == "csv":

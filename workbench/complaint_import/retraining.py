@@ -15,9 +15,10 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 
 from workbench.complaint_import.classify import TARGETS, Classifier, Rules
+from workbench.complaint_import.learning import train_all
 from workbench.complaint_import.models import ClassifierModel, ClassifierRun, Complaint
 from workbench.extensions import db
-from workbench.models import User, utcnow
+from workbench.models import ProcessOwner, User, utcnow
 from workbench.validation import InvalidInput
 
 BUSY = ("queued", "running", "applying")
@@ -71,15 +72,11 @@ def _count_unconfirmed() -> int:
 
 
 def _owner_keys() -> dict[int, str]:
-    from workbench.models import ProcessOwner
-
     return dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
 
 
 def run_preview(run_id: int) -> None:
     """Train, store the models unused, count the moves; the run ends ``previewed`` or ``failed`` with a message."""
-    from workbench.complaint_import.learning import train_all
-
     run = db.session.get(ClassifierRun, run_id)
     if run is None or run.status != "queued":
         return

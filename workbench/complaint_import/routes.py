@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from workbench.complaint_import import bp, hooks, services
 from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.models import Complaint
+from workbench.complaint_import.review import review_page
 from workbench.errors import conflict_message
 from workbench.extensions import db
 from workbench.persistence import check_version
@@ -42,8 +43,6 @@ def complaint_list():
 @bp.route("/complaints/review")
 @login_required
 def review():
-    from workbench.complaint_import.review import review_page
-
     args = _filters()
     page = review_page(args, request.args.get("page", 1, type=int) or 1)
     return render_template("complaint_import/review.html", page=page, args=args, can_label=services.can_label(current_user), **_context())

@@ -11,6 +11,7 @@ from workbench.access import role_required
 from workbench.complaint_import import analysis, bp, exports, hooks, services, tasks, themes
 from workbench.complaint_import.charts import pareto_svg, trend_svg
 from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label
+from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
 from workbench.i18n import is_persian
 from workbench.validation import InvalidInput
@@ -108,8 +109,6 @@ def _table(fmt: str, header, rows, stem: str) -> Response:
 @login_required
 def complaints_download(fmt: str):
     """The filtered complaint list as CSV or XLSX (text cells escaped)."""
-    from workbench.complaint_import.routes import _filters
-
     keys = services.owner_keys()
     stmt = services.complaint_list(_filters()).limit(100000)
     header = ["id", "external_id", "source", "received_at", "text", "channel", "customer", "product", "process_owner", "category", "confidence"]

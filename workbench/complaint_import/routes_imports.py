@@ -14,6 +14,7 @@ from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.mapping import FIELD_LABELS, FIELDS
 from workbench.complaint_import.models import ImportJob
 from workbench.complaint_import.services import MANAGERS
+from workbench.complaint_import.surveys import SurveyOptions, import_surveys
 from workbench.extensions import db
 from workbench.formtools import choices
 from workbench.validation import InvalidInput
@@ -145,8 +146,6 @@ def import_cancel(job_id: int):
 @role_required(*MANAGERS)
 def survey_upload():
     """Survey exports are small: checked and imported in the request; any bad row stops the import unless skipped."""
-    from workbench.complaint_import.surveys import SurveyOptions, import_surveys
-
     storage = request.files.get("file")
     source = (request.form.get("source") or "").strip()
     back = url_for("complaints.survey_page") if request.form.get("next") == "surveys" else url_for("complaints.imports")

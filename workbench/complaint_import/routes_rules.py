@@ -2,15 +2,15 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_required
+from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from workbench.access import role_required
-from workbench.complaint_import import bp, learning, retraining, services
+from workbench.complaint_import import bp, learning, retraining, services, tasks
 from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.forms import CategoryForm, RuleForm
 from workbench.complaint_import.labels import name_maps
-from workbench.complaint_import.models import ClassificationRule, ExpectationCategory
+from workbench.complaint_import.models import ClassificationRule, ExpectationCategory, RuleSuggestion
 from workbench.complaint_import.suggestions import open_suggestions
 from workbench.complaint_import.textnorm import normalise
 from workbench.errors import conflict_message
@@ -28,8 +28,6 @@ def _key_choices():
 @bp.route("/complaints/rules", methods=["GET", "POST"])
 @login_required
 def rules():
-    from flask_login import current_user
-
     ensure_defaults()
     db.session.commit()
     form = RuleForm()
@@ -121,8 +119,6 @@ def category_add():
 @bp.post("/complaints/rules/suggest")
 @role_required("admin", "quality_manager")
 def rules_suggest():
-    from workbench.complaint_import import tasks
-
     tasks.suggest_rules()
     flash(_("Looking for phrases in your complaints; suggestions appear on this page."), "info")
     return redirect(url_for("complaints.rules") + "#suggestions")
@@ -131,8 +127,6 @@ def rules_suggest():
 @bp.post("/complaints/rules/suggestions/<int:suggestion_id>")
 @role_required("admin", "quality_manager")
 def rule_suggestion(suggestion_id: int):
-    from workbench.complaint_import.models import RuleSuggestion
-
     suggestion = db.get_or_404(RuleSuggestion, suggestion_id)
     back = redirect(url_for("complaints.rules") + "#suggestions")
     if suggestion.status != "open":

@@ -7,7 +7,7 @@ from sqlalchemy import func, insert, select
 
 from workbench import dates
 from workbench.complaint_import.matching import phrase_words
-from workbench.complaint_import.models import ClassificationRule, Complaint, ExpectationCategory
+from workbench.complaint_import.models import ClassificationRule, Complaint, ComplaintSource, ExpectationCategory
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import AuditLog, ProcessOwner, User, utcnow
@@ -82,8 +82,6 @@ def filtered(stmt, args: dict):
 
 
 def sources() -> list[str]:
-    from workbench.complaint_import.models import ComplaintSource
-
     return list(db.session.scalars(select(ComplaintSource.name).order_by(ComplaintSource.name)))
 
 

@@ -13,8 +13,9 @@ import pickle
 import tempfile
 from datetime import datetime
 
-from sqlalchemy import bindparam, select, text, update
+from sqlalchemy import bindparam, func, select, text, update
 
+from workbench.complaint_import.models import Complaint, ComplaintSource
 from workbench.extensions import db
 
 # Columns of a new complaint, in the order the bulk paths send them.
@@ -29,8 +30,6 @@ CONTENT_COLUMNS = ("received_at", "text", "text_norm", "content_hash", "channel"
 
 def ensure_source(source: str, kind: str = "complaints") -> None:
     """Register the source name the first time a file of it is stored."""
-    from workbench.complaint_import.models import ComplaintSource
-
     if db.session.scalar(select(ComplaintSource.id).where(ComplaintSource.name == source)) is None:
         db.session.add(ComplaintSource(name=source, kind=kind))
         db.session.flush()
@@ -76,10 +75,6 @@ class SecondaryIndexes:
     @classmethod
     def worth_it(cls, estimated_rows: int) -> bool:
         """Rebuilding pays off on SQLite when the file is big compared with the table."""
-        from sqlalchemy import func
-
-        from workbench.complaint_import.models import Complaint
-
         if db.engine.dialect.name != "sqlite" or estimated_rows < cls.MIN_ROWS:
             return False
         return estimated_rows * 2 >= (db.session.scalar(select(func.count(Complaint.id))) or 0)
@@ -140,8 +135,6 @@ class ComplaintStore:
 
     def update(self, changed: list) -> None:
         """New content for complaints already stored; labels a person confirmed stay as they are."""
-        from workbench.complaint_import.models import Complaint
-
         table = Complaint.__table__
         for keep in (False, True):
             rows = [r for r in changed if r.keep_labels is keep]

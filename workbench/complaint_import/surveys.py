@@ -15,7 +15,9 @@ from sqlalchemy import select
 
 from workbench import dates
 from workbench.complaint_import import mapping, reading
+from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.flow import ClassifyStep, Labels, SeenIds, choose_date_order, clean_source, data_rows, in_chunks
+from workbench.complaint_import.models import Complaint, SurveyResponse
 from workbench.complaint_import.rows import ComplaintRecord, RowError, check_row, content_hash, convert_date
 from workbench.complaint_import.storing import ComplaintStore, bulk_insert, ensure_source
 from workbench.complaint_import.textnorm import normalise
@@ -179,8 +181,6 @@ class SurveyStore:
 
     def write(self, records: list[dict], labels: dict[int, Labels]) -> int:
         """Store one chunk; returns how many complaints it made."""
-        from workbench.complaint_import.models import Complaint
-
         unhappy = [
             ComplaintRecord(
                 row=0, external_id=f"survey:{r['external_id']}", received_at=r["received_at"], text=r["text"], text_norm=r["text_norm"],
@@ -213,9 +213,6 @@ def import_surveys(path: str, filename: str, options: SurveyOptions) -> SurveyOu
     The caller commits only when ``outcome.committed``: bad rows (unless
     skipped) and dry runs store nothing.
     """
-    from workbench.complaint_import.defaults import ensure_defaults
-    from workbench.complaint_import.models import SurveyResponse
-
     source = clean_source(options.source)
     layout = reading.detect_layout(path, filename)
     index, drivers = survey_columns(layout.headers, options)

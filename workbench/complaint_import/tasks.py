@@ -1,5 +1,10 @@
 """Background work of the complaint import on the core task queue (``workbench.queue``)."""
 
+from workbench.complaint_import import jobs
+from workbench.complaint_import.retraining import apply_run, run_preview
+from workbench.complaint_import.suggestions import suggest
+from workbench.complaint_import.themes import rebuild
+from workbench.extensions import db
 from workbench.queue import huey, init_app  # noqa: F401  (the queue lives in the core)
 from workbench.queue import task_app as _app
 
@@ -7,8 +12,6 @@ from workbench.queue import task_app as _app
 @huey.task()
 def check_job(job_id: int) -> None:
     """Read and check the whole file; store the preview, counts and row errors."""
-    from workbench.complaint_import import jobs
-
     with _app().app_context():
         jobs.run_job(job_id, commit=False)
 
@@ -16,8 +19,6 @@ def check_job(job_id: int) -> None:
 @huey.task()
 def commit_job(job_id: int) -> None:
     """Import the good rows of a checked file in one transaction."""
-    from workbench.complaint_import import jobs
-
     with _app().app_context():
         jobs.run_job(job_id, commit=True)
     suggest_rules()  # phrases that mark each category in the data just imported
@@ -27,9 +28,6 @@ def commit_job(job_id: int) -> None:
 @huey.task()
 def suggest_rules() -> None:
     """Propose phrases for category rules from the organisation's own complaints."""
-    from workbench.complaint_import.suggestions import suggest
-    from workbench.extensions import db
-
     with _app().app_context():
         suggest()
         db.session.commit()
@@ -38,8 +36,6 @@ def suggest_rules() -> None:
 @huey.task()
 def retrain_classifier(run_id: int) -> None:
     """Train on confirmed labels and preview what would move (nothing is relabelled yet)."""
-    from workbench.complaint_import.retraining import run_preview
-
     with _app().app_context():
         run_preview(run_id)
 
@@ -47,8 +43,6 @@ def retrain_classifier(run_id: int) -> None:
 @huey.task()
 def apply_classifier_run(run_id: int) -> None:
     """Put a previewed run's models in use and relabel unconfirmed complaints."""
-    from workbench.complaint_import.retraining import apply_run
-
     with _app().app_context():
         apply_run(run_id)
 
@@ -56,9 +50,6 @@ def apply_classifier_run(run_id: int) -> None:
 @huey.task()
 def build_themes() -> None:
     """Rebuild the recurring themes over every complaint (after every import)."""
-    from workbench.complaint_import.themes import rebuild
-    from workbench.extensions import db
-
     with _app().app_context():
         rebuild()
         db.session.commit()

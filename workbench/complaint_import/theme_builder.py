@@ -24,8 +24,10 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import bindparam, func, select, update
 
+from workbench.complaint_import import themes
 from workbench.complaint_import.models import Complaint, Theme
 from workbench.extensions import db
+from workbench.models import ProcessOwner
 
 SAMPLE = 60_000
 BATCH = 20_000
@@ -64,12 +66,10 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
     from sklearn.feature_extraction.text import TfidfTransformer
     from sklearn.preprocessing import normalize
 
-    from workbench.complaint_import.themes import retire_themes
-
     today = today or date.today()
     recent_from, previous_from = today - WINDOW + timedelta(days=1), today - 2 * WINDOW + timedelta(days=1)
     total = db.session.scalar(select(func.count(Complaint.id)))
-    retire_themes()
+    themes.retire_themes()
     if total < MIN_THEME * 2:
         return 0
     vectorisers = _vectorisers()
@@ -132,8 +132,6 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
 
 
 def _store(k, ids, labels, sizes, recent, previous, owners, categories, nearest) -> int:
-    from workbench.models import ProcessOwner
-
     keys = dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
     theme_ids: dict[int, int] = {}
     for cluster in range(k):

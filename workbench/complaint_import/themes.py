@@ -5,6 +5,7 @@ from datetime import date, timedelta
 from sqlalchemy import case, delete, func, select, update
 
 from workbench.complaint_import.models import Complaint, Theme
+from workbench.complaint_import.theme_builder import build
 from workbench.extensions import db
 from workbench.models import ProcessOwner
 
@@ -37,8 +38,6 @@ def retire_themes() -> None:
 
 def rebuild(progress=None) -> int:
     """Rebuild the themes over every complaint (``theme_builder``); returns how many there are."""
-    from workbench.complaint_import.theme_builder import build
-
     return build(progress)
 
 

@@ -12,8 +12,8 @@ from workbench.api import openapi
 from workbench.api.common import iso, json_body
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
-from workbench.fishbone import evidence, services, tree, voting
-from workbench.fishbone.models import FishboneDiagram
+from workbench.fishbone import evidence, outline, services, tree, voting
+from workbench.fishbone.models import FishboneDiagram, FishboneEvidence
 from workbench.persistence import check_version
 from workbench.teams.services import get_project
 
@@ -97,8 +97,6 @@ def fishbone_create(project_id: int):
 
 @bp.post("/projects/<int:project_id>/fishbone/import")
 def fishbone_import(project_id: int):
-    from workbench.fishbone import outline
-
     project = get_project(project_id, current_user, write=True)
     diagram = outline.import_outline(project, current_user, json_body().get("outline"))
     db.session.commit()
@@ -107,8 +105,6 @@ def fishbone_import(project_id: int):
 
 @bp.get("/projects/<int:project_id>/fishbone/outline")
 def fishbone_outline(project_id: int):
-    from workbench.fishbone import outline
-
     _, diagram = services.load(project_id, current_user)
     style = "mermaid" if request.args.get("style") == "mermaid" else "list"
     return jsonify(style=style, outline=outline.export(diagram, style))
@@ -229,8 +225,6 @@ def evidence_create(cause_id: int):
 
 @bp.delete("/fishbone/evidence/<int:evidence_id>")
 def evidence_delete(evidence_id: int):
-    from workbench.fishbone.models import FishboneEvidence
-
     item = db.get_or_404(FishboneEvidence, evidence_id)
     cause = services.load_cause(item.cause_id, current_user, write=True)
     evidence.delete_evidence(item)

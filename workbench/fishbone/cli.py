@@ -4,16 +4,17 @@ from pathlib import Path
 
 import click
 
+from workbench import uploads
 from workbench.audit import acting_as
 from workbench.extensions import db
+from workbench.fishbone import outline, render, services
+from workbench.teams.models import ImprovementProject
 from workbench.validation import InvalidInput
 
 fishbone_group = click.Group("fishbone", help="Fishbone (Ishikawa) diagrams.")
 
 
 def _project(project_id: int):
-    from workbench.teams.models import ImprovementProject
-
     project = db.session.get(ImprovementProject, project_id)
     if project is None:
         raise click.ClickException(f"No project with id {project_id}.")
@@ -28,8 +29,6 @@ def _project(project_id: int):
 @click.option("--out", "out", type=click.Path(dir_okay=False, writable=True), required=True)
 def export_command(project_id, fmt, paper, rtl, out):
     """Write PROJECT_ID's fishbone to a file."""
-    from workbench.fishbone import outline, render, services
-
     diagram = services.diagram_of(_project(project_id))
     if diagram is None:
         raise click.ClickException(f"Project {project_id} has no fishbone yet.")
@@ -46,9 +45,6 @@ def export_command(project_id, fmt, paper, rtl, out):
 @click.argument("outline_file", type=click.Path(exists=True, dir_okay=False))
 def import_command(project_id, outline_file):
     """Create PROJECT_ID's fishbone from an outline (indented list or Mermaid ishikawa)."""
-    from workbench import uploads
-    from workbench.fishbone import outline
-
     project = _project(project_id)
     with acting_as("cli"):
         try:

@@ -15,6 +15,7 @@ from workbench.fishbone.frozen import ensure_cause_editable
 from workbench.fishbone.models import EVIDENCE_KINDS, FishboneCause, FishboneEvidence
 from workbench.fishbone.services import touch
 from workbench.models import utcnow
+from workbench.persistence import check_version
 from workbench.validation import InvalidInput
 
 
@@ -97,8 +98,6 @@ def delete_evidence(item: FishboneEvidence) -> None:
 
 def verify(cause: FishboneCause, user, data: dict) -> FishboneCause:
     """Mark a cause a verified root cause with the evidence that verified it (an existing item or new text)."""
-    from workbench.persistence import check_version
-
     check_version(cause, data)
     evidence_id = data.get("evidence_id")
     if evidence_id not in (None, ""):

@@ -5,14 +5,13 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from workbench.extensions import db
+from workbench.fishbone import services
+from workbench.fishbone.models import FishboneCause
 from workbench.i18n import persian_digits
 
 
 def project_panel(project, user) -> dict | None:
     """Causes and verified root causes of the project's fishbone, or an invitation to start one."""
-    from workbench.fishbone import services
-    from workbench.fishbone.models import FishboneCause
-
     diagram = services.diagram_of(project)
     if diagram is None:
         summary = _("Not started yet: choose 6M, 8P, 4S or your own categories.")

@@ -8,6 +8,7 @@ from sqlalchemy import func, select, update
 
 from workbench import live
 from workbench.extensions import db
+from workbench.fishbone import evidence
 from workbench.fishbone.frozen import ensure_cause_editable, ensure_diagram_editable
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
 from workbench.live import scopes_of
@@ -346,8 +347,6 @@ def _move(cause: FishboneCause, data: dict) -> None:
 def delete_cause(cause: FishboneCause, touch_diagram: bool = True) -> None:
     """Delete a cause with its sub-causes, evidence files and votes."""
     ensure_cause_editable(cause.id)
-    from workbench.fishbone import evidence
-
     ids = _descendant_ids(cause.id) | {cause.id}
     evidence.remove_files(ids)
     diagram_id = cause.diagram_id

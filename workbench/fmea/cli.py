@@ -5,8 +5,13 @@ from pathlib import Path
 
 import click
 
+from workbench import uploads
 from workbench.audit import acting_as
 from workbench.extensions import db
+from workbench.fmea import importing, services
+from workbench.fmea.workbook import kind_label
+from workbench.fmea.workbook.vocabulary import MAPPABLE
+from workbench.teams.models import ImprovementProject
 from workbench.validation import Frozen, InvalidInput
 
 
@@ -22,8 +27,6 @@ def _pairs(values: tuple[str, ...], option: str) -> dict[str, str]:
 
 def _read_file(path: str) -> bytes:
     """The file's bytes after the upload pipeline's checks (type, size, content, zip limits)."""
-    from workbench import uploads
-
     name = Path(path).name
     kind = uploads.WORKBOOK
     if Path(name).suffix.lower() not in kind.extensions:
@@ -38,9 +41,6 @@ def _read_file(path: str) -> bytes:
 
 
 def _echo_sheets(result: dict) -> None:
-    from workbench.fmea.workbook import kind_label
-    from workbench.fmea.workbook.vocabulary import MAPPABLE
-
     click.echo("Sheets found:")
     for sheet in result["sheets"]:
         header = f", header rows {sheet['header_rows'][0]}-{sheet['header_rows'][1]}" if sheet["header_rows"] else ""
@@ -81,9 +81,6 @@ def register(app) -> None:
     @click.option("--skip-bad-rows", is_flag=True, help="Import the good rows and skip the bad ones (default: all or nothing).")
     def import_fmea(file, project_id, sheets, maps, scales, dry_run, skip_bad_rows):
         """Import the FMEA rows of FILE (.xlsx, .xls or .csv) into project ID's FMEA."""
-        from workbench.fmea import importing, services
-        from workbench.teams.models import ImprovementProject
-
         project = db.session.get(ImprovementProject, project_id)
         if project is None:
             raise click.ClickException(f"No project with id {project_id}.")

@@ -16,7 +16,7 @@ from workbench.fmea import bp, checks, fields, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
-from workbench.models import utcnow
+from workbench.models import AuditLog, utcnow
 from workbench.persistence import check_version, plain
 from workbench.validation import Conflict, InvalidInput
 
@@ -248,8 +248,6 @@ def settings():
 @login_required
 def document_history(project_id: int | None = None, document_id: int | None = None):
     """Every recorded change to the rows of this FMEA (deleted rows included), newest first."""
-    from workbench.models import AuditLog
-
     place = places.resolve(current_user, project_id, document_id)
     document = place.document
     entries = []

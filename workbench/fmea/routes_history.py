@@ -7,7 +7,8 @@ from flask_login import current_user, login_required
 from workbench.extensions import db
 from workbench.fmea import bp, fields, places, reports, revisions, services
 from workbench.fmea.forms import RevisionForm
-from workbench.fmea.priority import action_priority
+from workbench.fmea.priority import AP_TABLE, DETECTION_BANDS, action_priority
+from workbench.fmea.routes import may_write
 from workbench.validation import InvalidInput
 
 
@@ -32,8 +33,6 @@ def revisions_page(project_id: int | None = None, document_id: int | None = None
                 form.label.errors.append(error.errors.get("label", str(error)))
     found = revisions.revisions_of(document)
     status = 400 if request.method == "POST" else 200
-    from workbench.fmea.routes import may_write
-
     return render_template("fmea/revisions.html", place=place, document=document, revisions=found, form=form, can_write=may_write(place)), status
 
 
@@ -80,6 +79,4 @@ def reports_page(project_id: int | None = None, document_id: int | None = None):
 @bp.route("/fmea/action-priority", endpoint="ap_table")
 @login_required
 def ap_table():
-    from workbench.fmea.priority import AP_TABLE, DETECTION_BANDS
-
     return render_template("fmea/ap_table.html", table=AP_TABLE, detection_bands=DETECTION_BANDS)

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from workbench.extensions import db
+from workbench.fishbone.models import FishboneCause, FishboneDiagram
 from workbench.fmea import fields
 from workbench.fmea.frozen import ensure_document_editable
 from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
@@ -133,8 +134,6 @@ def check_responsible(project: ImprovementProject | None, user_id: int | None) -
 
 def is_project_cause(project: ImprovementProject, cause_id: int) -> bool:
     """True when ``cause_id`` is a cause of this project's fishbone."""
-    from workbench.fishbone.models import FishboneCause, FishboneDiagram
-
     stmt = select(FishboneCause.id).join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
     return db.session.scalar(stmt.where(FishboneCause.id == cause_id, FishboneDiagram.project_id == project.id)) is not None
 

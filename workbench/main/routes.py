@@ -2,7 +2,9 @@
 
 from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import text
 
+from workbench.extensions import db
 from workbench.main import bp
 from workbench.main.services import home_summary
 
@@ -15,10 +17,6 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    from sqlalchemy import text
-
-    from workbench.extensions import db
-
     db.session.execute(text("SELECT 1"))
     return {"status": "ok"}
 

@@ -1,6 +1,7 @@
 """Teams and projects: the rules (size 2-6, one leader, access) and their writes."""
 
 
+from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -125,8 +126,6 @@ def get_team(team_id: int, user: User, write: bool = False) -> Team:
     team = db.get_or_404(Team, team_id)
     check_team_access(team.id, user, write)
     if write and not (user.can_manage or user.id == team.leader_id):
-        from flask import abort
-
         abort(403)
     return team
 

@@ -2,6 +2,8 @@
 
 import click
 
+from workbench.uploads.staging import clean_abandoned, staging_folder
+
 
 @click.group("uploads")
 def uploads_command():
@@ -12,7 +14,5 @@ def uploads_command():
 @click.option("--hours", type=float, default=None, help="Remove files unused for this many hours (default UPLOAD_STAGING_HOURS).")
 def clean_command(hours):
     """Remove staged uploads nobody used for a while."""
-    from workbench.uploads.staging import clean_abandoned, staging_folder
-
     removed = clean_abandoned(hours)
     click.echo(f"{removed} abandoned files removed from {staging_folder()}.")

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
-from workbench.uploads.limits import MB, setting, size_text
+from workbench.uploads import text
+from workbench.uploads.limits import MB, request_limit, setting, size_text
 from workbench.validation import InvalidInput
 
 ZIP = (b"PK\x03\x04",)
@@ -41,8 +42,6 @@ class Kind:
 
     def size_limit(self) -> int:
         """Bytes one file of this kind may have (never more than the request limit)."""
-        from workbench.uploads.limits import request_limit
-
         limit = self.fixed_limit or int(float(setting(self.size_setting)) * MB)
         return min(limit, request_limit())
 
@@ -75,8 +74,6 @@ def check_name(kind: Kind, filename: str) -> None:
 
 def check_content(kind: Kind, path: str, filename: str) -> None:
     """The file's first bytes match its extension; a workbook passes the zip limits; a text file decodes."""
-    from workbench.uploads import text
-
     ext = extension(filename)
     with open(path, "rb") as handle:
         start = handle.read(text.SAMPLE_BYTES)

@@ -13,6 +13,10 @@ from datetime import date, datetime, time, timedelta
 import python_calamine
 from flask_babel import gettext as _
 
+from workbench.uploads import detect_encoding
+from workbench.uploads.text import SAMPLE_BYTES
+from workbench.validation import InvalidInput
+
 WORKBOOK_TYPES = (".xlsx", ".xlsm", ".xls", ".ods")
 MAX_SHEETS = 60
 MAX_ROWS = 20_000
@@ -74,10 +78,6 @@ def read_book(data: bytes, filename: str) -> list[Sheet]:
 
 
 def _csv_sheet(data: bytes, filename: str) -> Sheet:
-    from workbench.uploads import detect_encoding
-    from workbench.uploads.text import SAMPLE_BYTES
-    from workbench.validation import InvalidInput
-
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from workbench.dates import to_latin_digits
 from workbench.fmea import fields
+from workbench.fmea.excel import RISKY_START
 from workbench.fmea.models import RATING_FIELDS, ROW_FIELDS
 from workbench.fmea.priority import rating_or_none
 from workbench.fmea.workbook import ratings
@@ -181,8 +182,6 @@ def _check(row: dict, sheet_name: str, letter: dict, mapping: dict) -> None:
 
 def _unescape(text: str) -> str:
     # Our CSV export puts an apostrophe before a risky first character; take it off again.
-    from workbench.fmea.excel import RISKY_START
-
     if text.startswith("'") and text[1:].startswith(RISKY_START):
         return text[1:]
     return text
