@@ -145,10 +145,10 @@ def test_the_watch_works_only_with_the_session_it_was_made_for(store, app, clien
     outsider = make_user()
     assert stranger.post("/login", data={"email": outsider.email, "password": "correct horse battery"}).status_code == 302
     refused = stranger.get(url)
-    assert refused.status_code == 403 and refused.get_json()["error"] == "forbidden"
-    assert client.get(url[:-3] + "xyz").status_code == 403  # tampered
+    assert refused.status_code == 404 and refused.get_json()["error"] == "not_found"  # as every other team's page
+    assert client.get(url[:-3] + "xyz").status_code == 404  # tampered
     client.post("/logout")
-    assert client.get(url).status_code == 403
+    assert client.get(url).status_code == 401
 
 
 def test_outsiders_get_no_watch_url(client, login, meeting, make_user):

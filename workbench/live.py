@@ -218,8 +218,11 @@ def changes(token: str):
         scope, bound = _serializer().loads(token, max_age=int(current_app.config["PERMANENT_SESSION_LIFETIME"]))
     except (BadSignature, ValueError):
         bound, scope = None, None
+    if not session.get("_user_id"):
+        return jsonify(error="unauthorized", message=_("This page is out of date or you signed out: reload it.")), 401
     if scope is None or bound != _session_hash():
-        return jsonify(error="forbidden", message=_("This page is out of date or you signed out: reload it.")), 403
+        # Another session's (or a forged) token names nothing this user may watch.
+        return jsonify(error="not_found", message=_("This page is out of date or you signed out: reload it.")), 404
     revision = current(scope)
     etag = f'"{revision}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache, private"}

@@ -78,7 +78,7 @@ def test_bad_bodies_never_give_500(app, client, login, demo, who, db):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(demo[who] if who in demo else db.session.scalar(select(User).where(User.role == who)), DEMO_PASSWORD)
     doc = client.get("/api/v1/openapi.json").get_json()
-    ids = {**demo["ids"], "user_id": demo["insider"].id, "table": "projects", "record_id": demo["ids"]["project_id"], "token": "0" * 32}
+    ids = {**demo["ids"], "user_id": demo["insider"].id, "table": "projects", "record_id": demo["ids"]["project_id"], "token": "0" * 32, "run_id": 1}
     failures = []
     tried = 0
     for path, method, operation in _operations(doc):
@@ -101,7 +101,7 @@ def test_bad_query_strings_never_give_500(app, client, login, demo):
     app.config["PROPAGATE_EXCEPTIONS"] = False
     login(demo["qm"], DEMO_PASSWORD)
     doc = client.get("/api/v1/openapi.json").get_json()
-    ids = {**demo["ids"], "user_id": demo["insider"].id, "table": "projects", "record_id": demo["ids"]["project_id"], "token": "0" * 32}
+    ids = {**demo["ids"], "user_id": demo["insider"].id, "table": "projects", "record_id": demo["ids"]["project_id"], "token": "0" * 32, "run_id": 1}
     failures = []
     for path, operations in doc["paths"].items():
         operation = operations.get("get")

@@ -64,9 +64,13 @@ def _counts(client, db, pid):
 def test_list_pages_do_not_query_per_row(client, login, db, demo, who):
     login(demo[who], DEMO_PASSWORD)
     pid = demo["ids"]["project_id"]
-    _counts(client, db, pid)  # warm caches (translations, settings)
+    first = _counts(client, db, pid)  # also warms caches (translations, settings)
     before = _counts(client, db, pid)
     _grow(db, demo, 12)
+    # Renderings are cached per revision: the first visit after a change builds (compare with the
+    # first visit before), later visits read the cache (compare with the second).
+    first_after = _counts(client, db, pid)
     after = _counts(client, db, pid)
-    grown = {url: (before[url], after[url]) for url in before if after[url] > before[url] + 2}
+    grown = {url: (first[url], first_after[url]) for url in first if first_after[url] > first[url] + 2}
+    grown |= {url: (before[url], after[url]) for url in before if after[url] > before[url] + 2}
     assert grown == {}
