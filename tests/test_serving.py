@@ -1,11 +1,14 @@
 """The production set-up: what several app processes share (Redis or the database), and the proxy settings."""
 
+import os
+
 import pytest
 
 from workbench import create_app
 from workbench.extensions import db
 
-REDIS_URL = "redis://127.0.0.1:6379/6"
+# A Redis database of its own per test run, so the SQLite and PostgreSQL runs of CI can run side by side.
+REDIS_URL = "redis://127.0.0.1:6379/" + ("7" if os.environ.get("DATABASE_URL", "").startswith("postgres") else "6")
 
 
 def _redis_or_skip():
