@@ -121,3 +121,41 @@ def test_imports_inside_functions_only_for_heavy_optional_dependencies(path):
         if in_function and not lazy_import_allowed(target)
     ]
     assert not hidden, "\n".join(hidden)
+
+
+# Services, access helpers, the stage machine and the FMEA places answer in domain errors
+# (workbench.validation: NotFound, Forbidden, InvalidInput, Conflict, Frozen); only routes speak HTTP.
+SERVICE_MODULES = sorted(
+    {*PACKAGE.glob("*/services.py"), *PACKAGE.glob("*/access.py"), *PACKAGE.glob("*/stages.py"), *PACKAGE.glob("*/places.py"), PACKAGE / "access.py"}
+)
+HTTP_ONLY = frozenset({"abort", "request", "get_or_404", "first_or_404", "one_or_404"})
+
+
+def http_uses(path: Path) -> list[tuple[int, str]]:
+    """(line, name) for every import or use of ``abort``, ``request`` or ``*_or_404`` in the file."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] in ("flask", "werkzeug"):
+            found.extend((node.lineno, alias.name) for alias in node.names if alias.name in HTTP_ONLY or alias.name == "exceptions")
+        elif isinstance(node, ast.Attribute) and node.attr in HTTP_ONLY:
+            found.append((node.lineno, node.attr))
+    return found
+
+
+def test_http_uses_are_found(tmp_path):
+    module = tmp_path / "services.py"
+    module.write_text("from flask import abort, current_app\nimport flask\n\ndef f(db):\n    flask.request.args\n    return db.get_or_404(1)\n")
+    assert sorted(http_uses(module)) == [(1, "abort"), (5, "request"), (6, "get_or_404")]
+
+
+def test_service_modules_are_the_ones_meant():
+    names = {module_name(path) for path in SERVICE_MODULES}
+    assert {"workbench.teams.services", "workbench.teams.access", "workbench.teams.stages", "workbench.fmea.places", "workbench.access"} <= names
+
+
+@pytest.mark.parametrize("path", SERVICE_MODULES, ids=lambda p: module_name(p))
+def test_services_raise_domain_errors_not_http(path):
+    """No ``abort``, ``request`` or ``get_or_404`` in a service: it raises NotFound/Forbidden/... instead."""
+    found = [f"{path.relative_to(PACKAGE.parent)}:{line} uses {name}" for line, name in http_uses(path)]
+    assert not found, "\n".join(found)

@@ -2,8 +2,9 @@
 
 from functools import wraps
 
-from flask import abort
 from flask_login import current_user, login_required
+
+from workbench.validation import Forbidden
 
 
 def role_required(*roles: str):
@@ -14,7 +15,7 @@ def role_required(*roles: str):
         @login_required
         def wrapped(*args, **kwargs):
             if current_user.role not in roles:
-                abort(403)
+                raise Forbidden()
             return view(*args, **kwargs)
 
         return wrapped

@@ -3,11 +3,12 @@
 from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from werkzeug import exceptions as http
 from werkzeug.exceptions import HTTPException
 
 from workbench import limits
 from workbench.extensions import db
-from workbench.validation import Conflict, Frozen, InvalidInput
+from workbench.validation import Conflict, Forbidden, Frozen, InvalidInput, NotFound
 
 
 def _wants_json() -> bool:
@@ -99,22 +100,32 @@ def register(app) -> None:
             return jsonify(error="frozen", message=error.message), 409
         return render_template("errors/error.html", code=409, message=error.message), 409
 
+    @app.errorhandler(NotFound)
+    def not_found(error):
+        """A service's NotFound: the same page and JSON as a route's ``abort(404)``."""
+        return http_error(http.NotFound(error.message))
+
+    @app.errorhandler(Forbidden)
+    def forbidden(error):
+        """A service's Forbidden: the same page and JSON as a route's ``abort(403)``."""
+        return http_error(http.Forbidden(error.message))
+
     @app.errorhandler(HTTPException)
     def http_error(error):
         if error.code and error.code >= 500:
             db.session.rollback()
-        if _wants_json():
-            body = {"error": error.name.lower().replace(" ", "_"), "message": error.description}
-            if error.code == 429:
-                body["message"] = _("Too many failed attempts. Try again later.")
-            return jsonify(body), error.code
+        # A description the raiser gave (``NotFound("…")``) is shown in the API; werkzeug's own English one never is.
+        given = error.description if error.description != type(error).description else None
         message = {
             403: _("You do not have access to this page."),
             404: _("This page does not exist, or you do not have access to it."),
             413: _("The file is larger than the upload limit of %(mb)d MB.", mb=(app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)),
             429: _("Too many failed attempts. Try again later."),
-        }.get(error.code, error.description)
-        return render_template("errors/error.html", code=error.code, message=message), error.code
+        }.get(error.code)
+        if _wants_json():
+            body = {"error": error.name.lower().replace(" ", "_"), "message": (given if error.code != 429 else None) or message or error.description}
+            return jsonify(body), error.code
+        return render_template("errors/error.html", code=error.code, message=message or error.description), error.code
 
     @app.errorhandler(Exception)
     def server_error(error):

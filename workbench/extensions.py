@@ -11,6 +11,7 @@ from sqlalchemy import DateTime, MetaData
 from sqlalchemy.orm import DeclarativeBase
 
 from workbench.persistence import VersionedSession
+from workbench.validation import NotFound
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -33,3 +34,11 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+
+
+def get_or_not_found(model, ident):
+    """``db.session.get(model, ident)``, or the domain ``NotFound`` (404) when there is no such row: ``db.get_or_404`` for services."""
+    found = db.session.get(model, ident)
+    if found is None:
+        raise NotFound()
+    return found

@@ -1,4 +1,9 @@
-"""One error type for bad input, shared by forms, the API and the CLI."""
+"""The domain errors (core), shared by services, forms, the API and the CLI.
+
+Services raise these and never an HTTP error; ``workbench.errors`` maps each to
+HTTP in one place: ``InvalidInput`` 400, ``NotFound`` 404, ``Forbidden`` 403,
+``Conflict`` and ``Frozen`` 409.
+"""
 
 from flask_babel import gettext as _
 
@@ -11,6 +16,22 @@ class InvalidInput(Exception):
             errors = {"_": errors}
         self.errors = {k: str(v) for k, v in errors.items()}
         super().__init__("; ".join(f"{k}: {v}" for k, v in self.errors.items()))
+
+
+class NotFound(Exception):
+    """The record does not exist, or the user may not see it (answered 404: the two are not told apart)."""
+
+    def __init__(self, message: str | None = None):
+        self.message = message
+        super().__init__(message or "not found")
+
+
+class Forbidden(Exception):
+    """The user may see the record but not do this to it (answered 403)."""
+
+    def __init__(self, message: str | None = None):
+        self.message = message
+        super().__init__(message or "forbidden")
 
 
 class Conflict(Exception):

@@ -14,7 +14,7 @@ from werkzeug.utils import secure_filename
 from workbench import dates
 from workbench.actions import clock
 from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, OPEN_STATUSES, CorrectiveAction
-from workbench.extensions import db
+from workbench.extensions import db, get_or_not_found
 from workbench.fishbone.models import FishboneCause, FishboneDiagram
 from workbench.fmea.models import FmeaDocument, FmeaRow
 from workbench.models import User
@@ -43,7 +43,7 @@ def actions_of(project_id: int) -> list[CorrectiveAction]:
 
 def get_action(action_id: int, user: User, write: bool = False) -> CorrectiveAction:
     """Load an action through its project's access rule (404 other teams, 403 viewers)."""
-    action = db.get_or_404(CorrectiveAction, action_id)
+    action = get_or_not_found(CorrectiveAction, action_id)
     get_project(action.project_id, user, write=write)
     return action
 

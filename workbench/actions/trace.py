@@ -10,7 +10,7 @@ from sqlalchemy import Select, select, union
 
 from workbench.actions.services import actions_of, is_overdue
 from workbench.complaint_import.models import Complaint
-from workbench.extensions import db
+from workbench.extensions import db, get_or_not_found
 from workbench.registry import HookPoint
 from workbench.teams import theme_link
 from workbench.teams.access import team_scope
@@ -129,7 +129,7 @@ def graph_svg(graph: nx.DiGraph) -> str:
 
 def projects_for_complaint(complaint_id: int, user) -> tuple:
     """The complaint and the projects (visible to ``user``) it is linked to: the way back."""
-    complaint = db.get_or_404(Complaint, complaint_id)
+    complaint = get_or_not_found(Complaint, complaint_id)
     finders = [theme_link.projects_of_complaint(complaint.id)]
     finders += [s for s in (find(complaint) for find in COMPLAINT_PROJECT_FINDERS.all()) if s is not None]
     ids = union(*finders).subquery() if len(finders) > 1 else finders[0].subquery()

@@ -2,12 +2,11 @@
 
 from typing import Any, Protocol
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
 from workbench import live
-from workbench.extensions import db
+from workbench.extensions import db, get_or_not_found
 from workbench.fishbone import evidence
 from workbench.fishbone.frozen import ensure_cause_editable, ensure_diagram_editable
 from workbench.fishbone.models import CAUSE_STATUSES, FishboneCategory, FishboneCause, FishboneDiagram
@@ -16,7 +15,7 @@ from workbench.persistence import check_version
 from workbench.registry import HookPoint
 from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
-from workbench.validation import InvalidInput, text_value, whole_number
+from workbench.validation import InvalidInput, NotFound, text_value, whole_number
 
 
 class RootCauseSink(Protocol):
@@ -97,13 +96,13 @@ def load(project_id: int, user, write: bool = False):
     project = get_project(project_id, user, write=write)
     diagram = diagram_of(project)
     if diagram is None:
-        abort(404, _("This project has no fishbone yet."))
+        raise NotFound(_("This project has no fishbone yet."))
     return project, diagram
 
 
 def load_cause(cause_id: int, user, write: bool = False) -> FishboneCause:
     """A cause whose project ``user`` may see (404) or change (403)."""
-    cause = db.get_or_404(FishboneCause, cause_id)
+    cause = get_or_not_found(FishboneCause, cause_id)
     diagram = db.session.get(FishboneDiagram, cause.diagram_id)
     get_project(diagram.project_id, user, write=write)
     return cause
@@ -111,7 +110,7 @@ def load_cause(cause_id: int, user, write: bool = False) -> FishboneCause:
 
 def load_category(category_id: int, user, write: bool = False) -> FishboneCategory:
     """A category whose project ``user`` may see (404) or change (403)."""
-    category = db.get_or_404(FishboneCategory, category_id)
+    category = get_or_not_found(FishboneCategory, category_id)
     get_project(category.diagram.project_id, user, write=write)
     return category
 

@@ -2,11 +2,10 @@
 
 from dataclasses import dataclass
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workbench.extensions import db
+from workbench.extensions import db, get_or_not_found
 from workbench.fmea import services
 from workbench.fmea.models import KINDS, FmeaDocument, FmeaRow
 from workbench.live import project_scope
@@ -14,7 +13,7 @@ from workbench.models import ProcessOwner, User
 from workbench.teams.access import team_scope
 from workbench.teams.models import ImprovementProject
 from workbench.teams.services import get_project
-from workbench.validation import InvalidInput, whole_number
+from workbench.validation import Forbidden, InvalidInput, whole_number
 
 
 @dataclass
@@ -53,7 +52,7 @@ def owner_name(owner: ProcessOwner | None, lang: str) -> str:
 def check_standalone(user: User, write: bool) -> None:
     """Everyone signed in reads a standalone FMEA; only admins and quality managers change it (403)."""
     if write and not user.can_manage:
-        abort(403)
+        raise Forbidden()
 
 
 def for_project(project_id: int, user: User, write: bool = False) -> FmeaPlace:
@@ -63,7 +62,7 @@ def for_project(project_id: int, user: User, write: bool = False) -> FmeaPlace:
 
 def for_document(document_id: int, user: User, write: bool = False) -> FmeaPlace:
     """Load any FMEA by id with its own access rule: a project's (team rule) or a standalone one."""
-    document = db.get_or_404(FmeaDocument, document_id)
+    document = get_or_not_found(FmeaDocument, document_id)
     if document.project_id is not None:
         return FmeaPlace(get_project(document.project_id, user, write=write), document)
     check_standalone(user, write)

@@ -2,11 +2,10 @@
 
 from typing import Any, Protocol
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workbench.extensions import db
+from workbench.extensions import db, get_or_not_found
 from workbench.fishbone.models import FishboneCause, FishboneDiagram
 from workbench.fmea import fields
 from workbench.fmea.frozen import ensure_document_editable
@@ -18,7 +17,7 @@ from workbench.registry import HookPoint
 from workbench.teams.models import ImprovementProject, TeamMembership
 from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
-from workbench.validation import InvalidInput
+from workbench.validation import Forbidden, InvalidInput
 
 # -- organisation setting ---------------------------------------------------------
 
@@ -32,7 +31,7 @@ def settings() -> FmeaSettings:
 def save_settings(user: User, data: dict) -> FmeaSettings:
     """Change what drives priority (admins and quality managers)."""
     if not user.can_manage:
-        abort(403)
+        raise Forbidden()
     current = settings()
     if current.id is not None:
         check_version(current, data)
@@ -106,13 +105,13 @@ def save_header(document: FmeaDocument, data: dict) -> FmeaDocument:
 
 def row_for(row_id: int, user: User, write: bool = False) -> FmeaRow:
     """Load a row the user may see (404) and, with ``write``, change (403)."""
-    row = db.get_or_404(FmeaRow, row_id)
+    row = get_or_not_found(FmeaRow, row_id)
     document = db.session.get(FmeaDocument, row.document_id)
     if document.project_id is not None:
         get_project(document.project_id, user, write=write)
     elif write and not user.can_manage:
         # A standalone FMEA is organisation-wide: everyone reads, admins and quality managers change it.
-        abort(403)
+        raise Forbidden()
     return row
 
 

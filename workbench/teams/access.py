@@ -1,11 +1,11 @@
 """The team scope (one query helper for pages, API and exports) and the team access check."""
 
-from flask import abort
 from sqlalchemy import select
 
 from workbench.extensions import db
 from workbench.models import User
 from workbench.teams.models import TeamMembership
+from workbench.validation import Forbidden, NotFound
 
 
 def visible_team_ids(user: User) -> set[int] | None:
@@ -27,9 +27,9 @@ def check_team_access(team_id: int, user: User, write: bool = False) -> None:
     """404 when ``user`` may not see the team, 403 when they may see but not change it."""
     ids = visible_team_ids(user)
     if ids is not None and team_id not in ids:
-        abort(404)
+        raise NotFound()
     if write and user.role == "viewer":
-        abort(403)
+        raise Forbidden()
 
 
 def team_mates(viewer: User, stmt):

@@ -1,20 +1,19 @@
 """Teams and projects: the rules (size 2-6, one leader, access) and their writes."""
 
 
-from flask import abort
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from workbench import dates
-from workbench.extensions import db
+from workbench.extensions import db, get_or_not_found
 from workbench.models import User
 from workbench.process_owners import process_owner_by_key
 from workbench.teams.access import check_team_access, team_scope
 from workbench.teams.models import MEMBER_ROLES, ImprovementProject, Team, TeamMembership
 from workbench.teams.stages import ensure_editable
 from workbench.teams.theme_link import link_theme
-from workbench.validation import InvalidInput, text_value, whole_number
+from workbench.validation import Forbidden, InvalidInput, text_value, whole_number
 
 MIN_TEAM_SIZE = 2
 MAX_TEAM_SIZE = 6
@@ -123,10 +122,10 @@ def teams_for(user: User) -> list[Team]:
 
 def get_team(team_id: int, user: User, write: bool = False) -> Team:
     """Load a team that ``user`` may see (404) and, with ``write``, change (403)."""
-    team = db.get_or_404(Team, team_id)
+    team = get_or_not_found(Team, team_id)
     check_team_access(team.id, user, write)
     if write and not (user.can_manage or user.id == team.leader_id):
-        abort(403)
+        raise Forbidden()
     return team
 
 
@@ -150,7 +149,7 @@ def get_project(project_id: int, user: User, write: bool = False, lifecycle: boo
 
     ``lifecycle`` is for the steps that move the stage itself (reopen, close): ``change_stage`` judges those.
     """
-    project = db.get_or_404(ImprovementProject, project_id)
+    project = get_or_not_found(ImprovementProject, project_id)
     check_team_access(project.team_id, user, write)
     if write and not lifecycle:
         ensure_editable(project)
