@@ -92,14 +92,6 @@ def visible_users(viewer: User, stmt=None):
     return stmt.where(or_(*allowed))
 
 
-def person_json(user: User, viewer: User) -> dict:
-    """A user as ``viewer`` may see them: email and account details only for admins, quality managers and oneself."""
-    data = {"id": user.id, "name": user.name, "role": user.role, "active": user.active}
-    if sees_emails(viewer) or user.id == viewer.id:
-        data.update(email=user.email, locale=user.locale)
-    return data
-
-
 def actor_label(actor_id: int | None, actor: str, viewer: User) -> str:
     """Who did something, for a history table: the name, plus the email for those who see emails."""
     user = db.session.get(User, actor_id) if actor_id else None

@@ -7,36 +7,25 @@ from sqlalchemy import select
 
 from workbench import audit
 from workbench.api import openapi
-from workbench.api.common import iso, json_body, paginate
+from workbench.api.common import paginate
+from workbench.api.core_schemas import AuditHistorySchema, NewTokenSchema, NewUserSchema, TokenSchema, UserSchema
 from workbench.api.routes import ApiRoutes
+from workbench.api.schemas import checked_body, page_of
 from workbench.extensions import db
-from workbench.models import ROLES, ApiToken, User
-from workbench.users import create_user, person_json, visible_users
+from workbench.models import ApiToken, User
+from workbench.users import create_user, sees_emails, visible_users
 from workbench.validation import InvalidInput, text_value
 
 bp = ApiRoutes("core_api", __name__)
+bp.schema("User", UserSchema)
+bp.schema("AuditHistory", AuditHistorySchema)
+bp.schema("Token", TokenSchema)
 
 
 def user_json(user: User) -> dict:
-    """A user as the caller may see them (email only for admins, quality managers and oneself)."""
-    return person_json(user, current_user)
-
-
-bp.schema(
-    "User",
-    {
-        "type": "object",
-        "required": ["id", "name", "role", "active"],
-        "properties": {
-            "id": {"type": "integer"},
-            "email": {"type": "string", "description": "only for admins, quality managers and oneself"},
-            "name": {"type": "string"},
-            "role": {"type": "string", "enum": list(ROLES)},
-            "locale": {"type": ["string", "null"]},
-            "active": {"type": "boolean"},
-        },
-    },
-)
+    """A user as the caller may see them (email and language only for admins, quality managers and oneself)."""
+    hidden = () if sees_emails(current_user) or user.id == current_user.id else ("email", "locale")
+    return UserSchema(exclude=hidden).dump(user)
 
 
 def openapi_document():
@@ -71,7 +60,7 @@ def me():
 def post_user():
     if current_user.role != "admin":
         abort(403)
-    data = json_body()
+    data = checked_body(NewUserSchema)
     user = create_user(data.get("email"), data.get("name"), data.get("role", "member"), data.get("password"), data.get("locale"))
     db.session.commit()
     return jsonify(user_json(user)), 201
@@ -79,33 +68,21 @@ def post_user():
 
 @bp.post("/tokens")
 def create_token():
-    data = json_body()
+    data = checked_body(NewTokenSchema)
     name = text_value(data.get("name"), "name").strip() or "api"
     if len(name) > 80:
         raise InvalidInput({"name": _("The name is longer than %(n)d characters.", n=80)})
     token, raw = ApiToken.issue(current_user._get_current_object(), name)
     db.session.add(token)
     db.session.commit()
-    return jsonify(id=token.id, name=token.name, token=raw, created_at=iso(token.created_at)), 201
+    return jsonify(TokenSchema().dump({"id": token.id, "name": token.name, "token": raw, "created_at": token.created_at})), 201
 
 
 @bp.get("/audit/<table>/<record_id>")
 def record_history(table: str, record_id: str):
     if not current_user.can_manage:
         abort(403)
-    return jsonify(
-        items=[
-            {
-                "at": iso(row.at),
-                "actor": row.actor,
-                "action": row.action,
-                "field": row.field,
-                "old_value": row.old_value,
-                "new_value": row.new_value,
-            }
-            for row in audit.history(table, record_id)
-        ]
-    )
+    return jsonify(AuditHistorySchema().dump({"items": audit.history(table, record_id)}))
 
 
 bp.path("/openapi.json", get={"summary": "This document", "security": [], "responses": {"200": openapi.ok("OpenAPI 3.1 document")}})
@@ -116,24 +93,12 @@ bp.path(
         "description": "Admins, quality managers and viewers see every user; members see themselves and the people of their own teams. "
         "`email` and `locale` are given only to admins, quality managers and the user themselves.",
         "parameters": openapi.PAGING,
-        "responses": {"200": openapi.ok("Users", openapi.list_of("User")), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Users", page_of(UserSchema)), **openapi.ERRORS},
     },
     post={
         "summary": "Create a user (admin)",
-        "requestBody": openapi.body(
-            {
-                "type": "object",
-                "required": ["email", "name", "password"],
-                "properties": {
-                    "email": {"type": "string"},
-                    "name": {"type": "string"},
-                    "role": {"type": "string", "enum": list(ROLES)},
-                    "password": {"type": "string", "minLength": 8},
-                    "locale": {"type": "string", "enum": ["fa", "en"]},
-                },
-            }
-        ),
-        "responses": {"201": openapi.ok("Created", openapi.ref("User")), **openapi.ERRORS},
+        "requestBody": openapi.body(NewUserSchema),
+        "responses": {"201": openapi.ok("Created", UserSchema), **openapi.ERRORS},
     },
 )
 bp.path(
@@ -141,16 +106,16 @@ bp.path(
     get={
         "summary": "One user (404 for someone the caller may not see)",
         "parameters": [{"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": openapi.ok("User", openapi.ref("User")), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("User", UserSchema), **openapi.ERRORS},
     },
 )
-bp.path("/me", get={"summary": "The calling user", "responses": {"200": openapi.ok("User", openapi.ref("User"))}})
+bp.path("/me", get={"summary": "The calling user", "responses": {"200": openapi.ok("User", UserSchema)}})
 bp.path(
     "/tokens",
     post={
         "summary": "Create an API token for the calling user; the raw token is shown once",
-        "requestBody": openapi.body({"type": "object", "properties": {"name": {"type": "string"}}}),
-        "responses": {"201": openapi.ok("Token")},
+        "requestBody": openapi.body(NewTokenSchema),
+        "responses": {"201": openapi.ok("Token", TokenSchema), **openapi.ERRORS},
     },
 )
 bp.path(
@@ -161,7 +126,7 @@ bp.path(
             {"name": "table", "in": "path", "required": True, "schema": {"type": "string"}},
             {"name": "record_id", "in": "path", "required": True, "schema": {"type": "string"}},
         ],
-        "responses": {"200": openapi.ok("Audit rows, oldest first"), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Audit rows, oldest first", AuditHistorySchema), **openapi.ERRORS},
     },
 )
 

@@ -1,12 +1,30 @@
-"""The OpenAPI document, assembled from what each API module of the app declares."""
+"""The OpenAPI document, generated from what each API module of the app declares.
+
+Bodies are marshmallow schemas (``workbench/<capability>/schemas.py``): apispec's
+``MarshmallowPlugin`` turns each into a component of ``#/components/schemas`` and every
+operation that names one into a ``$ref`` to it.
+"""
+
+import copy
 
 from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
 
 from workbench.registry import current_registry
 
 
 def document(version: str = "1.0.0") -> dict:
     """Return the whole OpenAPI 3.1 document of the current app, from what its API routes declare."""
+    return _spec(version)[0].to_dict() | {"security": [{"bearer": []}, {"session": []}]}
+
+
+def schema_classes() -> dict:
+    """Component name → the marshmallow schema class it was generated from (for tests that check answers against the spec)."""
+    plugin = _spec()[1]
+    return {name: key[0] for key, name in plugin.converter.refs.items()}
+
+
+def _spec(version: str = "1.0.0") -> tuple[APISpec, MarshmallowPlugin]:
     paths: dict[str, dict] = {}
     schemas: dict[str, dict] = {}
     for routes in current_registry().api_routes:
@@ -17,6 +35,7 @@ def document(version: str = "1.0.0") -> dict:
         title="workbench API",
         version=version,
         openapi_version="3.1.0",
+        plugins=[plugin := MarshmallowPlugin(schema_name_resolver=schema_name)],
         info={"description": "Complaints, improvement teams, root causes, FMEA and corrective actions. "
               "Date fields take ISO `2024-08-02` or Jalali `1403/05/12` (Latin, Persian or Arabic-Indic digits); "
               "dates are answered in ISO.\n\n"
@@ -30,12 +49,20 @@ def document(version: str = "1.0.0") -> dict:
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
     spec.components.schema("Conflict", CONFLICT_SCHEMA)
     for name, definition in sorted(schemas.items()):
-        spec.components.schema(name, definition)
+        if isinstance(definition, dict):
+            spec.components.schema(name, definition)
+        else:
+            spec.components.schema(name, schema=definition)
     for url, operations in sorted(paths.items()):
-        spec.path(path="/api/v1" + url, operations=operations)
-    doc = spec.to_dict()
-    doc["security"] = [{"bearer": []}, {"session": []}]
-    return doc
+        # The plugin replaces schema classes by references in place: keep the declared operations for the next call.
+        spec.path(path="/api/v1" + url, operations=copy.deepcopy(operations))
+    return spec, plugin
+
+
+def schema_name(schema) -> str:
+    """Component name of a schema class the routes did not name themselves: the class name without ``Schema``."""
+    cls = schema if isinstance(schema, type) else type(schema)
+    return cls.__name__.removesuffix("Schema")
 
 
 def ref(name: str) -> dict:
@@ -55,14 +82,14 @@ def list_of(name: str) -> dict:
     }
 
 
-def ok(description: str, schema_: dict | None = None) -> dict:
+def ok(description: str, schema_=None) -> dict:
     response = {"description": description}
     if schema_:
         response["content"] = {"application/json": {"schema": schema_}}
     return response
 
 
-def body(schema_: dict) -> dict:
+def body(schema_) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema_}}}
 
 

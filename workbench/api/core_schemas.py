@@ -1,0 +1,57 @@
+"""Bodies of the core API: users, tokens and audit history."""
+
+from workbench.api.schemas import ApiSchema, Flag, Moment, Text, WholeNumber, fields
+from workbench.models import ROLES
+
+
+class UserSchema(ApiSchema):
+    """A user as the caller may see them."""
+
+    id = WholeNumber(required=True)
+    name = Text(required=True)
+    role = Text(required=True, metadata={"enum": list(ROLES)})
+    active = Flag(required=True)
+    email = Text(metadata={"description": "only for admins, quality managers and oneself"})
+    locale = Text(metadata={"description": "only for admins, quality managers and oneself"})
+
+
+class NewUserSchema(ApiSchema):
+    """Create a user (admin)."""
+
+    email = Text(required=True)
+    name = Text(required=True)
+    role = Text(load_default="member", metadata={"enum": list(ROLES), "default": "member"})
+    password = Text(required=True, metadata={"minLength": 8})
+    locale = Text(metadata={"enum": ["fa", "en", None]})
+
+
+class NewTokenSchema(ApiSchema):
+    """Name a new API token."""
+
+    name = Text(metadata={"maxLength": 80, "default": "api"})
+
+
+class TokenSchema(ApiSchema):
+    """A new API token; ``token`` is shown this once."""
+
+    id = WholeNumber(required=True)
+    name = Text(required=True)
+    token = Text(required=True)
+    created_at = Moment(required=True)
+
+
+class AuditRowSchema(ApiSchema):
+    """One change of one field, or the creation or deletion of a record."""
+
+    at = Moment(required=True)
+    actor = Text(required=True)
+    action = Text(required=True)
+    field = Text()
+    old_value = Text()
+    new_value = Text()
+
+
+class AuditHistorySchema(ApiSchema):
+    """The history of one record, oldest first."""
+
+    items = fields.List(fields.Nested(AuditRowSchema), required=True)
