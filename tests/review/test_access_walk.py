@@ -40,7 +40,7 @@ SHARED = {
         "complaints.import_recheck", "complaints.import_confirm", "complaints.import_cancel", "complaints.survey_upload",
         "complaints.rules", "complaints.rule_update", "complaints.category_add", "complaints.retrain", "complaints.survey_page",
         "complaints.classifier_run", "complaints.classifier_run_progress", "complaints.classifier_run_apply", "complaints.classifier_run_discard",
-        "complaints.rules_suggest", "complaints.rule_suggestion",
+        "complaints.rules_suggest", "complaints.rule_suggestion", "complaints.self_training_switch",
         "complaints.setup", "complaints.setup_industries", "complaints.setup_owner",
     },
     # The FMEA list shows project FMEAs through the team scope plus standalone FMEAs (tests/fmea/test_standalone.py).

@@ -151,7 +151,7 @@ bp.schema(
             "category": {"type": ["string", "null"], "description": "stable key, e.g. delivery_speed"},
             "confidence": {"type": ["number", "null"]},
             "confirmed": {"type": "boolean"},
-            "label_source": {"type": ["string", "null"], "enum": ["rules", "model", "user", None]},
+            "label_source": {"type": ["string", "null"], "enum": ["rules", "model", "selftrain", "user", None]},
             "unclassified_reason": {
                 "type": ["string", "null"],
                 "enum": ["empty", "no_words", "other_language", "no_match", "conflict", None],

@@ -26,6 +26,11 @@ if TYPE_CHECKING:
     from workbench.complaint_import.textmodel import TextModel
 
 TARGETS = ("owner", "category")
+# The self-trained gap model (``selftrain``): its ClassifierModel target, the label source of what it labels,
+# and the reasons it may fill (the rules could read the text but gave no category).
+GAP_TARGET = "selftrain"
+GAP_SOURCE = "selftrain"
+SILENT = ("no_match", "conflict")
 # Why a complaint has no category, in the order they are checked.
 REASONS = ("empty", "no_words", "other_language", "no_match", "conflict")
 
@@ -214,19 +219,26 @@ class Classifier:
     follows the new category.
     """
 
-    def __init__(self, rules: Rules, models: dict[str, "TextModel"] | None = None):
+    def __init__(self, rules: Rules, models: dict[str, "TextModel"] | None = None, gap: "TextModel | None" = None):
         self.rules = rules
         self.models = {t: m for t, m in (models or {}).items() if m.trusted}
+        self.gap = gap  # the self-trained model: only for texts nothing else labelled (see ``selftrain``)
 
     @classmethod
     def load(cls) -> "Classifier":
-        return cls(Rules.from_db(), models_in_use())
+        models = models_in_use()
+        return cls(Rules.from_db(), {t: m for t, m in models.items() if t in TARGETS}, models.get(GAP_TARGET))
 
     def classify(self, texts: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
         """Labels for normalised texts, in order (products/channels, when given, pick owner-matrix cells)."""
         labels = self.rules.labels(texts, products, channels)
-        if not self.models or not texts:
-            return labels
+        if self.models and texts:
+            self._apply_models(labels, texts, products, channels)
+        if self.gap is not None and texts:
+            self.fill_gaps(self.gap, texts, labels, products, channels)
+        return labels
+
+    def _apply_models(self, labels, texts, products, channels) -> None:
         features = [tokens(t) for t in texts]
         for target in TARGETS:
             model = self.models.get(target)
@@ -247,13 +259,34 @@ class Classifier:
                 else:
                     label.owner, label.owner_confidence, label.owner_override = choice, confidence, True
                 label.source = "model"
-        return labels
+
+    def fill_gaps(self, model: "TextModel", texts: Sequence[str], labels: list[Label], products=None, channels=None) -> int:
+        """Give a category to the texts the rules could read but left without one (``SILENT``) where the
+        self-trained ``model`` is sure enough; the owner follows from the matrix. How many it labelled."""
+        silent = [i for i, label in enumerate(labels) if label.category is None and label.reason in SILENT]
+        if not silent:
+            return 0
+        probabilities = model.probabilities([tokens(texts[i]) for i in silent])
+        choices = model_choices(probabilities, model.classes, model.trusted, model.threshold, [None] * len(silent), model.known)
+        column = {c: j for j, c in enumerate(model.classes)}
+        filled = 0
+        for row, (i, choice) in enumerate(zip(silent, choices, strict=True)):
+            if choice is None:
+                continue
+            label, confidence = labels[i], round(float(probabilities[row, column[choice]]), 3)
+            label.category, label.category_confidence, label.reason, label.source = choice, confidence, None, GAP_SOURCE
+            if not label.owner_override:
+                label.owner = self.rules.matrix.owner(choice, products[i] if products else None, channels[i] if channels else None)
+                label.owner_confidence = confidence if label.owner else 0.0
+            filled += 1
+        return filled
 
 
 def models_in_use() -> dict[str, TextModel]:
-    """The active model of each target (read from plain arrays); a model that cannot be read is left out."""
+    """The active model of each target and the self-trained gap model (``GAP_TARGET``), read from plain arrays;
+    a model that cannot be read is left out."""
     out = {}
-    for target in TARGETS:
+    for target in (*TARGETS, GAP_TARGET):
         blob = db.session.scalar(
             select(ClassifierModel.blob)
             .where(ClassifierModel.target == target, ClassifierModel.active.is_(True))

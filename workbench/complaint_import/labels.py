@@ -23,7 +23,12 @@ STATUS_LABELS = {
     "cancelled": _l("Cancelled"),
 }
 PHASE_LABELS = {"checking": _l("Checking every row"), "importing": _l("Importing"), "writing": _l("Writing to the database")}
-SOURCE_LABELS = {"rules": _l("keyword rules"), "model": _l("learned model"), "user": _l("confirmed by a person")}
+SOURCE_LABELS = {
+    "rules": _l("keyword rules"),
+    "model": _l("learned model"),
+    "selftrain": _l("self-trained from the rules"),
+    "user": _l("confirmed by a person"),
+}
 REASON_LABELS = {
     "empty": _l("empty text"),
     "no_words": _l("only digits, emoji or punctuation"),

@@ -14,7 +14,7 @@ from collections import Counter
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, func, select, update
 
-from workbench.complaint_import.classify import TARGETS, Classifier, Rules
+from workbench.complaint_import.classify import GAP_TARGET, TARGETS, Classifier, Rules, models_in_use
 from workbench.complaint_import.learning import train_all
 from workbench.complaint_import.models import ClassifierModel, ClassifierRun, Complaint
 from workbench.extensions import db
@@ -94,7 +94,7 @@ def run_preview(run_id: int) -> None:
         db.session.commit()
         total = _count_unconfirmed()
         _write(run_id, phase="previewing", total=total)
-        classifier = Classifier(rules, models)
+        classifier = Classifier(rules, models, models_in_use().get(GAP_TARGET))
         owners = _owner_keys()
         moves = {target: Counter() for target in TARGETS}
         moved = by_model = done = 0
@@ -146,7 +146,8 @@ def apply_run(run_id: int) -> int:
         return 0
     sqlite = db.engine.dialect.name == "sqlite"
     try:
-        db.session.execute(update(ClassifierModel).where(ClassifierModel.active.is_(True)).values(active=False))
+        # the self-trained gap model (GAP_TARGET) is not the run's: it stays as it is
+        db.session.execute(update(ClassifierModel).where(ClassifierModel.active.is_(True), ClassifierModel.target.in_(TARGETS)).values(active=False))
         db.session.execute(update(ClassifierModel).where(ClassifierModel.run_id == run_id).values(active=True))
         classifier = Classifier.load()
         owner_ids = {v: k for k, v in _owner_keys().items()}

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from workbench.access import role_required
-from workbench.complaint_import import bp, learning, retraining, services, tasks
+from workbench.complaint_import import bp, learning, retraining, selftrain, services, tasks
 from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.forms import CategoryForm, RuleForm
 from workbench.complaint_import.labels import name_maps
@@ -67,6 +67,8 @@ def rules():
         filters={k: v for k, v in (("target", target), ("key", key), ("q", search)) if v},
         categories=services.categories(include_inactive=True),
         models=learning.latest_models(),
+        self_model=selftrain.latest(),
+        self_labelled=selftrain.labelled_count(),
         run=retraining.latest_run(),
         suggestions=open_suggestions() if manager else [],
         names=name_maps(),
@@ -149,3 +151,19 @@ def rule_suggestion(suggestion_id: int):
     flash(_("“%(phrase)s” now marks the category “%(category)s”; about %(count)d Unclassified complaints contain it. New imports use it; retrain and apply to relabel the complaints already here.",
             phrase=suggestion.phrase, category=name_maps()["category"].get(category, category), count=suggestion.coverage), "info")
     return back
+
+
+@bp.post("/complaints/rules/self-training")
+@role_required("admin", "quality_manager")
+def self_training_switch():
+    on = request.form.get("on") == "1"
+    if selftrain.latest() is None:
+        flash(_("There is no self-trained model to switch."), "error")
+        return redirect(url_for("complaints.rules") + "#self-training")
+    changed = selftrain.switch(on)
+    db.session.commit()
+    if on:
+        flash(_("Self-training switched on: %(count)s Unclassified complaints got a category.", count=changed), "info")
+    else:
+        flash(_("Self-training switched off: %(count)s complaints went back to the rules' answer.", count=changed), "info")
+    return redirect(url_for("complaints.rules") + "#self-training")

@@ -1,6 +1,6 @@
 """Background work of the complaint import on the core task queue (``workbench.queue``)."""
 
-from workbench.complaint_import import jobs
+from workbench.complaint_import import jobs, selftrain
 from workbench.complaint_import.retraining import apply_run, run_preview
 from workbench.complaint_import.suggestions import suggest
 from workbench.complaint_import.themes import rebuild
@@ -21,8 +21,17 @@ def commit_job(job_id: int) -> None:
     """Import the good rows of a checked file in one transaction."""
     with _app().app_context():
         jobs.run_job(job_id, commit=True)
+    self_train()  # a gap model from the rules' confident labels, for what they left Unclassified
     suggest_rules()  # phrases that mark each category in the data just imported
     build_themes()  # themes over every complaint, the new ones included
+
+
+@huey.task()
+def self_train() -> None:
+    """Rule-seeded self-training over every complaint (see ``selftrain``)."""
+    with _app().app_context():
+        selftrain.after_import()
+        db.session.commit()
 
 
 @huey.task()

@@ -45,19 +45,24 @@ def rows_of(path: Path) -> list[dict]:
     return out
 
 
-def main() -> int:
-    rows = rows_of(HERE / "source_fa.txt") + rows_of(HERE / "source_en.txt")
+def build(sources: list[Path], out: Path, prefix: str) -> int:
+    """Write the shuffled CSV of ``sources`` to ``out`` with ids ``prefix0001``...; the number of rows."""
+    rows = [row for source in sources for row in rows_of(source)]
     texts = [r["text"] for r in rows]
     repeated = {t for t in texts if texts.count(t) > 1}
     if repeated:
         sys.exit(f"repeated texts: {sorted(repeated)[:3]}")
     random.Random(20261202).shuffle(rows)
-    with open(HERE / "heldout_complaints.csv", "w", encoding="utf-8", newline="") as handle:
+    with open(out, "w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, ["id", "language", "industry", "text", "category", "owner", "clear"])
         writer.writeheader()
         for i, row in enumerate(rows, 1):
-            writer.writerow({"id": f"H{i:04d}", **row})
-    print(f"{len(rows)} rows written")
+            writer.writerow({"id": f"{prefix}{i:04d}", **row})
+    return len(rows)
+
+
+def main() -> int:
+    print(f"{build([HERE / 'source_fa.txt', HERE / 'source_en.txt'], HERE / 'heldout_complaints.csv', 'H')} rows written")
     return 0
 
 
