@@ -6,6 +6,7 @@ counts the same as one at the top of the file.
 """
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -158,4 +159,55 @@ def test_service_modules_are_the_ones_meant():
 def test_services_raise_domain_errors_not_http(path):
     """No ``abort``, ``request`` or ``get_or_404`` in a service: it raises NotFound/Forbidden/... instead."""
     found = [f"{path.relative_to(PACKAGE.parent)}:{line} uses {name}" for line, name in http_uses(path)]
+    assert not found, "\n".join(found)
+
+
+# Role names are written once, in workbench/roles.py (``Role``, a StrEnum); everything else uses it.
+ROLE_NAMES = frozenset({"admin", "quality_manager", "member", "viewer"})
+TEMPLATES = PACKAGE.parent / "templates"
+
+
+def role_literals(path: Path) -> list[tuple[int, str]]:
+    """(line, text) for every string constant that is a role name (a blueprint's name "admin" aside)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+    blueprint_names = {
+        id(node.args[0])
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "Blueprint" and node.args
+    }
+    return [
+        (node.lineno, node.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and node.value in ROLE_NAMES and id(node) not in blueprint_names
+    ]
+
+
+def test_role_literals_are_found(tmp_path):
+    module = tmp_path / "routes.py"
+    module.write_text('bp = Blueprint("admin", __name__)\nif user.role in ("admin", "quality_manager"):\n    pass\ndef f(role="member"):\n    return role == "viewer"\n')
+    assert sorted(role_literals(module)) == [(2, "admin"), (2, "quality_manager"), (4, "member"), (5, "viewer")]
+
+
+def test_the_enum_holds_the_stored_role_names():
+    from workbench.roles import ROLES, Role
+
+    assert set(ROLES) == ROLE_NAMES == {role.value for role in Role}
+    assert Role.VIEWER == "viewer" and "viewer" in ROLES  # a role read from the database compares equal
+
+
+@pytest.mark.parametrize("path", [p for p in all_modules() if p.name != "roles.py" or p.parent != PACKAGE], ids=lambda p: module_name(p))
+def test_no_module_writes_a_role_name(path):
+    """Compare roles with ``workbench.roles.Role`` (or its groups), never with a string."""
+    found = [f"{path.relative_to(PACKAGE.parent)}:{line} writes the role {text!r}; use workbench.roles.Role" for line, text in role_literals(path)]
+    assert not found, "\n".join(found)
+
+
+def test_no_template_compares_a_role_with_a_string():
+    pattern = re.compile(r"""role\s*(?:==|!=|in\b)[^%}]*["'](?:admin|quality_manager|member|viewer)["']""")
+    found = [
+        f"{path.relative_to(TEMPLATES.parent)}:{number}: {line.strip()}"
+        for path in sorted(TEMPLATES.rglob("*.html"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if pattern.search(line)
+    ]
     assert not found, "\n".join(found)

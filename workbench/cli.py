@@ -17,7 +17,8 @@ from workbench.audit import acting_as
 from workbench.config import _normalise_db_url
 from workbench.demo import DEMO_PASSWORD, load_demo
 from workbench.extensions import db
-from workbench.models import ROLES, ApiToken, User
+from workbench.models import ApiToken, User
+from workbench.roles import ROLES, Role
 from workbench.uploads.cli import uploads_command
 from workbench.users import create_user
 from workbench.validation import InvalidInput
@@ -34,7 +35,7 @@ def register(app) -> None:
 
 @click.command("create-user")
 @click.argument("email")
-@click.option("--role", type=click.Choice(ROLES), default="member", show_default=True)
+@click.option("--role", type=click.Choice(ROLES), default=Role.MEMBER.value, show_default=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
 @click.option("--name", default=None, help="Display name (defaults to the part before @).")
 @click.option("--lang", "locale", type=click.Choice(["fa", "en"]), default=None)

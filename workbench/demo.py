@@ -11,18 +11,19 @@ from workbench.extensions import db
 from workbench.models import User
 from workbench.process_owners import ensure_default_process_owners
 from workbench.registry import DEMO_STEPS
+from workbench.roles import Role
 
 DEMO_PASSWORD = "demo-password"
 
 DEMO_USERS = (
-    ("admin@demo.example", "Admin", "admin", "en"),
-    ("qm@demo.example", "مریم احمدی", "quality_manager", "fa"),
-    ("viewer@demo.example", "Reza Karimi (CEO)", "viewer", "en"),
-    ("sara@demo.example", "سارا رضایی", "member", "fa"),
-    ("ali@demo.example", "علی محمدی", "member", "fa"),
-    ("john@demo.example", "John Miller", "member", "en"),
-    ("neda@demo.example", "ندا حسینی", "member", "fa"),
-    ("omid@demo.example", "امید نوری", "member", "fa"),
+    ("admin@demo.example", "Admin", Role.ADMIN, "en"),
+    ("qm@demo.example", "مریم احمدی", Role.QUALITY_MANAGER, "fa"),
+    ("viewer@demo.example", "Reza Karimi (CEO)", Role.VIEWER, "en"),
+    ("sara@demo.example", "سارا رضایی", Role.MEMBER, "fa"),
+    ("ali@demo.example", "علی محمدی", Role.MEMBER, "fa"),
+    ("john@demo.example", "John Miller", Role.MEMBER, "en"),
+    ("neda@demo.example", "ندا حسینی", Role.MEMBER, "fa"),
+    ("omid@demo.example", "امید نوری", Role.MEMBER, "fa"),
 )
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from workbench import dates
 from workbench.extensions import db
+from workbench.roles import Role, role_label
 from workbench.users import actor_label
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -109,6 +110,7 @@ def init_app(app: Flask) -> None:
     """Expose the helpers to templates."""
     app.jinja_env.globals["lang_url"] = lang_url
     app.jinja_env.globals["actor_label"] = _actor_label
+    app.jinja_env.globals.update(Role=Role, role_label=role_label)
     app.jinja_env.filters["date_input"] = date_input
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime

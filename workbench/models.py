@@ -11,14 +11,12 @@ from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from workbench.extensions import db
+from workbench.roles import MANAGERS, SEE_ALL_TEAMS, Role
 
 
 def utcnow() -> datetime:
     """Return the current time as an aware UTC datetime."""
     return datetime.now(UTC)
-
-
-ROLES = ("admin", "quality_manager", "member", "viewer")
 
 
 class TimestampMixin:
@@ -50,7 +48,7 @@ class User(UserMixin, TimestampMixin, Audited, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(20), default="member")
+    role: Mapped[str] = mapped_column(String(20), default=Role.MEMBER)
     locale: Mapped[str | None] = mapped_column(String(5))
     active: Mapped[bool] = mapped_column(default=True)
     password_hash: Mapped[str] = mapped_column(String(256), default="")
@@ -81,12 +79,12 @@ class User(UserMixin, TimestampMixin, Audited, db.Model):
     @property
     def sees_all_teams(self) -> bool:
         """Quality managers, admins and viewers (leadership) see every team's work."""
-        return self.role in ("admin", "quality_manager", "viewer")
+        return self.role in SEE_ALL_TEAMS
 
     @property
     def can_manage(self) -> bool:
         """Admins and quality managers may change any team's records."""
-        return self.role in ("admin", "quality_manager")
+        return self.role in MANAGERS
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"

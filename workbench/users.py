@@ -5,8 +5,9 @@ from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from workbench.extensions import db
-from workbench.models import ROLES, User
+from workbench.models import User
 from workbench.registry import PEOPLE_SCOPES
+from workbench.roles import ROLES, Role
 from workbench.validation import InvalidInput, text_value
 
 MIN_PASSWORD_LENGTH = 8
@@ -39,7 +40,7 @@ def email_address(value, field: str = "email") -> str:
     return f"{info.local_part}@{host}".lower()
 
 
-def create_user(email, name, role="member", password=None, locale=None) -> User:
+def create_user(email, name, role=Role.MEMBER, password=None, locale=None) -> User:
     """Add a user after checking email, role and password; raises InvalidInput."""
     name = text_value(name, "name").strip()
     password = text_value(password, "password")

@@ -12,6 +12,7 @@ from workbench.extensions import db
 from workbench.models import User
 from workbench.persistence import check_version
 from workbench.registry import HookPoint
+from workbench.roles import Role
 from workbench.teams import stages
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES, ImprovementProject
@@ -95,7 +96,7 @@ def _supersede(project) -> None:
 
 def _sign(project: ImprovementProject, user: User, password: str, meaning: str) -> SignOff:
     """Record the electronic signature after checking role, meaning and the re-entered password."""
-    if user.role != "quality_manager":
+    if user.role != Role.QUALITY_MANAGER:
         raise InvalidInput({"password": _("Only a quality manager can sign the closure.")})
     if not isinstance(meaning, str) or meaning not in SIGNATURE_MEANINGS:
         raise InvalidInput({"meaning": _("Choose the meaning of your signature.")})

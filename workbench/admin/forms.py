@@ -4,19 +4,13 @@ from wtforms import BooleanField, EmailField, PasswordField, SelectField, String
 from wtforms.validators import DataRequired, Length, Optional
 
 from workbench.formtools import EmailAddress, choices
-
-ROLE_CHOICES = [
-    ("admin", _l("Administrator")),
-    ("quality_manager", _l("Quality manager")),
-    ("member", _l("Team member")),
-    ("viewer", _l("Viewer (leadership)")),
-]
+from workbench.roles import role_choices
 
 
 class UserForm(FlaskForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), EmailAddress()])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    role = SelectField(_l("Role"), choices=choices(ROLE_CHOICES))
+    role = SelectField(_l("Role"), choices=choices(role_choices()))
     locale = SelectField(_l("Language"), choices=choices([("fa", "فارسی"), ("en", "English")]))
     password = PasswordField(_l("Password"), validators=[Optional(), Length(min=8)])
     active = BooleanField(_l("Active"), default=True)

@@ -12,12 +12,13 @@ from workbench.admin.forms import ProcessOwnerForm, UserForm
 from workbench.extensions import db
 from workbench.formtools import apply_errors
 from workbench.models import ProcessOwner, User
+from workbench.roles import MANAGERS, Role
 from workbench.users import create_user
 from workbench.validation import InvalidInput
 
 
 @bp.route("/users")
-@role_required("admin")
+@role_required(Role.ADMIN)
 def users():
     rows = db.session.scalars(select(User).order_by(User.name))
     return render_template("admin/users.html", users=list(rows))
@@ -25,7 +26,7 @@ def users():
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def user_edit(user_id: int | None = None):
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
@@ -35,7 +36,7 @@ def user_edit(user_id: int | None = None):
                 user = create_user(form.email.data, form.name.data, form.role.data, form.password.data, form.locale.data)
                 user.active = form.active.data
             else:
-                if user.role == "admin" and form.role.data != "admin" and _last_admin(user):
+                if user.role == Role.ADMIN and form.role.data != Role.ADMIN and _last_admin(user):
                     raise InvalidInput({"role": _("The last administrator cannot lose the role.")})
                 user.name, user.role, user.locale = form.name.data.strip(), form.role.data, form.locale.data
                 user.active = form.active.data
@@ -52,19 +53,19 @@ def user_edit(user_id: int | None = None):
 
 
 def _last_admin(user: User) -> bool:
-    admins = db.session.scalars(select(User.id).where(User.role == "admin", User.active.is_(True))).all()
+    admins = db.session.scalars(select(User.id).where(User.role == Role.ADMIN, User.active.is_(True))).all()
     return admins == [user.id]
 
 
 @bp.route("/process-owners")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def process_owners():
     return render_template("admin/process_owners.html", owners=owners_service.list_process_owners(include_inactive=True))
 
 
 @bp.route("/process-owners/new", methods=["GET", "POST"])
 @bp.route("/process-owners/<int:owner_id>", methods=["GET", "POST"])
-@role_required("admin")
+@role_required(Role.ADMIN)
 def process_owner_edit(owner_id: int | None = None):
     owner = db.get_or_404(ProcessOwner, owner_id) if owner_id else None
     form = ProcessOwnerForm(obj=owner)
@@ -81,7 +82,7 @@ def process_owner_edit(owner_id: int | None = None):
 
 
 @bp.route("/history/<table>/<record_id>")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def history(table: str, record_id: str):
     rows = audit.history(table, record_id)
     if not rows:

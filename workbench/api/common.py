@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workbench.extensions import csrf, db
+from workbench.roles import Role
 from workbench.validation import InvalidInput, whole_number
 
 
@@ -18,7 +19,7 @@ def require_auth_and_csrf():
     if request.method not in ("GET", "HEAD", "OPTIONS") and not request.environ.get("workbench.token_auth"):
         if current_app.config.get("WTF_CSRF_ENABLED", True):
             csrf.protect()
-    if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.role == "viewer" and request.endpoint != "api.create_token":
+    if request.method not in ("GET", "HEAD", "OPTIONS") and current_user.role == Role.VIEWER and request.endpoint != "api.create_token":
         return jsonify(error="forbidden", message=_("Viewers can read but not change records.")), 403
     return None
 

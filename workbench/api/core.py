@@ -13,6 +13,7 @@ from workbench.api.routes import ApiRoutes
 from workbench.api.schemas import checked_body, page_of
 from workbench.extensions import db
 from workbench.models import ApiToken, User
+from workbench.roles import Role
 from workbench.users import create_user, sees_emails, visible_users
 from workbench.validation import InvalidInput, text_value
 
@@ -58,10 +59,10 @@ def me():
 
 @bp.post("/users")
 def post_user():
-    if current_user.role != "admin":
+    if current_user.role != Role.ADMIN:
         abort(403)
     data = checked_body(NewUserSchema)
-    user = create_user(data.get("email"), data.get("name"), data.get("role", "member"), data.get("password"), data.get("locale"))
+    user = create_user(data.get("email"), data.get("name"), data.get("role", Role.MEMBER), data.get("password"), data.get("locale"))
     db.session.commit()
     return jsonify(user_json(user)), 201
 

@@ -1,7 +1,7 @@
 """Bodies of the core API: users, tokens and audit history."""
 
 from workbench.api.schemas import ApiSchema, Flag, Moment, Text, WholeNumber, fields
-from workbench.models import ROLES
+from workbench.roles import ROLES, Role
 
 
 class UserSchema(ApiSchema):
@@ -20,7 +20,7 @@ class NewUserSchema(ApiSchema):
 
     email = Text(required=True)
     name = Text(required=True)
-    role = Text(load_default="member", metadata={"enum": list(ROLES), "default": "member"})
+    role = Text(load_default=Role.MEMBER.value, metadata={"enum": list(ROLES), "default": Role.MEMBER.value})
     password = Text(required=True, metadata={"minLength": 8})
     locale = Text(metadata={"enum": ["fa", "en", None]})
 

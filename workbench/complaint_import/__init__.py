@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from workbench.api.routes import add_routes
 from workbench.registry import DEMO_STEPS, HOME_CARDS, add_nav
+from workbench.roles import MANAGERS, WRITERS
 
 bp = Blueprint("complaints", __name__)
 
@@ -35,8 +36,8 @@ def init_app(app: Flask) -> None:
     DEMO_STEPS.add(app, demo.demo_complaints)
     add_nav(app, "complaints.complaint_list", _l("Complaints"), order=20)
     add_nav(app, "complaints.analysis_page", _l("Pareto"), order=21)
-    add_nav(app, "complaints.review", _l("Review queue"), ("admin", "quality_manager", "member"), order=22)
-    add_nav(app, "complaints.imports", _l("Import"), ("admin", "quality_manager"), order=23)
+    add_nav(app, "complaints.review", _l("Review queue"), WRITERS, order=22)
+    add_nav(app, "complaints.imports", _l("Import"), MANAGERS, order=23)
 
 
 __all__ = ["bp", "init_app", "routes", "routes_analysis", "routes_imports", "routes_learning", "routes_rules", "routes_setup", "routes_surveys"]

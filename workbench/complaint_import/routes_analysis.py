@@ -14,6 +14,7 @@ from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label
 from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
 from workbench.i18n import is_persian
+from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
 
@@ -130,7 +131,7 @@ def theme_list():
 
 
 @bp.post("/complaints/themes/rebuild")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def theme_rebuild():
     tasks.build_themes()
     flash(_("Themes are being rebuilt; reload in a moment."), "info")

@@ -13,10 +13,10 @@ from workbench.complaint_import.forms import UploadForm
 from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.mapping import FIELD_LABELS, FIELDS
 from workbench.complaint_import.models import ImportJob
-from workbench.complaint_import.services import MANAGERS
 from workbench.complaint_import.surveys import SurveyOptions, import_surveys
 from workbench.extensions import db
 from workbench.formtools import choices
+from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
 

@@ -9,11 +9,12 @@ from workbench.complaint_import import bp, learning, retraining, tasks
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassifierRun
 from workbench.extensions import db
+from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
 
 @bp.post("/complaints/classifier/retrain")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def retrain():
     try:
         run = retraining.start_run(current_user)
@@ -33,7 +34,7 @@ def classifier_run(run_id: int):
     run = db.get_or_404(ClassifierRun, run_id)
     matrices = {t: retraining.move_matrix(m) for t, m in ((run.report or {}).get("moves") or {}).items()}
     return render_template(
-        "complaint_import/retraining.html", run=run, matrices=matrices, names=name_maps(), manager=current_user.role in ("admin", "quality_manager"),
+        "complaint_import/retraining.html", run=run, matrices=matrices, names=name_maps(), manager=current_user.role in MANAGERS,
         limits={"labels": learning.MIN_LABELS, "per_class": learning.MIN_CLASS_LABELS},
     )
 
@@ -47,7 +48,7 @@ def classifier_run_progress(run_id: int):
 
 
 @bp.post("/complaints/classifier/runs/<int:run_id>/apply")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def classifier_run_apply(run_id: int):
     run = db.get_or_404(ClassifierRun, run_id)
     try:
@@ -63,7 +64,7 @@ def classifier_run_apply(run_id: int):
 
 
 @bp.post("/complaints/classifier/runs/<int:run_id>/discard")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def classifier_run_discard(run_id: int):
     run = db.get_or_404(ClassifierRun, run_id)
     try:

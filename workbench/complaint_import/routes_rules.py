@@ -17,6 +17,7 @@ from workbench.errors import conflict_message
 from workbench.extensions import db
 from workbench.formtools import choices
 from workbench.persistence import check_version
+from workbench.roles import MANAGERS
 from workbench.validation import Conflict, InvalidInput
 
 
@@ -78,7 +79,7 @@ def rules():
 
 
 @bp.post("/complaints/rules/<int:rule_id>")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def rule_update(rule_id: int):
     rule = db.get_or_404(ClassificationRule, rule_id)
     try:
@@ -102,7 +103,7 @@ def rule_update(rule_id: int):
 
 
 @bp.post("/complaints/categories")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def category_add():
     form = CategoryForm(prefix="cat")
     if form.validate_on_submit():
@@ -119,7 +120,7 @@ def category_add():
 
 
 @bp.post("/complaints/rules/suggest")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def rules_suggest():
     tasks.suggest_rules()
     flash(_("Looking for phrases in your complaints; suggestions appear on this page."), "info")
@@ -127,7 +128,7 @@ def rules_suggest():
 
 
 @bp.post("/complaints/rules/suggestions/<int:suggestion_id>")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def rule_suggestion(suggestion_id: int):
     suggestion = db.get_or_404(RuleSuggestion, suggestion_id)
     back = redirect(url_for("complaints.rules") + "#suggestions")

@@ -11,6 +11,7 @@ from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassificationRule, OwnerAssignment
 from workbench.extensions import db
 from workbench.i18n import is_persian
+from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
 
@@ -41,7 +42,7 @@ def setup():
 
 
 @bp.post("/complaints/setup/industries")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def setup_industries():
     try:
         result = defaults.choose_industries(request.form.getlist("industry"))
@@ -55,7 +56,7 @@ def setup_industries():
 
 @bp.post("/complaints/setup/owners")
 @bp.post("/complaints/setup/owners/<int:cell_id>")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def setup_owner(cell_id: int | None = None):
     cell = db.get_or_404(OwnerAssignment, cell_id) if cell_id else None
     if cell is not None and request.form.get("delete"):

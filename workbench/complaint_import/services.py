@@ -11,11 +11,11 @@ from workbench.complaint_import.models import ClassificationRule, Complaint, Com
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
 from workbench.models import AuditLog, ProcessOwner, User, utcnow
+from workbench.roles import MANAGERS, WRITERS
 from workbench.validation import InvalidInput, text_value, whole_number
 
 NO_LABEL = ("none", "unclassified")
-LABELLERS = ("admin", "quality_manager", "member")
-MANAGERS = ("admin", "quality_manager")
+LABELLERS = WRITERS
 
 
 def can_label(user: User) -> bool:

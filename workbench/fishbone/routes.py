@@ -13,6 +13,7 @@ from workbench.fishbone.forms import CategoryForm, EffectForm, ImportForm, Start
 from workbench.fishbone.models import FishboneEvidence
 from workbench.i18n import is_persian
 from workbench.persistence import check_version
+from workbench.roles import Role
 from workbench.teams.services import get_project
 from workbench.validation import Conflict, InvalidInput
 
@@ -20,7 +21,7 @@ MIMETYPES = {"svg": "image/svg+xml", "png": "image/png", "pdf": "application/pdf
 
 
 def _can_write(project) -> bool:
-    return current_user.role != "viewer"
+    return current_user.role != Role.VIEWER
 
 
 def _back(project_id: int):

@@ -18,6 +18,7 @@ from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYP
 from workbench.fmea.scales import scales_for
 from workbench.models import AuditLog, utcnow
 from workbench.persistence import check_version, plain
+from workbench.roles import MANAGERS, Role
 from workbench.validation import Conflict, InvalidInput
 
 # Columns of the page, in the AIAG-VDA order, with their group and editor.
@@ -143,7 +144,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
 
 def may_write(place) -> bool:
     """Whether the current user may change this FMEA (drives the page's buttons)."""
-    if current_user.role == "viewer":
+    if current_user.role == Role.VIEWER:
         return False
     return place.project is not None or current_user.can_manage
 
@@ -226,7 +227,7 @@ def row_history(row_id: int):
 
 
 @bp.route("/fmea/settings", methods=["GET", "POST"])
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def settings():
     setting = services.settings()
     form = SettingsForm(obj=setting if request.method == "GET" else None)

@@ -12,6 +12,7 @@ from workbench.fmea import bp, places
 from workbench.fmea.forms import StandaloneForm
 from workbench.formtools import apply_errors, choices
 from workbench.models import ProcessOwner
+from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
 
@@ -26,7 +27,7 @@ def fmea_list():
 
 
 @bp.route("/fmea/new", methods=["GET", "POST"])
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def new_standalone():
     lang = str(get_locale())
     owners = db.session.scalars(

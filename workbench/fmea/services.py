@@ -14,6 +14,7 @@ from workbench.fmea.priority import rating_or_none
 from workbench.models import User
 from workbench.persistence import check_version
 from workbench.registry import HookPoint
+from workbench.roles import MANAGERS
 from workbench.teams.models import ImprovementProject, TeamMembership
 from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
@@ -294,7 +295,7 @@ def team_people(project: ImprovementProject | None) -> list[User]:
     stmt = (
         stmt.where(
             User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id))
-            | User.role.in_(("admin", "quality_manager"))
+            | User.role.in_(MANAGERS)
         )
     )
     return list(db.session.scalars(stmt))

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from workbench.extensions import db
 from workbench.models import User
+from workbench.roles import Role
 from workbench.teams.models import TeamMembership
 from workbench.validation import Forbidden, NotFound
 
@@ -28,7 +29,7 @@ def check_team_access(team_id: int, user: User, write: bool = False) -> None:
     ids = visible_team_ids(user)
     if ids is not None and team_id not in ids:
         raise NotFound()
-    if write and user.role == "viewer":
+    if write and user.role == Role.VIEWER:
         raise Forbidden()
 
 

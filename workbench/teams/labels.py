@@ -14,12 +14,6 @@ MEMBER_ROLE_LABELS = {
     "customer_affairs": _l("Customer-affairs representative"),
     "process_expert": _l("Process expert"),
 }
-ROLE_LABELS = {
-    "admin": _l("Administrator"),
-    "quality_manager": _l("Quality manager"),
-    "member": _l("Team member"),
-    "viewer": _l("Viewer (leadership)"),
-}
 
 
 def stage_label(stage: str) -> str:
@@ -30,9 +24,5 @@ def member_role_label(role: str) -> str:
     return str(MEMBER_ROLE_LABELS.get(role, role))
 
 
-def role_label(role: str) -> str:
-    return str(ROLE_LABELS.get(role, role))
-
-
 def init_app(app) -> None:
-    app.jinja_env.globals.update(stage_label=stage_label, member_role_label=member_role_label, role_label=role_label)
+    app.jinja_env.globals.update(stage_label=stage_label, member_role_label=member_role_label)

@@ -14,6 +14,7 @@ from workbench.i18n import localized_name
 from workbench.models import User
 from workbench.persistence import check_version
 from workbench.registry import PROJECT_PANELS
+from workbench.roles import Role
 from workbench.teams import bp, services, theme_link
 from workbench.teams.forms import ProjectForm, TeamForm
 from workbench.users import sees_emails
@@ -137,7 +138,7 @@ def _project_form(project=None, defaults: dict | None = None):
 @bp.route("/projects/new", methods=["GET", "POST"])
 @login_required
 def project_new():
-    if current_user.role == "viewer":
+    if current_user.role == Role.VIEWER:
         abort(403)
     return _edit_project(None)
 
@@ -190,7 +191,7 @@ def _edit_project(project):
 @login_required
 def project_from_theme(theme_id: int):
     """A new project from a recurring theme: the form (GET, writes nothing) and its creation (POST)."""
-    if current_user.role == "viewer":
+    if current_user.role == Role.VIEWER:
         abort(403)
     theme = db.get_or_404(Theme, theme_id)
     defaults = theme_link.start_defaults(theme)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
+from workbench.roles import Role
 from workbench.teams import theme_link
 from workbench.teams.access import team_scope
 from workbench.teams.models import ImprovementProject
@@ -25,7 +26,7 @@ def theme_actions(theme: Theme, user) -> list[dict]:
         .order_by(ImprovementProject.id)
     )
     actions = [{"label": _("Project: %(title)s", title=p.title), "url": url_for("teams.project_detail", project_id=p.id)} for p in projects]
-    if user.role != "viewer":
+    if user.role != Role.VIEWER:
         actions.append({"label": _("Start a project from this theme"), "url": url_for("teams.project_from_theme", theme_id=theme.id), "button": True})
     return actions
 
