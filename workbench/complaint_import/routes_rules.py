@@ -155,7 +155,7 @@ def rule_suggestion(suggestion_id: int):
 
 
 @bp.post("/complaints/rules/self-training")
-@role_required("admin", "quality_manager")
+@role_required(*MANAGERS)
 def self_training_switch():
     on = request.form.get("on") == "1"
     if selftrain.latest() is None:
