@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from workbench.complaint_import.matching import BOUNDARY, PhraseMatcher, split_batch, split_words
+from workbench.complaint_import.matching import BOUNDARY, PhraseMatcher, joined_with_boundaries, split_texts, split_words
 from workbench.complaint_import.models import ClassificationRule, ClassifierModel, OwnerAssignment
 from workbench.complaint_import.textmodel import TextModel, model_choices, tokens
 from workbench.complaint_import.textnorm import normalise
@@ -88,6 +88,13 @@ def script_reason(text_norm: str) -> str | None:
     if len(_OTHER_SCRIPT.findall(head)) > len(_KNOWN_SCRIPT.findall(head)):
         return "other_language"
     return None
+
+
+def _latin_or_persian_reason(text_norm: str) -> str | None:
+    """``script_reason`` for a text known to hold no letter of a third script."""
+    if not text_norm or text_norm.isspace():
+        return "empty"
+    return None if _LETTER.search(text_norm, 0, 2000) else "no_words"
 
 
 def unmatched_reason(text_norm: str, words: list[str] | None = None) -> str:
@@ -170,20 +177,20 @@ class Rules:
         return self._label(text_norm, self.scores(text_norm), product, channel)
 
     def labels(self, texts_norm: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
-        """``label`` for many texts at once: one word split and one phrase pass per target for the whole batch."""
-        words = split_batch(texts_norm)
+        """``label`` for many texts at once: one phrase pass per target for the whole batch."""
+        per_text = split_texts(texts_norm)
+        words = joined_with_boundaries(per_text)
         found = {target: matcher.find_batch(words) for target, matcher in self.matchers.items()}
+        # Letters of a third script are rare: when no text has any, each text needs only the cheap checks.
+        reason_of = script_reason if _OTHER_SCRIPT.search(BOUNDARY.join(texts_norm)) else _latin_or_persian_reason
         labels = []
-        start = 0
-        for i, text in enumerate(texts_norm):
-            end = words.index(BOUNDARY, start)
-            reason = script_reason(text)
+        for i, (text, categories, owners) in enumerate(zip(texts_norm, found["category"], found["owner"], strict=True)):
+            reason = reason_of(text)
             if reason is not None:
                 labels.append(Label(None, 0.0, None, 0.0, "rules", reason))
             else:
-                scores = {target: _summed(per_text[i]) for target, per_text in found.items()}
-                labels.append(self._label(text, scores, products[i] if products else None, channels[i] if channels else None, words[start:end]))
-            start = end + 1
+                scores = {"category": _summed(categories), "owner": _summed(owners)}
+                labels.append(self._label(text, scores, products[i] if products else None, channels[i] if channels else None, per_text[i]))
         return labels
 
     def _label(self, text_norm, scores, product=None, channel=None, words=None) -> Label:

@@ -28,6 +28,7 @@ from workbench.complaint_import.flow import (
     clean_source,
     data_rows,
     in_chunks,
+    no_gc_pauses,
 )
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.rows import ComplaintNormaliser, ComplaintRecord, RowError, check_row, content_hash
@@ -210,25 +211,26 @@ def run_import(
     tick = Progress(progress, cancelled)
     # Big files: read, check and normalise in a second process while this one classifies and stores.
     chunks = pipeline.SecondProcess(steps.prepared, lambda: outcome) if size >= PIPELINE_BYTES and pipeline.available() else steps.prepared()
-    try:
-        if store is not None:
-            tune_for_bulk_load()
-        for chunk in chunks:
-            steps.label(chunk, outcome.preview)
+    with no_gc_pauses():  # the steps make millions of small objects and no cycles
+        try:
             if store is not None:
-                (spool or store).write(chunk.new, chunk.changed)
-            tick(chunk.last_row, chunk.bytes_read)
-        if isinstance(chunks, pipeline.SecondProcess):
-            outcome.take_counts(chunks.result)
-        if progress:
-            progress(outcome.good + outcome.bad, size, "reading")
-        if store is None or (outcome.bad and not options.skip_bad_rows):
+                tune_for_bulk_load()
+            for chunk in chunks:
+                steps.label(chunk, outcome.preview)
+                if store is not None:
+                    (spool or store).write(chunk.new, chunk.changed)
+                tick(chunk.last_row, chunk.bytes_read)
+            if isinstance(chunks, pipeline.SecondProcess):
+                outcome.take_counts(chunks.result)
+            if progress:
+                progress(outcome.good + outcome.bad, size, "reading")
+            if store is None or (outcome.bad and not options.skip_bad_rows):
+                return outcome
+            if spool is not None:
+                spool.store_all(tick)
+            store.finish()
+            outcome.committed = True
             return outcome
-        if spool is not None:
-            spool.store_all(tick)
-        store.finish()
-        outcome.committed = True
-        return outcome
-    finally:
-        if spool is not None:
-            spool.close()
+        finally:
+            if spool is not None:
+                spool.close()

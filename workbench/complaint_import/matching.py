@@ -17,7 +17,6 @@ customer writes it:
 """
 
 import re
-from bisect import bisect_left
 from collections.abc import Iterable, Sequence
 from itertools import product
 
@@ -33,7 +32,6 @@ _APOSTROPHES = "'’‘`"
 _OPEN, _CLOSE = "\x02", "\x03"
 # Between texts of a batch: a key no phrase contains, so no match spans two texts.
 BOUNDARY = "\x00"
-_WORD_OR_BOUNDARY = re.compile(r"[^\W_]+|\x00")
 STAR = "*"
 MAX_CHARS = 5000  # a longer text is classified on its first 5,000 characters
 
@@ -99,21 +97,32 @@ def _without_apostrophes(text: str) -> str:
     return text
 
 
-def split_batch(texts_norm: Sequence[str]) -> list[str]:
-    """The words of many normalised texts in one list, each text followed by ``BOUNDARY`` (one regex pass for all)."""
-    big = _without_apostrophes(BOUNDARY.join(t[:MAX_CHARS].replace(BOUNDARY, " ") for t in texts_norm) + BOUNDARY)
-    words = _WORD_OR_BOUNDARY.findall(big)
-    if _DETACHED.isdisjoint(words):
-        return words
-    # Detached pieces never join across a boundary: join text by text where a piece occurs.
-    out: list[str] = []
-    start = 0
-    for end, word in enumerate(words):
-        if word == BOUNDARY:
-            out.extend(join_detached(words[start:end]))
-            out.append(BOUNDARY)
-            start = end + 1
+def split_texts(texts_norm: Sequence[str]) -> list[list[str]]:
+    """``split_words`` for many texts: the apostrophes of all of them dropped at once, then one regex pass per text."""
+    if texts_norm and max(map(len, texts_norm)) > MAX_CHARS:
+        texts_norm = [t[:MAX_CHARS] for t in texts_norm]
+    big = BOUNDARY.join(texts_norm)
+    if big.count(BOUNDARY) != len(texts_norm) - 1:  # a text holds the boundary itself
+        big = BOUNDARY.join(t.replace(BOUNDARY, " ") for t in texts_norm)
+    out = list(map(_WORD.findall, _without_apostrophes(big).split(BOUNDARY))) if texts_norm else []
+    for i, words in enumerate(out):
+        if not _DETACHED.isdisjoint(words):
+            out[i] = join_detached(words)
     return out
+
+
+def joined_with_boundaries(per_text: list[list[str]]) -> list[str]:
+    """The words of many texts in one list, each text followed by ``BOUNDARY``."""
+    words: list[str] = []
+    for text_words in per_text:
+        words += text_words
+        words.append(BOUNDARY)
+    return words
+
+
+def split_batch(texts_norm: Sequence[str]) -> list[str]:
+    """The words of many normalised texts in one list, each text followed by ``BOUNDARY``."""
+    return joined_with_boundaries(split_texts(texts_norm)) if texts_norm else [BOUNDARY]
 
 
 def split_words(text_norm: str, pattern: re.Pattern = _WORD) -> list[str]:
@@ -191,6 +200,7 @@ class PhraseMatcher:
             self._automaton.add_word(pattern, value)
         self.empty = not entries
         if entries:
+            self._automaton.add_word(BOUNDARY, (BOUNDARY, ()))  # find_batch counts texts by it
             self._automaton.make_automaton()
         self._stem_lengths = sorted({len(s) for s in self.stems}, reverse=True)
         self._keys: dict[str, str] = {}
@@ -239,7 +249,6 @@ class PhraseMatcher:
     def find_batch(self, words: list[str]) -> list[list[tuple]]:
         """``find`` for every text of a ``split_batch`` word list, in one pass: per text, the value tuples of its distinct phrases."""
         texts = words.count(BOUNDARY)
-        found: list[dict] = [{} for _ in range(texts)]
         if self.empty or not texts:
             return [[] for _ in range(texts)]
         cache = self._keys
@@ -255,11 +264,17 @@ class PhraseMatcher:
                     if key is None:
                         key = cache[word] = _OPEN + self._key(word) + _CLOSE
                     keys[i] = key
-        joined = "".join(keys)
-        ends = [m.start() for m in re.finditer(BOUNDARY, joined)]
-        for end, (pattern, values) in self._automaton.iter_long(joined):
-            found[bisect_left(ends, end)][pattern] = values
-        return [list(f.values()) for f in found]
+        # The automaton also finds BOUNDARY (no phrase contains it): each one found moves on to the next text.
+        found: list[dict | None] = [None] * texts
+        text = 0
+        for _end, (pattern, values) in self._automaton.iter_long("".join(keys)):
+            if pattern == BOUNDARY:
+                text += 1
+            elif (phrases := found[text]) is None:
+                found[text] = {pattern: values}
+            else:
+                phrases[pattern] = values
+        return [list(f.values()) if f else [] for f in found]
 
     def find(self, text_norm: str, words: list[str] | None = None) -> list[tuple]:
         """For each distinct phrase found, the tuple of its values (``words``: the text's ``split_words``, if known)."""

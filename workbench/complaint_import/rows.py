@@ -22,6 +22,7 @@ _FORMULA_START = re.compile("\x00[=+\\-@]")
 LIMITS = {"external_id": 120, "channel": 40, "customer": 200, "product": 200}
 # Built once: ``json.dumps`` with options builds a new encoder on every call.
 ATTRIBUTES_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+encode_json_string = json.encoder.encode_basestring  # what ATTRIBUTES_JSON writes a string as
 
 
 @dataclass
@@ -111,6 +112,9 @@ class ComplaintNormaliser:
         self.date_col = columns["received_at"]
         self.optional = [(field, columns.get(field)) for field in ("external_id", "channel", "customer", "product")]
         self.others = [(i, h) for i, h in enumerate(headers) if i not in columns.values() and h]
+        # The usual case, text cells under distinct headers: the JSON text written directly, keys in sorted order.
+        distinct = len({h for _i, h in self.others}) == len(self.others)
+        self.others_json = [(i, encode_json_string(h) + ": ") for i, h in sorted(self.others, key=lambda ih: ih[1])] if distinct else None
         # Exports repeat dates and channels: convert each distinct cell once.
         self.date_of = lru_cache(maxsize=65536)(lambda raw: convert_date(raw, order or "iso"))
         self.channel_of = lru_cache(maxsize=4096)(channel_key)
@@ -144,6 +148,19 @@ class ComplaintNormaliser:
 
     def attributes(self, cells: list) -> str | None:
         """The file's other (unmapped) columns with a value, as sorted JSON text."""
+        if self.others_json is not None:
+            parts = []
+            for index, key in self.others_json:
+                cell = cells[index] if index < len(cells) else ""
+                if cell.__class__ is not str:  # Excel dates and numbers
+                    return self.attributes_of_any(cells)
+                if cell and not cell.isspace():
+                    parts.append(key + encode_json_string(cell))
+            return "{" + ", ".join(parts) + "}" if parts else None
+        return self.attributes_of_any(cells)
+
+    def attributes_of_any(self, cells: list) -> str | None:
+        """``attributes`` for cells of any kind (dates as ISO text) and repeated headers."""
         kept = {}
         for index, header in self.others:
             if index < len(cells):
@@ -153,7 +170,6 @@ class ComplaintNormaliser:
                 elif str(cell).strip():
                     kept[header] = cell
         return ATTRIBUTES_JSON.encode(kept) if kept else None
-
 
 CHANNEL_WORDS = {
     "تلفن": "phone", "تلفنی": "phone", "تماس": "phone", "call": "phone", "telephone": "phone",
