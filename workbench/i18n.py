@@ -1,5 +1,6 @@
 """Language (Persian RTL / English LTR) and calendar (Jalali / Gregorian) handling."""
 
+import unicodedata
 from datetime import UTC, date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
@@ -54,6 +55,17 @@ def is_persian() -> bool:
 
 def text_direction() -> str:
     return "rtl" if is_persian() else "ltr"
+
+
+def starts_right_to_left(text: str) -> bool:
+    """Whether the first strong character of ``text`` is right-to-left (its base direction, as browsers judge ``dir=auto``)."""
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in ("R", "AL"):
+            return True
+        if kind == "L":
+            return False
+    return False
 
 
 def persian_digits(value) -> str:

@@ -250,7 +250,7 @@ def test_signature_holds_the_hash_of_the_signed_content_and_reopening_supersedes
 
 
 def test_report_context_shows_signer_meaning_and_hash(client, login, setup, db, app):
-    from workbench.actions.exports import report_context
+    from workbench.actions.report import report_context
 
     _ready_to_close(db, setup["project"])
     login(setup["qm"])
@@ -258,7 +258,7 @@ def test_report_context_shows_signer_meaning_and_hash(client, login, setup, db, 
     with app.test_request_context():
         from flask import render_template
 
-        context = report_context(db.session.get(type(setup["project"]), setup["project"].id))
+        context = report_context(db.session.get(type(setup["project"]), setup["project"].id), appendix=True)
         html = render_template("actions/report_pdf.html", **context)
     sign_off = db.session.scalar(db.select(SignOff))
     assert sign_off.content_hash in html and "Maryam QM" in html and "I have reviewed the evidence" in html

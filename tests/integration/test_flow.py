@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from workbench.actions import exports
+from workbench.actions import report
 
 
 @pytest.fixture
@@ -61,9 +61,9 @@ def test_trace_and_report_show_cause_row_and_action(client, meeting, app):
     labels = {n.get("label") for n in graph["nodes"]}
     assert {"Driver shortage", "Add a weekend shift"} <= labels
     assert any("Order shipped late" in (label or "") for label in labels)
-    context = exports.report_context(project)
-    assert "<svg" in context["fishbone"] and "Driver shortage" in context["fishbone"]
-    assert context["fmea"]["rows"][0][0] == "Order shipped late"
+    context = report.report_context(project)
+    assert 'class="figure"' in context["fishbone"] and "Driver shortage" in context["fishbone"]
+    assert context["fmea"]["rows"][0]["failure_mode"] == "Order shipped late"
     if shutil.which("pdftotext"):
         pdf = client.get(f"/projects/{project.id}/report.pdf")
         assert pdf.status_code == 200

@@ -15,12 +15,12 @@ from workbench.actions import (  # noqa: E402  (the routes decorate ``bp``)
     api,
     api_dashboard,
     cli,
-    exports,
     fmea_link,
     labels,
     lifecycle,
     links,
     panels,
+    report,
     routes,
     routes_dashboard,
     trace,
@@ -46,8 +46,9 @@ def init_app(app: Flask) -> None:
     fmea.ROW_ACTION_CREATORS.add(app, fmea_link.create_from_row)
     # What this package shows from the fishbone and the FMEA: actions on causes, 8D report, trace graph.
     fishbone.CAUSE_LINK_SOURCES.add(app, links.actions_of_causes)
-    exports.REPORT_FISHBONE.add(app, links.report_fishbone)
-    exports.REPORT_FMEA_ROWS.add(app, links.report_fmea_rows)
+    report.REPORT_FISHBONE.add(app, links.report_fishbone)
+    report.REPORT_ROOT_CAUSES.add(app, links.report_root_causes)
+    report.REPORT_FMEA.add(app, links.report_fmea)
     trace.NODE_DESCRIBERS.add(app, links.describe_node)
     trace.GRAPH_EXTENDERS.add(app, links.extend_graph)
 

@@ -1,36 +1,14 @@
-"""Exports: the dashboard as XLSX and PDF, and the one-page 8D/A3 report of a project as PDF."""
+"""Exports: the dashboard as XLSX and PDF, and HTML to PDF (the 8D report is ``report.py``)."""
 
 import io
-from typing import Any, Protocol
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from workbench.actions import effectiveness, lifecycle, services
-from workbench.registry import HookPoint
-from workbench.teams import theme_link
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES
-
-
-class ReportFishbone(Protocol):
-    """An SVG drawing of the project's fishbone for the 8D report, or None."""
-
-    def __call__(self, project: Any) -> str | None: ...
-
-
-class ReportFmeaRows(Protocol):
-    """The project's top FMEA rows for the 8D report: ``{"columns": [...], "rows": [[...], ...]}`` or None."""
-
-    def __call__(self, project: Any, limit: int) -> dict | None: ...
-
-
-# What the 8D report shows from the fishbone and the FMEA (``links.py`` adds both in ``init_app``).
-REPORT_FISHBONE: HookPoint[ReportFishbone] = HookPoint("actions.report_fishbone")
-REPORT_FMEA_ROWS: HookPoint[ReportFmeaRows] = HookPoint("actions.report_fmea_rows")
-FMEA_ROWS_IN_REPORT = 5
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -83,30 +61,3 @@ def render_pdf(html: str) -> bytes:
 def dashboard_pdf(data: dict, lang: str) -> bytes:
     html = render_template("actions/dashboard_pdf.html", data=data, stages=STAGES, owner_name=owner_name, pdf_lang=lang)
     return render_pdf(html)
-
-
-def report_context(project) -> dict:
-    """Everything the one-page 8D/A3 report shows, fishbone and FMEA rows from the other packages' hooks."""
-    checks = effectiveness.checks_of(project.id)
-    latest = checks[-1] if checks else None
-    fishbone = next((svg for svg in (hook(project) for hook in REPORT_FISHBONE.all()) if svg), None)
-    fmea = next((t for t in (hook(project, FMEA_ROWS_IN_REPORT) for hook in REPORT_FMEA_ROWS.all()) if t), None)
-    return {
-        "project": project,
-        "charter": lifecycle.charter_of(project.id),
-        "theme": theme_link.theme_of(project),
-        "linked_complaints": theme_link.linked_count(project.id),
-        "actions": services.actions_of(project.id),
-        "is_overdue": services.is_overdue,
-        "check": latest,
-        "result": effectiveness.result_of(latest) if latest and latest.measured_at else None,
-        "chart": effectiveness.chart_svg(latest, width=520, height=200) if latest else None,
-        "fishbone": fishbone,
-        "fmea": fmea,
-        "sign_offs": lifecycle.sign_offs(project.id),
-        "meanings": lifecycle.SIGNATURE_MEANINGS,
-    }
-
-
-def report_pdf(project) -> bytes:
-    return render_pdf(render_template("actions/report_pdf.html", **report_context(project)))

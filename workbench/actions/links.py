@@ -1,4 +1,4 @@
-"""How corrective actions read the fishbone and the FMEA: the 8D report's drawing and top rows,
+"""How corrective actions read the fishbone and the FMEA: the 8D report's drawing, root causes and FMEA changes,
 the traceability graph's cause and FMEA-row nodes, and the actions shown on each cause."""
 
 import re
@@ -6,14 +6,16 @@ import re
 from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from workbench.actions.models import CorrectiveAction
 from workbench.extensions import db
 from workbench.fishbone import render as fishbone_render
 from workbench.fishbone import services as fishbone
-from workbench.fishbone.models import FishboneCause, FishboneDiagram
-from workbench.fmea.models import FmeaDocument, FmeaRow
+from workbench.fishbone.models import FishboneCategory, FishboneCause, FishboneDiagram
+from workbench.fmea.models import FmeaDocument, FmeaRevision, FmeaRow
 from workbench.i18n import is_persian
+from workbench.models import User
 
 AP_ORDER = {"H": 0, "M": 1, "L": 2}
 
@@ -28,19 +30,51 @@ def report_fishbone(project) -> str | None:
     return re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg width="100%"', svg, count=1)
 
 
-def report_fmea_rows(project, limit: int) -> dict | None:
-    """The highest-priority FMEA rows (AP, then RPN) for the 8D report."""
-    rows = db.session.execute(
-        select(FmeaRow.failure_mode, FmeaRow.failure_cause, FmeaRow.severity, FmeaRow.occurrence, FmeaRow.detection,
-               FmeaRow.rpn, FmeaRow.action_priority, FmeaRow.revised_rpn, FmeaRow.revised_action_priority)
-        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
-        .where(FmeaDocument.project_id == project.id, FmeaRow.action_priority.is_not(None))
-    ).all()
-    if not rows:
+def report_root_causes(project) -> list[dict]:
+    """The verified root causes with who verified them, when, their notes and every piece of evidence (8D D4)."""
+    causes = list(db.session.scalars(
+        select(FishboneCause)
+        .join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+        .where(FishboneDiagram.project_id == project.id, FishboneCause.status == "verified")
+        .options(selectinload(FishboneCause.evidence))
+        .order_by(FishboneCause.verified_at, FishboneCause.id)
+    ))
+    names = dict(db.session.execute(select(User.id, User.name).where(User.id.in_({c.verified_by_id for c in causes} - {None}))).all())
+    categories = dict(db.session.execute(
+        select(FishboneCategory.id, FishboneCategory.name).where(FishboneCategory.id.in_({c.category_id for c in causes}))
+    ).all())
+    return [{
+        "text": cause.text, "category": categories.get(cause.category_id, ""), "notes": cause.notes,
+        "verified_at": cause.verified_at, "verified_by": names.get(cause.verified_by_id, ""),
+        "evidence": [{"kind": e.kind, "text": e.text, "url": e.url, "file_name": e.file_name, "complaint_id": e.complaint_id,
+                      "verifies": e.verifies} for e in sorted(cause.evidence, key=lambda e: (not e.verifies, e.id))],
+    } for cause in causes]
+
+
+def report_fmea(project) -> dict | None:
+    """The project's FMEA for the 8D report (D7): every rated row, before and after its actions, and its baselines."""
+    document = db.session.scalar(select(FmeaDocument).where(FmeaDocument.project_id == project.id))
+    if document is None:
         return None
-    rows = sorted(rows, key=lambda r: (AP_ORDER.get(r.action_priority, 3), -(r.rpn or 0)))[:limit]
-    columns = [_("Failure mode"), _("Failure cause"), "S", "O", "D", "RPN", "AP", _("Revised RPN"), _("Revised AP")]
-    return {"columns": columns, "rows": [["" if v is None else v for v in row] for row in rows]}
+    rows = db.session.scalars(
+        select(FmeaRow).where(FmeaRow.document_id == document.id, FmeaRow.action_priority.is_not(None))
+    ).all()
+    revisions = db.session.execute(
+        select(FmeaRevision.number, FmeaRevision.label, FmeaRevision.created_at)
+        .where(FmeaRevision.document_id == document.id).order_by(FmeaRevision.number)
+    ).all()
+    if not rows and not revisions:
+        return None
+    rows = sorted(rows, key=lambda r: (r.revised_rpn is None, AP_ORDER.get(r.action_priority, 3), -(r.rpn or 0)))
+    return {
+        "rows": [{
+            "failure_mode": r.failure_mode, "failure_cause": r.failure_cause, "action_taken": r.action_taken or r.prevention_action,
+            "before": {"s": r.severity, "o": r.occurrence, "d": r.detection, "rpn": r.rpn, "ap": r.action_priority},
+            "after": {"s": r.revised_severity, "o": r.revised_occurrence, "d": r.revised_detection,
+                      "rpn": r.revised_rpn, "ap": r.revised_action_priority} if r.revised_rpn is not None else None,
+        } for r in rows],
+        "revisions": [{"number": n, "label": label, "at": at} for n, label, at in revisions],
+    }
 
 
 def describe_node(kind: str, ref: int) -> dict | None:

@@ -52,7 +52,7 @@ def trace_panel(project, user):
 
 def report_panel(project, user):
     return {"title": _("8D report (PDF)"), "url": url_for("actions.report_pdf", project_id=project.id),
-            "summary": _("One page: problem, team, actions, effectiveness")}
+            "summary": _("D0-D8 on one A4 page; add ?appendix=1 for every detail")}
 
 
 def my_actions_card(user):

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from workbench import process_owners
-from workbench.actions import bp, effectiveness, exports, fmea_link, lifecycle, notify, services, signature, trace
+from workbench.actions import bp, effectiveness, fmea_link, lifecycle, notify, report, services, signature, trace
 from workbench.actions.forms import ActionForm, CharterForm, CheckForm, DecisionForm, ReopenForm, SignOffForm, StageForm
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
@@ -275,8 +275,10 @@ def complaint_trace_page(complaint_id: int):
 @login_required
 def report_pdf(project_id: int):
     project = teams.get_project(project_id, current_user)
-    pdf = exports.report_pdf(project)
-    return pdf, 200, {"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="8d-report-{project.id}.pdf"'}
+    appendix = request.args.get("appendix") in ("1", "true", "yes")
+    pdf = report.report_pdf(project, appendix=appendix)
+    name = f"8d-report-{project.id}{'-appendix' if appendix else ''}.pdf"
+    return pdf, 200, {"Content-Type": "application/pdf", "Content-Disposition": f'inline; filename="{name}"'}
 
 
 @bp.route("/notifications", methods=["GET", "POST"])

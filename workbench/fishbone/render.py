@@ -4,13 +4,13 @@ import html
 import os
 import re
 import subprocess
-import unicodedata
 from pathlib import Path
 
 from flask_babel import gettext as _
 
 from workbench.fishbone import layout as geometry
 from workbench.fishbone import tree, voting
+from workbench.i18n import starts_right_to_left
 
 FONTS_CONF = Path(__file__).resolve().parent / "fonts" / "fonts.conf"
 FONT = "Vazirmatn"
@@ -125,19 +125,9 @@ def run_graphviz(dot: str, fmt: str) -> bytes:
     return result.stdout
 
 
-def _first_strong_is_rtl(text: str) -> bool:
-    for char in text:
-        kind = unicodedata.bidirectional(char)
-        if kind in ("R", "AL"):
-            return True
-        if kind == "L":
-            return False
-    return False
-
-
 def mark_verified(text: str) -> str:
     """Prefix the ✓; a right-to-left mark keeps it at the start (the right) of a Persian label."""
-    return ("\u200f✓ " if _first_strong_is_rtl(text) else "✓ ") + text
+    return ("\u200f✓ " if starts_right_to_left(text) else "✓ ") + text
 
 
 def measure_lines(graph) -> None:
@@ -167,7 +157,7 @@ def _rtl_text(svg: bytes) -> bytes:
 
     def fix(match):
         content = html.unescape(match.group(2).decode())
-        if _first_strong_is_rtl(content):
+        if starts_right_to_left(content):
             return b'<text direction="rtl" ' + match.group(1) + b">" + match.group(2) + b"</text>"
         return match.group(0)
 
