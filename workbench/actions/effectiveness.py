@@ -8,7 +8,6 @@ from math import ceil
 
 from flask import current_app
 from flask_babel import gettext as _
-from scipy.stats import binom, binomtest
 from sqlalchemy import case, func, select
 
 from workbench import dates
@@ -59,6 +58,8 @@ def complaints_needed(drop: float = DETECT_DROP, alpha: float = SIGNIFICANCE, po
     one-sided test rejects when after is at most the alpha-quantile under r = 1. The smallest total n
     whose power at r = 1 - drop reaches ``power`` needs n / (2 - drop) complaints before.
     """
+    from scipy.stats import binom  # scipy takes a second to load: only where a test is computed
+
     share = (1 - drop) / (2 - drop)
     for total in range(2, 100_000):
         critical = int(binom.ppf(alpha, total, 0.5))
@@ -111,6 +112,8 @@ def compare_counts(before: int, after: int, days: int) -> Comparison:
     With fewer complaints before than ``complaints_needed()`` there is no p-value: not enough data.
     The rate ratio after/before has an exact 95% interval from the Clopper-Pearson interval of the share after.
     """
+    from scipy.stats import binomtest  # scipy takes a second to load: only where a test is computed
+
     total = before + after
     needed = complaints_needed()
     ratio = (after / before) if before else None

@@ -4,8 +4,6 @@ import io
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES
@@ -27,6 +25,9 @@ def owner_name(row: dict, lang: str) -> str:
 
 def dashboard_xlsx(data: dict, lang: str) -> bytes:
     """The dashboard's tables in a workbook: by owner, by stage, overdue actions."""
+    from openpyxl import Workbook  # openpyxl takes half a second to load: only when a workbook is made
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = _("By process owner")[:31]

@@ -7,11 +7,6 @@ from datetime import date, datetime
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell.cell import MergedCell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.merge import MergedCellRange
 from sqlalchemy import select
 
 from workbench.extensions import db
@@ -79,6 +74,10 @@ def export_xlsx(document: FmeaDocument | None, project, rows: list[dict], proces
 
     ``project`` is None for a standalone FMEA, whose header names its ``process_owner`` instead.
     """
+    from openpyxl import Workbook  # openpyxl takes half a second to load: only when a workbook is made
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.utils import get_column_letter
+
     wb = Workbook()
     ws = wb.active
     kind = document.kind if document else "process"
@@ -164,6 +163,8 @@ def _put(cell, value) -> None:
 
 def _merge_structure(ws, rows: list[dict]) -> None:
     """Merge runs of equal structure cells (item, step within item, element within step) as the form does."""
+    from openpyxl.styles import Alignment  # openpyxl takes half a second to load: only when a workbook is made
+
     for depth, field in enumerate(STRUCTURE):
         col = SHEET_FIELDS.index(field) + 1
         start = 0
@@ -180,6 +181,10 @@ def _merge_structure(ws, rows: list[dict]) -> None:
 def _merge(ws, first_row: int, col: int, last_row: int) -> None:
     """Merge one column run. Our runs never overlap, so the overlap search of ``ws.merge_cells``
     (quadratic in the number of merges: seconds for 5,000 rows) is skipped."""
+    from openpyxl.cell.cell import MergedCell  # openpyxl takes half a second to load: only when a workbook is made
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.merge import MergedCellRange
+
     letter = get_column_letter(col)
     ws.merged_cells.ranges.add(MergedCellRange(ws, f"{letter}{first_row}:{letter}{last_row}"))
     for row in range(first_row + 1, last_row + 1):  # data cells carry no borders to redraw

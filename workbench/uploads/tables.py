@@ -6,7 +6,6 @@ from datetime import date, datetime, time
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from openpyxl.utils import get_column_letter
 
 from workbench.uploads.limits import TableLimits
 from workbench.validation import InvalidInput
@@ -14,6 +13,8 @@ from workbench.validation import InvalidInput
 
 def _column(index: int) -> str:
     """``3 (C)``: a column by number and by its spreadsheet letter."""
+    from openpyxl.utils import get_column_letter  # openpyxl takes half a second to load: only for a message
+
     return f"{format_decimal(index + 1)} ({get_column_letter(min(index + 1, 18278))})"
 
 

@@ -3,8 +3,6 @@
 import re
 from dataclasses import dataclass, field
 
-from openpyxl.utils import get_column_letter
-
 from workbench.dates import to_latin_digits
 from workbench.fmea.workbook import vocabulary as vocab
 from workbench.fmea.workbook.reading import Sheet
@@ -32,6 +30,8 @@ class Column:
 
     @property
     def letter(self) -> str:
+        from openpyxl.utils import get_column_letter  # openpyxl takes half a second to load: only when a workbook is made
+
         return get_column_letter(self.index + 1)
 
     @property
