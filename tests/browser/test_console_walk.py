@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 NOT_PAGES = {
     "static", "main.healthz", "auth.logout",
     "complaints.pareto_download", "complaints.trend_download", "complaints.complaints_download",
-    "complaints.import_errors", "complaints.import_progress",
+    "complaints.import_errors", "complaints.import_progress", "complaints.theme_progress",
     "actions.dashboard_pdf", "actions.dashboard_xlsx", "actions.report_pdf", "actions.evidence_download",
     "fishbone.export", "fishbone.export_text", "fishbone.evidence_file",
     "fmea.export_csv", "fmea.export_xlsx",
@@ -26,7 +26,6 @@ NOT_PAGES = {
     "complaints.classifier_run", "complaints.classifier_run_progress",  # need a retraining run: tests/complaint_import
     "main.favicon",  # redirects to static/favicon.svg
     "live.changes",  # a stream of changes for the pages' scripts, not a page
-    "teams.project_from_theme",  # needs a theme: the demo's are built in the background after its import; tests/teams
     "admin.users", "admin.user_edit", "admin.process_owner_edit",  # administrators only
 }
 SKIP_PATH = re.compile(r"(\.(pdf|xlsx|csv|png|svg|txt|json)$)|^/api/|^/logout|^/static/")

@@ -1,11 +1,13 @@
 """Recurring themes within each owner, and starting an improvement project from one."""
 
+import re
+
 from sqlalchemy import func, select
 
 from workbench.audit import acting_as
 from workbench.complaint_import import themes
 from workbench.complaint_import.models import Complaint, Theme
-from workbench.models import User
+from workbench.models import ProcessOwner, User
 from workbench.teams.models import ImprovementProject
 
 
@@ -112,3 +114,35 @@ def test_start_a_project_from_a_theme_links_its_complaints(client, login, db):
     listed = client.get(f"/complaints?project={project.id}").get_data(as_text=True)
     assert f"({theme.size})" in listed
     assert f"Project: {theme.name}" in client.get("/complaints/themes").get_data(as_text=True)
+
+
+def test_the_demo_builds_themes_a_new_user_sees_with_their_owner_and_category_mix(client, login, db):
+    _demo(db)  # no "Find themes again" pressed
+    built = themes.current_themes()
+    assert built, "the demo leaves themes for a new user"
+    login(db.session.scalar(select(User).where(User.email == "qm@demo.example")), password="demo-password")
+    page = client.get("/complaints/themes?lang=en").get_data(as_text=True)
+    biggest = built[0]
+    assert biggest.name in page
+    owner_key, owner_count = next(iter(biggest.mix["owners"].items()))
+    owner = db.session.scalar(select(ProcessOwner).where(ProcessOwner.key == owner_key)) if owner_key else None
+    share = f"{round(100 * owner_count / biggest.size)}%"
+    assert "Owners:" in page and "Categories:" in page and f"{owner.name_en if owner else 'Unclassified'} {share}" in page
+    assert f"Themes found after the latest import or request: {len(built)}" in page
+
+
+def test_the_page_shows_how_far_a_theme_build_got(client, login, db, make_user):
+    login(make_user(role="quality_manager"))
+    themes.mark_queued()
+    page = client.get("/complaints/themes").get_data(as_text=True)
+    assert "Finding themes: waiting for a worker" in page and "Find themes again" not in page
+    themes._write_state(status="running", done=5000, total=20000)
+    page = client.get("/complaints/themes").get_data(as_text=True)
+    assert 'value="25"' in page
+    assert re.search(r'id="theme-done" data-progress-done>5,?000<', page) and re.search(r'id="theme-total" data-progress-total>20,?000<', page)
+    assert client.get("/complaints/themes/progress").get_json() == {"status": "running", "done": 5000, "total": 20000, "percent": 25}
+    _complaints(db, [f"the screen of my phone cracked {i}" for i in range(8)])
+    themes.rebuild()
+    db.session.commit()
+    assert client.get("/complaints/themes/progress").get_json()["status"] == "done"
+    assert "Find themes again" in client.get("/complaints/themes").get_data(as_text=True)

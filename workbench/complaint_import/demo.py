@@ -10,7 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from workbench import dates
-from workbench.complaint_import import defaults, owner_matrix
+from workbench.complaint_import import defaults, owner_matrix, selftrain, themes
 from workbench.complaint_import.importer import ImportOptions, run_import
 from workbench.complaint_import.models import Complaint, OwnerAssignment
 from workbench.extensions import db
@@ -104,4 +104,7 @@ def demo_complaints(context: dict) -> dict[str, int]:
         complaint.label_source = "user"
         complaint.confidence = complaint.owner_confidence = complaint.category_confidence = 1.0
     db.session.flush()
+    # What the worker does after a real import: self-training from the rules, then themes, so a new user sees them.
+    selftrain.after_import()
+    themes.rebuild()
     return {"complaints": outcome.new}

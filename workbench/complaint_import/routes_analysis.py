@@ -1,7 +1,7 @@
 """Pages: Pareto charts, monthly trends, downloads, and themes that become projects."""
 
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -10,7 +10,7 @@ from workbench import dates
 from workbench.access import role_required
 from workbench.complaint_import import analysis, bp, exports, hooks, services, tasks, themes
 from workbench.complaint_import.charts import pareto_svg, trend_svg
-from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label
+from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label, name_maps
 from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
 from workbench.i18n import is_persian
@@ -127,12 +127,22 @@ def theme_list():
         (owner, [(t, themes.examples(t), hooks.theme_actions(t, current_user)) for t in items])
         for owner, items in themes.themes_by_owner()
     ]
-    return render_template("complaint_import/themes.html", grouped=grouped, manager=services.can_manage(current_user))
+    return render_template(
+        "complaint_import/themes.html", grouped=grouped, manager=services.can_manage(current_user), build=themes.build_state(), names=name_maps(),
+    )
+
+
+@bp.get("/complaints/themes/progress")
+@login_required
+def theme_progress():
+    state = themes.build_state() or {"status": None}
+    return jsonify(status=state.get("status"), done=state.get("done") or 0, total=state.get("total") or 0, percent=state.get("percent"))
 
 
 @bp.post("/complaints/themes/rebuild")
 @role_required(*MANAGERS)
 def theme_rebuild():
+    themes.mark_queued()
     tasks.build_themes()
-    flash(_("Themes are being rebuilt; reload in a moment."), "info")
+    flash(_("Themes are being rebuilt in the background; this page shows how far it got."), "info")
     return redirect(url_for("complaints.theme_list"))

@@ -3,7 +3,7 @@
 from workbench.complaint_import import jobs, selftrain
 from workbench.complaint_import.retraining import apply_run, run_preview
 from workbench.complaint_import.suggestions import suggest
-from workbench.complaint_import.themes import rebuild
+from workbench.complaint_import.themes import mark_queued, rebuild
 from workbench.extensions import db
 from workbench.queue import huey, init_app  # noqa: F401  (the queue lives in the core)
 from workbench.queue import task_app as _app
@@ -23,6 +23,8 @@ def commit_job(job_id: int) -> None:
         jobs.run_job(job_id, commit=True)
     self_train()  # a gap model from the rules' confident labels, for what they left Unclassified
     suggest_rules()  # phrases that mark each category in the data just imported
+    with _app().app_context():
+        mark_queued()
     build_themes()  # themes over every complaint, the new ones included
 
 
