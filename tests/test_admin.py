@@ -9,7 +9,7 @@ def test_admin_manages_process_owners(client, login, make_user, owners, db):
     assert owner.name_fa == "لجستیک"
     keys = [o["key"] for o in client.get("/api/v1/process-owners").get_json()["items"]]
     assert keys == ["production", "quality", "sales", "service", "logistics"]
-    response = client.post(f"/admin/process-owners/{owner.id}", data={"key": "sales", "name_en": "X", "name_fa": "ایکس"})
+    response = client.post(f"/admin/process-owners/{owner.id}", data={"key": "sales", "name_en": "X", "name_fa": "ایکس", "version": owner.version})
     assert response.status_code == 400
     assert "already used" in response.get_data(as_text=True)
 
@@ -37,7 +37,7 @@ def test_admin_creates_a_user_who_can_sign_in(client, login, make_user, app):
 def test_last_admin_keeps_the_role(client, login, make_user):
     admin = make_user(role="admin")
     login(admin)
-    response = client.post(f"/admin/users/{admin.id}", data={"email": admin.email, "name": "A", "role": "member", "locale": "en", "active": "y"})
+    response = client.post(f"/admin/users/{admin.id}", data={"email": admin.email, "name": "A", "role": "member", "locale": "en", "active": "y", "version": admin.version})
     assert response.status_code == 400
     assert "last administrator" in response.get_data(as_text=True)
 

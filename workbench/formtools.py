@@ -1,6 +1,7 @@
 """Small helpers for WTForms shared by every capability."""
 
 from flask import flash
+from flask_babel import gettext as _
 from wtforms import FieldList, SelectChoice, StringField
 from wtforms.validators import ValidationError
 
@@ -46,6 +47,13 @@ def show_conflict(form, error: Conflict, field: str = "version") -> None:
     if target is not None and current is not None:
         target.data = current
         target.raw_data = [str(current)]
+
+
+def refused_edit(error: Conflict, mine: str | None = None) -> None:
+    """A refused edit from a small form on a page the person is sent back to: the conflict, and what they typed (``mine``)."""
+    flash(conflict_message(error), "error")
+    if mine:
+        flash(_("What you sent, not saved: “%(mine)s”.", mine=mine), "error")
 
 
 class LocalDateField(StringField):

@@ -239,7 +239,7 @@
     var item = current(); if (!item) return;
     if (!window.confirm(item.type === "cause" ? T.delete_confirm : T.delete_category_confirm)) return;
     var index = items.indexOf(item);
-    api("DELETE", base + (item.type === "cause" ? "/causes/" : "/fishbone/categories/") + item.id).then(function () { selected = items[index - 1] ? items[index - 1].key : null; say(T.deleted); return load(); }).catch(reported);
+    api("DELETE", base + (item.type === "cause" ? "/causes/" : "/fishbone/categories/") + item.id + "?version=" + item.node.version).then(function () { selected = items[index - 1] ? items[index - 1].key : null; say(T.deleted); return load(); }).catch(reported);
   }
   function verify(text) {
     var item = current(); if (!item || item.type !== "cause") return;
@@ -339,9 +339,9 @@
         if (item.verifies) li.appendChild(el("span", "fb-tag verified", "✓ " + T.verifies));
         if (canWrite) {
           var use = el("button", "link", T.mark_verified); use.type = "button";
-          use.addEventListener("click", function () { api("POST", base + "/causes/" + cause.id + "/verify", { evidence_id: item.id }).then(function (d) { return after(d); }).catch(reported); });
+          use.addEventListener("click", function () { api("POST", base + "/causes/" + cause.id + "/verify", { evidence_id: item.id, version: cause.version }).then(function (d) { return after(d); }).catch(reported); });
           var drop = el("button", "link", T.remove); drop.type = "button";
-          drop.addEventListener("click", function () { api("DELETE", base + "/fishbone/evidence/" + item.id).then(function () { say(T.deleted); return load(); }).catch(reported); });
+          drop.addEventListener("click", function () { api("DELETE", base + "/fishbone/evidence/" + item.id + "?version=" + item.version).then(function () { say(T.deleted); return load(); }).catch(reported); });
           li.appendChild(use); li.appendChild(drop);
         }
         list.appendChild(li);

@@ -2,7 +2,7 @@ from datetime import date
 
 from workbench.actions import lifecycle
 from workbench.actions.models import EffectivenessCheck, SignOff
-from workbench.teams.models import StageChange
+from workbench.teams.models import ImprovementProject, StageChange
 from workbench.teams.services import save_project
 
 PASSWORD = "correct horse battery"
@@ -114,10 +114,16 @@ def test_sign_off_page_and_lifecycle_page(client, login, setup, db):
     assert "Signed by Maryam QM" in page and "Reopen the project" in page
 
 
+def _version(db, project_id: int) -> int:
+    """The project's version, as the lifecycle page's stage form carries it."""
+    db.session.expire_all()
+    return db.session.get(ImprovementProject, project_id).version
+
+
 def test_stage_moves_are_recorded_with_actor(client, login, setup, db):
     login(setup["leader"])
     pid = setup["project"].id
-    assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain"}).status_code == 302
+    assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain", "version": _version(db, pid)}).status_code == 302
     assert client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "analyse"}).status_code == 200
     changes = db.session.scalars(db.select(StageChange).order_by(StageChange.id)).all()
     assert [(c.from_stage, c.to_stage, c.actor) for c in changes] == [
@@ -183,7 +189,7 @@ def test_a_stage_is_never_skipped_and_nothing_is_written(client, login, setup, d
         response = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": stage})
         assert response.status_code == 400
         assert "Contain first" in response.get_json()["errors"]["stage"]
-    page = client.post(f"/projects/{pid}/stage", data={"move-stage": "verify"}, follow_redirects=True)
+    page = client.post(f"/projects/{pid}/stage", data={"move-stage": "verify", "version": version}, follow_redirects=True)
     assert "not skipped" in page.get_data(as_text=True)
     db.session.expire_all()
     project = db.session.get(type(setup["project"]), pid)
@@ -214,8 +220,8 @@ def test_moving_back_needs_a_reason_and_reopening_a_closed_project_needs_a_quali
 def test_lifecycle_page_shows_who_when_and_why(client, login, setup, db):
     login(setup["leader"])
     pid = setup["project"].id
-    assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain"}).status_code == 302
-    client.post(f"/projects/{pid}/stage", data={"move-stage": "define", "move-reason": "Scope was wrong"})
+    assert client.post(f"/projects/{pid}/stage", data={"move-stage": "contain", "version": _version(db, pid)}).status_code == 302
+    client.post(f"/projects/{pid}/stage", data={"move-stage": "define", "move-reason": "Scope was wrong", "version": _version(db, pid)})
     page = client.get(f"/projects/{pid}/lifecycle").get_data(as_text=True)
     assert "Scope was wrong" in page and setup["leader"].name in page  # names for members, emails for managers
     assert [c.reason for c in lifecycle.stage_history(pid)] == ["", "Scope was wrong"]

@@ -49,7 +49,7 @@ def test_editing_a_cell_moves_new_imports_and_keeps_confirmed_labels(db, import_
     client.post("/logout")
     login(make_user(role="quality_manager"))
     cell = _cell(db, "delivery_speed")
-    response = client.post(f"/complaints/setup/owners/{cell.id}", data={"process_owner": "sales"}, follow_redirects=True)
+    response = client.post(f"/complaints/setup/owners/{cell.id}", data={"process_owner": "sales", "version": cell.version}, follow_redirects=True)
     assert "Owner matrix saved" in response.get_data(as_text=True)
     import_rows([("A3", "2024-02-01", "My order is late again")])
     assert _complaint(db, "A3").process_owner.key == "sales"

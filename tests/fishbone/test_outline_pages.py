@@ -49,9 +49,11 @@ def test_page_start_categories_and_panel(db, client, login, team_project):
     client.post(f"/projects/{project.id}/fishbone/categories", data={"name": "Weather"})
     db.session.expire_all()
     last = diagram.categories[-1]
-    client.post(f"/fishbone/categories/{last.id}/up", data={})
-    client.post(f"/fishbone/categories/{diagram.categories[0].id}/rename", data={"name": "Goods"})
-    client.post(f"/fishbone/categories/{diagram.categories[1].id}/remove", data={})
+    assert client.post(f"/fishbone/categories/{last.id}/up", data={"version": last.version}).status_code == 302
+    db.session.expire_all()
+    first, second = diagram.categories[:2]
+    assert client.post(f"/fishbone/categories/{first.id}/rename", data={"name": "Goods", "version": first.version}).status_code == 302
+    assert client.post(f"/fishbone/categories/{second.id}/remove", data={"version": second.version}).status_code == 302
     db.session.expire_all()
     names = [c.name for c in services.diagram_of(project).categories]
     assert names[0] == "Goods" and names[-2] == "Weather" and "Price" not in names and len(names) == 8

@@ -128,7 +128,7 @@ def test_nul_characters_and_overlong_names_are_named_in_a_400(client, login, dem
     assert response.status_code == 400 and "causes[0].text" in response.get_json()["errors"]
     page = client.post(f"/fishbone/categories/{demo['ids']['category_id']}/rename", data={"name": "Men\x00"})
     assert page.status_code == 400 and "U+0000" in page.get_data(as_text=True)
-    response = client.patch(f"/api/v1/teams/{demo['ids']['team_id']}", json={"name": "T" * 121})
+    response = client.patch_read(f"/api/v1/teams/{demo['ids']['team_id']}", json={"name": "T" * 121})
     assert response.status_code == 400 and "name" in response.get_json()["errors"]
     response = client.post("/api/v1/tokens", json={"name": "k" * 81})
     assert response.status_code == 400 and "name" in response.get_json()["errors"]

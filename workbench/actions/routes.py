@@ -11,7 +11,7 @@ from workbench.actions.forms import ActionForm, CharterForm, CheckForm, Decision
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
-from workbench.formtools import apply_errors, choices, show_conflict
+from workbench.formtools import apply_errors, choices, refused_edit, show_conflict
 from workbench.i18n import localized_name
 from workbench.persistence import check_version
 from workbench.teams import services as teams
@@ -138,9 +138,13 @@ def stage_move(project_id: int):
     form = StageForm(prefix="move")
     if form.validate_on_submit():
         try:
+            check_version(project, {"version": request.form.get("version"), "stage": form.stage.data, "reason": form.reason.data}, required=True)
             stages.change_stage(project, current_user, form.stage.data, form.reason.data)
             db.session.commit()
             flash(_("The project is now in stage %(stage)s.", stage=stage_label(form.stage.data)), "info")
+        except Conflict as error:
+            db.session.rollback()
+            refused_edit(error, form.reason.data)
         except InvalidInput as error:
             db.session.rollback()
             for message in error.errors.values():
@@ -227,9 +231,13 @@ def measure(check_id: int):
     check = _check_for_write(check_id)
     if EmptyForm().validate_on_submit():
         try:
+            check_version(check, {"version": request.form.get("version")}, required=True)
             effectiveness.measure(check)
             db.session.commit()
             flash(_("Measured."), "info")
+        except Conflict as error:
+            db.session.rollback()
+            refused_edit(error)
         except InvalidInput as error:
             db.session.rollback()
             for message in error.errors.values():
@@ -244,9 +252,13 @@ def decide(check_id: int):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
+            check_version(check, {"version": request.form.get("version"), "decision": form.decision.data, "note": form.note.data}, required=True)
             effectiveness.decide(check, current_user, form.decision.data, form.note.data)
             db.session.commit()
             flash(_("Decision recorded."), "info")
+        except Conflict as error:
+            db.session.rollback()
+            refused_edit(error, form.note.data)
         except InvalidInput as error:
             db.session.rollback()
             for message in error.errors.values():

@@ -10,11 +10,12 @@ from workbench.access import role_required
 from workbench.admin import bp
 from workbench.admin.forms import ProcessOwnerForm, UserForm
 from workbench.extensions import db
-from workbench.formtools import apply_errors
+from workbench.formtools import apply_errors, show_conflict
 from workbench.models import ProcessOwner, User
+from workbench.persistence import check_version
 from workbench.roles import MANAGERS, Role
 from workbench.users import create_user
-from workbench.validation import InvalidInput
+from workbench.validation import Conflict, InvalidInput
 
 
 @bp.route("/users")
@@ -30,12 +31,15 @@ def users():
 def user_edit(user_id: int | None = None):
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
             if user is None:
                 user = create_user(form.email.data, form.name.data, form.role.data, form.password.data, form.locale.data)
                 user.active = form.active.data
             else:
+                # request.form, not the form: a field missing from the post would take the stored value (obj=user).
+                check_version(user, {"version": request.form.get("version"), "name": form.name.data, "role": form.role.data}, required=True)
                 if user.role == Role.ADMIN and form.role.data != Role.ADMIN and _last_admin(user):
                     raise InvalidInput({"role": _("The last administrator cannot lose the role.")})
                 user.name, user.role, user.locale = form.name.data.strip(), form.role.data, form.locale.data
@@ -49,7 +53,11 @@ def user_edit(user_id: int | None = None):
         except InvalidInput as error:
             db.session.rollback()
             apply_errors(form, error)
-    return render_template("admin/user_form.html", form=form, user=user), 400 if request.method == "POST" else 200
+        except Conflict as error:
+            db.session.rollback()
+            show_conflict(form, error)
+            status = 409
+    return render_template("admin/user_form.html", form=form, user=user), status
 
 
 def _last_admin(user: User) -> bool:
@@ -69,8 +77,11 @@ def process_owners():
 def process_owner_edit(owner_id: int | None = None):
     owner = db.get_or_404(ProcessOwner, owner_id) if owner_id else None
     form = ProcessOwnerForm(obj=owner)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
+            if owner is not None:
+                check_version(owner, {"version": request.form.get("version"), "key": form.key.data, "name_en": form.name_en.data}, required=True)
             owners_service.save_process_owner(owner, form.key.data, form.name_en.data, form.name_fa.data, form.active.data)
             db.session.commit()
             flash(_("Saved."), "info")
@@ -78,7 +89,11 @@ def process_owner_edit(owner_id: int | None = None):
         except InvalidInput as error:
             db.session.rollback()
             apply_errors(form, error)
-    return render_template("admin/process_owner_form.html", form=form, owner=owner), 400 if request.method == "POST" else 200
+        except Conflict as error:
+            db.session.rollback()
+            show_conflict(form, error)
+            status = 409
+    return render_template("admin/process_owner_form.html", form=form, owner=owner), status
 
 
 @bp.route("/history/<table>/<record_id>")

@@ -32,6 +32,17 @@ def json_body() -> dict:
     return data
 
 
+def delete_version() -> dict:
+    """What a DELETE says about the version it read: ``?version=N`` or a JSON body ``{"version": N}`` (empty when neither).
+
+    A stale one is refused with 409 and nothing is deleted; a non-numeric one is 400.
+    """
+    if "version" in request.args:
+        return {"version": request.args["version"]}
+    data = request.get_json(silent=True)
+    return data if isinstance(data, dict) else {}
+
+
 def paginate(stmt, serialise):
     """Answer ``{"items", "page", "per_page", "total"}`` for a select statement."""
     try:

@@ -10,9 +10,11 @@ from workbench.complaint_import import bp, defaults, owner_matrix, services
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassificationRule, OwnerAssignment
 from workbench.extensions import db
+from workbench.formtools import refused_edit
 from workbench.i18n import is_persian
+from workbench.persistence import check_version
 from workbench.roles import MANAGERS
-from workbench.validation import InvalidInput
+from workbench.validation import Conflict, InvalidInput
 
 
 @bp.route("/complaints/setup")
@@ -59,13 +61,15 @@ def setup_industries():
 @role_required(*MANAGERS)
 def setup_owner(cell_id: int | None = None):
     cell = db.get_or_404(OwnerAssignment, cell_id) if cell_id else None
-    if cell is not None and request.form.get("delete"):
-        db.session.delete(cell)
-        db.session.commit()
-        flash(_("Owner matrix cell deleted."), "info")
-        return redirect(url_for("complaints.setup"))
     form = request.form
     try:
+        if cell is not None:
+            check_version(cell, {"version": form.get("version"), "process_owner": form.get("process_owner")}, required=True)
+        if cell is not None and form.get("delete"):
+            db.session.delete(cell)
+            db.session.commit()
+            flash(_("Owner matrix cell deleted."), "info")
+            return redirect(url_for("complaints.setup"))
         owner_matrix.save_cell(
             cell,
             form.get("category", cell.category if cell else ""),
@@ -75,6 +79,9 @@ def setup_owner(cell_id: int | None = None):
         )
         db.session.commit()
         flash(_("Owner matrix saved; new imports follow it, confirmed labels stay as they are."), "info")
+    except Conflict as error:
+        db.session.rollback()
+        refused_edit(error, form.get("process_owner"))
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")

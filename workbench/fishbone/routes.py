@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from workbench import live, uploads
 from workbench.auth.forms import EmptyForm
+from workbench.errors import conflict_message
 from workbench.extensions import db
 from workbench.fishbone import bp, evidence, outline, render, services
 from workbench.fishbone.forms import CategoryForm, EffectForm, ImportForm, StartForm
@@ -41,7 +42,8 @@ def page(project_id: int):
     sent = services.root_cause_destination(project, [c["id"] for c in root_causes])
     return render_template(
         "fishbone/diagram.html", project=project, diagram=diagram, can_write=_can_write(project),
-        category_form=CategoryForm(), effect_form=EffectForm(effect=diagram.effect, version=diagram.version),
+        # formdata=None: shown again after a refused form, these hold what is stored, not what was posted.
+        category_form=CategoryForm(formdata=None), effect_form=EffectForm(formdata=None, effect=diagram.effect, version=diagram.version),
         button=EmptyForm(), has_sinks=bool(services.ROOT_CAUSE_SINKS.all()), meeting=request.args.get("meeting") == "1",
         root_causes=root_causes, unsent=[c for c in root_causes if c["id"] not in sent["taken"]], sent_url=sent["url"],
     )
@@ -129,25 +131,37 @@ def category_add(project_id: int):
 @bp.post("/fishbone/categories/<int:category_id>/<action>")
 @login_required
 def category_change(category_id: int, action: str):
+    """Rename, move or remove a bone from the page; each form carries the version it was read at."""
+    if action not in ("rename", "up", "down", "remove"):
+        abort(404)
     category = services.load_category(category_id, current_user, write=True)
     project_id = category.diagram.project_id
     form = CategoryForm() if action == "rename" else EmptyForm()
     if not form.validate_on_submit():
         flash(_("A category needs a name (at most 120 characters)."), "error")
-        return _back(project_id)
+        return page(project_id), 400
+    sent = {"version": request.form.get("version"), "name": request.form.get("name")}
     try:
+        check_version(category, sent, required=True)
         if action == "rename":
             services.update_category(category, {"name": form.name.data})
-        elif action in ("up", "down"):
-            services.update_category(category, {"position": _index(category) + (-1 if action == "up" else 1)})
         elif action == "remove":
             services.delete_category(category)
         else:
-            abort(404)
+            services.update_category(category, {"position": _index(category) + (-1 if action == "up" else 1)})
         db.session.commit()
+    except Conflict as error:
+        db.session.rollback()
+        if action == "rename" and error.current and not error.missing:
+            flash(_("Someone else changed the category first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
+                    current=error.current.get("name", ""), mine=form.name.data), "error")
+        else:
+            flash(conflict_message(error), "error")
+        return page(project_id), 409
     except InvalidInput as error:
         db.session.rollback()
         flash(str(error), "error")
+        return page(project_id), 400
     return _back(project_id)
 
 

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workbench.api import openapi
-from workbench.api.common import json_body
+from workbench.api.common import delete_version, json_body
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.fmea import checks, places, revisions, services
@@ -122,10 +122,7 @@ def fmea_row_create_action(row_id: int):
 @bp.route("/fmea-rows/<int:row_id>", methods=["DELETE"])
 def fmea_delete_row(row_id: int):
     row = services.row_for(row_id, current_user, write=True)
-    data = request.get_json(silent=True) or {}
-    if "version" in request.args:
-        data = {"version": request.args["version"]}
-    services.delete_row(row, data if isinstance(data, dict) else None)
+    services.delete_row(row, delete_version())
     db.session.commit()
     return "", 204
 
@@ -182,7 +179,7 @@ def fmea_settings():
 
 @bp.route("/fmea/settings", methods=["PATCH"])
 def fmea_save_settings():
-    setting = services.save_settings(current_user, json_body())
+    setting = services.save_settings(current_user, json_body(), required=True)
     db.session.commit()
     return jsonify(settings_json(setting))
 

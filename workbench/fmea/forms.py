@@ -31,6 +31,7 @@ class StandaloneForm(FlaskForm):
 
 
 class SettingsForm(FlaskForm):
+    version = HiddenField()  # the version the form was read at: a stale one is refused (409)
     priority_driver = SelectField(
         _l("What drives priority"),
         choices=choices([("ap", _l("Action Priority (AIAG-VDA 2019)")), ("rpn", _l("RPN over a threshold (legacy)"))]),

@@ -16,6 +16,7 @@ from workbench.fmea import bp, checks, fields, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
+from workbench.formtools import apply_errors, show_conflict
 from workbench.models import AuditLog, utcnow
 from workbench.persistence import check_version, plain
 from workbench.roles import MANAGERS, Role
@@ -231,17 +232,22 @@ def row_history(row_id: int):
 def settings():
     setting = services.settings()
     form = SettingsForm(obj=setting if request.method == "GET" else None)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
+        data = {"priority_driver": form.priority_driver.data, "rpn_threshold": form.rpn_threshold.data, "version": form.version.data}
         try:
-            services.save_settings(current_user, {"priority_driver": form.priority_driver.data, "rpn_threshold": form.rpn_threshold.data})
+            services.save_settings(current_user, data, required=True)
             db.session.commit()
             flash(_("Saved."), "info")
             return redirect(url_for("fmea.settings"))
         except InvalidInput as error:
             db.session.rollback()
-            for field, message in error.errors.items():
-                getattr(form, field).errors.append(message)
-    return render_template("fmea/settings.html", form=form), 400 if request.method == "POST" else 200
+            apply_errors(form, error)
+        except Conflict as error:
+            db.session.rollback()
+            show_conflict(form, error)
+            status = 409
+    return render_template("fmea/settings.html", form=form), status
 
 
 @bp.route("/projects/<int:project_id>/fmea/history")

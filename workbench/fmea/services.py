@@ -29,13 +29,13 @@ def settings() -> FmeaSettings:
     return found or FmeaSettings(priority_driver="ap", rpn_threshold=100)
 
 
-def save_settings(user: User, data: dict) -> FmeaSettings:
-    """Change what drives priority (admins and quality managers)."""
+def save_settings(user: User, data: dict, required: bool = False) -> FmeaSettings:
+    """Change what drives priority (admins and quality managers); ``required``: the version read must be sent (forms, API)."""
     if not user.can_manage:
         raise Forbidden()
     current = settings()
     if current.id is not None:
-        check_version(current, data)
+        check_version(current, data, required=required)
     driver = str(data.get("priority_driver", current.priority_driver) or "").strip().lower()
     errors = {}
     if driver not in DRIVERS:

@@ -90,6 +90,7 @@ def get_team(team_id: int):
 def update_team(team_id: int):
     team = services.get_team(team_id, current_user, write=True)
     data = json_body()
+    check_version(team, data, required=True)
     members = data.get(
         "members",
         [{"user_id": m.user_id, "role": m.role, "process_owner": m.process_owner.key if m.process_owner else None} for m in team.memberships],
@@ -209,8 +210,10 @@ bp.path(
 bp.path(
     "/teams/{team_id}",
     get={"summary": "One team", "parameters": _tid, "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.ERRORS}},
-    patch={"summary": "Change a team", "parameters": _tid, "requestBody": openapi.body(_team_in), "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.ERRORS}},
-    put={"summary": "Replace a team", "parameters": _tid, "requestBody": openapi.body(_team_in), "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.ERRORS}},
+    patch={"summary": "Change a team", "parameters": _tid, "requestBody": openapi.body(openapi.versioned(_team_in)),
+           "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.CONFLICT, **openapi.ERRORS}},
+    put={"summary": "Replace a team", "parameters": _tid, "requestBody": openapi.body(openapi.versioned(_team_in)),
+         "responses": {"200": openapi.ok("Team", openapi.ref("Team")), **openapi.CONFLICT, **openapi.ERRORS}},
 )
 bp.path(
     "/projects",

@@ -19,6 +19,7 @@ class MemberForm(Form):
 
 
 class TeamForm(FlaskForm):
+    version = HiddenField()  # the version the form was read at: a stale one is refused (409)
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
     leader_id = SelectField(_l("Leader"), coerce=str, validate_choice=False)
     members = FieldList(FormField(MemberForm), min_entries=MAX_TEAM_SIZE, max_entries=MAX_TEAM_SIZE)

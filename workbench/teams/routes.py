@@ -86,8 +86,10 @@ def team_detail(team_id: int):
 def team_edit(team_id: int):
     team = services.get_team(team_id, current_user, write=True)
     form = _team_form(team)
+    status = 400 if request.method == "POST" else 200
     if form.validate_on_submit():
         try:
+            check_version(team, {"version": form.version.data, "name": form.name.data}, required=True)
             services.save_team(team, form.name.data, form.leader_id.data, form.member_rows())
             db.session.commit()
             flash(_("Saved."), "info")
@@ -95,7 +97,11 @@ def team_edit(team_id: int):
         except InvalidInput as error:
             db.session.rollback()
             apply_errors(form, error)
-    return render_template("teams/form.html", form=form, team=team), 400 if request.method == "POST" else 200
+        except Conflict as error:
+            db.session.rollback()
+            show_conflict(form, error)
+            status = 409
+    return render_template("teams/form.html", form=form, team=team), status
 
 
 @bp.route("/projects")
