@@ -93,6 +93,17 @@ def visible_users(viewer: User, stmt=None):
     return stmt.where(or_(*allowed))
 
 
+def people_labels(viewer: User | None, ids) -> dict[int, str]:
+    """How each of ``ids`` is named to ``viewer`` in exports: the email for admins, quality managers and the
+    person themselves, the name for everyone else (and for exports made without a viewer)."""
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(User.id, User.name, User.email).where(User.id.in_(ids))).all()
+    everyone = viewer is not None and sees_emails(viewer)
+    return {uid: email if everyone or (viewer is not None and uid == viewer.id) else name for uid, name, email in rows}
+
+
 def actor_label(actor_id: int | None, actor: str, viewer: User) -> str:
     """Who did something, for a history table: the name, plus the email for those who see emails."""
     user = db.session.get(User, actor_id) if actor_id else None

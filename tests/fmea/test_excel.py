@@ -198,3 +198,25 @@ def test_responsible_outside_the_team_is_a_preview_error(team_project, login, cl
     assert f"{stranger.name} is not a member of the project" in html
     client.post(preview_url)
     assert services.row_dicts(services.document_of(project)) == []
+
+
+def test_exports_show_a_member_names_not_other_peoples_emails(team_project, db, login, client, make_project, make_user):
+    """Emails are for admins, quality managers and the person themselves; a team-mate's download names people."""
+    project, leader, members = team_project
+    make_rows(project, leader, db)
+    mate = next(m for m in members if m.id != leader.id)
+    login(mate)
+    book = load_workbook(io.BytesIO(client.get(f"/projects/{project.id}/fmea.xlsx").data))
+    cells = [str(c.value) for row in book.active.iter_rows() for c in row if c.value is not None]
+    assert leader.name in cells and not any(leader.email in value for value in cells)
+    csv_text = client.get(f"/projects/{project.id}/fmea.csv").get_data(as_text=True)
+    first = next(csv.DictReader(io.StringIO(csv_text.lstrip("\ufeff"))))
+    assert first["responsible_id"] == leader.name and leader.email not in csv_text
+    # The name reads back to the same person.
+    target = make_project(team=project.team, title="Copy by name")
+    preview_url = upload(client, target, client.get(f"/projects/{project.id}/fmea.xlsx").data, "fmea.xlsx")
+    assert client.post(preview_url).status_code == 302
+    assert services.row_dicts(services.document_of(target))[0]["responsible_id"] == leader.id
+    client.post("/logout")
+    login(make_user(role="quality_manager"))
+    assert leader.email in client.get(f"/projects/{project.id}/fmea.csv").get_data(as_text=True)

@@ -5,17 +5,11 @@ import io
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from workbench.spreadsheets import neutralised
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def cell(value):
-    """A spreadsheet-safe value: text that a spreadsheet would run as a formula is prefixed with '."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+cell = neutralised  # a spreadsheet-safe value (workbench.spreadsheets)
 
 
 def owner_name(row: dict, lang: str) -> str:

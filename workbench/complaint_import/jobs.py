@@ -12,11 +12,11 @@ from sqlalchemy import select, update
 from workbench.audit import acting_as
 from workbench.complaint_import import reading
 from workbench.complaint_import.defaults import ensure_defaults
-from workbench.complaint_import.exports import safe_cell
 from workbench.complaint_import.importer import ImportCancelled, ImportOptions, run_import
 from workbench.complaint_import.models import ComplaintSource, ImportJob, ImportPreset
 from workbench.extensions import db
 from workbench.models import User, utcnow
+from workbench.spreadsheets import neutralised
 from workbench.uploads import TABLE, discard, find_path, receive, setting, short
 from workbench.validation import InvalidInput
 
@@ -229,7 +229,7 @@ def errors_csv(job: ImportJob) -> str:
     writer = csv.writer(out)
     writer.writerow(["row", "column", "value", "reason"])
     for error in job.errors or []:
-        writer.writerow([error["row"], safe_cell(error["column"]), safe_cell(error["value"]), safe_cell(error["reason"])])
+        writer.writerow([error["row"], neutralised(error["column"]), neutralised(error["value"]), neutralised(error["reason"])])
     return "\ufeff" + out.getvalue()
 
 

@@ -7,12 +7,12 @@ from datetime import date, datetime
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
 
-from workbench.extensions import db
 from workbench.fmea import fields
 from workbench.fmea.models import ROW_FIELDS, FmeaDocument
 from workbench.models import User
+from workbench.spreadsheets import is_risky, neutralised
+from workbench.users import people_labels
 
 # Sheet columns: position, the row fields with RPN/AP where the form shows them.
 SHEET_FIELDS = (
@@ -34,7 +34,6 @@ GROUPS = (
 )
 STRUCTURE = ("process_item", "process_step", "work_element")
 AP_FILLS = {"H": ("D92D20", "FFFFFF"), "M": ("F79009", "1D2430"), "L": ("12B76A", "FFFFFF")}
-RISKY_START = ("=", "+", "-", "@", "\t", "\r")
 FIRST_DATA_ROW = 10
 KEY_ROW = 9
 
@@ -53,26 +52,26 @@ def _label(field: str, kind: str = "process") -> str:
     return "#" if field == "position" else fields.label(field, kind)
 
 
-def _emails(rows: list[dict]) -> dict[int, str]:
-    ids = {r["responsible_id"] for r in rows if r.get("responsible_id")}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(User.id, User.email).where(User.id.in_(ids))).all())
+def _people(rows: list[dict], viewer: User | None) -> dict[int, str]:
+    """The responsible people as ``viewer`` may see them (emails only for admins, quality managers and oneself);
+    the import reads a name back as well as an email."""
+    return people_labels(viewer, {r.get("responsible_id") for r in rows})
 
 
-def _cell_value(field: str, row: dict, emails: dict):
+def _cell_value(field: str, row: dict, people: dict):
     value = row.get(field)
     if field == "responsible_id":
-        return emails.get(value, value) if value else None
+        return people.get(value, value) if value else None
     if value == "":
         return None
     return value
 
 
-def export_xlsx(document: FmeaDocument | None, project, rows: list[dict], process_owner: str = "") -> bytes:
+def export_xlsx(document: FmeaDocument | None, project, rows: list[dict], process_owner: str = "", viewer: User | None = None) -> bytes:
     """The FMEA as an .xlsx in the AIAG-VDA layout: header block, step groups, merged structure cells, AP colours.
 
-    ``project`` is None for a standalone FMEA, whose header names its ``process_owner`` instead.
+    ``project`` is None for a standalone FMEA, whose header names its ``process_owner`` instead; ``viewer``
+    is who downloads it (people are named as that person may see them).
     """
     from openpyxl import Workbook  # openpyxl takes half a second to load: only when a workbook is made
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -126,14 +125,14 @@ def export_xlsx(document: FmeaDocument | None, project, rows: list[dict], proces
     ws.freeze_panes = ws.cell(FIRST_DATA_ROW, 2)
     ws.sheet_view.rightToLeft = str(get_locale()) == "fa"
 
-    emails = _emails(rows)
+    people = _people(rows, viewer)
     ap_cols = {SHEET_FIELDS.index("action_priority") + 1, SHEET_FIELDS.index("revised_action_priority") + 1}
     styles = {k: (PatternFill("solid", fgColor=bg), Font(bold=True, color=fg)) for k, (bg, fg) in AP_FILLS.items()}
     styled = {}  # AP letter → the style of its first cell, copied to the others (registering a style is slow)
     for offset, row in enumerate(rows):
         r = FIRST_DATA_ROW + offset
         for col, field in enumerate(SHEET_FIELDS, start=1):
-            value = _cell_value(field, row, emails)
+            value = _cell_value(field, row, people)
             if value is None:
                 continue
             cell = ws.cell(r, col)
@@ -155,7 +154,7 @@ def _put(cell, value) -> None:
     if isinstance(value, str):
         cell.value = value
         cell.data_type = "s"
-        if value.startswith(RISKY_START):
+        if is_risky(value):
             cell.quotePrefix = True
     else:
         cell.value = value
@@ -197,16 +196,15 @@ def csv_safe(value) -> str:
         return ""
     if isinstance(value, (date, datetime)):
         return value.isoformat()
-    text = str(value)
-    return "'" + text if text.startswith(RISKY_START) else text
+    return neutralised(str(value))
 
 
-def export_csv(rows: list[dict]) -> str:
-    """One row per cause, a header of field names, escaped cells."""
-    emails = _emails(rows)
+def export_csv(rows: list[dict], viewer: User | None = None) -> str:
+    """One row per cause, a header of field names, escaped cells (people named as ``viewer`` may see them)."""
+    people = _people(rows, viewer)
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(SHEET_FIELDS)
     for row in rows:
-        writer.writerow([csv_safe(_cell_value(f, row, emails)) for f in SHEET_FIELDS])
+        writer.writerow([csv_safe(_cell_value(f, row, people)) for f in SHEET_FIELDS])
     return "\ufeff" + out.getvalue()

@@ -22,7 +22,8 @@ def export_xlsx(project_id: int | None = None, document_id: int | None = None):
     place = places.resolve(current_user, project_id, document_id)
     document = place.document
     owner = places.owner_name(place.process_owner, str(get_locale()))
-    body = excel.export_xlsx(document, place.project, services.with_actions(services.row_dicts(document)), process_owner=owner)
+    body = excel.export_xlsx(document, place.project, services.with_actions(services.row_dicts(document)), process_owner=owner,
+                              viewer=current_user)
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f'attachment; filename="{_filename(place, "xlsx")}"'})
 
 
@@ -31,5 +32,5 @@ def export_xlsx(project_id: int | None = None, document_id: int | None = None):
 @login_required
 def export_csv(project_id: int | None = None, document_id: int | None = None):
     place = places.resolve(current_user, project_id, document_id)
-    body = excel.export_csv(services.with_actions(services.row_dicts(place.document)))
+    body = excel.export_csv(services.with_actions(services.row_dicts(place.document)), viewer=current_user)
     return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{_filename(place, "csv")}"'})

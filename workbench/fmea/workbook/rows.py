@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 
 from workbench.dates import to_latin_digits
 from workbench.fmea import fields
-from workbench.fmea.excel import RISKY_START
 from workbench.fmea.models import RATING_FIELDS, ROW_FIELDS
 from workbench.fmea.priority import rating_or_none
 from workbench.fmea.workbook import ratings
 from workbench.fmea.workbook import vocabulary as vocab
 from workbench.fmea.workbook.reading import Sheet, plain
+from workbench.spreadsheets import unneutralised
 
 CONTENT = tuple(f for f in ROW_FIELDS if f != "cause_id")
 # Blank cells of these take the value above (a form that lists a step once for several causes).
@@ -182,6 +182,4 @@ def _check(row: dict, sheet_name: str, letter: dict, mapping: dict) -> None:
 
 def _unescape(text: str) -> str:
     # Our CSV export puts an apostrophe before a risky first character; take it off again.
-    if text.startswith("'") and text[1:].startswith(RISKY_START):
-        return text[1:]
-    return text
+    return unneutralised(text)
