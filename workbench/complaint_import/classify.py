@@ -180,7 +180,7 @@ class Rules:
         """``label`` for many texts at once: one phrase pass per target for the whole batch."""
         per_text = split_texts(texts_norm)
         words = joined_with_boundaries(per_text)
-        found = {target: matcher.find_batch(words) for target, matcher in self.matchers.items()}
+        found = {target: matcher.find_batch(words, len(per_text)) for target, matcher in self.matchers.items()}
         # Letters of a third script are rare: when no text has any, each text needs only the cheap checks.
         reason_of = script_reason if _OTHER_SCRIPT.search(BOUNDARY.join(texts_norm)) else _latin_or_persian_reason
         labels = []
@@ -189,7 +189,7 @@ class Rules:
             if reason is not None:
                 labels.append(Label(None, 0.0, None, 0.0, "rules", reason))
             else:
-                scores = {"category": _summed(categories), "owner": _summed(owners)}
+                scores = {"category": _summed(categories) if categories else {}, "owner": _summed(owners) if owners else {}}
                 labels.append(self._label(text, scores, products[i] if products else None, channels[i] if channels else None, per_text[i]))
         return labels
 

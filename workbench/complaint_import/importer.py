@@ -206,7 +206,7 @@ def run_import(
     ensure_defaults()
     steps = ComplaintSteps(path, layout, columns, order, source, outcome)
     size = os.path.getsize(path)
-    store = None if options.dry_run else ComplaintStore(source, options.job_id, utcnow(), estimated_rows=size // 100)
+    store = None if options.dry_run else ComplaintStore(source, options.job_id, utcnow(), estimated_rows=size // 100, stream=True)
     spool = Spool(store) if store is not None and options.spool else None
     tick = Progress(progress, cancelled)
     # Big files: read, check and normalise in a second process while this one classifies and stores.
@@ -231,6 +231,12 @@ def run_import(
             store.finish()
             outcome.committed = True
             return outcome
+        except BaseException as error:
+            if store is not None:
+                store.end(error)  # abandon an open COPY, so the caller can roll back
+            raise
         finally:
+            if store is not None:
+                store.end()  # rows already stored: the caller rolls them back
             if spool is not None:
                 spool.close()

@@ -246,9 +246,10 @@ class PhraseMatcher:
                     found[i] = cache[word] = _OPEN + self._key(word) + _CLOSE
         return found
 
-    def find_batch(self, words: list[str]) -> list[list[tuple]]:
-        """``find`` for every text of a ``split_batch`` word list, in one pass: per text, the value tuples of its distinct phrases."""
-        texts = words.count(BOUNDARY)
+    def find_batch(self, words: list[str], texts: int | None = None) -> list[list[tuple]]:
+        """``find`` for every text of a ``split_batch`` word list, in one pass: per text, the value tuples of its distinct phrases
+        (``texts``: how many texts the list holds, if known)."""
+        texts = words.count(BOUNDARY) if texts is None else texts
         if self.empty or not texts:
             return [[] for _ in range(texts)]
         cache = self._keys

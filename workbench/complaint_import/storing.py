@@ -11,6 +11,7 @@ import json
 import os
 import pickle
 import tempfile
+from contextlib import ExitStack
 from datetime import datetime
 
 from sqlalchemy import bindparam, func, select, text, update
@@ -49,6 +50,36 @@ def bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
     else:
         marks = ", ".join("?" * len(columns))
         driver.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)
+
+
+class CopyStream:
+    """PostgreSQL: one ``COPY`` kept open from chunk to chunk, so the server stores rows while this process
+    classifies the next chunk (a COPY per chunk waits for the server at the end of every chunk).
+
+    The connection runs one command at a time: ``end()`` the stream before any other statement.
+    """
+
+    def __init__(self, table: str, columns: tuple[str, ...]):
+        self.statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        self.open: ExitStack | None = None
+        self.copy = None
+
+    def write(self, rows: list[tuple]) -> None:
+        if self.open is None:
+            driver = db.session.connection().connection.driver_connection
+            self.open = ExitStack()
+            self.copy = self.open.enter_context(self.open.enter_context(driver.cursor()).copy(self.statement))
+        for row in rows:
+            self.copy.write_row(row)
+
+    def end(self, error: BaseException | None = None) -> None:
+        """Finish the COPY: every row is stored when this returns. With ``error``, abandon it (the server drops its rows)."""
+        if self.open is not None:
+            stack, self.open, self.copy = self.open, None, None
+            if error is None:
+                stack.close()
+            else:
+                stack.__exit__(type(error), error, error.__traceback__)
 
 
 def tune_for_bulk_load() -> None:
@@ -98,12 +129,14 @@ class SecondaryIndexes:
 class ComplaintStore:
     """Writes chunks of ``ComplaintRecord``: new ones in bulk, changed ones as updates; ``finish()`` after the last."""
 
-    def __init__(self, source: str, job_id: int | None, now: datetime, estimated_rows: int = 0):
+    def __init__(self, source: str, job_id: int | None, now: datetime, estimated_rows: int = 0, stream: bool = False):
         self.source = source
         self.job_id = job_id
         self.now = now
         self.written = 0
         self.indexes = SecondaryIndexes() if SecondaryIndexes.worth_it(estimated_rows) else None
+        # stream: the caller runs no statement of its own between writes, so one COPY may stay open (PostgreSQL).
+        self.stream = CopyStream("complaints", INSERT_COLUMNS) if stream and db.engine.dialect.name == "postgresql" else None
         if db.engine.dialect.name == "sqlite":
             # SQLite stores these as text: the same text SQLAlchemy writes (see its SQLite DATETIME/BOOLEAN).
             self.stamp, self.false = now.strftime("%Y-%m-%d %H:%M:%S.%f"), 0
@@ -113,7 +146,13 @@ class ComplaintStore:
     def write(self, new: list, changed: list) -> None:
         """Store one chunk in the session's transaction."""
         first = not self.written
-        bulk_insert("complaints", INSERT_COLUMNS, [self.values(r) for r in new])
+        rows = [self.values(r) for r in new]
+        if self.stream is not None and not changed:
+            if rows:
+                self.stream.write(rows)
+        else:
+            self.end()  # before the updates: the connection runs one command at a time
+            bulk_insert("complaints", INSERT_COLUMNS, rows)
         self.update(changed)
         if self.indexes is not None and first and (new or changed):
             self.indexes.drop()  # after a first write: SQLite runs DDL outside a transaction as its own
@@ -121,9 +160,15 @@ class ComplaintStore:
 
     def finish(self) -> None:
         """After the last chunk: register the source, build any dropped indexes again."""
+        self.end()
         ensure_source(self.source)
         if self.indexes is not None:
             self.indexes.restore()
+
+    def end(self, error: BaseException | None = None) -> None:
+        """End an open COPY (see ``CopyStream.end``); call it on every way out of an import."""
+        if self.stream is not None:
+            self.stream.end(error)
 
     def values(self, r) -> tuple:
         """A new complaint's values in ``INSERT_COLUMNS`` order."""
