@@ -230,6 +230,20 @@ def page(live_server, tmp_path):
 
 
 @pytest.fixture
+def page_login(page):
+    """Sign ``user`` in on the Playwright ``page`` through the sign-in form."""
+
+    def do(user, password=TEST_PASSWORD):
+        page.goto("/login")
+        page.fill("input[name=email]", user.email)
+        page.fill("input[name=password]", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+
+    return do
+
+
+@pytest.fixture
 def artifacts():
     """Folder for screenshots taken by browser tests (kept after the run)."""
     from pathlib import Path

@@ -5,7 +5,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from workbench import process_owners
-from workbench.actions import bp, dashboard, exports
+from workbench.actions import bp, dashboard, dashboard_charts, exports
 from workbench.teams import services as teams
 from workbench.teams.models import STAGES
 
@@ -14,12 +14,15 @@ def _data() -> dict:
     return dashboard.build(current_user, dashboard.parse_filters(request.args))
 
 
+
 @bp.route("/dashboard")
 @login_required
 def dashboard_page():
-    data = _data()
+    filters = dashboard.parse_filters(request.args)
+    data = dashboard.build(current_user, filters)
     owners = process_owners.list_process_owners(include_inactive=True)
     return render_template("actions/dashboard.html", data=data, stages=STAGES, owners=owners,
+                           charts=dashboard_charts.build(current_user, filters, data),
                            teams=teams.teams_for(current_user), owner_name=exports.owner_name,
                            args=request.args.to_dict())
 
