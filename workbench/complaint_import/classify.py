@@ -3,8 +3,12 @@
 The category is found by phrases (``matching.PhraseMatcher``, one pass per
 text). The process owner is the organisation's decision: the owner matrix
 maps a category (optionally by product or channel) to an owner, and owner
-phrases (``target == "owner"``) are exceptions that override it (an item that
-"arrived broken" belongs to quality whatever its category). A text without a
+phrases (``target == "owner"``) are exceptions that override it. Phrases that
+give a product defect to production or quality ("arrived broken", "sent the
+wrong size") apply only to product quality, and where no category phrase is
+found they mark the complaint as product quality. A phrase right after "not"
+or before «نبود» ("not late", «دیر نبود») counts for nothing (warranty phrases
+excepted: "not refunded" is still a refund complaint). A text without a
 category is Unclassified with a reason (``REASONS``), never an error.
 """
 
@@ -117,6 +121,18 @@ def _summed(found: list[tuple]) -> dict[str, float]:
     return bucket
 
 
+# Owner phrases that split product defects between production and quality apply to product quality only.
+DEFECT_CATEGORY = "product_quality"
+DEFECT_OWNERS = frozenset(("production", "quality"))
+# Categories whose phrases name an event or a thing ("refund", «گارانتی»), not a problem: "not refunded" or
+# «گارانتی نبود» is still a complaint of that category, so a negation next to them cancels nothing.
+NOT_NEGATABLE = frozenset(("warranty",))
+
+
+def _negatable(value: tuple[str, float]) -> bool:
+    return value[0] not in NOT_NEGATABLE
+
+
 class OwnerMatrix:
     """Category (optionally product, channel) → process owner key; the most specific cell wins."""
 
@@ -152,7 +168,7 @@ class Rules:
         for target, key, phrase, weight in rules:
             if phrase and target in by_target:
                 by_target[target].append((phrase, (key, float(weight))))
-        self.matchers = {t: PhraseMatcher(items) for t, items in by_target.items()}
+        self.matchers = {t: PhraseMatcher(items, negatable=_negatable) for t, items in by_target.items()}
         self.matrix = matrix or OwnerMatrix({})
 
     @classmethod
@@ -199,7 +215,12 @@ class Rules:
         if category is None:
             reason = "conflict" if scores["category"] else unmatched_reason(text_norm, words)
         override, override_confidence = _confidence(scores["owner"])
+        if override in DEFECT_OWNERS and category not in (None, DEFECT_CATEGORY):
+            override = None  # "instead of" in a delivery complaint does not make it quality's
         if override is not None:
+            if category is None and reason == "no_match" and override in DEFECT_OWNERS:
+                # "sent me the wrong size": a defect phrase names the category too
+                category, category_confidence, reason = DEFECT_CATEGORY, override_confidence, None
             return Label(override, override_confidence, category, category_confidence, "rules", reason, owner_override=True)
         owner = self.matrix.owner(category, product, channel)
         return Label(owner, category_confidence if owner else 0.0, category, category_confidence, "rules", reason)

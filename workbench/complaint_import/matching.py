@@ -13,7 +13,12 @@ customer writes it:
    (``گرونه`` → ``گران``). A phrase word ending in ``*`` matches any word that
    starts with it;
 3. every phrase is found in one Aho-Corasick pass over the word keys, longest
-   phrase first (``late fee`` wins over ``late``).
+   phrase first (``late fee`` wins over ``late``);
+4. negation: a phrase right after an English ``not`` (``wasn't``, ``isn't``...)
+   or right before a Persian «نبود»/«نیست» ("was not late", «دیر نبود») says the
+   problem did not happen, so its values that ``negatable`` accepts are dropped
+   (a matcher may keep values whose phrases name an event rather than a problem:
+   "not refunded" is still a refund complaint).
 """
 
 import re
@@ -33,6 +38,8 @@ _OPEN, _CLOSE = "\x02", "\x03"
 # Between texts of a batch: a key no phrase contains, so no match spans two texts.
 BOUNDARY = "\x00"
 STAR = "*"
+NEGATION_BEFORE = frozenset(("not", "isnt", "wasnt", "arent", "werent", "aint"))
+NEGATION_AFTER = frozenset(("نبود", "نیست", "نبودن", "نیستن", "نبوده", "نیستند", "نبودند"))
 MAX_CHARS = 5000  # a longer text is classified on its first 5,000 characters
 
 # Written apart after a half-space became a space: they belong to the word before / after.
@@ -164,7 +171,8 @@ def phrase_words(phrase: str) -> list[str]:
 class PhraseMatcher:
     """Finds phrases (each with a value) in normalised texts; longest match wins where phrases overlap."""
 
-    def __init__(self, phrases: Iterable[tuple[str, object]], cache_size: int = 200_000):
+    def __init__(self, phrases: Iterable[tuple[str, object]], cache_size: int = 200_000, negatable=None):
+        self.negatable = negatable  # value -> whether a negation cancels it (None: negation is not looked at)
         self.vocabulary: set[str] = set()
         self.stems: set[str] = set()
         entries: dict[tuple[str, ...], list] = {}
@@ -175,10 +183,10 @@ class PhraseMatcher:
             entries.setdefault(words, []).append(value)
             for word in words:
                 (self.stems.add(word[:-1]) if word.endswith(STAR) else self.vocabulary.add(word))
-        patterns: dict[str, tuple[str, tuple]] = {}
+        patterns: dict[str, tuple[str, tuple, int]] = {}  # key string -> (phrase pattern, values, words)
         for words, values in entries.items():
             pattern = "".join(_OPEN + w + _CLOSE for w in words)
-            patterns[pattern] = (pattern, tuple(values))
+            patterns[pattern] = (pattern, tuple(values), len(words))
         # A word takes one key, its most literal vocabulary form, and a whole vocabulary word wins over
         # a stem: so "ند*" must also be found as each vocabulary word (or longer stem) it covers ("نده"),
         # and "زیاد" as each vocabulary word that reduces to it ("زیادی"), or "صدای زیاد" would miss
@@ -194,13 +202,13 @@ class PhraseMatcher:
                 continue
             pattern = "".join(_OPEN + w + _CLOSE for w in words)
             for variant in product(*(self._covered(w) for w in words)):
-                patterns.setdefault("".join(_OPEN + w + _CLOSE for w in variant), (pattern, tuple(values)))
+                patterns.setdefault("".join(_OPEN + w + _CLOSE for w in variant), (pattern, tuple(values), len(words)))
         self._automaton = ahocorasick.Automaton()
         for pattern, value in patterns.items():
             self._automaton.add_word(pattern, value)
         self.empty = not entries
         if entries:
-            self._automaton.add_word(BOUNDARY, (BOUNDARY, ()))  # find_batch counts texts by it
+            self._automaton.add_word(BOUNDARY, (BOUNDARY, (), 0))  # find_batch counts texts by it
             self._automaton.make_automaton()
         self._stem_lengths = sorted({len(s) for s in self.stems}, reverse=True)
         self._keys: dict[str, str] = {}
@@ -268,14 +276,33 @@ class PhraseMatcher:
         # The automaton also finds BOUNDARY (no phrase contains it): each one found moves on to the next text.
         found: list[dict | None] = [None] * texts
         text = 0
-        for _end, (pattern, values) in self._automaton.iter_long("".join(keys)):
+        joined = "".join(keys)
+        for end, (pattern, values, length) in self._automaton.iter_long(joined):
             if pattern == BOUNDARY:
                 text += 1
-            elif (phrases := found[text]) is None:
+                continue
+            if self.negatable is not None:
+                values = self._unless_negated(joined, end, length, values)
+                if not values:
+                    continue
+            if (phrases := found[text]) is None:
                 found[text] = {pattern: values}
             else:
                 phrases[pattern] = values
         return [list(f.values()) if f else [] for f in found]
+
+    def _unless_negated(self, joined: str, end: int, length: int, values: tuple) -> tuple:
+        """``values`` of a match of ``length`` words ending at ``end``, without those a negation next to it cancels."""
+        if self.negatable is None:
+            return values
+        start = end + 1
+        for _ in range(length):
+            start = joined.rfind(_OPEN, 0, start)
+        before = joined.rfind(_OPEN, 0, start)
+        negated = before >= 0 and joined[before + 1 : start - 1] in NEGATION_BEFORE
+        if not negated and joined.startswith(_OPEN, end + 1):
+            negated = joined[end + 2 : joined.find(_CLOSE, end + 2)] in NEGATION_AFTER
+        return tuple(v for v in values if not self.negatable(v)) if negated else values
 
     def find(self, text_norm: str, words: list[str] | None = None) -> list[tuple]:
         """For each distinct phrase found, the tuple of its values (``words``: the text's ``split_words``, if known)."""
@@ -283,6 +310,8 @@ class PhraseMatcher:
             return []
         joined = "".join(self._wrapped(split_words(text_norm) if words is None else words))
         found = {}
-        for _end, (pattern, values) in self._automaton.iter_long(joined):
-            found[pattern] = values
+        for end, (pattern, values, length) in self._automaton.iter_long(joined):
+            values = self._unless_negated(joined, end, length, values)
+            if values:
+                found[pattern] = values
         return list(found.values())
