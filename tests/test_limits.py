@@ -71,3 +71,13 @@ def test_messages_are_persian_on_persian_requests(client, login, make_user, make
     message = response.get_json()["message"]
     assert response.status_code == 400 and "32" in message
     assert "JSON" in message and "nested" not in message
+
+
+def test_an_id_out_of_range_is_404_whatever_the_method(client, login, make_user):
+    """Werkzeug answers 405 when only a GET rule of the same shape is left; a record that cannot exist is 404."""
+    login(make_user())
+    for method, url in (("PATCH", "/api/v1/actions/9223372036854775808"), ("DELETE", "/api/v1/causes/2147483648"),
+                        ("PUT", "/api/v1/teams/" + "9" * 40), ("POST", "/api/v1/projects/9223372036854775808/actions")):
+        response = client.open(url, method=method, json={})
+        assert response.status_code == 404, (method, url, response.status_code)
+    assert client.open("/api/v1/teams", method="DELETE").status_code == 405  # a real wrong method stays 405

@@ -4,7 +4,7 @@ from flask import abort, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug import exceptions as http
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from workbench import limits
 from workbench.extensions import db
@@ -63,6 +63,8 @@ def register(app) -> None:
     @app.before_request
     def refuse_oversized_and_nul_input():
         """JSON too big or too deep, texts too long, or NUL (PostgreSQL cannot store U+0000): 400 naming the field."""
+        if isinstance(request.routing_exception, MethodNotAllowed) and limits.names_an_id_out_of_range(request.path):
+            abort(404)
         limits.check_json_body()
         for value in (request.view_args or {}).values():
             if isinstance(value, str) and "\x00" in value:

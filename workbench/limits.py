@@ -37,6 +37,15 @@ class DatabaseIdConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
 
 
+def names_an_id_out_of_range(path: str) -> bool:
+    """Whether a path segment is a number no database id can be (the id converter refuses it).
+
+    Werkzeug then answers 405 when another rule of the same shape has other
+    methods; it is a record that cannot exist, so the app answers 404.
+    """
+    return any(part.isdigit() and (len(part) > len(str(INT_LIMIT)) or int(part) > INT_LIMIT) for part in path.split("/"))
+
+
 def _setting(name: str) -> int:
     if has_app_context():
         return int(current_app.config.get(name, DEFAULTS[name]))
