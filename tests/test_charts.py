@@ -59,3 +59,15 @@ def test_persian_labels_use_persian_digits_and_the_jalali_month():
 def test_user_text_in_a_chart_is_escaped():
     svg = charts.bars([("<script>alert(1)</script> & Co", 3)], label="a & b")
     assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co" in svg
+
+
+def test_the_complaint_trend_spaces_its_months_by_time():
+    from workbench.complaint_import.charts import trend_svg
+
+    svg = trend_svg(MONTHS, {"service": [3, 8, 5]}, {"service": "Service"}, "Complaints per month")
+    xs = [float(x) for x in re.findall(r'<circle class="point" data-month="[^"]+" cx="([0-9.]+)"', svg)]
+    assert abs((xs[1] - xs[0]) / (xs[2] - xs[1]) - 2922 / 914) < 0.01
+    assert "<polyline" not in svg  # years apart: points, no line pretending to know the months between
+    mirrored = trend_svg(MONTHS, {"service": [3, 8, 5]}, {"service": "خدمات"}, "شکایت", rtl=True)
+    xs = [float(x) for x in re.findall(r'cx="([0-9.]+)"', mirrored)]
+    assert xs == sorted(xs, reverse=True)

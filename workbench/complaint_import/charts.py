@@ -2,6 +2,8 @@
 
 from xml.sax.saxutils import escape
 
+from workbench import charts
+
 PALETTE = ("#1f5fbf", "#d92d20", "#12b76a", "#f79009", "#7a5af8", "#0e9384", "#c11574")
 FONT = "Vazirmatn, 'Noto Sans', sans-serif"
 
@@ -67,37 +69,51 @@ def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_l
     return "".join(parts) + "</svg>"
 
 
-def trend_svg(months: list[str], series: dict[str, list[int]], names: dict[str, str], title: str) -> str:
-    """Monthly counts, one line per key."""
+def trend_svg(months: list[str], series: dict[str, list[int]], names: dict[str, str], title: str,
+              rtl: bool = False, jalali: bool = False, digits=str) -> str:
+    """Monthly counts, one line per key, on a true time axis: months are placed by date, so 2012-08, 2020-08
+    and 2023-02 are as far apart as the years between them; a line breaks over months with no complaints.
+    ``rtl`` mirrors the chart (time runs right to left, legend on the left); ``digits`` writes the numbers."""
     width, height = 900, 360
-    left, right, top, bottom = 50, 180, 40, 50
+    left, right, top, bottom = (180, 50, 40, 50) if rtl else (50, 180, 40, 50)
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" role="img">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'font-family="{FONT}" direction="ltr" role="img">',
         f"<title>{escape(title)}</title>",
         '<rect width="100%" height="100%" fill="#fff"/>',
-        _text(width / 2, 22, title, 16, extra='font-weight="700"'),
+        _text(width / 2, 22, title, 16, extra='font-weight="700"' + (' direction="rtl"' if rtl else "")),
     ]
     if not months or not series:
         return "".join(parts) + _text(width / 2, height / 2, "—", 14) + "</svg>"
+    days = [charts.month_start(m) for m in months]
+    axis = charts.TimeAxis(days[0], days[-1], left, left + plot_w, rtl)
     peak = _nice_step(max(max(v) for v in series.values())) * 4
-    step = plot_w / max(len(months) - 1, 1)
     for i in range(5):
         y = top + plot_h * i / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e4e8ef"/>')
-        parts.append(_text(left - 6, y + 4, round(peak * (4 - i) / 4), 11, "end"))
-    every = max(1, len(months) // 12)
-    for i, month in enumerate(months):
-        if i % every == 0:
-            parts.append(_text(left + i * step, top + plot_h + 18, month, 10))
+        value = digits(str(round(peak * (4 - i) / 4)))
+        parts.append(_text(left + plot_w + 6, y + 4, value, 11, "start") if rtl else _text(left - 6, y + 4, value, 11, "end"))
+    for tick in axis.ticks(jalali=jalali) if len(days) > 1 else days:
+        x = axis.x(tick)
+        parts.append(f'<line class="tick" x1="{x:.1f}" y1="{top + plot_h}" x2="{x:.1f}" y2="{top + plot_h + 4}" stroke="#5b6575"/>')
+        parts.append(_text(x, top + plot_h + 18, digits(charts.month_label(tick, jalali)), 10))
     for n, (key, values) in enumerate(series.items()):
         colour = PALETTE[n % len(PALETTE)]
-        points = " ".join(f"{left + i * step:.1f},{top + plot_h * (1 - v / peak):.1f}" for i, v in enumerate(values))
-        parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="2"/>')
-        for point in points.split():
-            x, y = point.split(",")
-            parts.append(f'<circle cx="{x}" cy="{y}" r="3" fill="{colour}"/>')
+        points = [(axis.x(day), top + plot_h * (1 - v / peak), day) for day, v in zip(days, values, strict=True)]
+        run = [points[0]]
+        for point in points[1:] + [None]:
+            if point is None or charts.add_months(run[-1][2], 1) != point[2]:
+                if len(run) > 1:
+                    line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _d in run)
+                    parts.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
+                run = []
+            if point is not None:
+                run.append(point)
+        for x, y, day in points:
+            parts.append(f'<circle class="point" data-month="{day:%Y-%m}" cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{colour}"/>')
         ly = top + 14 + n * 20
-        parts.append(f'<rect x="{left + plot_w + 14}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>')
-        parts.append(_text(left + plot_w + 32, ly + 1, names.get(key, key)[:22], 12, "start"))
+        box_x = 14 if rtl else left + plot_w + 14
+        parts.append(f'<rect x="{box_x}" y="{ly - 9}" width="12" height="12" fill="{colour}"/>')
+        parts.append(_text(box_x + 18, ly + 1, names.get(key, key)[:22], 12, "start", ' direction="ltr"'))
     return "".join(parts) + "</svg>"

@@ -13,7 +13,7 @@ from workbench.complaint_import.charts import pareto_svg, trend_svg
 from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label, name_maps
 from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
-from workbench.i18n import is_persian
+from workbench.i18n import is_persian, persian_digits
 from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
@@ -58,7 +58,8 @@ def analysis_page():
         names=names,
         dimensions=DIMENSION_LABELS,
         pareto_chart=Markup(pareto_svg(bars, names, _title(by, start, end), _("cumulative %"), links)),
-        trend_chart=Markup(trend_svg(trend["months"], trend["series"], names, _("Complaints per month"))),
+        trend_chart=Markup(trend_svg(trend["months"], trend["series"], names, _("Complaints per month"),
+                                     rtl=is_persian(), jalali=is_persian(), digits=persian_digits)),
         vital_few=[b for b in bars if b["cumulative_pct"] <= 80] or bars[:1],
         drill_down=analysis.drill_down,
     )
