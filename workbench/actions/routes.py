@@ -11,13 +11,12 @@ from workbench.actions.forms import ActionForm, CharterForm, CheckForm, Decision
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
-from workbench.formtools import apply_errors, choices, refused_edit, show_conflict
+from workbench.formtools import choices, commit_or_report, form_status, refused_edit, show_conflict
 from workbench.i18n import localized_name
 from workbench.persistence import check_version
 from workbench.teams import services as teams
 from workbench.teams import stages
 from workbench.teams.labels import stage_label
-from workbench.validation import Conflict, InvalidInput
 
 
 def _owner_choices(project) -> list:
@@ -45,22 +44,17 @@ def project_actions(project_id: int):
     project = teams.get_project(project_id, current_user, write=request.method == "POST")
     form = ActionForm()
     form.owner_id.choices = _owner_choices(project)
-    status = 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             action = services.save_action(None, project, _action_data(form))
             db.session.flush()
             _store_upload(action, form)
-            db.session.commit()
+        if saved:
             flash(_("Action “%(title)s” added.", title=action.title), "info")
             return redirect(url_for("actions.project_actions", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-    if request.method == "POST":
-        status = 400
     return render_template("actions/list.html", project=project, actions=services.actions_of(project.id), form=form,
-                           is_overdue=services.is_overdue), status
+                           is_overdue=services.is_overdue), form_status(saved)
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
@@ -72,25 +66,18 @@ def action_edit(action_id: int):
     form.owner_id.choices = _owner_choices(project)
     if request.method == "GET":
         form.owner_id.data = str(action.owner_id)
-    status = 400 if request.method == "POST" else 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        # On a conflict the page shows the stored action again (with its new version) beside the person's input.
+        with commit_or_report(form, on_conflict=lambda error: show_conflict(None, error)) as saved:
             check_version(action, {"version": request.form.get("version")}, required=True)
             services.save_action(action, project, _action_data(form))
             _store_upload(action, form)
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("actions.project_actions", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            # The page shows the stored action again (with its new version) beside the person's input.
-            db.session.rollback()
-            show_conflict(None, error)
-            status = 409
     return render_template("actions/edit.html", project=project, action=action, form=form,
-                           overdue=services.is_overdue(action), fmea_row=fmea_link.row_of(action)), status
+                           overdue=services.is_overdue(action), fmea_row=fmea_link.row_of(action)), form_status(saved)
 
 
 @bp.route("/actions/<int:action_id>/evidence")
@@ -109,26 +96,19 @@ def lifecycle_page(project_id: int):
     project = teams.get_project(project_id, current_user, write=request.method == "POST")
     charter = lifecycle.charter_of(project.id)
     form = CharterForm(obj=charter if request.method == "GET" else None, prefix="charter")
-    status = 400 if request.method == "POST" else 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             lifecycle.save_charter(project.id, form.data, required=True)
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("actions.lifecycle_page", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            db.session.rollback()
-            show_conflict(form, error)
-            status = 409
     return render_template(
         "actions/lifecycle.html", project=project, form=form, stage_form=StageForm(stage=project.stage, prefix="move"),
         reopen_form=ReopenForm(prefix="reopen"), history=lifecycle.stage_history(project.id),
         sign_offs=lifecycle.sign_offs(project.id), meanings=lifecycle.SIGNATURE_MEANINGS,
         blockers=lifecycle.close_blockers(project) if project.stage != "closed" else [],
-    ), status
+    ), form_status(saved)
 
 
 @bp.post("/projects/<int:project_id>/stage")
@@ -137,18 +117,11 @@ def stage_move(project_id: int):
     project = teams.get_project(project_id, current_user, write=True, lifecycle=True)
     form = StageForm(prefix="move")
     if form.validate_on_submit():
-        try:
+        with commit_or_report(on_conflict=lambda error: refused_edit(error, form.reason.data)) as saved:
             check_version(project, {"version": request.form.get("version"), "stage": form.stage.data, "reason": form.reason.data}, required=True)
             stages.change_stage(project, current_user, form.stage.data, form.reason.data)
-            db.session.commit()
+        if saved:
             flash(_("The project is now in stage %(stage)s.", stage=stage_label(form.stage.data)), "info")
-        except Conflict as error:
-            db.session.rollback()
-            refused_edit(error, form.reason.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            for message in error.errors.values():
-                flash(message, "error")
     return redirect(url_for("actions.lifecycle_page", project_id=project.id))
 
 
@@ -157,14 +130,10 @@ def stage_move(project_id: int):
 def reopen(project_id: int):
     project = teams.get_project(project_id, current_user, write=True, lifecycle=True)
     form = ReopenForm(prefix="reopen")
-    try:
+    with commit_or_report() as saved:
         lifecycle.reopen_project(project, current_user, form.reason.data or "", form.stage.data or "improve")
-        db.session.commit()
+    if saved:
         flash(_("The project was reopened."), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "error")
     return redirect(url_for("actions.lifecycle_page", project_id=project.id))
 
 
@@ -173,22 +142,16 @@ def reopen(project_id: int):
 def close_page(project_id: int):
     project = teams.get_project(project_id, current_user, write=request.method == "POST", lifecycle=True)
     form = SignOffForm()
-    status = 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             lifecycle.close_project(project, current_user, form.password.data, form.meaning.data)
-            db.session.commit()
+        if saved:
             flash(_("Signed and closed."), "info")
             return redirect(url_for("actions.lifecycle_page", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-            status = 400
-    elif request.method == "POST":
-        status = 400
     blockers = lifecycle.close_blockers(project) if project.stage != "closed" else []
     digest = signature.content_hash(project) if project.stage != "closed" else None
-    return render_template("actions/close.html", project=project, form=form, blockers=blockers, content_hash=digest), status
+    return render_template("actions/close.html", project=project, form=form, blockers=blockers, content_hash=digest), form_status(saved)
 
 
 @bp.route("/projects/<int:project_id>/effectiveness", methods=["GET", "POST"])
@@ -199,24 +162,19 @@ def effectiveness_page(project_id: int):
     form.process_owner.choices = choices([("", "—")] + [(o.key, localized_name(o)) for o in process_owners.list_process_owners()])
     if request.method == "GET" and project.process_owner:
         form.process_owner.data = project.process_owner.key
-    status = 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             effectiveness.save_check(None, project, {k: form[k].data for k in ("criteria", "actions_on", "check_date", "process_owner", "product", "category")})
-            db.session.commit()
+        if saved:
             flash(_("Effectiveness check added."), "info")
             return redirect(url_for("actions.effectiveness_page", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-    if request.method == "POST":
-        status = 400
     checks = effectiveness.checks_of(project.id)
     charts = {c.id: Markup(effectiveness.chart_svg(c)) for c in checks if c.measured_at}
     surveys = {c.id: effectiveness.survey_comparison(c) for c in checks if c.measured_at}
     return render_template("actions/effectiveness.html", project=project, form=form, checks=checks, charts=charts, surveys=surveys,
                            decision_form=DecisionForm(), button=EmptyForm(),
-                           results={c.id: effectiveness.result_of(c) for c in checks if c.measured_at}), status
+                           results={c.id: effectiveness.result_of(c) for c in checks if c.measured_at}), form_status(saved)
 
 
 def _check_for_write(check_id: int) -> EffectivenessCheck:
@@ -230,18 +188,11 @@ def _check_for_write(check_id: int) -> EffectivenessCheck:
 def measure(check_id: int):
     check = _check_for_write(check_id)
     if EmptyForm().validate_on_submit():
-        try:
+        with commit_or_report(on_conflict=refused_edit) as saved:
             check_version(check, {"version": request.form.get("version")}, required=True)
             effectiveness.measure(check)
-            db.session.commit()
+        if saved:
             flash(_("Measured."), "info")
-        except Conflict as error:
-            db.session.rollback()
-            refused_edit(error)
-        except InvalidInput as error:
-            db.session.rollback()
-            for message in error.errors.values():
-                flash(message, "error")
     return redirect(url_for("actions.effectiveness_page", project_id=check.project_id))
 
 
@@ -251,18 +202,11 @@ def decide(check_id: int):
     check = _check_for_write(check_id)
     form = DecisionForm()
     if form.validate_on_submit():
-        try:
+        with commit_or_report(on_conflict=lambda error: refused_edit(error, form.note.data)) as saved:
             check_version(check, {"version": request.form.get("version"), "decision": form.decision.data, "note": form.note.data}, required=True)
             effectiveness.decide(check, current_user, form.decision.data, form.note.data)
-            db.session.commit()
+        if saved:
             flash(_("Decision recorded."), "info")
-        except Conflict as error:
-            db.session.rollback()
-            refused_edit(error, form.note.data)
-        except InvalidInput as error:
-            db.session.rollback()
-            for message in error.errors.values():
-                flash(message, "error")
     elif form.decision.errors:
         flash(_("Choose the decision."), "error")
     return redirect(url_for("actions.effectiveness_page", project_id=check.project_id))

@@ -10,12 +10,12 @@ from workbench.access import role_required
 from workbench.admin import bp
 from workbench.admin.forms import ProcessOwnerForm, UserForm
 from workbench.extensions import db
-from workbench.formtools import apply_errors, show_conflict
+from workbench.formtools import commit_or_report, form_status
 from workbench.models import ProcessOwner, User
 from workbench.persistence import check_version
 from workbench.roles import MANAGERS, Role
 from workbench.users import create_user
-from workbench.validation import Conflict, InvalidInput
+from workbench.validation import InvalidInput
 
 
 @bp.route("/users")
@@ -31,9 +31,9 @@ def users():
 def user_edit(user_id: int | None = None):
     user = db.get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
-    status = 400 if request.method == "POST" else 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             if user is None:
                 user = create_user(form.email.data, form.name.data, form.role.data, form.password.data, form.locale.data)
                 user.active = form.active.data
@@ -47,17 +47,10 @@ def user_edit(user_id: int | None = None):
                 if form.password.data:
                     user.set_password(form.password.data)
                     user.rotate_session_token()
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("admin.users"))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            db.session.rollback()
-            show_conflict(form, error)
-            status = 409
-    return render_template("admin/user_form.html", form=form, user=user), status
+    return render_template("admin/user_form.html", form=form, user=user), form_status(saved)
 
 
 def _last_admin(user: User) -> bool:
@@ -77,23 +70,16 @@ def process_owners():
 def process_owner_edit(owner_id: int | None = None):
     owner = db.get_or_404(ProcessOwner, owner_id) if owner_id else None
     form = ProcessOwnerForm(obj=owner)
-    status = 400 if request.method == "POST" else 200
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             if owner is not None:
                 check_version(owner, {"version": request.form.get("version"), "key": form.key.data, "name_en": form.name_en.data}, required=True)
             owners_service.save_process_owner(owner, form.key.data, form.name_en.data, form.name_fa.data, form.active.data)
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("admin.process_owners"))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            db.session.rollback()
-            show_conflict(form, error)
-            status = 409
-    return render_template("admin/process_owner_form.html", form=form, owner=owner), status
+    return render_template("admin/process_owner_form.html", form=form, owner=owner), form_status(saved)
 
 
 @bp.route("/history/<table>/<record_id>")

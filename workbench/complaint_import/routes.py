@@ -8,10 +8,10 @@ from workbench.complaint_import import bp, hooks, services
 from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.review import review_page
-from workbench.errors import conflict_message
 from workbench.extensions import db
+from workbench.formtools import commit_or_report
 from workbench.persistence import check_version
-from workbench.validation import Conflict, InvalidInput
+from workbench.validation import InvalidInput
 
 FILTERS = ("source", "owner", "category", "theme", "product", "channel", "reason", "from", "to", "q", "project")
 
@@ -71,21 +71,14 @@ def label(complaint_id: int):
         abort(403)
     complaint = db.get_or_404(Complaint, complaint_id)
     owner, category = request.form.get("process_owner", ""), request.form.get("category", "")
-    try:
+    # On a conflict the queue shows the complaint as stored now (someone else confirmed or changed it).
+    with commit_or_report() as saved:
         check_version(complaint, {"version": request.form.get("version"), "process_owner": owner, "category": category}, required=True)
         services.set_labels([complaint], owner, category, current_user)
-        db.session.commit()
-        if owner or category:
-            flash(_("Complaint %(id)s confirmed as %(labels)s; it teaches the classifier at the next retraining.", id=complaint.external_id, labels=_what(owner, category)), "info")
-        else:
-            flash(_("Complaint %(id)s confirmed as Unclassified.", id=complaint.external_id), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    except Conflict as error:
-        # The queue shows the complaint as stored now (someone else confirmed or changed it).
-        db.session.rollback()
-        flash(conflict_message(error), "error")
+    if saved and (owner or category):
+        flash(_("Complaint %(id)s confirmed as %(labels)s; it teaches the classifier at the next retraining.", id=complaint.external_id, labels=_what(owner, category)), "info")
+    elif saved:
+        flash(_("Complaint %(id)s confirmed as Unclassified.", id=complaint.external_id), "info")
     return _back()
 
 
@@ -96,15 +89,12 @@ def bulk_label():
         abort(403)
     owner = request.form.get("process_owner") or None
     category = request.form.get("category") or None
-    try:
+    with commit_or_report() as saved:
         ids = request.form.getlist("ids") or [i for i in request.form.get("group_ids", "").split(",") if i]  # ticked, or a whole group
         complaints = services.complaints_by_ids(ids)
         if owner is None and category is None:
             raise InvalidInput({"_": _("Choose a process owner or a category to apply.")})
         count = services.set_labels(complaints, owner, category, current_user)
-        db.session.commit()
+    if saved:
         flash(_("%(count)d complaints confirmed as %(labels)s; they teach the classifier at the next retraining.", count=count, labels=_what(owner, category)), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
     return _back()

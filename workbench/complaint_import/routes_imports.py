@@ -15,7 +15,7 @@ from workbench.complaint_import.mapping import FIELD_LABELS, FIELDS
 from workbench.complaint_import.models import ImportJob
 from workbench.complaint_import.surveys import SurveyOptions, import_surveys
 from workbench.extensions import db
-from workbench.formtools import choices
+from workbench.formtools import choices, commit_or_report, form_status
 from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
@@ -29,20 +29,15 @@ def _job(job_id: int) -> ImportJob:
 def imports():
     form = UploadForm()
     form.preset.choices = choices([("", "—")] + [(str(p.id), f"{p.source.name} · {p.name}") for p in jobs.presets()])
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form, fallback="file") as saved:
             job = jobs.create_job(form.file.data, form.source.data, current_user, int(form.preset.data) if form.preset.data else None)
-            db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            for field, message in error.errors.items():
-                getattr(form, field, form.file).errors.append(message)
-        else:
+        if saved:
             tasks.check_job(job.id)
             flash(_("File received; checking it."), "info")
             return redirect(url_for("complaints.import_job", job_id=job.id))
-    status = 400 if request.method == "POST" else 200
-    return render_template("complaint_import/imports.html", form=form, jobs=jobs.recent_jobs(), presets=jobs.presets(), limit_mb=_limit_mb()), status
+    return render_template("complaint_import/imports.html", form=form, jobs=jobs.recent_jobs(), presets=jobs.presets(), limit_mb=_limit_mb()), form_status(saved)
 
 
 def _limit_mb() -> int:

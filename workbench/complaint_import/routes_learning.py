@@ -9,19 +9,16 @@ from workbench.complaint_import import bp, learning, retraining, tasks
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassifierRun
 from workbench.extensions import db
+from workbench.formtools import commit_or_report
 from workbench.roles import MANAGERS
-from workbench.validation import InvalidInput
 
 
 @bp.post("/complaints/classifier/retrain")
 @role_required(*MANAGERS)
 def retrain():
-    try:
+    with commit_or_report() as saved:
         run = retraining.start_run(current_user)
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not saved:
         return redirect(url_for("complaints.rules"))
     tasks.retrain_classifier(run.id)
     flash(_("Retraining started in the background. Nothing is relabelled until you apply its preview."), "info")
@@ -51,12 +48,9 @@ def classifier_run_progress(run_id: int):
 @role_required(*MANAGERS)
 def classifier_run_apply(run_id: int):
     run = db.get_or_404(ClassifierRun, run_id)
-    try:
+    with commit_or_report() as saved:
         retraining.set_applying(run)
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not saved:
         return redirect(url_for("complaints.classifier_run", run_id=run_id))
     tasks.apply_classifier_run(run_id)
     flash(_("Applying the retraining: unconfirmed complaints are being relabelled; confirmed labels stay as they are."), "info")
@@ -67,11 +61,8 @@ def classifier_run_apply(run_id: int):
 @role_required(*MANAGERS)
 def classifier_run_discard(run_id: int):
     run = db.get_or_404(ClassifierRun, run_id)
-    try:
+    with commit_or_report() as saved:
         retraining.discard_run(run)
-        db.session.commit()
+    if saved:
         flash(_("Retraining discarded; the classifier in use and every label stay as they were."), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
     return redirect(url_for("complaints.classifier_run", run_id=run_id))

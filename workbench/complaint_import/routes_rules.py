@@ -15,10 +15,10 @@ from workbench.complaint_import.suggestions import open_suggestions
 from workbench.complaint_import.textnorm import normalise
 from workbench.errors import conflict_message
 from workbench.extensions import db
-from workbench.formtools import choices
+from workbench.formtools import choices, commit_or_report, form_status
 from workbench.persistence import check_version
 from workbench.roles import MANAGERS
-from workbench.validation import Conflict, InvalidInput
+from workbench.validation import Conflict
 
 
 def _key_choices():
@@ -35,19 +35,16 @@ def rules():
     form.key.choices = _key_choices()
     category_form = CategoryForm(prefix="cat")
     manager = services.can_manage(current_user)
+    saved = None
     if request.method == "POST":
         if not manager:
             return render_template("errors/error.html", code=403, message=_("You do not have access to this page.")), 403
         if form.validate_on_submit():
-            try:
+            with commit_or_report(form, fallback="phrase") as saved:
                 services.save_rule(None, form.target.data, form.key.data, form.phrase.data, form.weight.data or 1.0, form.active.data)
-                db.session.commit()
+            if saved:
                 flash(_("Rule added."), "info")
                 return redirect(url_for("complaints.rules"))
-            except InvalidInput as error:
-                db.session.rollback()
-                for field, message in error.errors.items():
-                    getattr(form, field, form.phrase).errors.append(message)
     target = request.args.get("target") or None
     key = (request.args.get("key") or "")[:40] or None
     search = normalise((request.args.get("q") or "")[:200])
@@ -75,30 +72,27 @@ def rules():
         names=name_maps(),
         manager=manager,
         target=target,
-    ), 400 if request.method == "POST" else 200
+    ), form_status(saved)
 
 
 @bp.post("/complaints/rules/<int:rule_id>")
 @role_required(*MANAGERS)
 def rule_update(rule_id: int):
     rule = db.get_or_404(ClassificationRule, rule_id)
-    try:
-        check_version(rule, {"version": request.form.get("version"), "phrase": request.form.get("phrase")}, required=True)
-        if request.form.get("delete"):
-            db.session.delete(rule)
-            db.session.commit()
-            flash(_("Rule deleted."), "info")
-            return redirect(url_for("complaints.rules"))
-        services.save_rule(rule, rule.target, rule.key, request.form.get("phrase", rule.phrase), request.form.get("weight", rule.weight), bool(request.form.get("active")))
-        db.session.commit()
-        flash(_("Saved."), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
-    except Conflict as error:
+    delete = bool(request.form.get("delete"))
+
+    def phrase_conflict(error: Conflict) -> None:
         # The list shows the rule as stored now; the refused phrase is named in the message.
-        db.session.rollback()
         flash(conflict_message(error) + " " + _("Your phrase: “%(phrase)s”.", phrase=request.form.get("phrase", "")), "error")
+
+    with commit_or_report(on_conflict=phrase_conflict) as saved:
+        check_version(rule, {"version": request.form.get("version"), "phrase": request.form.get("phrase")}, required=True)
+        if delete:
+            db.session.delete(rule)
+        else:
+            services.save_rule(rule, rule.target, rule.key, request.form.get("phrase", rule.phrase), request.form.get("weight", rule.weight), bool(request.form.get("active")))
+    if saved:
+        flash(_("Rule deleted.") if delete else _("Saved."), "info")
     return redirect(url_for("complaints.rules"))
 
 
@@ -141,13 +135,10 @@ def rule_suggestion(suggestion_id: int):
         flash(_("“%(phrase)s” dismissed; it will not be suggested again.", phrase=suggestion.phrase), "info")
         return back
     category = request.form.get("category") or suggestion.key or ""
-    try:
+    with commit_or_report() as saved:
         services.save_rule(None, "category", category, suggestion.phrase, 1.0, True)
         suggestion.status, suggestion.key = "accepted", category
-        db.session.commit()
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not saved:
         return back
     flash(_("“%(phrase)s” now marks the category “%(category)s”; about %(count)d Unclassified complaints contain it. New imports use it; retrain and apply to relabel the complaints already here.",
             phrase=suggestion.phrase, category=name_maps()["category"].get(category, category), count=suggestion.coverage), "info")

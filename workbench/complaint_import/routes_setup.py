@@ -10,11 +10,10 @@ from workbench.complaint_import import bp, defaults, owner_matrix, services
 from workbench.complaint_import.labels import name_maps
 from workbench.complaint_import.models import ClassificationRule, OwnerAssignment
 from workbench.extensions import db
-from workbench.formtools import refused_edit
+from workbench.formtools import commit_or_report, refused_edit
 from workbench.i18n import is_persian
 from workbench.persistence import check_version
 from workbench.roles import MANAGERS
-from workbench.validation import Conflict, InvalidInput
 
 
 @bp.route("/complaints/setup")
@@ -46,13 +45,10 @@ def setup():
 @bp.post("/complaints/setup/industries")
 @role_required(*MANAGERS)
 def setup_industries():
-    try:
+    with commit_or_report() as saved:
         result = defaults.choose_industries(request.form.getlist("industry"))
-        db.session.commit()
+    if saved:
         flash(_("Industries saved: %(added)d phrases added, %(off)d switched off.", added=result["added"], off=result["switched_off"]), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
     return redirect(url_for("complaints.setup"))
 
 
@@ -62,27 +58,22 @@ def setup_industries():
 def setup_owner(cell_id: int | None = None):
     cell = db.get_or_404(OwnerAssignment, cell_id) if cell_id else None
     form = request.form
-    try:
+    delete = cell is not None and bool(form.get("delete"))
+    with commit_or_report(on_conflict=lambda error: refused_edit(error, form.get("process_owner"))) as saved:
         if cell is not None:
             check_version(cell, {"version": form.get("version"), "process_owner": form.get("process_owner")}, required=True)
-        if cell is not None and form.get("delete"):
+        if delete:
             db.session.delete(cell)
-            db.session.commit()
-            flash(_("Owner matrix cell deleted."), "info")
-            return redirect(url_for("complaints.setup"))
-        owner_matrix.save_cell(
-            cell,
-            form.get("category", cell.category if cell else ""),
-            form.get("product", cell.product if cell else ""),
-            form.get("channel", cell.channel if cell else ""),
-            form.get("process_owner", ""),
-        )
-        db.session.commit()
+        else:
+            owner_matrix.save_cell(
+                cell,
+                form.get("category", cell.category if cell else ""),
+                form.get("product", cell.product if cell else ""),
+                form.get("channel", cell.channel if cell else ""),
+                form.get("process_owner", ""),
+            )
+    if saved and delete:
+        flash(_("Owner matrix cell deleted."), "info")
+    elif saved:
         flash(_("Owner matrix saved; new imports follow it, confirmed labels stay as they are."), "info")
-    except Conflict as error:
-        db.session.rollback()
-        refused_edit(error, form.get("process_owner"))
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
     return redirect(url_for("complaints.setup"))

@@ -12,6 +12,7 @@ from workbench.extensions import db
 from workbench.fishbone import bp, evidence, outline, render, services
 from workbench.fishbone.forms import CategoryForm, EffectForm, ImportForm, StartForm
 from workbench.fishbone.models import FishboneEvidence
+from workbench.formtools import commit_or_report
 from workbench.i18n import is_persian
 from workbench.persistence import check_version
 from workbench.roles import Role
@@ -55,13 +56,8 @@ def start(project_id: int):
     project = get_project(project_id, current_user, write=True)
     form = StartForm()
     if form.validate_on_submit():
-        try:
+        with commit_or_report():
             services.create_diagram(project, form.template.data, form.language.data, form.effect.data or None)
-            db.session.commit()
-            return _back(project.id)
-        except InvalidInput as error:
-            db.session.rollback()
-            flash(str(error), "error")
     return _back(project.id)
 
 
@@ -84,13 +80,10 @@ def import_outline(project_id: int):
         except InvalidInput as error:
             flash(str(error), "error")
             return _back(project.id)
-    try:
+    with commit_or_report() as saved:
         outline.import_outline(project, current_user, text)
-        db.session.commit()
+    if saved:
         flash(_("Outline imported."), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
     return _back(project.id)
 
 
@@ -100,18 +93,15 @@ def effect(project_id: int):
     _project, diagram = services.load(project_id, current_user, write=True)
     form = EffectForm()
     if form.validate_on_submit():
-        try:
+
+        def effect_conflict(error: Conflict) -> None:
+            flash(_("Someone else changed the effect first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
+                    current=(error.current or {}).get("effect", ""), mine=form.effect.data), "error")
+
+        with commit_or_report(on_conflict=effect_conflict):
             data = {"effect": form.effect.data, "version": form.version.data}
             check_version(diagram, data, required=True)
             services.update_diagram(diagram, data)
-            db.session.commit()
-        except Conflict as error:
-            db.session.rollback()
-            flash(_("Someone else changed the effect first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
-                    current=(error.current or {}).get("effect", ""), mine=form.effect.data), "error")
-        except InvalidInput as error:
-            db.session.rollback()
-            flash(str(error), "error")
     return _back(project_id)
 
 
@@ -141,7 +131,15 @@ def category_change(category_id: int, action: str):
         flash(_("A category needs a name (at most 120 characters)."), "error")
         return page(project_id), 400
     sent = {"version": request.form.get("version"), "name": request.form.get("name")}
-    try:
+
+    def category_conflict(error: Conflict) -> None:
+        if action == "rename" and error.current and not error.missing:
+            flash(_("Someone else changed the category first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
+                    current=error.current.get("name", ""), mine=form.name.data), "error")
+        else:
+            flash(conflict_message(error), "error")
+
+    with commit_or_report(on_conflict=category_conflict) as saved:
         check_version(category, sent, required=True)
         if action == "rename":
             services.update_category(category, {"name": form.name.data})
@@ -149,19 +147,8 @@ def category_change(category_id: int, action: str):
             services.delete_category(category)
         else:
             services.update_category(category, {"position": _index(category) + (-1 if action == "up" else 1)})
-        db.session.commit()
-    except Conflict as error:
-        db.session.rollback()
-        if action == "rename" and error.current and not error.missing:
-            flash(_("Someone else changed the category first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
-                    current=error.current.get("name", ""), mine=form.name.data), "error")
-        else:
-            flash(conflict_message(error), "error")
-        return page(project_id), 409
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return page(project_id), 400
+    if not saved:
+        return page(project_id), saved.status
     return _back(project_id)
 
 
@@ -175,16 +162,13 @@ def send(project_id: int):
     project, _diagram = services.load(project_id, current_user, write=True)
     if not services.ROOT_CAUSE_SINKS.all() or not EmptyForm().validate_on_submit():
         abort(404)
-    try:
+    with commit_or_report() as saved:
         causes = services.verified_root_causes(project.id)
         taken = services.send_root_causes(project, current_user)
-        db.session.commit()
-        flash(ngettext("%(num)d verified root cause sent to the FMEA: rate it there.",
-                       "%(num)d verified root causes sent to the FMEA: rate them there.", taken), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        flash(str(error), "error")
+    if not saved:
         return _back(project_id)
+    flash(ngettext("%(num)d verified root cause sent to the FMEA: rate it there.",
+                   "%(num)d verified root causes sent to the FMEA: rate them there.", taken), "info")
     landing = services.root_cause_destination(project, [c["id"] for c in causes])["url"]
     return redirect(landing) if landing and taken else _back(project_id)
 

@@ -16,11 +16,11 @@ from workbench.fmea import bp, checks, fields, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
-from workbench.formtools import apply_errors, show_conflict
+from workbench.formtools import commit_or_report, form_status
 from workbench.models import AuditLog, utcnow
 from workbench.persistence import check_version, plain
 from workbench.roles import MANAGERS, Role
-from workbench.validation import Conflict, InvalidInput
+from workbench.validation import Conflict
 
 # Columns of the page, in the AIAG-VDA order, with their group and editor.
 COLUMNS = (
@@ -186,26 +186,23 @@ def header(project_id: int | None = None, document_id: int | None = None):
     document = places.ensure(place)
     data = {k: getattr(form, k).data for k in services.HEADER_FIELDS if hasattr(form, k)}
     data["version"] = form.version.data
-    try:
+    with commit_or_report(on_conflict=_header_conflict) as saved:
         if existed:
             check_version(document, data, required=True)
         services.save_header(document, data)
-        db.session.commit()
+    if saved:
         flash(_("Saved."), "info")
-    except InvalidInput as error:
-        db.session.rollback()
-        for message in error.errors.values():
-            flash(message, "error")
-    except Conflict as error:
-        # The page is shown again from the database, so the message names what was stored and what was sent.
-        db.session.rollback()
-        current, sent = ({k: str(plain(v.get(k)) or "") for k in services.HEADER_FIELDS} for v in (error.current or {}, error.submitted or {}))
-        differ = [k for k in services.HEADER_FIELDS if current[k] != sent[k]]
-        flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
-        if differ:
-            flash(_("Stored: %(stored)s. Yours: %(yours)s.", stored="; ".join(f"{k} “{current[k]}”" for k in differ),
-                    yours="; ".join(f"{k} “{sent[k]}”" for k in differ)), "error")
     return redirect(url_for("fmea.table", **place.args))
+
+
+def _header_conflict(error: Conflict) -> None:
+    """The page is shown again from the database, so the message names what was stored and what was sent."""
+    current, sent = ({k: str(plain(v.get(k)) or "") for k in services.HEADER_FIELDS} for v in (error.current or {}, error.submitted or {}))
+    differ = [k for k in services.HEADER_FIELDS if current[k] != sent[k]]
+    flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
+    if differ:
+        flash(_("Stored: %(stored)s. Yours: %(yours)s.", stored="; ".join(f"{k} “{current[k]}”" for k in differ),
+                yours="; ".join(f"{k} “{sent[k]}”" for k in differ)), "error")
 
 
 @bp.route("/fmea-rows/<int:row_id>/history")
@@ -232,22 +229,15 @@ def row_history(row_id: int):
 def settings():
     setting = services.settings()
     form = SettingsForm(obj=setting if request.method == "GET" else None)
-    status = 400 if request.method == "POST" else 200
+    saved = None
     if form.validate_on_submit():
         data = {"priority_driver": form.priority_driver.data, "rpn_threshold": form.rpn_threshold.data, "version": form.version.data}
-        try:
+        with commit_or_report(form) as saved:
             services.save_settings(current_user, data, required=True)
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("fmea.settings"))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            db.session.rollback()
-            show_conflict(form, error)
-            status = 409
-    return render_template("fmea/settings.html", form=form), status
+    return render_template("fmea/settings.html", form=form), form_status(saved)
 
 
 @bp.route("/projects/<int:project_id>/fmea/history")

@@ -4,12 +4,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from workbench.extensions import db
 from workbench.fmea import bp, fields, places, reports, revisions, services
 from workbench.fmea.forms import RevisionForm
 from workbench.fmea.priority import AP_TABLE, DETECTION_BANDS, action_priority
 from workbench.fmea.routes import may_write
-from workbench.validation import InvalidInput
+from workbench.formtools import commit_or_report, form_status
 
 
 @bp.route("/projects/<int:project_id>/fmea/revisions", endpoint="revisions", methods=["GET", "POST"])
@@ -18,22 +17,19 @@ from workbench.validation import InvalidInput
 def revisions_page(project_id: int | None = None, document_id: int | None = None):
     place = places.resolve(current_user, project_id, document_id, write=request.method == "POST")
     document = place.document
-    form = RevisionForm()
+    form, saved = RevisionForm(), None
     if request.method == "POST":
         if document is None:
             abort(404)
         if form.validate_on_submit():
-            try:
+            with commit_or_report(form, fallback="label") as saved:
                 revision = revisions.freeze(document, current_user, form.label.data)
-                db.session.commit()
+            if saved:
                 flash(_("Revision %(n)s frozen.", n=revision.number), "info")
                 return redirect(url_for("fmea.revisions", **place.args))
-            except InvalidInput as error:
-                db.session.rollback()
-                form.label.errors.append(error.errors.get("label", str(error)))
     found = revisions.revisions_of(document)
-    status = 400 if request.method == "POST" else 200
-    return render_template("fmea/revisions.html", place=place, document=document, revisions=found, form=form, can_write=may_write(place)), status
+    return render_template("fmea/revisions.html", place=place, document=document, revisions=found, form=form,
+                           can_write=may_write(place)), form_status(saved)
 
 
 

@@ -15,6 +15,7 @@ from workbench.fmea import bp, importing, places, presets, tasks
 from workbench.fmea.forms import ImportForm
 from workbench.fmea.workbook import field_choices, kind_label, ratings
 from workbench.fmea.workbook.vocabulary import MAPPABLE, RATINGS
+from workbench.formtools import commit_or_report
 from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput
 
@@ -120,6 +121,10 @@ def import_choices(token: str, project_id: int | None = None, document_id: int |
     return back
 
 
+def _nothing_imported(error: InvalidInput) -> None:
+    flash(_("Nothing was imported: %(message)s", message="; ".join(error.errors.values())), "error")
+
+
 def needs_confirmation(analysis: dict) -> list[tuple[str, str]]:
     """The rating columns converted from another scale: the user confirms them before anything is imported."""
     return [(s["name"], base) for s in analysis["sheets"] if s["selected"] for base, scale in s.get("scales", {}).items() if scale["name"] != "1-10"]
@@ -150,15 +155,12 @@ def import_preview(token: str, project_id: int | None = None, document_id: int |
         if needs_confirmation(analysis) and not request.form.get("confirm_scales"):
             flash(_("Nothing was imported: confirm the rating conversions first (or choose 1-10 to keep the values as written)."), "error")
             return back
-        try:
+        with commit_or_report(on_invalid=_nothing_imported) as saved:
             outcome = importing.store(
                 places.ensure(place), place.project, analysis, skip_bad_rows=request.form.get("rows") == "good",
                 combine=choices.get("combine", "one"), fill_header=request.form.get("header", "fill") == "fill",
             )
-            db.session.commit()
-        except InvalidInput as error:
-            db.session.rollback()
-            flash(_("Nothing was imported: %(message)s", message="; ".join(error.errors.values())), "error")
+        if not saved:
             return back
         uploads.discard(staged)
         flash(_("%(n)s rows imported; %(skipped)s rows left out or skipped.", n=outcome["imported"], skipped=len(outcome["skipped"])), "info")

@@ -1,6 +1,6 @@
 """Pages: every FMEA the user may see, and a new standalone FMEA for a process owner."""
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -10,10 +10,9 @@ from workbench.access import role_required
 from workbench.extensions import db
 from workbench.fmea import bp, places
 from workbench.fmea.forms import StandaloneForm
-from workbench.formtools import apply_errors, choices
+from workbench.formtools import choices, commit_or_report, form_status
 from workbench.models import ProcessOwner
 from workbench.roles import MANAGERS
-from workbench.validation import InvalidInput
 
 
 @bp.route("/fmea")
@@ -35,15 +34,13 @@ def new_standalone():
     )
     form = StandaloneForm()
     form.process_owner.choices = choices([(o.id, places.owner_name(o, lang)) for o in owners])
+    saved = None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             document = places.create_standalone(
                 current_user, {"process_owner": form.process_owner.data, "kind": form.kind.data, "title": form.title.data}
             )
-            db.session.commit()
+        if saved:
             flash(_("FMEA created."), "info")
             return redirect(url_for("fmea.table", document_id=document.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-    return render_template("fmea/new.html", form=form), 400 if request.method == "POST" else 200
+    return render_template("fmea/new.html", form=form), form_status(saved)

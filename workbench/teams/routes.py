@@ -9,7 +9,7 @@ from sqlalchemy import select
 from workbench import process_owners
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
-from workbench.formtools import apply_errors, choices, show_conflict
+from workbench.formtools import choices, commit_or_report, form_status
 from workbench.i18n import localized_name
 from workbench.models import User
 from workbench.persistence import check_version
@@ -18,7 +18,7 @@ from workbench.roles import Role
 from workbench.teams import bp, services, theme_link
 from workbench.teams.forms import ProjectForm, TeamForm
 from workbench.users import sees_emails
-from workbench.validation import Conflict, InvalidInput, whole_number
+from workbench.validation import whole_number
 
 
 def _owner_choices(blank: str) -> list[tuple[str, str]]:
@@ -60,17 +60,14 @@ def _team_form(team=None):
 def team_new():
     if not current_user.can_manage:
         abort(403)
-    form = _team_form()
+    form, saved = _team_form(), None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             team = services.save_team(None, form.name.data, form.leader_id.data, form.member_rows())
-            db.session.commit()
+        if saved:
             flash(_("Team “%(name)s” created.", name=team.name), "info")
             return redirect(url_for("teams.team_detail", team_id=team.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-    return render_template("teams/form.html", form=form, team=None), 400 if request.method == "POST" else 200
+    return render_template("teams/form.html", form=form, team=None), form_status(saved)
 
 
 @bp.route("/teams/<int:team_id>")
@@ -85,23 +82,15 @@ def team_detail(team_id: int):
 @login_required
 def team_edit(team_id: int):
     team = services.get_team(team_id, current_user, write=True)
-    form = _team_form(team)
-    status = 400 if request.method == "POST" else 200
+    form, saved = _team_form(team), None
     if form.validate_on_submit():
-        try:
+        with commit_or_report(form) as saved:
             check_version(team, {"version": form.version.data, "name": form.name.data}, required=True)
             services.save_team(team, form.name.data, form.leader_id.data, form.member_rows())
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("teams.team_detail", team_id=team.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            db.session.rollback()
-            show_conflict(form, error)
-            status = 409
-    return render_template("teams/form.html", form=form, team=team), status
+    return render_template("teams/form.html", form=form, team=team), form_status(saved)
 
 
 @bp.route("/projects")
@@ -163,34 +152,22 @@ def project_edit(project_id: int):
     return _edit_project(services.get_project(project_id, current_user, write=True))
 
 
+def _project_data(form) -> dict:
+    return {name: getattr(form, name).data for name in ("title", "problem_statement", "team_id", "process_owner", "target_date")}
+
+
 def _edit_project(project):
-    form = _project_form(project)
+    form, saved = _project_form(project), None
     if form.validate_on_submit():
-        data = {
-            "title": form.title.data,
-            "problem_statement": form.problem_statement.data,
-            "team_id": form.team_id.data,
-            "process_owner": form.process_owner.data,
-            "target_date": form.target_date.data,
-            "theme_id": form.theme_id.data,
-        }
-        status = 400
-        try:
+        data = {**_project_data(form), "theme_id": form.theme_id.data}
+        with commit_or_report(form) as saved:
             if project is not None:
                 check_version(project, {"version": form.version.data}, required=True)
             project = services.save_project(project, current_user, data)
-            db.session.commit()
+        if saved:
             flash(_("Saved."), "info")
             return redirect(url_for("teams.project_detail", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-        except Conflict as error:
-            db.session.rollback()
-            show_conflict(form, error)
-            status = 409
-        return render_template("teams/project_form.html", form=form, project=project), status
-    return render_template("teams/project_form.html", form=form, project=project), 400 if request.method == "POST" else 200
+    return render_template("teams/project_form.html", form=form, project=project), form_status(saved)
 
 
 @bp.route("/themes/<int:theme_id>/project", methods=["GET", "POST"])
@@ -203,21 +180,12 @@ def project_from_theme(theme_id: int):
     defaults = theme_link.start_defaults(theme)
     form = _project_form(None, {**defaults, "theme_id": theme.id})
     form.theme_id.choices = choices([(str(theme.id), theme.name)])
+    saved = None
     if form.validate_on_submit():
-        data = {
-            "title": form.title.data,
-            "problem_statement": form.problem_statement.data,
-            "team_id": form.team_id.data,
-            "process_owner": form.process_owner.data,
-            "target_date": form.target_date.data,
-        }
-        try:
+        data = _project_data(form)
+        with commit_or_report(form) as saved:
             project, count = services.start_from_theme(theme, current_user, data)
-            db.session.commit()
+        if saved:
             flash(_("Project created; %(count)d complaints of the theme linked to it.", count=count), "info")
             return redirect(url_for("teams.project_detail", project_id=project.id))
-        except InvalidInput as error:
-            db.session.rollback()
-            apply_errors(form, error)
-    status = 400 if request.method == "POST" else 200
-    return render_template("teams/project_from_theme.html", form=form, theme=theme, counts=defaults), status
+    return render_template("teams/project_from_theme.html", form=form, theme=theme, counts=defaults), form_status(saved)
