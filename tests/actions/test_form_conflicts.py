@@ -103,3 +103,28 @@ def test_confirming_a_label_from_a_stale_queue_is_refused(client, login, make_us
     db.session.expire_all()
     stored = db.session.get(Complaint, complaint.id)
     assert stored.category == "product_quality" and stored.version == read_at + 1
+
+
+def test_measuring_or_deciding_from_a_stale_page_is_refused(client, login, setup, db):
+    from workbench.actions.models import EffectivenessCheck
+
+    project = setup["project"]
+    login(setup["leader"])
+    made = client.post(f"/api/v1/projects/{project.id}/effectiveness", json={
+        "criteria": "fewer late deliveries", "actions_on": "2026-01-01", "check_date": "2026-02-26"})
+    assert made.status_code == 201
+    check = made.get_json()
+    page = client.get(f"/projects/{project.id}/effectiveness").get_data(as_text=True)
+    assert f'name="version" value="{check["version"]}"' in page
+    measured = client.post(f"/api/v1/effectiveness/{check['id']}/measure", query_string={"version": check["version"]})
+    assert measured.status_code == 200
+    # The same page, read before that measurement, is refused: nothing measured or decided again.
+    stale = client.post(f"/api/v1/effectiveness/{check['id']}/measure", query_string={"version": check["version"]})
+    assert stale.status_code == 409
+    refused = client.post(f"/effectiveness/{check['id']}/decision", data={"decision": "rejected", "note": "No drop", "version": check["version"]},
+                          follow_redirects=True)
+    html = refused.get_data(as_text=True)
+    assert "Someone else changed this record first" in html and "No drop" in html
+    db.session.expire_all()
+    stored = db.session.get(EffectivenessCheck, check["id"])
+    assert stored.decision == "pending" and stored.version == measured.get_json()["version"]

@@ -9,7 +9,7 @@ from workbench.actions import effectiveness, lifecycle, services
 from workbench.actions.models import ACTION_STATUSES, ACTION_TYPES, EffectivenessCheck
 from workbench.actions.serialise import action_json, check_json, sign_off_json, stage_change_json
 from workbench.api import openapi
-from workbench.api.common import json_body
+from workbench.api.common import json_body, version_sent
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.persistence import check_version
@@ -115,6 +115,7 @@ def _check(check_id: int, write: bool = False) -> EffectivenessCheck:
 @bp.post("/effectiveness/<int:check_id>/measure")
 def measure_check(check_id: int):
     check = _check(check_id, write=True)
+    check_version(check, version_sent())
     result = effectiveness.measure(check)
     db.session.commit()
     return jsonify(check_json(check) | {"significant": result.significant, "rate_ratio": result.rate_ratio})

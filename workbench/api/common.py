@@ -32,10 +32,10 @@ def json_body() -> dict:
     return data
 
 
-def delete_version() -> dict:
-    """What a DELETE says about the version it read: ``?version=N`` or a JSON body ``{"version": N}`` (empty when neither).
-
-    A stale one is refused with 409 and nothing is deleted; a non-numeric one is 400.
+def version_sent() -> dict:
+    """What a DELETE or a bodiless action (measure) says about the version it read: ``?version=N`` or a JSON
+    body ``{"version": N}`` (empty when neither). A stale one is refused with 409 and nothing is changed; a
+    non-numeric one is 400.
     """
     if "version" in request.args:
         return {"version": request.args["version"]}

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from workbench import live
 from workbench.api import openapi
-from workbench.api.common import delete_version, iso, json_body
+from workbench.api.common import iso, json_body, version_sent
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.fishbone import evidence, outline, services, tree, voting
@@ -151,7 +151,7 @@ def category_update(category_id: int):
 def category_delete(category_id: int):
     category = services.load_category(category_id, current_user, write=True)
     diagram_id = category.diagram_id
-    check_version(category, delete_version())
+    check_version(category, version_sent())
     services.delete_category(category)
     db.session.commit()
     return _with_revision({"deleted": category_id}, diagram_id)
@@ -189,7 +189,7 @@ def cause_update(cause_id: int):
 def cause_delete(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
     diagram_id = cause.diagram_id
-    check_version(cause, delete_version())
+    check_version(cause, version_sent())
     services.delete_cause(cause)
     db.session.commit()
     return _with_revision({"deleted": cause_id}, diagram_id)
@@ -230,7 +230,7 @@ def evidence_create(cause_id: int):
 def evidence_delete(evidence_id: int):
     item = db.get_or_404(FishboneEvidence, evidence_id)
     cause = services.load_cause(item.cause_id, current_user, write=True)
-    check_version(item, delete_version())
+    check_version(item, version_sent())
     evidence.delete_evidence(item)
     db.session.commit()
     return _with_revision({"deleted": evidence_id}, cause.diagram_id)

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from workbench.api import openapi
-from workbench.api.common import delete_version, json_body
+from workbench.api.common import json_body, version_sent
 from workbench.api.routes import ApiRoutes
 from workbench.extensions import db
 from workbench.fmea import checks, places, revisions, services
@@ -122,7 +122,7 @@ def fmea_row_create_action(row_id: int):
 @bp.route("/fmea-rows/<int:row_id>", methods=["DELETE"])
 def fmea_delete_row(row_id: int):
     row = services.row_for(row_id, current_user, write=True)
-    services.delete_row(row, delete_version())
+    services.delete_row(row, version_sent())
     db.session.commit()
     return "", 204
 
