@@ -71,3 +71,14 @@ def test_the_complaint_trend_spaces_its_months_by_time():
     mirrored = trend_svg(MONTHS, {"service": [3, 8, 5]}, {"service": "خدمات"}, "شکایت", rtl=True)
     xs = [float(x) for x in re.findall(r'cx="([0-9.]+)"', mirrored)]
     assert xs == sorted(xs, reverse=True)
+
+
+def test_every_chart_is_well_formed_xml():
+    import xml.etree.ElementTree as ET
+
+    points = [(charts.month_start(m), v) for m, v in zip(MONTHS, (5, 2, 9), strict=True)]
+    for svg in (charts.time_series(points, label="x", start=points[0][0], end=points[-1][0], markers=[(points[1][0], "Closed")]),
+                charts.time_series(points, label="x", start=points[0][0], end=points[-1][0], rtl=True, percent=True),
+                charts.bars([("a", 1), ("ب", 2)], label="x", rtl=True),
+                charts.stacked_bars([("a", [1, 2])], ["one", "two"], label="x")):
+        ET.fromstring(svg)  # the PDF export parses them

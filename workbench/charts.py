@@ -103,7 +103,8 @@ def _t(x: float, y: float, content, size: int = 13, anchor: str = "middle", extr
         # Inside a right-to-left text "start" is the right edge: swap, so the label stays where it was placed.
         anchor = {"start": "end", "end": "start"}.get(anchor, anchor)
         extra += ' direction="rtl"'
-    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{INK}" {extra}>{escape(text)}</text>'
+    fill = "" if "fill=" in extra else f' fill="{INK}"'
+    return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}"{fill} {extra}>{escape(text)}</text>'
 
 
 def _open(width: int, height: int, label: str, css_class: str) -> list[str]:

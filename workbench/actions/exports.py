@@ -5,11 +5,14 @@ import io
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
+from workbench.actions import pdf_figures
 from workbench.spreadsheets import neutralised
 from workbench.teams.labels import stage_label
 from workbench.teams.models import STAGES
 
 cell = neutralised  # a spreadsheet-safe value (workbench.spreadsheets)
+# The dashboard charts the PDF shows, in this order.
+CHART_KEYS = ("by_stage", "overdue", "on_time", "complaints")
 
 
 def owner_name(row: dict, lang: str) -> str:
@@ -53,6 +56,10 @@ def render_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=current_app.static_folder + "/").write_pdf()
 
 
-def dashboard_pdf(data: dict, lang: str) -> bytes:
-    html = render_template("actions/dashboard_pdf.html", data=data, stages=STAGES, owner_name=owner_name, pdf_lang=lang)
+def dashboard_pdf(data: dict, lang: str, charts: dict | None = None) -> bytes:
+    """The dashboard on A4 landscape: its charts (two a row, text shaped by WeasyPrint), then its tables."""
+    figures = [(key, pdf_figures.figure(svg, 128)) for key, svg in (charts or {}).items()
+               if key in CHART_KEYS and svg]
+    html = render_template("actions/dashboard_pdf.html", data=data, stages=STAGES, owner_name=owner_name, pdf_lang=lang,
+                           figures=figures)
     return render_pdf(html)

@@ -40,5 +40,7 @@ def dashboard_xlsx():
 @bp.route("/dashboard.pdf")
 @login_required
 def dashboard_pdf():
-    body = exports.dashboard_pdf(_data(), str(get_locale()))
+    filters = dashboard.parse_filters(request.args)
+    data = dashboard.build(current_user, filters)
+    body = exports.dashboard_pdf(data, str(get_locale()), dashboard_charts.build(current_user, filters, data))
     return body, 200, {"Content-Type": "application/pdf", "Content-Disposition": 'inline; filename="dashboard.pdf"'}
