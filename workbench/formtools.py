@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 from workbench import dates
 from workbench.errors import conflict_message
 from workbench.extensions import db
-from workbench.i18n import is_persian
+from workbench.i18n import date_attributes, is_persian
 from workbench.users import email_address
 from workbench.validation import Conflict, InvalidInput
 
@@ -130,6 +130,9 @@ def form_status(saved: Saved | None = None) -> int:
 
 class LocalDateField(StringField):
     """A date typed in the page's calendar (Jalali in Persian, ISO in English), read by ``workbench.dates``."""
+
+    def __call__(self, **kwargs):
+        return super().__call__(**{**date_attributes(), **kwargs})
 
     def _value(self):
         if self.raw_data:

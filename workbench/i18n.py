@@ -111,6 +111,15 @@ def date_input(value) -> str:
     return dates.input_text(value, jalali=is_persian())
 
 
+def date_attributes() -> dict:
+    """How a date field is drawn in the page's calendar: a Jalali text field with the Jalali picker
+    (``data-jdp``, static/js/pickers.js) in Persian, the browser's ISO date field in English."""
+    if is_persian():
+        return {"type": "text", "data-jdp": "", "dir": "ltr", "inputmode": "numeric", "autocomplete": "off",
+                "placeholder": dates.to_persian_digits(dates.EXAMPLES["jalali"])}
+    return {"type": "date", "placeholder": dates.EXAMPLES["iso"]}
+
+
 def lang_url(code: str) -> str:
     """This page's address with ``?lang=code`` (other query arguments kept)."""
     args = request.args.to_dict()
@@ -123,6 +132,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["lang_url"] = lang_url
     app.jinja_env.globals["actor_label"] = _actor_label
     app.jinja_env.globals.update(Role=Role, role_label=role_label)
+    app.jinja_env.globals["date_attributes"] = date_attributes
     app.jinja_env.filters["date_input"] = date_input
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["datetime"] = format_datetime

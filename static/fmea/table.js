@@ -38,6 +38,20 @@
   function digits(text) {
     return persian ? String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(text);
   }
+  var jalaliParts = new Intl.DateTimeFormat("en-US-u-ca-persian-nu-latn", { year: "numeric", month: "2-digit", day: "2-digit", timeZone: "UTC" });
+  /* An ISO date as typed in a Persian date field (1403/05/12); the server reads it back. */
+  function jalaliInput(value) {
+    if (value === null || value === undefined || value === "") return "";
+    var parsed = new Date(String(value).slice(0, 10) + "T00:00:00Z");
+    if (isNaN(parsed)) return String(value);
+    var parts = {};
+    jalaliParts.formatToParts(parsed).forEach(function (p) { parts[p.type] = p.value; });
+    return parts.year + "/" + parts.month + "/" + parts.day;
+  }
+  function pickerOpen() {
+    var box = document.querySelector("jdp-container");
+    return !!box && box.style.display !== "none" && box.offsetParent !== null;
+  }
   function display(row, column) {
     var value = row[column.field];
     if (value === null || value === undefined || value === "") return "";
@@ -475,11 +489,15 @@
       input.rows = 2;
     } else {
       input = document.createElement("input");
-      input.type = column.editor === "date" ? "date" : "text";
+      input.type = column.editor === "date" && !persian ? "date" : "text";
       if (column.editor === "rating") { input.inputMode = "numeric"; input.size = 2; }
     }
     var value = row[column.field];
     input.value = value === null || value === undefined ? "" : value;
+    if (column.editor === "date" && persian) {  // the Jalali calendar of the page, never the browser's Gregorian one
+      input.dataset.jdp = ""; input.dir = "ltr"; input.inputMode = "numeric"; input.autocomplete = "off";
+      input.placeholder = data.messages.date_example; input.value = jalaliInput(value);
+    }
     input.className = "cell-editor";
     return input;
   }
@@ -497,7 +515,7 @@
     if (column.editor === "status" && linkedActions(row).length) { say(data.messages.status_follows, true); return; }
     var input = editorFor(column, row);
     // A typed letter is not a list option or a date: open those editors unchanged.
-    if (input.tagName === "SELECT" || input.type === "date") initial = undefined;
+    if (input.tagName === "SELECT" || input.type === "date" || input.dataset.jdp !== undefined) initial = undefined;
     if (initial !== undefined) input.value = initial;
     td.textContent = "";
     td.appendChild(input);
@@ -506,7 +524,14 @@
     input.focus();
     if (initial !== undefined && input.type !== "date") input.setSelectionRange(input.value.length, input.value.length);
     input.addEventListener("keydown", onEditorKey);
-    input.addEventListener("blur", function () { if (editing && editing.input === input) finishEdit(true, null); });
+    input.addEventListener("blur", function () {
+      if (input.dataset.jdp !== undefined && pickerOpen()) return;  // a click in the Jalali calendar: its "change" ends the edit
+      if (editing && editing.input === input) finishEdit(true, null);
+    });
+    if (input.dataset.jdp !== undefined) {
+      input.addEventListener("change", function () { if (editing && editing.input === input) finishEdit(true, null); });
+      if (window.jalaliDatepicker) { window.workbenchPickers.dates(); window.jalaliDatepicker.show(input); }
+    }
     if (RATINGS[column.field]) showScale(column.field, input.value);
     if (RATINGS[column.field]) input.addEventListener("input", function () { showScale(column.field, input.value); });
   }
@@ -517,7 +542,8 @@
     editing = null;
     var value = state.input.value;
     var old = state.row[state.column.field];
-    var changed = String(old === null || old === undefined ? "" : old) !== value;
+    var shown = state.input.dataset.jdp !== undefined ? jalaliInput(old) : String(old === null || old === undefined ? "" : old);
+    var changed = shown !== value;
     state.td.classList.remove("editing");
     var done = function (ok) {
       if (!ok) { editing = null; startEdit(state.td, value); return; }

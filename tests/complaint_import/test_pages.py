@@ -212,3 +212,21 @@ def test_home_card_top_owners(client, login, make_user, import_rows):
     login(make_user())
     page = client.get("/").get_data(as_text=True)
     assert "Top process owners, last 90 days" in page and "Service: 2" in page
+
+
+def test_import_worker_writes_row_reasons_in_the_uploaders_language(app, make_user, owners, db, tmp_path):
+    """The worker has no page: the reasons it stores are in the language the file was uploaded in."""
+    from workbench.complaint_import import jobs
+
+    user = make_user(role="quality_manager")
+    path = tmp_path / "bad.csv"
+    path.write_text("id,date,text\n1,2024-01-02,late\n2,2024-13-40,late\n", encoding="utf-8")
+    job = ImportJob(source_name="crm", filename="bad.csv", stored_path=str(path), size_bytes=path.stat().st_size,
+                    status="queued", created_by_id=user.id, options={"locale": "fa"})
+    db.session.add(job)
+    db.session.commit()
+    jobs.run_job(job.id, commit=False)
+    db.session.expire_all()
+    job = db.session.get(ImportJob, job.id)
+    assert job.bad_rows == 1
+    assert job.errors[0]["reason"].startswith("تاریخ ناممکن"), job.errors[0]["reason"]

@@ -1,7 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import HiddenField, IntegerField, PasswordField, SelectField, StringField, TextAreaField
+from wtforms import HiddenField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from workbench.actions.labels import DECISION_LABELS, STATUS_LABELS, TYPE_LABELS
@@ -13,13 +13,14 @@ from workbench.teams.labels import STAGE_LABELS
 class ActionForm(FlaskForm):
     title = StringField(_l("Action"), validators=[DataRequired(), Length(max=200)])
     type = SelectField(_l("Type"), choices=choices(TYPE_LABELS.items()))
-    owner_id = SelectField(_l("Owner"), coerce=str, validate_choice=False)
-    due_date = LocalDateField(_l("Due date"), validators=[DataRequired()], render_kw={"placeholder": "1405/01/15 · 2026-04-04"})
+    owner_id = SelectField(_l("Owner"), coerce=str, validate_choice=False, render_kw={"data-picker": ""})
+    due_date = LocalDateField(_l("Due date"), validators=[DataRequired()])
     status = SelectField(_l("Status"), choices=choices(STATUS_LABELS.items()))
     evidence_text = TextAreaField(_l("Evidence"), validators=[Optional()])
     evidence_file = FileField(_l("Evidence file"))
-    cause_id = IntegerField(_l("Fishbone cause (id)"), validators=[Optional()])
-    fmea_row_id = IntegerField(_l("FMEA row (id)"), validators=[Optional()])
+    # Pickers over the project's own causes and FMEA rows (static/js/pickers.js); the service checks the choice.
+    cause_id = SelectField(_l("Fishbone cause"), coerce=str, validate_choice=False, render_kw={"data-picker": ""})
+    fmea_row_id = SelectField(_l("FMEA row"), coerce=str, validate_choice=False, render_kw={"data-picker": ""})
 
 
 class CharterForm(FlaskForm):
@@ -46,8 +47,8 @@ class SignOffForm(FlaskForm):
 
 class CheckForm(FlaskForm):
     criteria = TextAreaField(_l("Criteria"), validators=[DataRequired()])
-    actions_on = LocalDateField(_l("Actions took effect on"), validators=[DataRequired()], render_kw={"placeholder": "1405/01/15 · 2026-04-04"})
-    check_date = LocalDateField(_l("Check date"), validators=[DataRequired()], render_kw={"placeholder": "1405/01/15 · 2026-04-04"})
+    actions_on = LocalDateField(_l("Actions took effect on"), validators=[DataRequired()])
+    check_date = LocalDateField(_l("Check date"), validators=[DataRequired()])
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
     product = StringField(_l("Product"), validators=[Optional(), Length(max=200)])
     category = StringField(_l("Category"), validators=[Optional(), Length(max=40)])

@@ -77,6 +77,34 @@ def report_fmea(project) -> dict | None:
     }
 
 
+def cause_choices(project_id: int) -> list[tuple[str, str]]:
+    """The causes of the project's fishbone for the action form's picker: ("id", "category › cause")."""
+    rows = db.session.execute(
+        select(FishboneCause.id, FishboneCause.text, FishboneCause.status, FishboneCategory.name)
+        .join(FishboneDiagram, FishboneDiagram.id == FishboneCause.diagram_id)
+        .join(FishboneCategory, FishboneCategory.id == FishboneCause.category_id)
+        .where(FishboneDiagram.project_id == project_id)
+        .order_by(FishboneCategory.position, FishboneCategory.id, FishboneCause.position, FishboneCause.id)
+    )
+    verified = _("verified root cause")
+    return [(str(r.id), f"{r.name} › {r.text}" + (f" ({verified})" if r.status == "verified" else "")) for r in rows]
+
+
+def fmea_row_choices(project_id: int) -> list[tuple[str, str]]:
+    """The rows of the project's FMEA for the action form's picker: ("id", "failure mode — cause (AP)")."""
+    rows = db.session.execute(
+        select(FmeaRow.id, FmeaRow.failure_mode, FmeaRow.failure_cause, FmeaRow.action_priority)
+        .join(FmeaDocument, FmeaDocument.id == FmeaRow.document_id)
+        .where(FmeaDocument.project_id == project_id)
+        .order_by(FmeaRow.position, FmeaRow.id)
+    )
+    found = []
+    for r in rows:
+        label = " — ".join(t for t in (r.failure_mode, r.failure_cause) if t) or _("FMEA row %(id)d", id=r.id)
+        found.append((str(r.id), label + (f" (AP {r.action_priority})" if r.action_priority else "")))
+    return found
+
+
 def describe_node(kind: str, ref: int) -> dict | None:
     """Name the cause and FMEA-row nodes of the traceability graph, with links to their pages."""
     if kind == "cause":

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from workbench import process_owners
-from workbench.actions import bp, effectiveness, fmea_link, lifecycle, notify, report, services, signature, trace
+from workbench.actions import bp, effectiveness, fmea_link, lifecycle, links, notify, report, services, signature, trace
 from workbench.actions.forms import ActionForm, CharterForm, CheckForm, DecisionForm, ReopenForm, SignOffForm, StageForm
 from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
@@ -24,11 +24,26 @@ def _owner_choices(project) -> list:
     return choices([("", "—")] + members)
 
 
+def _link_choices(form, project) -> None:
+    """The action form's pickers: the team's people, the project's fishbone causes and FMEA rows."""
+    form.owner_id.choices = _owner_choices(project)
+    form.cause_id.choices = choices([("", "—")] + links.cause_choices(project.id))
+    form.fmea_row_id.choices = choices([("", "—")] + links.fmea_row_choices(project.id))
+
+
+def _pairs(select_choices) -> list[tuple[str, str]]:
+    return [(c.value, c.label) for c in select_choices if c.value]
+
+
+def _optional_id(value):
+    return None if value in (None, "", "None") else value
+
+
 def _action_data(form) -> dict:
     return {
         "title": form.title.data, "type": form.type.data, "owner_id": form.owner_id.data, "due_date": form.due_date.data,
         "status": form.status.data, "evidence_text": form.evidence_text.data,
-        "cause_id": form.cause_id.data, "fmea_row_id": form.fmea_row_id.data,
+        "cause_id": _optional_id(form.cause_id.data), "fmea_row_id": _optional_id(form.fmea_row_id.data),
     }
 
 
@@ -43,7 +58,7 @@ def _store_upload(action, form) -> None:
 def project_actions(project_id: int):
     project = teams.get_project(project_id, current_user, write=request.method == "POST")
     form = ActionForm()
-    form.owner_id.choices = _owner_choices(project)
+    _link_choices(form, project)
     saved = None
     if form.validate_on_submit():
         with commit_or_report(form) as saved:
@@ -53,8 +68,9 @@ def project_actions(project_id: int):
         if saved:
             flash(_("Action “%(title)s” added.", title=action.title), "info")
             return redirect(url_for("actions.project_actions", project_id=project.id))
+    link_names = {"cause": dict(_pairs(form.cause_id.choices)), "fmea_row": dict(_pairs(form.fmea_row_id.choices))}
     return render_template("actions/list.html", project=project, actions=services.actions_of(project.id), form=form,
-                           is_overdue=services.is_overdue), form_status(saved)
+                           is_overdue=services.is_overdue, link_names=link_names), form_status(saved)
 
 
 @bp.route("/actions/<int:action_id>", methods=["GET", "POST"])
@@ -63,9 +79,11 @@ def action_edit(action_id: int):
     action = services.get_action(action_id, current_user, write=request.method == "POST")
     project = action.project
     form = ActionForm(obj=action if request.method == "GET" else None)
-    form.owner_id.choices = _owner_choices(project)
+    _link_choices(form, project)
     if request.method == "GET":
         form.owner_id.data = str(action.owner_id)
+        form.cause_id.data = str(action.cause_id or "")
+        form.fmea_row_id.data = str(action.fmea_row_id or "")
     saved = None
     if form.validate_on_submit():
         # On a conflict the page shows the stored action again (with its new version) beside the person's input.

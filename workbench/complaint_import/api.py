@@ -1,6 +1,7 @@
 """API: complaints, labels, Pareto, trends and the classifier."""
 
 from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from workbench import dates
@@ -232,7 +233,7 @@ bp.path("/classifier/runs/{run_id}/discard", post={"summary": "Discard a preview
 def survey_scores_api():
     group = request.args.get("group", "month")
     if group not in survey_scores.GROUPS:
-        raise InvalidInput({"group": f"group must be one of {', '.join(survey_scores.GROUPS)}"})
+        raise InvalidInput({"group": _("group must be one of %(groups)s.", groups=", ".join(survey_scores.GROUPS))})
     start = dates.field_date(request.args.get("from"), "from")
     end = dates.field_date(request.args.get("to"), "to")
     return jsonify(survey_scores.scores(group, start, end))

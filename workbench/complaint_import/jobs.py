@@ -6,6 +6,7 @@ import os
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from sqlalchemy import select, update
 
@@ -36,6 +37,8 @@ def create_job(storage, source: str, user: User, preset_id: int | None = None, k
     if preset:
         job.mapping = dict(preset.mapping or {})
         job.options = dict(preset.options or {})
+    # Row errors and messages are written by the worker (no page, no language): in the uploader's.
+    job.options = {**(job.options or {}), "locale": str(get_locale())}
     db.session.add(job)
     db.session.flush()
     return job
@@ -53,10 +56,19 @@ def _cancel_requested(job_id: int) -> bool:
 
 
 def run_job(job_id: int, commit: bool) -> None:
-    """Check (``commit=False``) or import a job's file; never raises for bad input, records it on the job."""
+    """Check (``commit=False``) or import a job's file; never raises for bad input, records it on the job.
+
+    Reasons and messages are stored as text, in the language of the page the file was uploaded from."""
     job = db.session.get(ImportJob, job_id)
     if job is None or job.status == "cancelled":
         return
+    user = db.session.get(User, job.created_by_id) if job.created_by_id else None
+    locale = (job.options or {}).get("locale") or (user.locale if user else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        _run_job(job_id, job, commit)
+
+
+def _run_job(job_id: int, job: ImportJob, commit: bool) -> None:
     if find_path(job.stored_path) is None and not os.path.isfile(job.stored_path):
         _write(job_id, status="failed", phase=None, finished_at=utcnow(), message=_("“%(name)s” is no longer kept (uploads unused for %(hours)s hours are removed); upload it again.", name=job.filename, hours=setting("UPLOAD_STAGING_HOURS")))
         return
@@ -195,7 +207,8 @@ def request_cancel(job: ImportJob) -> None:
 def reconfigure(job: ImportJob, mapping: dict, layout: dict, date_order: str | None) -> None:
     """The user's corrections to columns and reading options; the file is checked again."""
     job.mapping = dict(mapping)  # an empty value un-maps a guessed column
-    job.options = {"layout": {k: v for k, v in layout.items() if v not in (None, "")}, "date_order": date_order or None}
+    job.options = {"layout": {k: v for k, v in layout.items() if v not in (None, "")}, "date_order": date_order or None,
+                   "locale": (job.options or {}).get("locale") or str(get_locale())}
     job.status, job.phase, job.cancel_requested = "queued", "checking", False
 
 

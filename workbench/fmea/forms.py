@@ -19,7 +19,7 @@ class HeaderForm(FlaskForm):
     program = StringField(_l("Model / programme"), validators=[Length(max=200)])
     responsible = StringField(_l("Process responsibility"), validators=[Length(max=200)])
     confidentiality = StringField(_l("Confidentiality level"), validators=[Length(max=80)])
-    start_date = LocalDateField(_l("Start date"), validators=[Optional()], render_kw={"placeholder": "1403/05/12 · 2024-08-02"})
+    start_date = LocalDateField(_l("Start date"), validators=[Optional()])
 
 
 class StandaloneForm(FlaskForm):

@@ -13,7 +13,7 @@ MEMBER_ROLE_CHOICES = [
 
 
 class MemberForm(Form):
-    user_id = SelectField(_l("Person"), coerce=str, validate_choice=False)
+    user_id = SelectField(_l("Person"), coerce=str, validate_choice=False, render_kw={"data-picker": ""})
     role = SelectField(_l("Role in the team"), choices=choices(MEMBER_ROLE_CHOICES), validate_choice=False)
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
 
@@ -21,7 +21,7 @@ class MemberForm(Form):
 class TeamForm(FlaskForm):
     version = HiddenField()  # the version the form was read at: a stale one is refused (409)
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
-    leader_id = SelectField(_l("Leader"), coerce=str, validate_choice=False)
+    leader_id = SelectField(_l("Leader"), coerce=str, validate_choice=False, render_kw={"data-picker": ""})
     members = FieldList(FormField(MemberForm), min_entries=MAX_TEAM_SIZE, max_entries=MAX_TEAM_SIZE)
 
     def member_rows(self) -> list[dict]:
@@ -39,5 +39,5 @@ class ProjectForm(FlaskForm):
     problem_statement = TextAreaField(_l("Problem statement"), validators=[Optional()])
     team_id = SelectField(_l("Team"), coerce=str, validate_choice=False)
     process_owner = SelectField(_l("Process owner"), coerce=str, validate_choice=False)
-    theme_id = SelectField(_l("Complaint theme it came from"), coerce=str, validate_choice=False)
-    target_date = LocalDateField(_l("Target date"), validators=[Optional()], render_kw={"placeholder": "1403/05/12 · 2024-08-02"})
+    theme_id = SelectField(_l("Complaint theme it came from"), coerce=str, validate_choice=False, render_kw={"data-picker": ""})
+    target_date = LocalDateField(_l("Target date"), validators=[Optional()])

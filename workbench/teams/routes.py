@@ -4,20 +4,17 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
 
 from workbench import process_owners
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
 from workbench.formtools import choices, commit_or_report, form_status
 from workbench.i18n import localized_name
-from workbench.models import User
 from workbench.persistence import check_version
 from workbench.registry import PROJECT_PANELS
 from workbench.roles import Role
-from workbench.teams import bp, services, theme_link
+from workbench.teams import bp, people, services, theme_link
 from workbench.teams.forms import ProjectForm, TeamForm
-from workbench.users import sees_emails
 from workbench.validation import whole_number
 
 
@@ -25,13 +22,20 @@ def _owner_choices(blank: str) -> list[tuple[str, str]]:
     return choices([("", blank)] + [(o.key, localized_name(o)) for o in process_owners.list_process_owners()])
 
 
-def _user_choices() -> list[tuple[str, str]]:
-    # A team leader picks new members from everyone active, but sees names only; emails are for
-    # admins and quality managers.
-    users = db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name))
-    if sees_emails(current_user):
-        return choices([("", "—")] + [(str(u.id), f"{u.name} ({u.email})") for u in users])
-    return choices([("", "—")] + [(str(u.id), u.name) for u in users])
+def _user_choices(chosen: set[int], team=None) -> list:
+    """The people offered on the team form: the chosen ones and the first ``people.INLINE_PEOPLE`` by
+    name (the picker finds the others through ``people_search``)."""
+    return choices([("", "—")] + people.choices(current_user, chosen, team))
+
+
+@bp.route("/teams/people.json")
+@login_required
+def people_search():
+    """Active people matching ``q`` for the team form's pickers, as the team form may offer them."""
+    team_id = request.args.get("team", type=whole_number)
+    team = services.get_team(team_id, current_user) if team_id else None
+    found = people.search(current_user, request.args.get("q", ""), team)
+    return {"results": [{"value": str(value), "text": text} for value, text in found]}
 
 
 @bp.route("/teams")
@@ -42,9 +46,13 @@ def team_list():
 
 def _team_form(team=None):
     form = TeamForm(obj=team if request.method == "GET" else None)
-    form.leader_id.choices = _user_choices()
+    chosen = people.chosen_ids(team, request.form if request.method == "POST" else None)
+    offered = _user_choices(chosen, team)
+    search = url_for("teams.people_search", team=team.id) if team else url_for("teams.people_search")
+    for select_field in [form.leader_id] + [row.user_id for row in form.members]:
+        select_field.choices = offered
+        select_field.render_kw = {**(select_field.render_kw or {}), "data-picker-url": search}
     for row in form.members:
-        row.user_id.choices = _user_choices()
         row.process_owner.choices = _owner_choices("—")
     if request.method == "GET" and team is not None:
         form.leader_id.data = str(team.leader_id)

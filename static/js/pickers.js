@@ -1,0 +1,80 @@
+/* Pickers and date fields, added to server-rendered controls (the forms work without this script).
+
+   <select data-picker>: a search-as-you-type selector over the select's own options (tom-select).
+   <select data-picker data-picker-url="/…?q=">: the same, also asking the server for matches
+   (lists that can be long: complaints, people); the answer is {"results": [{"value", "text"}]}.
+   <input data-jdp>: on Persian pages, a Jalali calendar (jalalidatepicker) that writes 1403/05/12.
+   The messages come from the <body data-picker-*> attributes, in the page's language. */
+(function () {
+  "use strict";
+  var body = document.body;
+  var messages = {
+    none: body.dataset.pickerNone || "No match",
+    more: body.dataset.pickerMore || "Type to search",
+  };
+
+  function escapeHtml(text) {
+    var span = document.createElement("span");
+    span.textContent = text;
+    return span.innerHTML;
+  }
+
+  /* User text inside the list keeps its own direction (a Persian name on an English page). */
+  function render(item) { return '<div dir="auto">' + escapeHtml(item.text) + "</div>"; }
+
+  function enhance(select) {
+    if (select.tomselect || typeof window.TomSelect !== "function") return;
+    var url = select.dataset.pickerUrl;
+    var settings = {
+      allowEmptyOption: true,
+      maxOptions: 50,
+      create: false,
+      searchField: ["text"],
+      render: {
+        option: render,
+        item: render,
+        no_results: function () { return '<div class="no-results">' + escapeHtml(messages.none) + "</div>"; },
+      },
+      onInitialize: function () {
+        // The original select keeps its name and value: the form posts as without the script.
+        this.control_input.setAttribute("aria-label", select.getAttribute("aria-label") || (select.labels && select.labels[0] ? select.labels[0].textContent.trim() : ""));
+      },
+    };
+    if (url) {
+      settings.valueField = "value";
+      settings.labelField = "text";
+      settings.loadThrottle = 250;
+      settings.shouldLoad = function (query) { return query.trim().length > 0; };
+      settings.load = function (query, callback) {
+        var address = url + (url.indexOf("?") < 0 ? "?" : "&") + "q=" + encodeURIComponent(query);
+        fetch(address, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) { return response.ok ? response.json() : { results: [] }; })
+          .then(function (data) { callback(data.results || []); })
+          .catch(function () { callback(); });
+      };
+    }
+    new window.TomSelect(select, settings);
+  }
+
+  function enhanceAll(root) {
+    (root || document).querySelectorAll("select[data-picker]").forEach(enhance);
+  }
+
+  var watching = false;
+  /* Once per page: the calendar then opens on any input[data-jdp], also those added later. */
+  function watchDates() {
+    if (watching || !window.jalaliDatepicker) return;
+    watching = true;
+    window.jalaliDatepicker.startWatch({
+      autoReadOnlyInput: false,  // typing (or pasting) a date still works
+      showTodayBtn: true,
+      showEmptyBtn: true,
+      zIndex: 2000,
+    });
+  }
+
+  enhanceAll(document);
+  watchDates();
+  /* Scripts that build forms later (the fishbone's evidence form) ask for the same. */
+  window.workbenchPickers = { enhance: enhanceAll, dates: watchDates };
+})();
