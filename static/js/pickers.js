@@ -28,12 +28,22 @@
     var settings = {
       allowEmptyOption: true,
       maxOptions: 50,
+      closeAfterSelect: true,
       create: false,
       searchField: ["text"],
       render: {
         option: render,
         item: render,
         no_results: function () { return '<div class="no-results">' + escapeHtml(messages.none) + "</div>"; },
+      },
+      /* A pick ends the choice: the list closes and stays closed. A search still waiting to run (an
+         option clicked within refreshThrottle of the last key) would open it again and take the focus
+         back from the next field; left-over typed text would make the field two lines high until it loses
+         the focus, moving the field below away from under a click. */
+      onItemAdd: function () {
+        if (this.refreshTimeout) { window.clearTimeout(this.refreshTimeout); this.refreshTimeout = null; }
+        this.setTextboxValue("");  // the typed search goes: the field keeps one line, nothing below it moves
+        this.close();
       },
       onInitialize: function () {
         // The original select keeps its name and value: the form posts as without the script.

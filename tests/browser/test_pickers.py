@@ -1,0 +1,127 @@
+"""Pickers instead of ids, and date fields in the page's calendar, as a user sees them at 1280×720.
+
+In Persian and English: type part of a name, pick it, save, and the saved action shows its cause and
+FMEA row as links; the Persian due date comes from the Jalali calendar, the English one is ISO."""
+
+import re
+
+import pytest
+
+from tests.conftest import TEST_PASSWORD
+
+pytestmark = pytest.mark.browser
+
+CAUSE = {"fa": "راننده دیر می‌رسد", "en": "Driver arrives late"}
+ROW = {"fa": "تحویل دیرهنگام", "en": "Late delivery"}
+
+
+def _sign_in(page, user):
+    page.goto("/login")
+    page.fill("input[name=email]", user.email)
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/")
+
+
+def _watch(page):
+    problems = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught {error}"))
+    return problems
+
+
+def _pick(page, select_name: str, typed: str, option_text: str) -> None:
+    """Type into the picker that replaced ``select[name=…]`` and click the matching option."""
+    from playwright.sync_api import expect
+
+    wrapper = page.locator(f"select[name='{select_name}'] + .ts-wrapper")
+    wrapper.locator(".ts-control").click()
+    expect(wrapper.locator(".ts-dropdown")).to_be_visible()
+    expect(wrapper.locator(".ts-control input")).to_be_focused()
+    page.keyboard.type(typed)
+    option = wrapper.locator(".ts-dropdown .option", has_text=option_text).first
+    expect(option).to_be_visible()
+    option.click()
+    expect(wrapper.locator(".ts-dropdown")).to_be_hidden()  # picked: the list closes
+    expect(wrapper.locator(".ts-control .item")).to_have_text(re.compile(re.escape(option_text)))
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, db, make_user, make_team, make_project, artifacts, lang):
+    from playwright.sync_api import expect
+
+    from workbench.actions.models import CorrectiveAction
+    from workbench.fishbone import services as fishbone
+    from workbench.fmea import services as fmea
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    leader = make_user(name="Leila Leader" if lang == "en" else "لیلا رهبر", locale=lang)
+    owner = make_user(name="Omid Owner" if lang == "en" else "امید مسئول", locale=lang)
+    team = make_team(members=[leader, owner, make_user()])
+    project = make_project(team=team)
+    diagram = fishbone.create_diagram(project, "6m", lang)
+    category = diagram.categories[0]
+    category_name = category.name
+    fishbone.add_cause(diagram, leader, {"text": "Weather", "category_id": category.id})
+    cause = fishbone.add_cause(diagram, leader, {"text": CAUSE[lang], "category_id": category.id})
+    row = fmea.create_row(project, {"failure_mode": ROW[lang], "failure_cause": CAUSE[lang]})
+    db.session.commit()
+    problems = _watch(page)
+    _sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/actions")
+    page.fill("input[name=title]", "Second carrier" if lang == "en" else "پیمانکار دوم")
+    _pick(page, "owner_id", owner.name[:3], owner.name)
+    due = page.locator("input[name=due_date]")
+    if lang == "fa":
+        expect(due).to_have_attribute("placeholder", "۱۴۰۳/۰۵/۱۲")
+        due.click()
+        calendar = page.locator("jdp-container")
+        expect(calendar).to_be_visible()
+        calendar.locator(".jdp-day:not(.not-in-month):not(.disabled-day)", has_text=re.compile(r"^(15|۱۵)$")).first.click()
+        expect(due).to_have_value(re.compile(r"^14\d\d/\d\d/15$"))  # a Jalali date, written by the calendar
+    else:
+        assert due.get_attribute("type") == "date"  # the browser's ISO field, never a Jalali placeholder
+        due.fill("2026-04-04")
+    _pick(page, "cause_id", CAUSE[lang][:5], CAUSE[lang])
+    _pick(page, "fmea_row_id", ROW[lang][:4], ROW[lang])
+    page.screenshot(path=str(artifacts / f"pickers-action-form-{lang}.png"), full_page=False)
+    page.locator("form.stacked button[type=submit]").click()
+    table = page.locator("table.action-table")
+    expect(table.get_by_role("link", name=f"{category_name} › {CAUSE[lang]}", exact=True)).to_have_attribute("href", f"/projects/{project.id}/fishbone")
+    expect(table.get_by_role("link", name=f"{ROW[lang]} — {CAUSE[lang]}", exact=True)).to_have_attribute("href", f"/projects/{project.id}/fmea#row-{row.id}")
+    expect(table).to_contain_text(owner.name)
+    page.screenshot(path=str(artifacts / f"pickers-action-saved-{lang}.png"), full_page=True)
+    db.session.expire_all()
+    action = db.session.scalar(db.select(CorrectiveAction))
+    assert (action.owner_id, action.cause_id, action.fmea_row_id) == (owner.id, cause.id, row.id)
+    if lang == "en":
+        assert action.due_date.isoformat() == "2026-04-04"
+    else:
+        assert action.due_date.day in range(1, 32)
+    assert problems == []
+
+
+def test_team_form_finds_a_person_by_typing(page, db, make_user, make_team, artifacts):
+    from playwright.sync_api import expect
+
+    from workbench.teams import people
+    from workbench.teams.models import Team
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    qm = make_user(role="quality_manager", locale="fa")
+    team = make_team()
+    for n in range(people.INLINE_PEOPLE):  # the form renders the first 200 by name: the newcomer is found by search only
+        make_user(name=f"آ {n:03d}", email=f"a{n}@example.org")
+    newcomer = make_user(name="یاسمن نوری", email="yasaman@example.org")
+    problems = _watch(page)
+    _sign_in(page, qm)
+    page.goto(f"/teams/{team.id}/edit")
+    assert page.locator(f"select[name='members-3-user_id'] option[value='{newcomer.id}']").count() == 0
+    _pick(page, "members-3-user_id", "یاسمن", "یاسمن نوری")
+    page.screenshot(path=str(artifacts / "pickers-team-form-fa.png"), full_page=False)
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page.locator(".flash")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("یاسمن نوری")
+    db.session.expire_all()
+    assert newcomer.id in {m.user_id for m in db.session.get(Team, team.id).memberships}
+    assert problems == []
