@@ -1,8 +1,8 @@
 """FMEA workbook import: analysing a 5,000-row AIAG 4th-edition workbook against a plain openpyxl load of the same file.
 
 The workbook has a title block, a two-row merged header with a controls group and an action-results block,
-merged step/mode/effect/severity cells every four rows and a signature footer (``tests/fmea/workbooks.py``'s
-layout at scale). Measured in the same run: ``openpyxl.load_workbook`` (full and read-only, values only,
+merged step/mode/effect/severity cells every four rows and a signature footer (``workbench.fmea.sample_workbooks``,
+the layout the import tests use, at scale). Measured in the same run: ``openpyxl.load_workbook`` (full and read-only, values only,
 the baseline), ``workbench.fmea.workbook.analyse`` (read with python-calamine, header, mapping, rows,
 problems) and ``importing.read`` (the same as JSON-safe data, as the queue stores it). Prints the median of
 ``--repeat`` runs, the ratios against the openpyxl load, and the peak memory of each (tracemalloc).
@@ -20,54 +20,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from openpyxl import Workbook, load_workbook  # noqa: E402
+from openpyxl import load_workbook  # noqa: E402
 
 from workbench import create_app  # noqa: E402
-
-
-def build(rows: int) -> bytes:
-    """An AIAG 4th-edition PFMEA of ``rows`` causes, four causes per merged step/mode/effect."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "PFMEA"
-    ws["A1"] = "POTENTIAL FAILURE MODE AND EFFECTS ANALYSIS (PROCESS FMEA)"
-    ws.merge_cells("A1:S1")
-    ws["A2"] = "Item: Door hinge assembly"
-    ws["F2"] = "Process Responsibility: Stamping plant 2"
-    ws["A3"] = "Customer:"
-    ws["B3"] = "Acme Motors"
-    titles = {"A": "Process Step / Function", "B": "Requirements", "C": "Potential Failure Mode", "D": "Potential Effect(s) of Failure",
-              "E": "Sev", "F": "Class", "G": "Potential Cause(s)/Mechanism(s) of Failure", "L": "RPN", "M": "Recommended Action(s)",
-              "N": "Responsibility & Target Completion Date"}
-    for col, text in titles.items():
-        ws[f"{col}5"] = text
-        ws.merge_cells(f"{col}5:{col}6")
-    ws["H5"] = "Current Process Controls"
-    ws.merge_cells("H5:K5")
-    for col, text in zip("HIJK", ("Prevention", "Occ", "Detection", "Det"), strict=True):
-        ws[f"{col}6"] = text
-    ws["O5"] = "Action Results"
-    ws.merge_cells("O5:S5")
-    for col, text in zip("OPQRS", ("Actions Taken", "Sev", "Occ", "Det", "RPN"), strict=True):
-        ws[f"{col}6"] = text
-    first = 7
-    for i in range(rows):
-        r = first + i
-        s, o, d = 2 + i % 9, 1 + i % 10, 1 + (i * 7) % 10
-        if i % 4 == 0:
-            ws.append([f"Op {i // 4 * 10} step {i // 4}", f"Requirement {i // 4}", f"Mode {i // 4}", f"Effect {i // 4}", s, "SC" if i % 40 == 0 else None])
-            for col in "ABCDE":
-                ws.merge_cells(f"{col}{r}:{col}{min(r + 3, first + rows - 1)}")
-        else:
-            ws.append([])
-        for col, value in zip("GHIJKLMN", (f"Cause {i}", f"Prevention {i}", o, f"Detection {i}", d, None, f"Action {i}" if i % 3 == 0 else None, None), strict=True):
-            if value is not None:
-                ws[f"{col}{r}"] = value
-    ws.append([])
-    ws.append(["Prepared by: D. Silva", None, None, None, None, "Approved by: QA Manager"])
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+from workbench.fmea.sample_workbooks import aiag4_at_scale  # noqa: E402
 
 
 def measure(work, repeat: int) -> tuple[float, float]:
@@ -89,7 +45,7 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=5000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    data = build(args.rows)
+    data = aiag4_at_scale(args.rows)
     app = create_app({"TESTING": True, "SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
     from workbench.fmea import importing
     from workbench.fmea.workbook import analyse

@@ -1,15 +1,8 @@
 """Realistic FMEA workbooks built for the import tests, in the layouts people publish them in."""
 
-import io
-
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
 
-
-def save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+from workbench.fmea.sample_workbooks import aiag4_layout, save  # noqa: F401  (``save`` is used by the tests too)
 
 
 def aiag4_pfmea(ws=None) -> bytes | None:
@@ -21,39 +14,7 @@ def aiag4_pfmea(ws=None) -> bytes | None:
         wb = Workbook()
         ws = wb.active
         ws.title = "PFMEA"
-    ws["A1"] = "POTENTIAL FAILURE MODE AND EFFECTS ANALYSIS (PROCESS FMEA)"
-    ws.merge_cells("A1:S1")
-    ws["A2"] = "Item: Door hinge assembly"
-    ws.merge_cells("A2:E2")
-    ws["F2"] = "Process Responsibility: Stamping plant 2"
-    ws["P2"] = "FMEA Number: 1450"
-    ws["A3"] = "Model Year(s)/Program(s): 2026 / K-line"
-    ws["F3"] = "Key Date: 2026-03-01"
-    ws["P3"] = "Page 1 of 1"
-    ws["A4"] = "Core Team: A. Rahimi, B. Chen, C. Okafor"
-    ws["F4"] = "Prepared By: D. Silva"
-    ws["P4"] = "FMEA Date (Orig.): 2025-11-02 (Rev.) 2026-01-15"
-    ws["A5"] = "Customer:"
-    ws["B5"] = "Acme Motors"
-    ws["F5"] = "Part Number:"
-    ws["G5"] = "HX-2231"
-    titles = {
-        "A": "Process Step / Function", "B": "Requirements", "C": "Potential Failure Mode", "D": "Potential Effect(s) of Failure",
-        "E": "S\ne\nv", "F": "Class", "G": "Potential Cause(s)/Mechanism(s) of Failure", "L": "R\nP\nN",
-        "M": "Recommended Action(s)", "N": "Responsibility & Target Completion Date",
-    }
-    for col, text in titles.items():
-        ws[f"{col}7"] = text
-        ws[f"{col}7"].alignment = Alignment(wrap_text=True)
-        ws.merge_cells(f"{col}7:{col}8")
-    ws["H7"] = "Current Process Controls"
-    ws.merge_cells("H7:K7")
-    for col, text in zip("HIJK", ("Prevention", "O\nc\nc\nu\nr", "Detection", "D\ne\nt\ne\nc"), strict=True):
-        ws[f"{col}8"] = text
-    ws["O7"] = "Action Results"
-    ws.merge_cells("O7:S7")
-    for col, text in zip("OPQRS", ("Actions Taken & Completion Date", "Sev", "Occ", "Det", "RPN"), strict=True):
-        ws[f"{col}8"] = text
+    aiag4_layout(ws)
     data = {
         9: ["Op 10 Stamp hinge leaf", "Hole dia 8.0 ±0.1", "Hole oversize", "Loose hinge, door sag", 7, "SC", "Worn punch",
             "Punch life 50k hits", 4, "Go/no-go gauge 1/hour", 5, 140, "Punch change at 40k hits", "A. Rahimi 2026-02-01",
