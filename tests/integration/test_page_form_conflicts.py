@@ -18,7 +18,7 @@ from workbench.fmea.models import FmeaRow, FmeaSettings
 from workbench.models import User
 from workbench.teams.models import ImprovementProject, StageChange, Team
 
-VERSION = re.compile(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"')
+VERSION = re.compile(r'name="(?:\w+-)?version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="(?:\w+-)?version"')
 
 
 def _version_in(html: str, action: str) -> str:
@@ -154,3 +154,22 @@ def test_deletes_with_a_stale_version_delete_nothing(people, db):
     # With the version read, the delete goes through.
     assert first.delete(f"/api/v1/fmea-rows/{row['id']}", query_string={"version": row["version"]}).status_code == 204
     assert first.delete(f"/api/v1/causes/{cause['id']}", query_string={"version": cause["version"]}).status_code == 200
+
+
+def test_my_account_page_does_not_overwrite_an_admins_rename(app, db, make_user):
+    me, admin = make_user(name="Sara"), make_user(role="admin")
+    mine, theirs = app.test_client(), app.test_client()
+    for client, user in ((mine, me), (theirs, admin)):
+        assert client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+    read_at = _version_in(mine.get("/account").get_data(as_text=True), "")
+    admin_page = theirs.get(f"/admin/users/{me.id}").get_data(as_text=True)
+    renamed = theirs.post(f"/admin/users/{me.id}", data={"email": me.email, "name": "Sara Ahmadi", "role": "member", "locale": "en",
+                                                         "active": "y", "version": _version_in(admin_page, "")})
+    assert renamed.status_code == 302
+    refused = mine.post("/account", data={"prefs-name": "Sara", "prefs-locale": "fa", "prefs-version": read_at})
+    assert refused.status_code == 409 and "Someone else changed this record first" in refused.get_data(as_text=True)
+    stored = _fresh(db, User, me.id)
+    assert (stored.name, stored.locale) == ("Sara Ahmadi", "en")
+    page = mine.get("/account").get_data(as_text=True)
+    again = mine.post("/account", data={"prefs-name": "Sara Ahmadi", "prefs-locale": "fa", "prefs-version": _version_in(page, "")})
+    assert again.status_code == 302 and _fresh(db, User, me.id).locale == "fa"

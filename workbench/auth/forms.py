@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from workbench.formtools import EmailAddress, choices
@@ -13,6 +13,7 @@ class LoginForm(FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
+    version = HiddenField()  # the account's version when the page was read: an admin's edit meanwhile is not overwritten
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     locale = SelectField(_l("Language"), choices=choices([("fa", "فارسی"), ("en", "English")]))
 

@@ -10,7 +10,9 @@ from sqlalchemy import select
 from workbench.auth import bp, throttle
 from workbench.auth.forms import EmptyForm, LoginForm, PasswordForm, PreferencesForm, TokenForm
 from workbench.extensions import db
+from workbench.formtools import commit_or_report
 from workbench.models import ApiToken, User
+from workbench.persistence import check_version
 
 
 def _safe_next(target: str | None) -> str:
@@ -81,13 +83,18 @@ def account():
     password = PasswordForm(prefix="pw")
     token_form = TokenForm(prefix="token")
     new_token = None
+    status = 200
     if "prefs-name" in request.form and prefs.validate_on_submit():
-        current_user.name = prefs.name.data.strip()
-        current_user.locale = prefs.locale.data
-        session["lang"] = prefs.locale.data
-        db.session.commit()
-        flash(_("Saved."), "info")
-        return redirect(url_for("auth.account"))
+        me = current_user._get_current_object()
+        with commit_or_report(prefs) as saved:
+            # request.form, not the form: a version missing from the post would take the stored one (obj=current_user).
+            check_version(me, {"version": request.form.get("prefs-version"), "name": prefs.name.data}, required=True)
+            me.name, me.locale = prefs.name.data.strip(), prefs.locale.data
+        if saved:
+            session["lang"] = prefs.locale.data
+            flash(_("Saved."), "info")
+            return redirect(url_for("auth.account"))
+        status = saved.status
     if "pw-new" in request.form and password.validate_on_submit():
         if not current_user.check_password(password.current.data):
             password.current.errors.append(_("The current password is wrong."))
@@ -111,7 +118,7 @@ def account():
         tokens=list(tokens),
         new_token=new_token,
         revoke_form=EmptyForm(),
-    )
+    ), status
 
 
 @bp.post("/account/tokens/<int:token_id>/revoke")
