@@ -17,7 +17,7 @@ from workbench.actions.models import DECISIONS, EffectivenessCheck
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.models import SurveyResponse as R
 from workbench.extensions import db
-from workbench.i18n import persian_digits
+from workbench.i18n import is_persian, persian_digits
 from workbench.models import ProcessOwner
 from workbench.teams.models import ImprovementProject, ProjectComplaint
 from workbench.teams.stages import ensure_editable, ensure_project_editable
@@ -239,7 +239,9 @@ def checks_of(project_id: int) -> list[EffectivenessCheck]:
 
 
 def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bins: int = 8) -> str:
-    """Complaints per period before and after the actions as bars, with a line where the actions took effect."""
+    """Complaints per period before and after the actions as bars, with a line where the actions took effect;
+    mirrored on Persian pages (time runs right to left: "before" on the right)."""
+    rtl = is_persian()
     (b0, _b1), (a0, a1) = windows(check)
     link = {"project_id": check.project_id, "product": check.product, "category": check.category}
     daily = complaint_counts(b0, a1, **link)
@@ -264,21 +266,24 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
     ]
     for i, count in enumerate(counts):
         h = (base - 20) * count / top
-        x = pad + i * bar_w
+        x = width - pad - (i + 1) * bar_w if rtl else pad + i * bar_w
         colour = "#8a94a6" if i < per_side else after_colour
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="{colour}">'
             f"<title>{escape(edges[i].isoformat())} – {escape(edges[i + 1].isoformat())}: {count}</title></rect>"
         )
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{base - h - 4:.1f}" font-size="11" text-anchor="middle">{persian_digits(count)}</text>')
-    mid = pad + per_side * bar_w
+    mid = pad + per_side * bar_w  # the middle, whichever way time runs
+    before_x, after_x = pad + per_side * bar_w / 2, mid + per_side * bar_w / 2
+    if rtl:
+        before_x, after_x = after_x, before_x
     parts.append(f'<line x1="{mid:.1f}" y1="10" x2="{mid:.1f}" y2="{base + 5}" stroke="#1f5fbf" stroke-dasharray="4 3"/>')
     parts.append(
-        f'<text x="{pad + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
+        f'<text x="{before_x:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
         f"{escape(before_label)} ({persian_digits(sum(counts[:per_side]))})</text>"
     )
     parts.append(
-        f'<text x="{mid + per_side * bar_w / 2:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
+        f'<text x="{after_x:.1f}" y="{height - 12}" font-size="12" text-anchor="middle">'
         f"{escape(after_label)} ({persian_digits(sum(counts[per_side:]))})</text>"
     )
     parts.append("</svg>")
