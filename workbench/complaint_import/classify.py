@@ -47,6 +47,12 @@ _PERSIAN_WORDS = frozenset(
 )
 
 
+# Letters Urdu uses and Persian does not, and common Arabic words (after ``normalise``): a Perso-Arabic text
+# that shows them is in another language.
+_URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06d3]")
+_ARABIC_WORDS = frozenset(normalise(w) for w in "في على هذا هذه التي الذي الى إلى عن لم لن كان قد ليس لقد هل أن ان".split())
+
+
 @dataclass
 class Label:
     owner: str | None
@@ -102,10 +108,20 @@ def _latin_or_persian_reason(text_norm: str) -> str | None:
 
 
 def unmatched_reason(text_norm: str, words: list[str] | None = None) -> str:
-    """``other_language`` for a text of five words or more where hardly any (under 1 in 10) is a common English
-    or Persian word, else ``no_match`` (``words``: the text's ``split_words``, if known)."""
+    """``other_language`` or ``no_match`` for a text no phrase matched (``words``: the text's ``split_words``, if known).
+
+    Latin letters: another language when the text has five words or more and hardly any (under 1 in 10) is a
+    common English word. Perso-Arabic letters: short colloquial Persian often has no function word at all
+    («کولر گازی باد گرم میده»), so another language only where Urdu letters or Arabic words show it.
+    """
     words = split_words(text_norm) if words is None else words
-    if len(words) >= 5 and sum(w in _ENGLISH_WORDS or w in _PERSIAN_WORDS for w in words) * 10 < len(words):
+    if len(words) < 5:
+        return "no_match"
+    latin = sum(w.isascii() for w in words)
+    if latin * 2 >= len(words):
+        common = sum(w in _ENGLISH_WORDS or w in _PERSIAN_WORDS for w in words)
+        return "other_language" if common * 10 < len(words) else "no_match"
+    if _URDU_LETTERS.search(text_norm) or sum(w in _ARABIC_WORDS or (w.startswith("ال") and len(w) > 4) for w in words) * 5 >= len(words):
         return "other_language"
     return "no_match"
 

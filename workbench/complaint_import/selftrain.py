@@ -3,12 +3,13 @@ confidence and labels only what the rules left silent.
 
 1. Seeds: complaints whose category the rules gave with confidence at least
    ``SEED_CONFIDENCE`` (never a person's label, never a model's).
-2. A held-out check: one fifth of the seeds is kept aside; a linear model
-   (``textmodel``: TF-IDF weights computed from these complaints, so a word in
-   nearly every complaint weighs almost nothing) is trained on the rest. The
-   lowest probability threshold at which it agrees with the rules on at least
-   ``MIN_AGREEMENT`` of the held-out seeds it answers is kept; when no
-   threshold gets there, or there are too few seeds, there is no model.
+2. A held-out check by ``FOLDS``-fold cross-validation: each seed is predicted
+   by a linear model (``textmodel``: TF-IDF weights computed from these
+   complaints, so a word in nearly every complaint weighs almost nothing)
+   trained without it. The lowest probability threshold at which it agrees
+   with the rules on at least ``MIN_AGREEMENT`` of the seeds it answers is
+   kept; when no threshold gets there, or there are too few seeds, there is
+   no model.
 3. The model is refitted on every seed and used only for complaints the rules
    could read but gave no category (``no_match`` or ``conflict``), at or above
    that threshold. It never changes a rule's, a learned model's or a person's
@@ -41,6 +42,7 @@ MIN_AGREEMENT = 0.85
 MIN_ANSWERED = 0.3  # the threshold must leave the model answering at least this share of the held-out seeds
 THRESHOLDS = (0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9)
 MAX_SEEDS = 100_000
+FOLDS = 5
 REGULARISATION_C = 2.0
 BATCH = 5_000
 
@@ -74,18 +76,22 @@ def train(pairs: list[tuple[str, str]], seed: int = 0) -> tuple[TextModel | None
     if len(pairs) < MIN_SEEDS or len(kept) < 2:
         figures["reason"] = "too_few_seeds"
         return None, figures
-    order = list(range(len(pairs)))
-    random.Random(seed).shuffle(order)
-    test = set(order[: len(pairs) // 5])
     features = [tokens(t) for t, _k in pairs]
     keys = [k for _t, k in pairs]
-    model = _fit([features[i] for i in order if i not in test], [keys[i] for i in order if i not in test])
-    test_idx = sorted(test)
-    probabilities = model.probabilities([features[i] for i in test_idx])
-    best, top = probabilities.argmax(axis=1), probabilities.max(axis=1)
-    truth = np.array([keys[i] for i in test_idx])
-    predicted = np.array(model.classes)[best]
-    figures["held_out"] = len(test_idx)
+    # Out-of-fold predictions: every seed is held out once, by a model trained without it.
+    order = list(range(len(pairs)))
+    random.Random(seed).shuffle(order)
+    predicted = np.empty(len(pairs), dtype=object)
+    top = np.zeros(len(pairs), dtype=np.float32)
+    for fold in range(FOLDS):
+        test_idx = order[fold::FOLDS]
+        held = set(test_idx)
+        model = _fit([features[i] for i in order if i not in held], [keys[i] for i in order if i not in held])
+        probabilities = model.probabilities([features[i] for i in test_idx])
+        predicted[test_idx] = np.array(model.classes, dtype=object)[probabilities.argmax(axis=1)]
+        top[test_idx] = probabilities.max(axis=1)
+    truth = np.array(keys, dtype=object)
+    figures["held_out"] = len(pairs)
     for threshold in THRESHOLDS:
         answered = top >= threshold
         if answered.mean() < MIN_ANSWERED:
