@@ -1,5 +1,8 @@
 """``formtools.commit_or_report``: the one way a page commits a service's writes or tells the person why not."""
 
+import ast
+from pathlib import Path
+
 from flask import get_flashed_messages
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
@@ -100,3 +103,18 @@ def test_a_real_page_keeps_the_persons_input_on_refusal(client, login, make_user
     assert "The last administrator cannot lose the role." in page and 'value="Renamed"' in page
     db.session.expire_all()
     assert admin.role == "admin" and admin.name != "Renamed"
+
+
+def test_pages_roll_back_only_through_the_helper():
+    """No page module keeps its own copy of try/commit/rollback/flash; the uploads whose report is a file's rows are the exceptions."""
+    root = Path(__file__).resolve().parent.parent / "workbench"
+    own_report = {"fmea/routes_import.py", "complaint_import/routes_imports.py"}
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        name = str(path.relative_to(root))
+        if not path.name.startswith("routes") or name in own_report:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Attribute) and node.attr == "rollback":
+                found.append(f"{name}:{node.lineno}")
+    assert not found, "use formtools.commit_or_report: " + ", ".join(found)
