@@ -64,14 +64,21 @@ def on_time_by_month(user, filters: dict, start: date, last: date) -> list[tuple
 
 
 def complaints_by_month(filters: dict, start: date, last: date) -> list[tuple[date, float | None]]:
-    """Complaints received per month (of the chosen process owner); months after today are not measured yet."""
-    month = _month(Complaint.received_at).label("month")
-    stmt = select(month, func.count()).where(Complaint.received_at >= start, Complaint.received_at < charts.add_months(last, 1))
+    """Complaints received per month (of the chosen process owner); months after today are not measured yet.
+
+    Counted per day on the ``received_at`` index (at most 731 groups), then added up per month here:
+    no month expression to compute on every one of a million rows.
+    """
+    stmt = select(Complaint.received_at, func.count()).where(
+        Complaint.received_at >= start, Complaint.received_at < charts.add_months(last, 1))
     if filters.get("owner_id"):
         stmt = stmt.where(Complaint.process_owner_id == filters["owner_id"])
-    counts = dict(db.session.execute(stmt.group_by(month)).all())
+    counts: dict[date, int] = {}
+    for day, count in db.session.execute(stmt.group_by(Complaint.received_at)):
+        month = date(day.year, day.month, 1)
+        counts[month] = counts.get(month, 0) + count
     today = clock.today()
-    return [(day, float(counts.get(day.strftime("%Y-%m"), 0)) if day <= today else None) for day in _months(start, last)]
+    return [(month, float(counts.get(month, 0)) if month <= today else None) for month in _months(start, last)]
 
 
 def closures(user, filters: dict, start: date, last: date) -> list[tuple[date, str]]:
