@@ -39,11 +39,14 @@ def main() -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_file}", "SECRET_KEY": "screenshots", "WTF_CSRF_ENABLED": False})
     with app.app_context():
         upgrade()
+        from workbench.extensions import db
+
+        db.session.remove()  # the migration's connection holds a transaction; the demo import tunes a fresh one
+        db.engine.dispose()
         with acting_as("demo"):
             load_demo()
         from sqlalchemy import select
 
-        from workbench.extensions import db
         from workbench.teams.models import ImprovementProject
 
         projects = list(db.session.scalars(select(ImprovementProject).order_by(ImprovementProject.id)))
