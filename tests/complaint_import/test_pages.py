@@ -230,3 +230,23 @@ def test_import_worker_writes_row_reasons_in_the_uploaders_language(app, make_us
     job = db.session.get(ImportJob, job.id)
     assert job.bad_rows == 1
     assert job.errors[0]["reason"].startswith("تاریخ ناممکن"), job.errors[0]["reason"]
+
+
+def _bar_centres(svg: str) -> list[float]:
+    import re
+
+    return [float(x) + float(w) / 2 for x, w in re.findall(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)" height="[\d.]+" fill="#1f5fbf" class="bar"', svg)]
+
+
+def test_pareto_reads_right_to_left_with_persian_digits_on_persian_pages(client, login, make_user, sample):
+    """On a Persian page the biggest bar stands on the right and numbers are Persian; English stays left to right."""
+    user = make_user(role="member", locale="fa")
+    login(user)
+    persian = client.get("/complaints/analysis?by=process_owner").get_data(as_text=True)
+    bars = _bar_centres(persian)
+    assert len(bars) >= 2 and bars == sorted(bars, reverse=True)  # most first, from the right
+    assert "۸۰%" in persian and ">80%<" not in persian
+    english = client.get("/complaints/analysis?by=process_owner&lang=en").get_data(as_text=True)
+    bars = _bar_centres(english)
+    assert len(bars) >= 2 and bars == sorted(bars)
+    assert ">80%<" in english

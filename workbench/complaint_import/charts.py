@@ -22,8 +22,13 @@ def _text(x, y, content, size=12, anchor="middle", extra="") -> str:
     return f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" {extra}>{escape(str(content))}</text>'
 
 
-def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_label: str = "cumulative %", links: dict[str, str] | None = None) -> str:
-    """A Pareto chart of ``[{"key", "count", "cumulative_pct"}]`` (already sorted, most first); ``links``: key → URL of a bar."""
+def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_label: str = "cumulative %", links: dict[str, str] | None = None,
+               rtl: bool = False, digits=str) -> str:
+    """A Pareto chart of ``[{"key", "count", "cumulative_pct"}]`` (already sorted, most first); ``links``: key → URL of a bar.
+
+    ``rtl`` mirrors it for Persian pages: the biggest bar on the right, counts on the right-hand axis and the
+    cumulative percentage on the left; ``digits`` writes the numbers (Persian digits on Persian pages).
+    """
     width, height = 900, 440
     left, right, top, bottom = 60, 60, 40, 120
     plot_w, plot_h = width - left - right, height - top - bottom
@@ -31,41 +36,51 @@ def pareto_svg(bars: list[dict], names: dict[str, str], title: str, cumulative_l
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="{FONT}" role="img">',
         f"<title>{escape(title)}</title>",
         '<rect width="100%" height="100%" fill="#fff"/>',
-        _text(width / 2, 22, title, 16, extra='font-weight="700"'),
+        _text(width / 2, 22, title, 16, extra='font-weight="700"' + (' direction="rtl"' if rtl else "")),
     ]
     if not bars:
         parts.append(_text(width / 2, height / 2, "—", 14))
         return "".join(parts) + "</svg>"
+
+    def across(x: float) -> float:
+        """Left-to-right position ``x`` on this chart: the same, or mirrored inside the plot when ``rtl``."""
+        return 2 * left + plot_w - x if rtl else x
+
     peak = _nice_step(max(b["count"] for b in bars)) * 4
     step = plot_w / len(bars)
     bar_w = step * 0.7
+    count_x, count_anchor = (left + plot_w + 6, "start") if rtl else (left - 6, "end")
+    percent_x, percent_anchor = (left - 6, "end") if rtl else (left + plot_w + 6, "start")
     for i in range(5):
         y = top + plot_h * i / 4
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{left + plot_w}" y2="{y:.1f}" stroke="#e4e8ef"/>')
-        parts.append(_text(left - 6, y + 4, round(peak * (4 - i) / 4), 11, "end"))
-        parts.append(_text(left + plot_w + 6, y + 4, f"{100 * (4 - i) // 4}%", 11, "start"))
+        parts.append(_text(count_x, y + 4, digits(str(round(peak * (4 - i) / 4))), 11, count_anchor))
+        parts.append(_text(percent_x, y + 4, digits(f"{100 * (4 - i) // 4}%"), 11, percent_anchor))
     points = []
     for i, bar in enumerate(bars):
-        x = left + i * step + (step - bar_w) / 2
+        cx = across(left + i * step + step / 2)
+        x = cx - bar_w / 2
         h = plot_h * bar["count"] / peak
         y = top + plot_h - h
         label = names.get(bar["key"], bar["key"])
-        rect = f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[0]}"><title>{escape(label)}: {bar["count"]}</title></rect>'
+        rect = (f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" fill="{PALETTE[0]}" class="bar">'
+                f'<title>{escape(label)}: {digits(str(bar["count"]))}</title></rect>')
         if links and bar["key"] in links:
             rect = f'<a href="{escape(links[bar["key"]], {chr(34): "&quot;"})}">{rect}</a>'
         parts.append(rect)
-        parts.append(_text(x + bar_w / 2, y - 4, bar["count"], 11))
-        cx = x + bar_w / 2
-        parts.append(_text(cx, top + plot_h + 14, label[:28], 11, "end", f'transform="rotate(-35 {cx:.1f} {top + plot_h + 14:.1f})"'))
+        parts.append(_text(cx, y - 4, digits(str(bar["count"])), 11))
+        base = top + plot_h + 14
+        turn = f'transform="rotate({35 if rtl else -35} {cx:.1f} {base:.1f})"'
+        parts.append(_text(cx, base, label[:28], 11, "start" if rtl else "end", turn))
         points.append(f"{cx:.1f},{top + plot_h * (1 - bar['cumulative_pct'] / 100):.1f}")
     y80 = top + plot_h * 0.2
     parts.append(f'<line x1="{left}" y1="{y80:.1f}" x2="{left + plot_w}" y2="{y80:.1f}" stroke="#b54708" stroke-dasharray="6 4" class="marker-80"/>')
-    parts.append(_text(left + plot_w - 4, y80 - 5, "80%", 11, "end", 'fill="#b54708"'))
+    parts.append(_text(across(left + plot_w - 4), y80 - 5, digits("80%"), 11, "start" if rtl else "end", 'fill="#b54708"'))
     parts.append(f'<polyline points="{" ".join(points)}" fill="none" stroke="{PALETTE[1]}" stroke-width="2.5" class="cumulative"/>')
     for point in points:
         x, y = point.split(",")
         parts.append(f'<circle cx="{x}" cy="{y}" r="3.5" fill="{PALETTE[1]}"/>')
-    parts.append(_text(left + plot_w, height - 8, cumulative_label, 11, "end", f'fill="{PALETTE[1]}"'))
+    parts.append(_text(across(left + plot_w), height - 8, cumulative_label, 11, "start" if rtl else "end", f'fill="{PALETTE[1]}"'))
     return "".join(parts) + "</svg>"
 
 
