@@ -20,7 +20,7 @@ OWN_OR_PUBLIC = {
 LISTS = {
     "main.index", "teams.project_list", "teams.team_list", "teams.project_new", "teams.team_new",
     "api.list_projects", "api.create_project", "api.list_teams", "api.create_team", "api.list_users",
-    "api.post_user", "api.list_process_owners", "api.get_dashboard", "api.list_notifications",
+    "api.post_user", "api.list_process_owners", "api.get_dashboard", "api.list_notifications", "teams.people_search",
     "actions.dashboard_page", "actions.dashboard_pdf", "actions.dashboard_xlsx",
     "fmea.ap_table", "fmea.settings", "api.fmea_settings", "api.fmea_save_settings",
     "admin.users", "admin.process_owners",
