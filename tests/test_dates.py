@@ -98,7 +98,7 @@ def test_refuses_with_a_message_naming_the_value(page, value, order, words):
 def test_messages_are_translated(page):
     with page("fa"), pytest.raises(dates.DateError) as caught:
         dates.parse("۱۴۰۲/۱۲/۳۰")
-    assert str(caught.value) == "«۱۴۰۲/۱۲/۳۰»: تاریخ ناممکن: ماه 12 سال 1402، 29 روز دارد."
+    assert str(caught.value) == "«۱۴۰۲/۱۲/۳۰»: تاریخ ناممکن: ماه ۱۲ سال ۱۴۰۲، ۲۹ روز دارد."
     with page("fa"), pytest.raises(dates.DateError) as caught:
         dates.parse("1899-01-01")
     assert "نه سال میلادی" in str(caught.value)

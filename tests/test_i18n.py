@@ -121,3 +121,19 @@ def test_service_and_validation_messages_go_through_gettext():
             for text in (t for a in arguments for t in _bare_texts(a)):
                 found.append(f"{path.relative_to(root)}:{node.lineno}: {text!r}")
     assert found == []
+
+
+def test_numbers_in_persian_sentences_are_written_in_persian_digits(app):
+    """Python messages and templates alike: the number in Persian digits, user text (an email) untouched."""
+    from flask import render_template_string
+    from flask_babel import gettext, ngettext, refresh
+
+    with app.test_request_context("/?lang=fa"):
+        assert gettext("Each member has 1 to %(max)d votes.", max=3) == "هر عضو ۱ تا ۳ رأی دارد."
+        assert gettext("A user with the email %(email)s already exists.", email="user2@example.org").count("user2@") == 1
+        assert ngettext("%(num)d complaint", "%(num)d complaints", 12).startswith("۱۲")
+        page = render_template_string('{{ _("Each member has 1 to %(max)d votes.", max=3) }} {{ _("100%%") }} {{ _("%(name)s", name="<b>") }}')
+        assert page == "هر عضو ۱ تا ۳ رأی دارد. 100% &lt;b&gt;"
+    with app.test_request_context("/?lang=en"):
+        refresh()  # the test's app context outlives the request: forget the Persian locale
+        assert gettext("Each member has 1 to %(max)d votes.", max=3) == "Each member has 1 to 3 votes."

@@ -1,15 +1,19 @@
 """Language (Persian RTL / English LTR) and calendar (Jalali / Gregorian) handling."""
 
+import re
 import unicodedata
 from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlencode
 
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel import Domain, get_locale, get_translations, to_user_timezone
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
-from flask_babel import get_locale, to_user_timezone
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup
 
 from workbench import dates
 from workbench.extensions import db
@@ -111,6 +115,61 @@ def date_input(value) -> str:
     return dates.input_text(value, jalali=is_persian())
 
 
+_PLACEHOLDER = re.compile(r"%\((\w+)\)([-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGs])")
+
+
+def format_message(text, variables: dict, always: bool = False):
+    """``text % variables``, with the numbers written in Persian digits on a Persian page
+    («هر نفر ۳ رأی», never «هر نفر 3 رأی»); names, emails and other text keep their own digits.
+    Without variables the text is left as is, unless ``always`` (templates: ``%%`` is a percent sign)."""
+    if not variables and not always:
+        return text
+    if not is_persian():
+        return text % variables
+
+    def persian_number(match):
+        value = variables.get(match.group(1))
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
+            return match.group(0)
+        return dates.to_persian_digits(("%" + match.group(2)) % value).replace("%", "%%")
+
+    shown = _PLACEHOLDER.sub(persian_number, str(text))
+    return (Markup(shown) if isinstance(text, Markup) else shown) % variables
+
+
+class PersianDigitsDomain(Domain):
+    """Flask-Babel's message domain, formatting messages with ``format_message`` (Python code)."""
+
+    def gettext(self, string, **variables):
+        return format_message(self.get_translations().ugettext(string), variables)
+
+    def ngettext(self, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return format_message(self.get_translations().ungettext(singular, plural, num), variables)
+
+    def pgettext(self, context, string, **variables):
+        return format_message(self.get_translations().upgettext(context, string), variables)
+
+    def npgettext(self, context, singular, plural, num, **variables):
+        variables.setdefault("num", num)
+        return format_message(self.get_translations().unpgettext(context, singular, plural, num), variables)
+
+
+def _template_gettext(translate):
+    """A Jinja ``_``/``gettext`` (newstyle: variables as keywords, escaped) formatting with ``format_message``."""
+
+    @pass_context
+    def call(context, *args, **variables):
+        text = translate(*args)
+        if context.eval_ctx.autoescape:
+            text = Markup(text)
+        if "num" not in variables and len(args) >= 3:
+            variables["num"] = args[-1]
+        return format_message(text, variables, always=True)
+
+    return call
+
+
 def date_attributes() -> dict:
     """How a date field is drawn in the page's calendar: a Jalali text field with the Jalali picker
     (``data-jdp``, static/js/pickers.js) in Persian, the browser's ISO date field in English."""
@@ -139,6 +198,17 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["digits"] = persian_digits
     app.jinja_env.filters["localized"] = localized_name
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    # Numbers in Persian sentences in Persian digits: Python messages through the domain, templates through
+    # their own gettext callables (Flask-Babel's would format with plain ``%``).
+    babel_ext = app.extensions["babel"].instance
+    babel_ext.__dict__["domain_instance"] = PersianDigitsDomain(domain=app.extensions["babel"].default_domain)
+    gettext = _template_gettext(lambda s: get_translations().ugettext(s))
+    app.jinja_env.globals.update(
+        _=gettext, gettext=gettext,
+        ngettext=_template_gettext(lambda s, p, n: get_translations().ungettext(s, p, n)),
+        pgettext=_template_gettext(lambda c, s: get_translations().upgettext(c, s)),
+        npgettext=_template_gettext(lambda c, s, p, n: get_translations().unpgettext(c, s, p, n)),
+    )
 
     @app.context_processor
     def language_context():

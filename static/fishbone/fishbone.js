@@ -18,8 +18,15 @@
   var detail = document.getElementById("fb-detail");
   var state = null, items = [], byKey = {}, selected = null, mode = "new", busy = 0, revision = 0, detailFor = null;
 
+  var persianPage = document.documentElement.lang === "fa";
+  /* "{n} votes each": numbers put into a Persian sentence are written with Persian digits. */
   function fmt(text, values) {
-    return text.replace(/\{(\w+)\}/g, function (_, k) { return values[k] === undefined ? "" : String(values[k]); });
+    return text.replace(/\{(\w+)\}/g, function (_, k) {
+      var value = values[k];
+      if (value === undefined) return "";
+      if (typeof value === "number" && persianPage) return String(value).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; });
+      return String(value);
+    });
   }
   function say(text) { statusBox.textContent = text; }
   function el(tag, cls, text) {
@@ -334,7 +341,10 @@
         var li = el("li");
         if (item.kind === "link") { var a = el("a", "", item.url); a.href = item.url; a.rel = "noopener noreferrer"; a.target = "_blank"; li.appendChild(a); }
         else if (item.kind === "file") { var f = el("a", "", item.file_name); f.href = app.dataset.base + "/fishbone/evidence/" + item.id + "/file"; li.appendChild(f); }
-        else if (item.kind === "complaint") { li.appendChild(el("span", "", T.kind_complaint + " " + item.complaint_id)); }
+        else if (item.kind === "complaint") {
+          li.appendChild(el("span", "", T.kind_complaint + " "));
+          var named = el("bdi", "", item.complaint_label || String(item.complaint_id)); li.appendChild(named);
+        }
         if (item.text) li.appendChild(el("span", "", " " + item.text));
         if (item.verifies) li.appendChild(el("span", "fb-tag verified", "✓ " + T.verifies));
         if (canWrite) {
@@ -361,14 +371,20 @@
     var text = el("input"); text.name = "text"; text.dir = "auto"; text.placeholder = T.kind_text;
     var url = el("input"); url.name = "url"; url.type = "url"; url.placeholder = "https://…";
     var file = el("input"); file.name = "file"; file.type = "file";
-    var complaint = el("input"); complaint.name = "complaint_id"; complaint.type = "number"; complaint.placeholder = T.kind_complaint;
+    /* The complaint is found by its number or words (static/js/pickers.js asks the server), never typed as an id. */
+    var complaint = el("select"); complaint.name = "complaint_id"; complaint.setAttribute("aria-label", T.kind_complaint);
+    complaint.dataset.picker = ""; complaint.dataset.pickerUrl = app.dataset.complaintSearch;
+    complaint.appendChild(el("option", "", "—")).value = "";
     var submit = el("button", "secondary", T.add_evidence); submit.type = "submit";
     [kind, text, url, file, complaint, submit].forEach(function (n) { form.appendChild(n); });
+    if (window.workbenchPickers) window.setTimeout(function () { window.workbenchPickers.enhance(form); }, 0);
     form.addEventListener("submit", function (event) {
       event.preventDefault();
       var data = new FormData(form);
       if (kind.value !== "file") data.delete("file");
-      api("POST", base + "/causes/" + cause.id + "/evidence", data, true).then(function () { say(T.saved); return load(); }).catch(reported);
+      // The list is drawn again even though the focus is still on this form's button: the new evidence shows.
+      api("POST", base + "/causes/" + cause.id + "/evidence", data, true).then(function () { say(T.saved); return load(); })
+        .then(function () { showDetail(cause.id); }).catch(reported);
     });
     return form;
   }

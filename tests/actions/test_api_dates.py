@@ -98,4 +98,4 @@ def test_date_errors_are_persian_on_persian_requests(client, login, setup):
     login(setup["leader"])
     url = f"/api/v1/projects/{setup['project'].id}/actions?lang=fa"
     response = client.post(url, json={"title": "Fix", "type": "corrective", "owner_id": setup["member"].id, "due_date": "1403/13/01"})
-    assert response.get_json()["errors"]["due_date"] == "«1403/13/01»: تاریخ ناممکن: ماه 13 وجود ندارد."
+    assert response.get_json()["errors"]["due_date"] == "«1403/13/01»: تاریخ ناممکن: ماه ۱۳ وجود ندارد."

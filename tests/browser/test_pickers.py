@@ -125,3 +125,38 @@ def test_team_form_finds_a_person_by_typing(page, db, make_user, make_team, arti
     db.session.expire_all()
     assert newcomer.id in {m.user_id for m in db.session.get(Team, team.id).memberships}
     assert problems == []
+
+
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_fishbone_evidence_picks_a_complaint_by_its_words(page, db, make_user, make_team, make_project, artifacts, lang):
+    from playwright.sync_api import expect
+
+    from workbench.complaint_import.models import Complaint
+    from workbench.complaint_import.textnorm import normalise
+    from workbench.fishbone import services as fishbone
+    from workbench.fishbone.models import FishboneEvidence
+    from workbench.models import utcnow
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    leader = make_user(locale=lang)
+    project = make_project(team=make_team(members=[leader, make_user()]))
+    diagram = fishbone.create_diagram(project, "6m", lang)
+    fishbone.add_cause(diagram, leader, {"text": CAUSE[lang], "category_id": diagram.categories[0].id})
+    words = "راننده بی‌ادب بود" if lang == "fa" else "The driver was rude"
+    complaint = Complaint(source="crm", external_id="K-7", received_at=utcnow().date(), text=words,
+                          text_norm=normalise(words), content_hash="k7")
+    db.session.add(complaint)
+    db.session.commit()
+    problems = _watch(page)
+    _sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fishbone")
+    page.locator("#fb-outline li", has_text=CAUSE[lang]).click()
+    form = page.locator("form.fb-evidence-form")
+    form.locator("select[name=kind]").select_option("complaint")
+    _pick(page, "complaint_id", words.split()[1][:3], "K-7")
+    form.locator("button[type=submit]").click()
+    expect(page.locator(".fb-evidence-list li").first).to_contain_text(f"K-7 · {words}")
+    page.screenshot(path=str(artifacts / f"pickers-evidence-complaint-{lang}.png"))
+    db.session.expire_all()
+    assert db.session.scalar(db.select(FishboneEvidence.complaint_id)) == complaint.id
+    assert problems == []

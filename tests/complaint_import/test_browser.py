@@ -32,9 +32,9 @@ def test_persian_upload_preview_import_and_pareto(page, make_user, owners, tmp_p
     assert "۳" in summary or "3" in summary
     assert "1403/13/40" in page.locator("table.bad-rows").inner_text()
     page.screenshot(path=str(artifacts / "complaints-preview-fa.png"), full_page=True)
-    page.click("text=وارد کردن 3 ردیف سالم")
+    page.click("text=وارد کردن ۳ ردیف سالم")
     page.wait_for_selector("p.summary")
-    assert "3 جدید" in page.locator("p.summary").inner_text()
+    assert "۳ جدید" in page.locator("p.summary").inner_text()
     page.goto("/complaints/analysis?by=process_owner")
     bars = page.locator("#pareto-card svg rect[fill='#1f5fbf']")
     assert bars.count() == 2

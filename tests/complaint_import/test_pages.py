@@ -250,3 +250,25 @@ def test_pareto_reads_right_to_left_with_persian_digits_on_persian_pages(client,
     bars = _bar_centres(english)
     assert len(bars) >= 2 and bars == sorted(bars)
     assert ">80%<" in english
+
+
+def test_complaint_search_for_pickers_finds_by_number_or_words_and_stops_at_twenty(client, login, make_user, db):
+    from workbench.complaint_import import services
+    from workbench.complaint_import.textnorm import normalise
+    from workbench.models import utcnow
+
+    for n in range(25):
+        text = f"یخچال دیر رسید {n}"
+        db.session.add(Complaint(source="crm", external_id=f"K-{n}", received_at=utcnow().date(), text=text,
+                                 text_norm=normalise(text), content_hash=f"s{n}"))
+    db.session.add(Complaint(source="crm", external_id="Z-9", received_at=utcnow().date(), text="Rude driver",
+                             text_norm=normalise("Rude driver"), content_hash="z9"))
+    db.session.commit()
+    assert client.get("/complaints/search.json?q=rude").status_code in (302, 401)  # signed-in people only
+    login(make_user())
+    found = client.get("/complaints/search.json?q=یخچال").get_json()["results"]
+    assert len(found) == services.SEARCH_LIMIT == 20
+    rude = client.get("/complaints/search.json?q=RUDE").get_json()["results"]
+    assert [r["text"] for r in rude] == ["Z-9 · Rude driver"]
+    assert client.get("/complaints/search.json?q=z-9").get_json()["results"][0]["text"].startswith("Z-9")
+    assert client.get("/complaints/search.json?q=%25").get_json()["results"] == []

@@ -126,7 +126,7 @@ def test_persian_labels_and_messages(team_project, login, api, client):
     data = page_data(html)
     assert {c["field"]: c["label"] for c in data["columns"]}["severity"] == "شدت (S)"
     answer = api("post", f"/api/v1/projects/{project.id}/fmea/rows", {"severity": 11})
-    assert answer.get_json()["errors"]["severity"] == "شدت (S) باید بین ۱ و ۱۰ باشد؛ مقدار واردشده 11 است."
+    assert answer.get_json()["errors"]["severity"] == "شدت (S) باید بین ۱ و ۱۰ باشد؛ مقدار واردشده ۱۱ است."
 
 
 def test_ap_reference_table_page(team_project, login, client):

@@ -4,6 +4,7 @@ from typing import Protocol
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from workbench.actions import clock, signature
@@ -44,7 +45,7 @@ def open_actions_check(project) -> str | None:
         )
     )
     if count:
-        return _("%(n)d action(s) are not verified yet.", n=count)
+        return ngettext("%(num)d action is not verified yet.", "%(num)d actions are not verified yet.", count)
     return None
 
 

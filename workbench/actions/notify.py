@@ -5,7 +5,7 @@ from datetime import timedelta
 from email.message import EmailMessage
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -68,7 +68,7 @@ def send_emails(notes: list[Notification]) -> int:
                 continue
             with force_locale(user.locale or config.get("BABEL_DEFAULT_LOCALE", "en")):
                 message = EmailMessage()
-                message["Subject"] = _("workbench: %(n)d action reminder(s)", n=len(items))
+                message["Subject"] = ngettext("workbench: %(num)d action reminder", "workbench: %(num)d action reminders", len(items))
                 message["From"] = config.get("MAIL_FROM", "workbench@localhost")
                 message["To"] = user.email
                 message.set_content("\n".join(notification_text(n) for n in items))

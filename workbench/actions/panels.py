@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from workbench.actions import clock, effectiveness, notify, services
@@ -29,7 +30,7 @@ def _action_counts(project_id: int) -> tuple[int, int, int]:
 
 def actions_panel(project, user):
     total, open_, overdue = _action_counts(project.id)
-    summary = _("%(n)d actions, %(open)d open", n=total, open=open_)
+    summary = ngettext("%(num)d action", "%(num)d actions", total) + ", " + _("%(open)d open", open=open_)
     if overdue:
         summary += " · " + _("%(n)d overdue", n=overdue)
     return {"title": _("Corrective actions"), "url": url_for("actions.project_actions", project_id=project.id), "summary": summary}

@@ -40,6 +40,13 @@ def complaint_list():
     return render_template("complaint_import/list.html", page=page, args=args, sources=services.sources(), **_context())
 
 
+@bp.route("/complaints/search.json")
+@login_required
+def complaint_search():
+    """Complaints for a picker (the fishbone's evidence): as everyone signed in sees the complaint list, 20 at most."""
+    return {"results": [{"value": str(cid), "text": text} for cid, text in services.search(request.args.get("q", ""))]}
+
+
 @bp.route("/complaints/review")
 @login_required
 def review():

@@ -46,6 +46,7 @@ def evidence_json(item) -> dict:
         "file_name": item.file_name,
         "file_size": item.file_size,
         "complaint_id": item.complaint_id,
+        "complaint_label": evidence.complaint_label(item.complaint_id),
         "verifies": item.verifies,
         "created_at": iso(item.created_at),
         "version": item.version,

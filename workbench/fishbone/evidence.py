@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workbench import uploads
+from workbench.complaint_import.models import Complaint
 from workbench.extensions import db
 from workbench.fishbone.frozen import ensure_cause_editable
 from workbench.fishbone.models import EVIDENCE_KINDS, FishboneCause, FishboneEvidence
@@ -116,3 +117,11 @@ def verify(cause: FishboneCause, user, data: dict) -> FishboneCause:
     db.session.flush()
     touch(cause.diagram_id)
     return cause
+
+
+def complaint_label(complaint_id: int | None) -> str | None:
+    """A linked complaint as people know it: its number and the start of its text (None when gone)."""
+    if not complaint_id:
+        return None
+    found = db.session.execute(select(Complaint.external_id, Complaint.text).where(Complaint.id == complaint_id)).first()
+    return f"{found.external_id} · {' '.join(found.text.split())[:80]}" if found else None

@@ -2,12 +2,12 @@
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.fishbone import services
 from workbench.fishbone.models import FishboneCause
-from workbench.i18n import persian_digits
 
 
 def project_panel(project, user) -> dict | None:
@@ -18,5 +18,6 @@ def project_panel(project, user) -> dict | None:
     else:
         total = db.session.scalar(select(func.count(FishboneCause.id)).where(FishboneCause.diagram_id == diagram.id))
         verified = len(services.verified_root_causes(project.id))
-        summary = _("%(n)s causes, %(v)s verified root causes", n=persian_digits(total), v=persian_digits(verified))
+        summary = ngettext("%(num)d cause", "%(num)d causes", total) + ", " + ngettext(
+            "%(num)d verified root cause", "%(num)d verified root causes", verified)
     return {"title": _("Fishbone (Ishikawa)"), "url": url_for("fishbone.page", project_id=project.id), "summary": summary}
