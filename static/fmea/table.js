@@ -50,7 +50,7 @@
   }
   function pickerOpen() {
     var box = document.querySelector("jdp-container");
-    return !!box && box.style.display !== "none" && box.offsetParent !== null;
+    return !!box && window.getComputedStyle(box).display !== "none" && box.getClientRects().length > 0;
   }
   function display(row, column) {
     var value = row[column.field];

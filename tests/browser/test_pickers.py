@@ -160,3 +160,36 @@ def test_fishbone_evidence_picks_a_complaint_by_its_words(page, db, make_user, m
     db.session.expire_all()
     assert db.session.scalar(db.select(FishboneEvidence.complaint_id)) == complaint.id
     assert problems == []
+
+
+def test_fmea_grid_date_cell_uses_the_jalali_calendar_in_persian(page, db, make_user, make_team, make_project, artifacts):
+    """The FMEA grid's date cell on a Persian page: Jalali text and the Jalali calendar, never the browser's mm/dd/yyyy."""
+    from playwright.sync_api import expect
+
+    from workbench.fmea import services as fmea
+    from workbench.fmea.models import FmeaRow
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    leader = make_user(locale="fa")
+    project = make_project(team=make_team(members=[leader, make_user()]))
+    row = fmea.create_row(project, {"failure_mode": ROW["fa"], "target_date": "2024-08-02"})
+    db.session.commit()
+    problems = _watch(page)
+    _sign_in(page, leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    cell = page.locator(f'tr[data-id="{row.id}"] td[data-field="target_date"]')
+    expect(cell).to_have_text("۱۴۰۳/۰۵/۱۲")
+    cell.click()
+    page.keyboard.press("Enter")
+    editor = cell.locator("input")
+    assert editor.get_attribute("type") == "text"
+    expect(editor).to_have_value("1403/05/12")
+    calendar = page.locator("jdp-container")
+    expect(calendar).to_be_visible()
+    page.screenshot(path=str(artifacts / "pickers-fmea-date-fa.png"))
+    with page.expect_response(lambda r: r.request.method == "PATCH"):
+        calendar.locator(".jdp-day:not(.not-in-month)", has_text=re.compile(r"^(20|۲۰)$")).first.click()
+    expect(cell).to_have_text("۱۴۰۳/۰۵/۲۰")
+    db.session.expire_all()
+    assert db.session.get(FmeaRow, row.id).target_date.isoformat() == "2024-08-10"
+    assert problems == []
