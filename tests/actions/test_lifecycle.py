@@ -26,7 +26,7 @@ def test_patch_stage_closed_with_open_action_answers_400_with_reason(client, log
     response = client.patch_read(f"/api/v1/projects/{setup['project'].id}", json={"stage": "closed"})
     assert response.status_code == 400
     message = response.get_json()["errors"]["stage"]
-    assert "1 action(s) are not verified" in message
+    assert "1 action is not verified" in message
     assert "no effectiveness check" in message
 
 
