@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from workbench.complaint_import.classify import GAP_SOURCE as SOURCE
 from workbench.complaint_import.classify import GAP_TARGET as TARGET
@@ -118,16 +118,27 @@ def labelled_count() -> int:
 
 
 def _store_labels(ids: list[int], labels: list[Label], owner_ids: dict[str, int]) -> None:
-    for complaint_id, label in zip(ids, labels, strict=True):
-        db.session.execute(
-            update(Complaint)
-            .where(Complaint.id == complaint_id, Complaint.confirmed.is_(False))
-            .values(
-                version=Complaint.version + 1, category=label.category, process_owner_id=owner_ids.get(label.owner) if label.owner else None,
-                category_confidence=label.category_confidence, owner_confidence=label.owner_confidence,
-                confidence=label.confidence, label_source=label.source, unclassified_reason=label.reason,
-            )
+    """Write a batch of labels in one executemany (confirmed complaints are left alone)."""
+    table = Complaint.__table__
+    statement = (
+        update(table)
+        .where(table.c.id == bindparam("row_id"), table.c.confirmed.is_(False))
+        .values(
+            version=table.c.version + 1, category=bindparam("new_category"), process_owner_id=bindparam("new_owner"),
+            category_confidence=bindparam("new_category_confidence"), owner_confidence=bindparam("new_owner_confidence"),
+            confidence=bindparam("new_confidence"), label_source=bindparam("new_source"), unclassified_reason=bindparam("new_reason"),
         )
+    )
+    values = [
+        {
+            "row_id": complaint_id, "new_category": label.category, "new_owner": owner_ids.get(label.owner) if label.owner else None,
+            "new_category_confidence": label.category_confidence, "new_owner_confidence": label.owner_confidence,
+            "new_confidence": label.confidence, "new_source": label.source, "new_reason": label.reason,
+        }
+        for complaint_id, label in zip(ids, labels, strict=True)
+    ]
+    if values:
+        db.session.execute(statement, values)
 
 
 def _relabel(where, use_model: bool) -> int:
