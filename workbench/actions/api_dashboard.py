@@ -4,9 +4,10 @@ from flask import jsonify, request
 from flask_login import current_user
 
 from workbench.actions import dashboard, notify, trace
+from workbench.actions.schemas import ComplaintTraceSchema, DashboardSchema, NotificationsSchema, TraceGraphSchema
 from workbench.api import openapi
-from workbench.api.common import iso
 from workbench.api.routes import ApiRoutes
+from workbench.api.schemas import with_values
 from workbench.teams.services import get_project
 
 bp = ApiRoutes("dashboard_api", __name__)
@@ -14,25 +15,21 @@ bp = ApiRoutes("dashboard_api", __name__)
 
 @bp.get("/dashboard")
 def get_dashboard():
-    return jsonify(dashboard.build(current_user, dashboard.parse_filters(request.args)))
+    return jsonify(DashboardSchema().dump(dashboard.build(current_user, dashboard.parse_filters(request.args))))
 
 
 @bp.get("/notifications")
 def list_notifications():
-    return jsonify(
-        items=[
-            {"id": n.id, "action_id": n.action_id, "kind": n.kind, "due_date": iso(n.due_date), "message": notify.notification_text(n),
-             "created_at": iso(n.created_at), "read_at": iso(n.read_at)}
-            for n in notify.notifications_for(current_user)
-        ],
-        unread=notify.unread_count(current_user),
-    )
+    return jsonify(NotificationsSchema().dump({
+        "items": [with_values(n, message=notify.notification_text(n)) for n in notify.notifications_for(current_user)],
+        "unread": notify.unread_count(current_user),
+    }))
 
 
 @bp.get("/projects/<int:project_id>/trace")
 def project_trace(project_id: int):
     project = get_project(project_id, current_user)
-    return jsonify(trace.graph_json(trace.project_graph(project)))
+    return jsonify(TraceGraphSchema().dump(trace.graph_json(trace.project_graph(project))))
 
 
 _q = lambda name, schema, text: {"name": name, "in": "query", "schema": schema, "description": text}  # noqa: E731
@@ -46,16 +43,16 @@ bp.path(
             _q("from", {"type": "string", "format": "date"}, "start of the period (default: this quarter)"),
             _q("to", {"type": "string", "format": "date"}, "end of the period"),
         ],
-        "responses": {"200": openapi.ok("Dashboard figures"), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Dashboard figures", DashboardSchema), **openapi.ERRORS},
     },
 )
-bp.path("/notifications", get={"summary": "The caller's action reminders", "responses": {"200": openapi.ok("Notifications")}})
+bp.path("/notifications", get={"summary": "The caller's action reminders", "responses": {"200": openapi.ok("Notifications", NotificationsSchema)}})
 bp.path(
     "/projects/{project_id}/trace",
     get={
         "summary": "Traceability graph: complaints / theme → project → causes → FMEA rows → actions",
         "parameters": [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": openapi.ok("Nodes and edges"), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Nodes and edges", TraceGraphSchema), **openapi.ERRORS},
     },
 )
 
@@ -63,11 +60,10 @@ bp.path(
 @bp.get("/trace/complaints/<int:complaint_id>")
 def complaint_trace(complaint_id: int):
     complaint, projects = trace.projects_for_complaint(complaint_id, current_user)
-    return jsonify(
-        complaint={"id": complaint.id, "received_at": iso(complaint.received_at), "product": complaint.product,
-                   "category": complaint.category, "process_owner_id": complaint.process_owner_id},
-        projects=[{"id": p.id, "title": p.title, "stage": p.stage, "trace": trace.graph_json(trace.project_graph(p))} for p in projects],
-    )
+    return jsonify(ComplaintTraceSchema().dump({
+        "complaint": complaint,
+        "projects": [with_values(p, trace=trace.graph_json(trace.project_graph(p))) for p in projects],
+    }))
 
 
 bp.path(
@@ -75,7 +71,7 @@ bp.path(
     get={
         "summary": "From a complaint back to the projects (and their causes, FMEA rows and actions) that addressed it",
         "parameters": [{"name": "complaint_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
-        "responses": {"200": openapi.ok("Complaint and projects"), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Complaint and projects", ComplaintTraceSchema), **openapi.ERRORS},
     },
 )
 

@@ -1,6 +1,6 @@
 """Bodies of the core API: users, tokens and audit history."""
 
-from workbench.api.schemas import ApiSchema, Flag, Moment, Text, WholeNumber, fields
+from workbench.api.schemas import ApiSchema, Flag, Items, Mapping, Moment, Record, Text, WholeNumber
 from workbench.roles import ROLES, Role
 
 
@@ -54,4 +54,21 @@ class AuditRowSchema(ApiSchema):
 class AuditHistorySchema(ApiSchema):
     """The history of one record, oldest first."""
 
-    items = fields.List(fields.Nested(AuditRowSchema), required=True)
+    items = Items(Record(AuditRowSchema), required=True)
+
+
+class ErrorSchema(ApiSchema):
+    """A refused request: what happened, in the caller's language; for invalid input each bad field with its message."""
+
+    error = Text(required=True, metadata={"description": "invalid, unauthorized, forbidden, not_found, csrf ..."})
+    message = Text(required=True)
+    errors = Mapping(keys=Text(), values=Text(), metadata={"description": "400: field (or its path, `members[0].user_id`) → message"})
+
+
+class ConflictSchema(ApiSchema):
+    """An edit refused because the record changed since the version sent (or none was sent): nothing was saved."""
+
+    error = Text(required=True, metadata={"enum": ["conflict", "frozen"]})
+    message = Text(required=True, metadata={"description": "what happened and what to do, in the caller's language"})
+    current = Mapping(allow_none=True, metadata={"description": "the record as stored now, with its `version` (null when it was deleted)"})
+    submitted = Mapping(metadata={"description": "what the refused edit sent"})

@@ -9,7 +9,9 @@ import copy
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
+from apispec.ext.marshmallow.common import make_schema_key
 
+from workbench.api.core_schemas import ConflictSchema, ErrorSchema
 from workbench.registry import current_registry
 
 
@@ -26,16 +28,18 @@ def schema_classes() -> dict:
 
 def _spec(version: str = "1.0.0") -> tuple[APISpec, MarshmallowPlugin]:
     paths: dict[str, dict] = {}
-    schemas: dict[str, dict] = {}
+    schemas: dict[str, type] = {}
     for routes in current_registry().api_routes:
         for url, operations in routes.paths.items():
             paths.setdefault(url, {}).update(operations)
         schemas.update(routes.schemas)
+    # The names the routes gave their schemas, also where a schema is met nested in another first.
+    named = {definition: name for name, definition in schemas.items()}
     spec = APISpec(
         title="workbench API",
         version=version,
         openapi_version="3.1.0",
-        plugins=[plugin := MarshmallowPlugin(schema_name_resolver=schema_name)],
+        plugins=[plugin := MarshmallowPlugin(schema_name_resolver=lambda schema: named.get(_class_of(schema)) or schema_name(schema))],
         info={"description": "Complaints, improvement teams, root causes, FMEA and corrective actions. "
               "Date fields take ISO `2024-08-02` or Jalali `1403/05/12` (Latin, Persian or Arabic-Indic digits); "
               "dates are answered in ISO.\n\n"
@@ -47,11 +51,8 @@ def _spec(version: str = "1.0.0") -> tuple[APISpec, MarshmallowPlugin]:
     )
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     spec.components.security_scheme("session", {"type": "apiKey", "in": "cookie", "name": "session"})
-    spec.components.schema("Conflict", CONFLICT_SCHEMA)
     for name, definition in sorted(schemas.items()):
-        if isinstance(definition, dict):
-            spec.components.schema(name, definition)
-        else:
+        if make_schema_key(definition()) not in plugin.converter.refs:  # else already added, nested in an earlier one
             spec.components.schema(name, schema=definition)
     for url, operations in sorted(paths.items()):
         # The plugin replaces schema classes by references in place: keep the declared operations for the next call.
@@ -59,27 +60,13 @@ def _spec(version: str = "1.0.0") -> tuple[APISpec, MarshmallowPlugin]:
     return spec, plugin
 
 
+def _class_of(schema) -> type:
+    return schema if isinstance(schema, type) else type(schema)
+
+
 def schema_name(schema) -> str:
     """Component name of a schema class the routes did not name themselves: the class name without ``Schema``."""
-    cls = schema if isinstance(schema, type) else type(schema)
-    return cls.__name__.removesuffix("Schema")
-
-
-def ref(name: str) -> dict:
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def list_of(name: str) -> dict:
-    """Response schema of a paged list of ``name``."""
-    return {
-        "type": "object",
-        "properties": {
-            "items": {"type": "array", "items": ref(name)},
-            "page": {"type": "integer"},
-            "per_page": {"type": "integer"},
-            "total": {"type": "integer"},
-        },
-    }
+    return _class_of(schema).__name__.removesuffix("Schema")
 
 
 def ok(description: str, schema_=None) -> dict:
@@ -93,38 +80,19 @@ def body(schema_) -> dict:
     return {"required": True, "content": {"application/json": {"schema": schema_}}}
 
 
-ERRORS = {
-    "400": {"description": "Invalid input; `errors` names each bad field."},
-    "401": {"description": "Not signed in and no valid token."},
-    "403": {"description": "Signed in but not allowed."},
-    "404": {"description": "Not found, or not visible to this user."},
-}
 
-VERSION = {
-    "type": "integer",
-    "minimum": 0,
-    "description": "required: the `version` you read. Stale or missing: 409 with `current` and `submitted`; not a whole number: 400 naming `version`",
-}
-CONFLICT_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "error": {"type": "string", "enum": ["conflict"]},
-        "message": {"type": "string", "description": "what happened and what to do, in the caller's language"},
-        "current": {"type": ["object", "null"], "description": "the record as stored now, with its `version` (null when it was deleted)"},
-        "submitted": {"type": "object", "description": "what the refused edit sent"},
-    },
-}
 CONFLICT = {
     "409": {
         "description": "Someone else changed the record since the `version` sent, or no `version` was sent: nothing was saved",
-        "content": {"application/json": {"schema": ref("Conflict")}},
+        "content": {"application/json": {"schema": ConflictSchema}},
     }
 }
-
-
-def versioned(schema_: dict) -> dict:
-    """The body of an edit: ``schema_``'s properties, with ``version`` required."""
-    return {"type": "object", "required": ["version"], "properties": {**schema_.get("properties", {}), "version": VERSION}}
+ERRORS = {
+    "400": {"description": "Invalid input; `errors` names each bad field.", "content": {"application/json": {"schema": ErrorSchema}}},
+    "401": {"description": "Not signed in and no valid token.", "content": {"application/json": {"schema": ErrorSchema}}},
+    "403": {"description": "Signed in but not allowed.", "content": {"application/json": {"schema": ErrorSchema}}},
+    "404": {"description": "Not found, or not visible to this user.", "content": {"application/json": {"schema": ErrorSchema}}},
+}
 
 
 PAGING = [

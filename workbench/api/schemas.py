@@ -7,18 +7,20 @@ with ``SomeSchema().dump(record)``; the OpenAPI document is generated from the s
 apispec's ``MarshmallowPlugin`` (see :mod:`workbench.api.openapi`), so the spec cannot drift from
 what the code reads and writes.
 
-Checking a body leaves it as sent: the services apply the same domain rules (versions, dates,
-text limits, stage gates) to forms, imports and the API alike.
+A schema checks the shape of a body: which fields, text or number, list or object. Values are the
+services' to judge (dates through ``workbench.dates``, ranges, choices, versions, stage gates), as
+for forms and imports, so every bad value of a body is named at once; the checked body goes on as sent.
 """
 
-from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+import copy
 
-from workbench import dates
+from flask_babel import lazy_gettext as _l
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, missing, validate
+
 from workbench.api.common import json_body
 from workbench.validation import INT_LIMIT, InvalidInput
 
-__all__ = ["ApiSchema", "Day", "Flag", "Moment", "Text", "Version", "WholeNumber", "checked", "checked_body", "fields", "page_of", "validate"]
+__all__ = ["ApiSchema", "Day", "Flag", "Moment", "Text", "Version", "WholeNumber", "checked", "checked_body", "edit_of", "Items", "Mapping", "Record", "fields", "list_of", "page_of", "Sourced", "with_values", "validate"]
 
 _REQUIRED = _l("%(field)s is required.")
 _NULL = _l("%(field)s may not be empty (null).")
@@ -27,11 +29,26 @@ _NULL = _l("%(field)s may not be empty (null).")
 class ApiSchema(Schema):
     """Base of every API schema: unknown keys are left to the services (forms share them), not refused."""
 
+    error_messages = {"type": _l("%(field)s must be an object.")}
+
     class Meta:
         unknown = EXCLUDE
 
 
-class Text(fields.String):
+class Sourced:
+    """``source=callable``: the answer's value is ``source(record)`` (a related record's key, a count ...) instead of an attribute."""
+
+    def __init__(self, *args, source=None, **kwargs):
+        self.source = source
+        super().__init__(*args, **kwargs)
+
+    def get_value(self, obj, attr, accessor=None, default=missing):
+        if self.source is not None:
+            return self.source(obj)
+        return super().get_value(obj, attr, accessor=accessor, default=default)
+
+
+class Text(Sourced, fields.String):
     """Text (never a number, list or object); None allowed, as the services read it as empty."""
 
     default_error_messages = {"invalid": _l("%(field)s must be text."), "required": _REQUIRED, "null": _NULL}
@@ -41,7 +58,7 @@ class Text(fields.String):
         super().__init__(**kwargs)
 
 
-class WholeNumber(fields.Integer):
+class WholeNumber(Sourced, fields.Integer):
     """A whole number a database integer holds (booleans and fractions refused)."""
 
     default_error_messages = {
@@ -52,7 +69,7 @@ class WholeNumber(fields.Integer):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("strict", True)
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
         super().__init__(**kwargs)
 
     def _validated(self, value):
@@ -67,8 +84,6 @@ class Version(WholeNumber):
     default_error_messages = {"invalid": _l("%(field)s must be a whole number (the version you read).")}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("allow_none", True)
-        kwargs.setdefault("strict", False)
         kwargs.setdefault(
             "metadata",
             {"description": "the `version` you read. Stale or missing: 409 with `current` and `submitted`; not a whole number: 400 naming `version`"},
@@ -81,56 +96,87 @@ class Version(WholeNumber):
         return super()._deserialize(value, attr, data, **kwargs)
 
 
-class Flag(fields.Boolean):
+class Flag(Sourced, fields.Boolean):
     """true or false."""
 
     default_error_messages = {"invalid": _l("%(field)s must be true or false."), "required": _REQUIRED, "null": _NULL}
 
 
-class Day(fields.Date):
-    """A date: ISO ``2024-08-02`` or Jalali ``1403/05/12`` (Latin, Persian or Arabic-Indic digits), through workbench.dates; answered in ISO."""
+class Day(Sourced, fields.Date):
+    """A date: sent as text, ISO ``2024-08-02`` or Jalali ``1403/05/12`` (Latin, Persian or Arabic-Indic digits); answered in ISO.
+
+    The schema leaves it to the service, which reads it through ``workbench.dates`` as forms and imports
+    do ("not a date", "month 13 does not exist", in the caller's language), so a wrong date is named
+    together with every other bad field of the body.
+    """
 
     default_error_messages = {"required": _REQUIRED, "null": _NULL}
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
+        kwargs.setdefault("metadata", {})
+        kwargs["metadata"].setdefault("description", "ISO 2024-08-02 or Jalali 1403/05/12")
         super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        try:
-            return dates.field_date(value, attr)
-        except InvalidInput as error:
-            raise ValidationError(next(iter(error.errors.values()))) from None
+        return value
 
 
-class Moment(fields.DateTime):
+class Moment(Sourced, fields.DateTime):
     """A date and time in ISO 8601, as stored (UTC)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("allow_none", True)
+        kwargs.setdefault("allow_none", not kwargs.get("required", False))
         super().__init__(**kwargs)
 
 
-def _first_message(messages):
-    """The first readable message of a marshmallow error (a list, a nested dict or one message)."""
-    while isinstance(messages, (list, dict)):
-        if not messages:
-            return ""
-        messages = messages[0] if isinstance(messages, list) else next(iter(messages.values()))
-    return messages
+class Items(Sourced, fields.List):
+    """A list of one kind of value."""
+
+    default_error_messages = {"invalid": _l("%(field)s must be a list."), "required": _REQUIRED, "null": _NULL}
+
+
+class Record(Sourced, fields.Nested):
+    """An object described by another schema."""
+
+    default_error_messages = {"type": _l("%(field)s must be an object."), "required": _REQUIRED, "null": _NULL}
+
+
+class Mapping(Sourced, fields.Dict):
+    """An object whose keys the schema does not fix."""
+
+    default_error_messages = {"invalid": _l("%(field)s must be an object."), "required": _REQUIRED, "null": _NULL}
+
+
+def _flatten(messages, path: str, found: dict) -> None:
+    """One readable message per bad field, named by its path (``members[0].user_id``, as the text limits name it)."""
+    if isinstance(messages, dict):
+        for key, inner in messages.items():
+            if isinstance(key, int):
+                _flatten(inner, f"{path}[{key}]", found)
+            elif key == "_schema":  # the value itself is wrong (not an object): named by its own path
+                _flatten(inner, path, found)
+            else:
+                _flatten(inner, f"{path}.{key}" if path else key, found)
+    elif isinstance(messages, list) and messages and not isinstance(messages[0], (dict, list)):
+        _flatten(messages[0], path, found)
+    elif isinstance(messages, list):
+        for index, inner in enumerate(messages):
+            _flatten(inner, f"{path}[{index}]", found)
+    elif (path or "_") not in found:
+        text = str(messages)
+        name = path.rsplit(".", 1)[-1] or "_"
+        found[path or "_"] = text % {"field": name} if "%(field)s" in text else text
 
 
 def invalid_input(error: ValidationError) -> InvalidInput:
-    """Marshmallow's errors as InvalidInput: one message per top-level field, the field named in it."""
-    found = {}
-    for field, messages in error.normalized_messages().items():
-        key = "_" if field == "_schema" else field
-        text = str(_first_message(messages))
-        found[key] = text % {"field": key} if "%(field)s" in text else text
+    """Marshmallow's errors as InvalidInput: one message per bad field, the field named in it."""
+    found: dict[str, str] = {}
+    _flatten(error.normalized_messages(), "", found)
     return InvalidInput(found)
 
 
-def checked(schema: type[Schema], data, partial: bool = False):
+def checked(schema: type[Schema], data, partial: bool | tuple[str, ...] = False):
     """``data`` after ``schema`` checked it (``partial``: only the keys sent); InvalidInput names every bad field."""
     try:
         schema(partial=partial).load(data)
@@ -139,12 +185,52 @@ def checked(schema: type[Schema], data, partial: bool = False):
     return data
 
 
-def checked_body(schema: type[Schema], partial: bool = False) -> dict:
+def checked_body(schema: type[Schema], partial: bool | tuple[str, ...] = False) -> dict:
     """The request's JSON object after ``schema`` checked it, as sent (400 naming each bad field)."""
     return checked(schema, json_body(), partial=partial)
 
 
+class with_values:  # noqa: N801 (used like a function)
+    """``record`` with extra values for a schema to dump: values computed once (a test result, a name that depends on the viewer)."""
+
+    def __init__(self, record, **values):
+        self._record, self._values = record, values
+
+    def __getattr__(self, name):
+        values = self.__dict__["_values"]
+        return values[name] if name in values else getattr(self.__dict__["_record"], name)
+
+
+_EDITS: dict[type[Schema], type[Schema]] = {}
+
+
+def edit_of(schema: type[Schema]) -> type[Schema]:
+    """The body of an edit: ``schema``'s fields, each optional, and the ``version`` read, required.
+
+    Check it with ``partial=True``: a missing or stale version is the service's 409 (with the
+    stored record), not a 400.
+    """
+    if schema not in _EDITS:
+        declared = {}
+        for name, field in schema._declared_fields.items():
+            declared[name] = copy.copy(field)
+            declared[name].required = False
+        declared["version"] = Version(required=True, allow_none=True)
+        name = schema.__name__.removesuffix("Schema").removesuffix("In") + "Edit"
+        _EDITS[schema] = type(name, (schema,), declared)  # a subclass: the schema's own checks still run
+    return _EDITS[schema]
+
+
 _PAGES: dict[type[Schema], type[Schema]] = {}
+_LISTS: dict[type[Schema], type[Schema]] = {}
+
+
+def list_of(item: type[Schema]) -> type[Schema]:
+    """The schema of a whole list ``{"items": [...]}`` of ``item`` (one class per item schema)."""
+    if item not in _LISTS:
+        name = item.__name__.removesuffix("Schema") + "List"
+        _LISTS[item] = type(name, (ApiSchema,), {"items": Items(Record(item), required=True)})
+    return _LISTS[item]
 
 
 def page_of(item: type[Schema]) -> type[Schema]:
@@ -155,10 +241,10 @@ def page_of(item: type[Schema]) -> type[Schema]:
             name,
             (ApiSchema,),
             {
-                "items": fields.List(fields.Nested(item), required=True),
-                "page": fields.Integer(required=True),
-                "per_page": fields.Integer(required=True),
-                "total": fields.Integer(required=True),
+                "items": Items(Record(item), required=True),
+                "page": WholeNumber(required=True),
+                "per_page": WholeNumber(required=True),
+                "total": WholeNumber(required=True),
             },
         )
     return _PAGES[item]
