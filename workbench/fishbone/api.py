@@ -9,53 +9,45 @@ from flask_login import current_user
 
 from workbench import live
 from workbench.api import openapi
-from workbench.api.common import iso, json_body, version_sent
+from workbench.api.common import version_sent
 from workbench.api.routes import ApiRoutes
+from workbench.api.schemas import checked_body
 from workbench.extensions import db
 from workbench.fishbone import evidence, outline, services, tree, voting
 from workbench.fishbone.models import FishboneDiagram, FishboneEvidence
+from workbench.fishbone.schemas import (
+    CategoryChangeSchema,
+    CategoryInSchema,
+    CategorySchema,
+    CauseChainSchema,
+    CauseChangeSchema,
+    CauseSchema,
+    DeletedSchema,
+    EvidenceSchema,
+    FishboneChangeSchema,
+    FishboneSchema,
+    NewCauseSchema,
+    NewEvidenceSchema,
+    NewFishboneSchema,
+    NewVotingRoundAnswerSchema,
+    NewVotingRoundSchema,
+    OutlineInSchema,
+    OutlineSchema,
+    RevisionSchema,
+    SentSchema,
+    VerifySchema,
+    VoteSchema,
+    WhysSchema,
+)
 from workbench.persistence import check_version
 from workbench.teams.services import get_project
 
 bp = ApiRoutes("fishbone_api", __name__)
 
 
-def cause_json(cause) -> dict:
-    return {
-        "id": cause.id,
-        "diagram_id": cause.diagram_id,
-        "category_id": cause.category_id,
-        "parent_id": cause.parent_id,
-        "text": cause.text,
-        "notes": cause.notes,
-        "position": cause.position,
-        "status": cause.status,
-        "is_why": cause.is_why,
-        "verified_at": iso(cause.verified_at),
-        "version": cause.version,
-    }
-
-
-def evidence_json(item) -> dict:
-    return {
-        "id": item.id,
-        "cause_id": item.cause_id,
-        "kind": item.kind,
-        "text": item.text,
-        "url": item.url,
-        "file_name": item.file_name,
-        "file_size": item.file_size,
-        "complaint_id": item.complaint_id,
-        "complaint_label": evidence.complaint_label(item.complaint_id),
-        "verifies": item.verifies,
-        "created_at": iso(item.created_at),
-        "version": item.version,
-    }
-
-
-def _with_revision(body: dict, diagram_id: int, status: int = 200):
-    body["revision"] = services.revision(diagram_id)
-    return jsonify(body), status
+def _with_revision(schema, record, diagram_id: int, status: int = 200):
+    """``record`` answered through ``schema``, with the diagram's revision after the change."""
+    return jsonify({**schema.dump(record), "revision": services.revision(diagram_id)}), status
 
 
 @bp.get("/projects/<int:project_id>/fishbone")
@@ -88,7 +80,7 @@ def fishbone_get(project_id: int):
 @bp.post("/projects/<int:project_id>/fishbone")
 def fishbone_create(project_id: int):
     project = get_project(project_id, current_user, write=True)
-    data = json_body()
+    data = checked_body(NewFishboneSchema)
     diagram = services.create_diagram(
         project, template=data.get("template", "6m"), locale=data.get("language") or str(get_locale()),
         effect=data.get("effect"), categories=data.get("categories"),
@@ -100,7 +92,7 @@ def fishbone_create(project_id: int):
 @bp.post("/projects/<int:project_id>/fishbone/import")
 def fishbone_import(project_id: int):
     project = get_project(project_id, current_user, write=True)
-    diagram = outline.import_outline(project, current_user, json_body().get("outline"))
+    diagram = outline.import_outline(project, current_user, checked_body(OutlineInSchema).get("outline"))
     db.session.commit()
     return jsonify(tree.diagram_json(diagram, current_user)), 201
 
@@ -109,13 +101,13 @@ def fishbone_import(project_id: int):
 def fishbone_outline(project_id: int):
     _, diagram = services.load(project_id, current_user)
     style = "mermaid" if request.args.get("style") == "mermaid" else "list"
-    return jsonify(style=style, outline=outline.export(diagram, style))
+    return jsonify(OutlineSchema().dump({"style": style, "outline": outline.export(diagram, style)}))
 
 
 @bp.patch("/projects/<int:project_id>/fishbone")
 def fishbone_update(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
-    data = json_body()
+    data = checked_body(FishboneChangeSchema, partial=True)
     check_version(diagram, data, required=True)
     services.update_diagram(diagram, data)
     db.session.commit()
@@ -127,25 +119,25 @@ def fishbone_changes(project_id: int):
     _, diagram = services.load(project_id, current_user)
     since = request.args.get("since", type=int)
     current = services.revision(diagram.id)
-    return jsonify(revision=current, changed=since is None or current != since)
+    return jsonify(RevisionSchema().dump({"revision": current, "changed": since is None or current != since}))
 
 
 @bp.post("/projects/<int:project_id>/fishbone/categories")
 def category_create(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
-    category = services.add_category(diagram, json_body().get("name"))
+    category = services.add_category(diagram, checked_body(CategoryInSchema).get("name"))
     db.session.commit()
-    return _with_revision({"id": category.id, "name": category.name, "position": category.position, "version": category.version}, diagram.id, 201)
+    return _with_revision(CategorySchema(), category, diagram.id, 201)
 
 
 @bp.patch("/fishbone/categories/<int:category_id>")
 def category_update(category_id: int):
     category = services.load_category(category_id, current_user, write=True)
-    data = json_body()
+    data = checked_body(CategoryChangeSchema, partial=True)
     check_version(category, data, required=True)
     services.update_category(category, data)
     db.session.commit()
-    return _with_revision({"id": category.id, "name": category.name, "position": category.position, "version": category.version}, category.diagram_id)
+    return _with_revision(CategorySchema(), category, category.diagram_id)
 
 
 @bp.delete("/fishbone/categories/<int:category_id>")
@@ -155,35 +147,33 @@ def category_delete(category_id: int):
     check_version(category, version_sent())
     services.delete_category(category)
     db.session.commit()
-    return _with_revision({"deleted": category_id}, diagram_id)
+    return _with_revision(DeletedSchema(), {"deleted": category_id}, diagram_id)
 
 
 @bp.post("/projects/<int:project_id>/fishbone/causes")
 def cause_create(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
-    cause = services.add_cause(diagram, current_user, json_body())
+    cause = services.add_cause(diagram, current_user, checked_body(NewCauseSchema))
     db.session.commit()
-    return _with_revision(cause_json(cause), diagram.id, 201)
+    return _with_revision(CauseSchema(exclude=("evidence", "links")), cause, diagram.id, 201)
 
 
 @bp.get("/causes/<int:cause_id>")
 def cause_get(cause_id: int):
     cause = services.load_cause(cause_id, current_user)
-    body = cause_json(cause)
-    body["evidence"] = [evidence_json(e) for e in cause.evidence]
     project_id = db.session.get(FishboneDiagram, cause.diagram_id).project_id
-    body["links"] = services.cause_links(project_id, [cause.id]).get(cause.id, [])
-    return jsonify(body)
+    links = services.cause_links(project_id, [cause.id]).get(cause.id, [])
+    return jsonify({**CauseSchema(exclude=("links",)).dump(cause), "links": links})
 
 
 @bp.patch("/causes/<int:cause_id>")
 def cause_update(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    data = json_body()
+    data = checked_body(CauseChangeSchema, partial=True)
     check_version(cause, data, required=True)
     services.update_cause(cause, current_user, data)
     db.session.commit()
-    return _with_revision(cause_json(cause), cause.diagram_id)
+    return _with_revision(CauseSchema(exclude=("evidence", "links")), cause, cause.diagram_id)
 
 
 @bp.delete("/causes/<int:cause_id>")
@@ -193,27 +183,25 @@ def cause_delete(cause_id: int):
     check_version(cause, version_sent())
     services.delete_cause(cause)
     db.session.commit()
-    return _with_revision({"deleted": cause_id}, diagram_id)
+    return _with_revision(DeletedSchema(), {"deleted": cause_id}, diagram_id)
 
 
 @bp.post("/causes/<int:cause_id>/whys")
 def cause_whys(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    chain = services.add_whys(cause, current_user, json_body().get("whys"))
+    chain = services.add_whys(cause, current_user, checked_body(WhysSchema).get("whys"))
     db.session.commit()
-    return _with_revision({"items": [cause_json(c) for c in chain]}, cause.diagram_id, 201)
+    return _with_revision(CauseChainSchema(exclude=("items.evidence", "items.links")), {"items": chain}, cause.diagram_id, 201)
 
 
 @bp.post("/causes/<int:cause_id>/verify")
 def cause_verify(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    data = json_body()
+    data = checked_body(VerifySchema, partial=True)
     check_version(cause, data, required=True)
     evidence.verify(cause, current_user, data)
     db.session.commit()
-    body = cause_json(cause)
-    body["evidence"] = [evidence_json(e) for e in cause.evidence]
-    return _with_revision(body, cause.diagram_id)
+    return _with_revision(CauseSchema(exclude=("links",)), cause, cause.diagram_id)
 
 
 @bp.post("/causes/<int:cause_id>/evidence")
@@ -222,9 +210,9 @@ def evidence_create(cause_id: int):
     if request.mimetype == "multipart/form-data":
         item = evidence.add_evidence(cause, current_user, request.form.to_dict(), request.files.get("file"))
     else:
-        item = evidence.add_evidence(cause, current_user, json_body())
+        item = evidence.add_evidence(cause, current_user, checked_body(NewEvidenceSchema))
     db.session.commit()
-    return _with_revision(evidence_json(item), cause.diagram_id, 201)
+    return _with_revision(EvidenceSchema(), item, cause.diagram_id, 201)
 
 
 @bp.delete("/fishbone/evidence/<int:evidence_id>")
@@ -234,15 +222,15 @@ def evidence_delete(evidence_id: int):
     check_version(item, version_sent())
     evidence.delete_evidence(item)
     db.session.commit()
-    return _with_revision({"deleted": evidence_id}, cause.diagram_id)
+    return _with_revision(DeletedSchema(), {"deleted": evidence_id}, cause.diagram_id)
 
 
 @bp.post("/projects/<int:project_id>/fishbone/vote-sessions")
 def vote_session_create(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
-    session = voting.open_session(diagram, current_user, json_body().get("votes_per_member"))
+    session = voting.open_session(diagram, current_user, checked_body(NewVotingRoundSchema).get("votes_per_member"))
     db.session.commit()
-    return _with_revision({"id": session.id, "votes_per_member": session.votes_per_member, "open": True}, diagram.id, 201)
+    return _with_revision(NewVotingRoundAnswerSchema(), {"id": session.id, "votes_per_member": session.votes_per_member, "open": True}, diagram.id, 201)
 
 
 @bp.post("/causes/<int:cause_id>/votes")
@@ -250,7 +238,7 @@ def vote_add(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
     left = voting.vote(cause, current_user)
     db.session.commit()
-    return _with_revision({"cause_id": cause.id, "votes": voting.counts(voting.current_session_of(cause)).get(cause.id, 0), "left": left}, cause.diagram_id, 201)
+    return _with_revision(VoteSchema(), {"cause_id": cause.id, "votes": voting.counts(voting.current_session_of(cause)).get(cause.id, 0), "left": left}, cause.diagram_id, 201)
 
 
 @bp.delete("/causes/<int:cause_id>/votes")
@@ -258,7 +246,7 @@ def vote_remove(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
     left = voting.unvote(cause, current_user)
     db.session.commit()
-    return _with_revision({"cause_id": cause.id, "votes": voting.counts(voting.current_session_of(cause)).get(cause.id, 0), "left": left}, cause.diagram_id)
+    return _with_revision(VoteSchema(), {"cause_id": cause.id, "votes": voting.counts(voting.current_session_of(cause)).get(cause.id, 0), "left": left}, cause.diagram_id)
 
 
 @bp.post("/projects/<int:project_id>/fishbone/send-root-causes")
@@ -268,52 +256,25 @@ def send_root_causes(project_id: int):
         abort(404)
     taken = services.send_root_causes(project, current_user)
     db.session.commit()
-    return jsonify(sent=taken)
+    return jsonify(SentSchema().dump({"sent": taken}))
 
 
 # -- OpenAPI ----------------------------------------------------------------------
 
+for _name, _schema in (("Fishbone", FishboneSchema), ("FishboneCause", CauseSchema), ("FishboneCategory", CategorySchema),
+                       ("FishboneEvidence", EvidenceSchema)):
+    bp.schema(_name, _schema)
 _id = {"type": "integer"}
-_str = {"type": "string"}
-_cause_tree = {
-    "type": "object",
-    "properties": {
-        "id": _id, "text": _str, "status": {"type": "string", "enum": ["open", "suspected", "verified"]},
-        "is_why": {"type": "boolean"}, "notes": _str, "votes": _id, "evidence_count": _id, "version": _id,
-        "children": {"type": "array", "items": {"$ref": "#/components/schemas/FishboneCauseNode"}},
-    },
-}
-bp.schema("FishboneCauseNode", _cause_tree)
-bp.schema(
-    "Fishbone",
-    {
-        "type": "object",
-        "properties": {
-            "id": _id, "project_id": _id, "effect": _str, "template": _str, "version": _id,
-            "revision": {"type": "integer", "description": "bumped on every change; poll …/changes?since="},
-            "categories": {"type": "array", "items": {"type": "object", "properties": {
-                "id": _id, "name": _str, "position": _id, "version": _id,
-                "causes": {"type": "array", "items": openapi.ref("FishboneCauseNode")}}}},
-            "voting": {"type": "object"},
-        },
-    },
-)
-bp.schema(
-    "FishboneCause",
-    {"type": "object", "properties": {
-        "id": _id, "diagram_id": _id, "category_id": _id, "parent_id": {"type": ["integer", "null"]}, "text": _str,
-        "notes": _str, "position": _id, "status": _str, "is_why": {"type": "boolean"}, "version": _id, "revision": _id}},
-)
 _pid = [{"name": "project_id", "in": "path", "required": True, "schema": _id}]
 _cid = [{"name": "cause_id", "in": "path", "required": True, "schema": _id}]
 _kid = [{"name": "category_id", "in": "path", "required": True, "schema": _id}]
 _eid = [{"name": "evidence_id", "in": "path", "required": True, "schema": _id}]
-_obj = openapi.ok("Done", {"type": "object"})
-_conflict = openapi.CONFLICT
 
 
-def _op(summary, params, body=None, code="200", response=None):
-    op = {"summary": summary, "parameters": params, "responses": {code: response or _obj, **openapi.ERRORS}}
+def _op(summary, params, body=None, code="200", response=None, conflict=False):
+    op = {"summary": summary, "parameters": params, "responses": {code: openapi.ok(summary, response), **openapi.ERRORS}}
+    if conflict:
+        op["responses"].update(openapi.CONFLICT)
     if body:
         op["requestBody"] = openapi.body(body)
     return op
@@ -321,62 +282,49 @@ def _op(summary, params, body=None, code="200", response=None):
 
 bp.path(
     "/projects/{project_id}/fishbone",
-    get=_op("The fishbone: effect, categories with ids and the cause tree", _pid, response=openapi.ok("Fishbone", openapi.ref("Fishbone"))),
-    post=_op("Start the fishbone from a template (6m, 8p, 4s, custom) or category names", _pid,
-             {"type": "object", "properties": {"template": {"type": "string", "enum": list(services.TEMPLATES)}, "effect": _str,
-                                               "language": {"type": "string", "enum": ["fa", "en"]}, "categories": {"type": "array", "items": _str}}},
-             "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
-    patch={**_op("Change the effect", _pid, openapi.versioned({"properties": {"effect": _str}})), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
+    get=_op("The fishbone: effect, categories with ids and the cause tree", _pid, response=FishboneSchema),
+    post=_op("Start the fishbone from a template (6m, 8p, 4s, custom) or category names", _pid, NewFishboneSchema, "201", FishboneSchema),
+    patch=_op("Change the effect", _pid, FishboneChangeSchema, response=FishboneSchema, conflict=True),
 )
 bp.path(
     "/projects/{project_id}/fishbone/import",
     post=_op("Create the fishbone from a text outline (indented list or Mermaid ishikawa); nothing is stored if a line is wrong", _pid,
-             {"type": "object", "required": ["outline"], "properties": {"outline": _str}}, "201", openapi.ok("Fishbone", openapi.ref("Fishbone"))),
+             OutlineInSchema, "201", FishboneSchema),
 )
 bp.path(
     "/projects/{project_id}/fishbone/outline",
     get=_op("The fishbone as a text outline", _pid + [{"name": "style", "in": "query", "schema": {"type": "string", "enum": ["list", "mermaid"]}}],
-            response=openapi.ok("Outline", {"type": "object", "properties": {"style": _str, "outline": _str}})),
+            response=OutlineSchema),
 )
 bp.path(
     "/projects/{project_id}/fishbone/changes",
-    get=_op("Cheap poll: has the diagram changed since revision N?", _pid + [{"name": "since", "in": "query", "schema": _id}],
-            response=openapi.ok("Revision", {"type": "object", "properties": {"revision": _id, "changed": {"type": "boolean"}}})),
+    get=_op("Cheap poll: has the diagram changed since revision N?", _pid + [{"name": "since", "in": "query", "schema": _id}], response=RevisionSchema),
 )
-bp.path("/projects/{project_id}/fishbone/categories", post=_op("Add a category (bone)", _pid, {"type": "object", "required": ["name"], "properties": {"name": _str}}, "201"))
+bp.path("/projects/{project_id}/fishbone/categories", post=_op("Add a category (bone)", _pid, CategoryInSchema, "201", CategorySchema))
 bp.path(
     "/fishbone/categories/{category_id}",
-    patch={**_op("Rename or reorder a category", _kid, openapi.versioned({"properties": {"name": _str, "position": _id}})), "responses": {"200": _obj, **_conflict, **openapi.ERRORS}},
-    delete=_op("Remove a category with its causes", _kid),
+    patch=_op("Rename or reorder a category", _kid, CategoryChangeSchema, response=CategorySchema, conflict=True),
+    delete=_op("Remove a category with its causes", _kid, response=DeletedSchema),
 )
 bp.path(
     "/projects/{project_id}/fishbone/causes",
-    post=_op("Add a cause (or a sub-cause with parent_id)", _pid,
-             {"type": "object", "required": ["text", "category_id"], "properties": {
-                 "text": _str, "category_id": _id, "parent_id": _id, "after_id": {"type": "integer", "description": "insert after this sibling"},
-                 "notes": _str, "is_why": {"type": "boolean"}}},
-             "201", openapi.ok("Cause", openapi.ref("FishboneCause"))),
+    post=_op("Add a cause (or a sub-cause with parent_id)", _pid, NewCauseSchema, "201", CauseSchema),
 )
 bp.path(
     "/causes/{cause_id}",
-    get=_op("One cause with its evidence", _cid, response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
-    patch={**_op("Edit, move (parent_id, category_id, position) or mark suspected/open", _cid,
-                 openapi.versioned({"properties": {"text": _str, "notes": _str, "status": {"type": "string", "enum": ["open", "suspected"]},
-                                                   "parent_id": {"type": ["integer", "null"]}, "category_id": _id, "position": _id}}),
-                 response=openapi.ok("Cause", openapi.ref("FishboneCause"))),
-           "responses": {"200": openapi.ok("Cause", openapi.ref("FishboneCause")), **_conflict, **openapi.ERRORS}},
-    delete=_op("Delete a cause with its sub-causes", _cid),
+    get=_op("One cause with its evidence and the records that came from it", _cid, response=CauseSchema),
+    patch=_op("Edit, move (parent_id, category_id, position) or mark suspected/open", _cid, CauseChangeSchema, response=CauseSchema, conflict=True),
+    delete=_op("Delete a cause with its sub-causes", _cid, response=DeletedSchema),
 )
-
-bp.path("/causes/{cause_id}/whys", post=_op("Add a 5 Whys chain under the cause", _cid, {"type": "object", "properties": {"whys": {"type": "array", "items": _str}}}, "201"))
-bp.path("/causes/{cause_id}/verify", post={**_op("Mark a verified root cause with the evidence that verified it", _cid,
-                                                    openapi.versioned({"properties": {"evidence_id": _id, "evidence": _str, "url": _str}})),
-                                          "responses": {"200": openapi.ok("Cause", openapi.ref("FishboneCause")), **_conflict, **openapi.ERRORS}})
-bp.path("/causes/{cause_id}/evidence", post=_op("Attach evidence: text, link, file (multipart) or complaint id", _cid,
-                                                     {"type": "object", "properties": {"kind": {"type": "string", "enum": ["text", "link", "file", "complaint"]},
-                                                                                       "text": _str, "url": _str, "complaint_id": _id}}, "201"))
-bp.path("/fishbone/evidence/{evidence_id}", delete=_op("Remove evidence", _eid))
-bp.path("/projects/{project_id}/fishbone/vote-sessions", post=_op("Start a dot-voting round with N votes per member", _pid,
-                                                                       {"type": "object", "properties": {"votes_per_member": _id}}, "201"))
-bp.path("/causes/{cause_id}/votes", post=_op("Place one of my dots on the cause", _cid, code="201"), delete=_op("Take one of my dots back", _cid))
-bp.path("/projects/{project_id}/fishbone/send-root-causes", post=_op("Send the verified root causes to the FMEA (when installed)", _pid))
+bp.path("/causes/{cause_id}/whys", post=_op("Add a 5 Whys chain under the cause", _cid, WhysSchema, "201", CauseChainSchema))
+bp.path("/causes/{cause_id}/verify", post=_op("Mark a verified root cause with the evidence that verified it", _cid, VerifySchema,
+                                              response=CauseSchema, conflict=True))
+bp.path("/causes/{cause_id}/evidence", post=_op("Attach evidence: text, link, file (multipart) or complaint id", _cid, NewEvidenceSchema, "201",
+                                                EvidenceSchema))
+bp.path("/fishbone/evidence/{evidence_id}", delete=_op("Remove evidence", _eid, response=DeletedSchema))
+bp.path("/projects/{project_id}/fishbone/vote-sessions", post=_op("Start a dot-voting round with N votes per member", _pid, NewVotingRoundSchema,
+                                                                  "201", NewVotingRoundAnswerSchema))
+bp.path("/causes/{cause_id}/votes", post=_op("Place one of my dots on the cause", _cid, code="201", response=VoteSchema),
+        delete=_op("Take one of my dots back", _cid, response=VoteSchema))
+bp.path("/projects/{project_id}/fishbone/send-root-causes", post=_op("Send the verified root causes to the FMEA (when installed)", _pid,
+                                                                     response=SentSchema))
