@@ -10,11 +10,19 @@ from flask_login import current_user
 
 from workbench import uploads
 from workbench.api import openapi
-from workbench.api.common import json_body
 from workbench.api.routes import ApiRoutes
+from workbench.api.schemas import checked_body
 from workbench.extensions import db
 from workbench.fmea import importing, places
 from workbench.fmea.routes_import import needs_confirmation, queue, staged_upload
+from workbench.fmea.schemas import (
+    FmeaImportedSchema,
+    FmeaImportPreviewSchema,
+    FmeaImportProblemSchema,
+    FmeaImportSchema,
+    FmeaImportStagedSchema,
+    FmeaWorkbookUploadSchema,
+)
 from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput
 
@@ -49,7 +57,7 @@ def fmea_import_upload(project_id: int | None = None, document_id: int | None = 
     staged = uploads.receive(storage, uploads.WORKBOOK, current_user, context=place.args)
     queue(staged, choices)
     preview = url_for("api.fmea_import_preview", token=staged.token, **place.args)
-    return jsonify(token=staged.token, status="pending", preview=preview), 202, {"Location": preview}
+    return jsonify(FmeaImportStagedSchema().dump({"token": staged.token, "status": "pending", "preview": preview})), 202, {"Location": preview}
 
 
 def _preview(outcome: dict) -> dict:
@@ -78,16 +86,16 @@ def fmea_import_preview(token: str, project_id: int | None = None, document_id: 
     if outcome is None or outcome["status"] == "pending":
         if request.method == "POST":
             return jsonify(error="pending", message=_("The file is still being read: ask again in a moment.")), 409
-        return jsonify(status="pending")
+        return jsonify(FmeaImportPreviewSchema().dump({"status": "pending"}))
     if outcome["status"] == "failed":
         if request.method == "POST":
             raise InvalidInput({"file": outcome["message"]})
-        return jsonify(status="failed", message=outcome["message"])
+        return jsonify(FmeaImportPreviewSchema().dump({"status": "failed", "message": outcome["message"]}))
     analysis = outcome["analysis"]
     importing.check_against(analysis, place.project)
     if request.method == "GET":
-        return jsonify(_preview(outcome))
-    body = json_body()
+        return jsonify(FmeaImportPreviewSchema().dump(_preview(outcome)))
+    body = checked_body(FmeaImportSchema)
     confirm = [f"{sheet}: {base}" for sheet, base in needs_confirmation(analysis)]
     if confirm and body.get("confirm_scales") is not True:
         raise InvalidInput({"confirm_scales": _("Ratings are converted from other scales (%(which)s): send confirm_scales: true.", which=", ".join(confirm))})
@@ -97,43 +105,14 @@ def fmea_import_preview(token: str, project_id: int | None = None, document_id: 
     )
     db.session.commit()
     uploads.discard(staged)
-    return jsonify(done), 201
+    return jsonify(FmeaImportedSchema().dump(done)), 201
 
 
-_problem = {
-    "type": "object",
-    "properties": {k: {"type": ["string", "integer"]} for k in ("sheet", "row", "column", "field", "label", "value", "message")}
-    | {"level": {"type": "string", "enum": ["error", "warning"]}},
-}
-bp.schema("FmeaImportProblem", _problem)
+bp.schema("FmeaImportProblem", FmeaImportProblemSchema)
 _pid = [{"name": "project_id", "in": "path", "required": True, "schema": {"type": "integer"}}]
 _token = [{"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}]
-_upload = {
-    "required": True,
-    "content": {"multipart/form-data": {"schema": {"type": "object", "required": ["file"], "properties": {
-        "file": {"type": "string", "format": "binary", "description": ".xlsx, .xlsm, .xls or .csv"},
-        "sheet": {"type": "array", "items": {"type": "string"}, "description": "sheets to import (default: every FMEA-looking sheet)"},
-        "map": {"type": "array", "items": {"type": "string"}, "description": "FIELD=COLUMN (letter or title), e.g. failure_mode=C"},
-        "scale": {"type": "array", "items": {"type": "string"}, "description": "RATING=SCALE: 1-10 (keep), 1-4, 1-5, 1-6, percent, H/M/L ... or A:10,B:7"},
-        "combine": {"type": "string", "enum": ["one", "each"], "description": "several sheets: one FMEA, or one standalone FMEA each"},
-    }}}},
-}
-_preview_schema = {
-    "type": "object",
-    "properties": {
-        "status": {"type": "string", "enum": ["pending", "failed", "done"]},
-        "message": {"type": "string", "description": "why the file could not be read (failed)"},
-        "counts": {"type": "object", "properties": {k: {"type": "integer"} for k in ("good", "bad", "left_out", "warnings", "errors")}},
-        "sheets": {"type": "array", "items": {"type": "object"}, "description": "every sheet: kind (fmea, rating_key, empty, other), header rows, "
-                   "mapping (letter, title, field, how), ignored columns, scales with their conversion, title block"},
-        "header": {"type": "object", "description": "`fills`: FMEA header fields from the title block; `not_stored`: the rest"},
-        "confirm_scales": {"type": "array", "items": {"type": "string"}, "description": "rating columns converted from another scale"},
-        "problems": {"type": "array", "items": openapi.ref("FmeaImportProblem"),
-                     "description": "every problem (sheet, row, column, value, reason), RPN/AP differences as warnings"},
-        "left_out": {"type": "array", "items": {"type": "object"}, "description": "rows not read, with the reason (footer, empty, merge continuation)"},
-        "rows": {"type": "array", "items": {"type": "object"}, "description": "every row read: sheet, row, values, ok"},
-    },
-}
+_upload = {"required": True, "content": {"multipart/form-data": {"schema": FmeaWorkbookUploadSchema}}}
+
 
 def _operations(place: list) -> dict[str, dict]:
     """The upload and preview/import operations, for a project's FMEA or a standalone FMEA document (``place``: its path parameter)."""
@@ -141,24 +120,20 @@ def _operations(place: list) -> dict[str, dict]:
         "upload": {
             "summary": "Upload an FMEA workbook to import (read in the background; answers 202 with the preview URL)",
             "parameters": place, "requestBody": _upload,
-            "responses": {"202": openapi.ok("Staged", {"type": "object", "properties": {"token": {"type": "string"}, "status": {"type": "string"}, "preview": {"type": "string"}}}),
+            "responses": {"202": openapi.ok("Staged", FmeaImportStagedSchema),
                           "409": {"description": "The project is closed and signed (read-only)"}, **openapi.ERRORS},
         },
         "preview": {
             "summary": "Dry-run preview of an uploaded workbook: sheets, mapping, scales, title block, every problem; nothing is written",
             "parameters": place + _token,
-            "responses": {"200": openapi.ok("Preview", _preview_schema), **openapi.ERRORS},
+            "responses": {"200": openapi.ok("Preview", FmeaImportPreviewSchema), **openapi.ERRORS},
         },
         "import": {
             "summary": "Import the previewed rows in one transaction: all rows, or with skip_bad_rows the good ones; refused means nothing written",
             "parameters": place + _token,
-            "requestBody": openapi.body({"type": "object", "properties": {
-                "skip_bad_rows": {"type": "boolean", "default": False}, "fill_header": {"type": "boolean", "default": True},
-                "confirm_scales": {"type": "boolean", "description": "required when ratings are converted from another scale"}}}),
+            "requestBody": openapi.body(FmeaImportSchema),
             "responses": {
-                "201": openapi.ok("Imported", {"type": "object", "properties": {
-                    "imported": {"type": "integer"}, "skipped": {"type": "array", "items": {"type": "object"}},
-                    "documents": {"type": "array", "items": {"type": "integer"}}, "header": {"type": "object"}}}),
+                "201": openapi.ok("Imported", FmeaImportedSchema),
                 "409": {"description": "Still being read, or the project is closed and signed"}, **openapi.ERRORS,
             },
         },

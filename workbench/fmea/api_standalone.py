@@ -4,12 +4,13 @@ from flask import jsonify
 from flask_login import current_user
 
 from workbench.api import openapi
-from workbench.api.common import json_body
 from workbench.api.routes import ApiRoutes
+from workbench.api.schemas import checked_body
 from workbench.extensions import db
 from workbench.fmea import api as fmea_api
 from workbench.fmea import places
-from workbench.fmea.api import _document, _text, document_json
+from workbench.fmea.api import document_json
+from workbench.fmea.schemas import FmeaDocumentSchema, FmeaSummariesSchema, NewStandaloneFmeaSchema
 
 bp = ApiRoutes("fmea_standalone_api", __name__)
 
@@ -25,12 +26,12 @@ def fmea_list():
         }
         for item in places.visible(current_user)
     ]
-    return jsonify(items=items, total=len(items))
+    return jsonify(FmeaSummariesSchema().dump({"items": items, "total": len(items)}))
 
 
 @bp.post("/fmea")
 def fmea_create_standalone():
-    document = places.create_standalone(current_user, json_body())
+    document = places.create_standalone(current_user, checked_body(NewStandaloneFmeaSchema))
     db.session.commit()
     return jsonify(document_json(None, document)), 201
 
@@ -69,40 +70,15 @@ def _for_document(operations: dict) -> dict:
 bp.path("/fmea/{document_id}/rows", **_for_document(fmea_api.bp.paths["/projects/{project_id}/fmea/rows"]))
 bp.path("/fmea/{document_id}/issues", **_for_document(fmea_api.bp.paths["/projects/{project_id}/fmea/issues"]))
 bp.path("/fmea/{document_id}", **_for_document(fmea_api.bp.paths["/projects/{project_id}/fmea"]))
-_summary = {
-    "type": "object",
-    "properties": {
-        "id": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["process", "design"]},
-        "title": _text,
-        "project_id": {"type": ["integer", "null"]},
-        "process_owner_id": {"type": ["integer", "null"]},
-        "standalone": {"type": "boolean"},
-        "project_title": {"type": ["string", "null"]},
-        "rows": {"type": "integer"},
-        "high": {"type": "integer", "description": "rows with Action Priority H"},
-    },
-}
 bp.path(
     "/fmea",
     get={
         "summary": "Every FMEA you may see: your teams' project FMEAs and all standalone FMEAs",
-        "responses": {"200": openapi.ok("FMEAs", {"type": "object", "properties": {"items": {"type": "array", "items": _summary}, "total": {"type": "integer"}}}), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("FMEAs", FmeaSummariesSchema), **openapi.ERRORS},
     },
     post={
         "summary": "Create a standalone FMEA for a process owner (admin, quality manager)",
-        "requestBody": openapi.body(
-            {
-                "type": "object",
-                "required": ["process_owner", "title"],
-                "properties": {
-                    "process_owner": {"type": ["integer", "string"], "description": "the process owner's id or key"},
-                    "kind": {"type": "string", "enum": ["process", "design"], "default": "process"},
-                    "title": _text,
-                },
-            }
-        ),
-        "responses": {"201": openapi.ok("Created", _document), **openapi.ERRORS},
+        "requestBody": openapi.body(NewStandaloneFmeaSchema),
+        "responses": {"201": openapi.ok("Created", FmeaDocumentSchema), **openapi.ERRORS},
     },
 )
-

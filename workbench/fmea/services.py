@@ -9,8 +9,9 @@ from workbench.extensions import db, get_or_not_found
 from workbench.fishbone.models import FishboneCause, FishboneDiagram
 from workbench.fmea import fields
 from workbench.fmea.frozen import ensure_document_editable
-from workbench.fmea.models import COMPUTED_FIELDS, DATE_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
+from workbench.fmea.models import COMPUTED_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
 from workbench.fmea.priority import rating_or_none
+from workbench.fmea.schemas import FmeaRowSchema
 from workbench.models import User
 from workbench.persistence import check_version
 from workbench.registry import HookPoint
@@ -248,13 +249,11 @@ def row_ids(document: FmeaDocument | None) -> list[int]:
 
 
 def row_json(row) -> dict:
-    """A row (model or dict) as the API answers it."""
-    get = row.get if isinstance(row, dict) else (lambda key: getattr(row, key))
-    out = {}
-    for key in ROW_KEYS:
-        value = get(key)
-        out[key] = value.isoformat() if key in DATE_FIELDS and value is not None else value
-    return out
+    """A row (model or dict) as the API answers it and baselines keep it, without its corrective actions."""
+    return _ROW.dump(row)
+
+
+_ROW = FmeaRowSchema(exclude=("corrective_actions",))
 
 
 # -- fishbone causes --------------------------------------------------------------
@@ -360,7 +359,7 @@ def with_actions(rows: list[dict]) -> list[dict]:
 
 
 def rows_json(rows: list) -> list[dict]:
-    """Rows (models or dicts) as the API answers them, each with its ``corrective_actions``."""
+    """Rows (models or dicts) as the API answers them (``FmeaRowSchema``), each with its ``corrective_actions``."""
     dicts = [row_json(r) for r in rows]
     return with_actions(dicts)
 
