@@ -6,10 +6,23 @@ from flask_login import current_user
 
 from workbench import dates
 from workbench.api import openapi
-from workbench.api.common import iso, json_body, paginate
+from workbench.api.common import paginate
 from workbench.api.routes import ApiRoutes
+from workbench.api.schemas import checked_body, page_of, with_values
 from workbench.complaint_import import analysis, learning, retraining, services, survey_scores, tasks
 from workbench.complaint_import.models import ClassifierRun, Complaint
+from workbench.complaint_import.schemas import (
+    BulkLabelSchema,
+    ClassifierRunSchema,
+    ClassifierSchema,
+    ComplaintSchema,
+    DriversSchema,
+    LabelChangeSchema,
+    ParetoBarSchema,
+    SurveyScoreSchema,
+    TrendSchema,
+    UpdatedSchema,
+)
 from workbench.extensions import db
 from workbench.persistence import check_version
 from workbench.validation import InvalidInput
@@ -17,26 +30,13 @@ from workbench.validation import InvalidInput
 bp = ApiRoutes("complaints_api", __name__)
 
 
+bp.schema("Complaint", ComplaintSchema)
+bp.schema("ClassifierRun", ClassifierRunSchema)
+
+
 def complaint_json(complaint: Complaint, keys: dict[int, str]) -> dict:
-    return {
-        "id": complaint.id,
-        "external_id": complaint.external_id,
-        "source": complaint.source,
-        "received_at": iso(complaint.received_at),
-        "text": complaint.text,
-        "channel": complaint.channel,
-        "customer": complaint.customer,
-        "product": complaint.product,
-        "process_owner": keys.get(complaint.process_owner_id),
-        "category": complaint.category,
-        "confidence": complaint.confidence,
-        "confirmed": complaint.confirmed,
-        "label_source": complaint.label_source,
-        "unclassified_reason": complaint.unclassified_reason,
-        "theme_id": complaint.theme_id,
-        "attributes": complaint.attributes or {},
-        "version": complaint.version,
-    }
+    """A complaint with its owner's key (``keys``: owner id → key, read once per answer)."""
+    return ComplaintSchema().dump(with_values(complaint, process_owner=keys.get(complaint.process_owner_id)))
 
 
 @bp.get("/complaints")
@@ -55,7 +55,7 @@ def label_complaint(complaint_id: int):
     if not services.can_label(current_user):
         abort(403)
     complaint = db.get_or_404(Complaint, complaint_id)
-    data = json_body()
+    data = checked_body(LabelChangeSchema, partial=True)
     check_version(complaint, data, required=True)
     services.set_labels([complaint], data.get("process_owner"), data.get("category"), current_user)
     db.session.commit()
@@ -66,35 +66,33 @@ def label_complaint(complaint_id: int):
 def bulk_label():
     if not services.can_label(current_user):
         abort(403)
-    data = json_body()
+    data = checked_body(BulkLabelSchema)
     complaints = services.complaints_by_ids(data.get("ids") or [])
     count = services.set_labels(complaints, data.get("process_owner"), data.get("category"), current_user)
     db.session.commit()
-    return jsonify(updated=count)
+    return jsonify(UpdatedSchema().dump({"updated": count}))
 
 
 @bp.get("/complaints/pareto")
 def pareto():
     start = dates.field_date(request.args.get("from"), "from")
     end = dates.field_date(request.args.get("to"), "to")
-    return jsonify(analysis.pareto(request.args.get("by", "process_owner"), start, end))
+    return jsonify(ParetoBarSchema(many=True).dump(analysis.pareto(request.args.get("by", "process_owner"), start, end)))
 
 
 @bp.get("/complaints/trend")
 def trend():
     start = dates.field_date(request.args.get("from"), "from")
     end = dates.field_date(request.args.get("to"), "to")
-    return jsonify(analysis.monthly(request.args.get("by", "process_owner"), start, end))
+    return jsonify(TrendSchema().dump(analysis.monthly(request.args.get("by", "process_owner"), start, end)))
 
 
 @bp.get("/classifier")
 def classifier_status():
-    return jsonify(learning.latest_models())
+    return jsonify(ClassifierSchema().dump(learning.latest_models()))
 
 
-def _run_json(run) -> dict:
-    return {"id": run.id, "status": run.status, "phase": run.phase, "done": run.done, "total": run.total, "message": run.message,
-            "report": run.report or {}}
+_run_json = ClassifierRunSchema().dump
 
 
 @bp.post("/classifier/retrain")
@@ -135,35 +133,6 @@ def classifier_run_discard_api(run_id: int):
     return jsonify(_run_json(run))
 
 
-bp.schema(
-    "Complaint",
-    {
-        "type": "object",
-        "properties": {
-            "id": {"type": "integer"},
-            "external_id": {"type": "string"},
-            "source": {"type": "string"},
-            "received_at": {"type": "string", "format": "date"},
-            "text": {"type": "string"},
-            "channel": {"type": ["string", "null"]},
-            "customer": {"type": ["string", "null"]},
-            "product": {"type": ["string", "null"]},
-            "process_owner": {"type": ["string", "null"], "description": "stable key, e.g. production"},
-            "category": {"type": ["string", "null"], "description": "stable key, e.g. delivery_speed"},
-            "confidence": {"type": ["number", "null"]},
-            "confirmed": {"type": "boolean"},
-            "label_source": {"type": ["string", "null"], "enum": ["rules", "model", "selftrain", "user", None]},
-            "unclassified_reason": {
-                "type": ["string", "null"],
-                "enum": ["empty", "no_words", "other_language", "no_match", "conflict", None],
-                "description": "why the complaint has no category",
-            },
-            "theme_id": {"type": ["integer", "null"]},
-            "attributes": {"type": "object"},
-            "version": {"type": "integer"},
-        },
-    },
-)
 _PERIOD = [
     {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}},
     {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}},
@@ -177,56 +146,51 @@ bp.path(
         "parameters": [
             {"name": name, "in": "query", "schema": {"type": "string"}} for name in ("source", "owner", "category", "theme", "product", "channel", "reason", "q")
         ] + _PERIOD + openapi.PAGING,
-        "responses": {"200": openapi.ok("Complaints", openapi.list_of("Complaint")), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Complaints", page_of(ComplaintSchema)), **openapi.ERRORS},
     },
 )
 bp.path(
     "/complaints/{complaint_id}",
-    get={"summary": "One complaint", "parameters": _ID, "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), **openapi.ERRORS}},
+    get={"summary": "One complaint", "parameters": _ID, "responses": {"200": openapi.ok("Complaint", ComplaintSchema), **openapi.ERRORS}},
     patch={
         "summary": "Record a confirmed label (members, quality managers, admins)",
         "parameters": _ID,
-        "requestBody": openapi.body(
-            openapi.versioned({"properties": {"process_owner": {"type": "string"}, "category": {"type": "string"}}})
-        ),
-        "responses": {"200": openapi.ok("Complaint", openapi.ref("Complaint")), **openapi.CONFLICT, **openapi.ERRORS},
+        "requestBody": openapi.body(LabelChangeSchema),
+        "responses": {"200": openapi.ok("Complaint", ComplaintSchema), **openapi.CONFLICT, **openapi.ERRORS},
     },
 )
 bp.path(
     "/complaints/labels",
     post={
         "summary": "Relabel many complaints at once",
-        "requestBody": openapi.body(
-            {"type": "object", "required": ["ids"], "properties": {"ids": {"type": "array", "items": {"type": "integer"}}, "process_owner": {"type": "string"}, "category": {"type": "string"}}}
-        ),
-        "responses": {"200": openapi.ok("Number updated"), **openapi.ERRORS},
+        "requestBody": openapi.body(BulkLabelSchema),
+        "responses": {"200": openapi.ok("Number updated", UpdatedSchema), **openapi.ERRORS},
     },
 )
-_PARETO_ITEM = {"type": "object", "properties": {"key": {"type": "string"}, "count": {"type": "integer"}, "cumulative_pct": {"type": "number"}}}
 bp.path(
     "/complaints/pareto",
     get={
         "summary": "Pareto of complaints by a dimension for a period (SQL GROUP BY)",
         "parameters": [_BY] + _PERIOD,
-        "responses": {"200": openapi.ok("Bars, most first", {"type": "array", "items": _PARETO_ITEM}), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Bars, most first", ParetoBarSchema(many=True)), **openapi.ERRORS},
     },
 )
 bp.path(
     "/complaints/trend",
-    get={"summary": "Monthly counts of the top keys of a dimension", "parameters": [_BY] + _PERIOD, "responses": {"200": openapi.ok("months and series"), **openapi.ERRORS}},
+    get={"summary": "Monthly counts of the top keys of a dimension", "parameters": [_BY] + _PERIOD, "responses": {"200": openapi.ok("months and series", TrendSchema), **openapi.ERRORS}},
 )
-bp.path("/classifier", get={"summary": "Latest model per target with model and rules held-out accuracy", "responses": {"200": openapi.ok("Accuracies")}})
+bp.path("/classifier", get={"summary": "Latest model per target with model and rules held-out accuracy", "responses": {"200": openapi.ok("Accuracies", ClassifierSchema)}})
 bp.path(
     "/classifier/retrain",
     post={"summary": "Start a retraining in the background (quality managers, admins); nothing is relabelled until its preview is applied",
-          "responses": {"202": openapi.ok("The run: status, progress and, once previewed, held-out figures and moves"), **openapi.ERRORS}},
+          "responses": {"202": openapi.ok("The run: status, progress and, once previewed, held-out figures and moves", ClassifierRunSchema), **openapi.ERRORS}},
 )
 bp.path("/classifier/runs/{run_id}", get={"summary": "A retraining run: status, progress, held-out accuracy against the rules, moves from label to label",
-                                          "responses": {"200": openapi.ok("The run"), **openapi.ERRORS}})
+                                          "responses": {"200": openapi.ok("The run", ClassifierRunSchema), **openapi.ERRORS}})
 bp.path("/classifier/runs/{run_id}/apply", post={"summary": "Apply a previewed run: its models go into use and unconfirmed complaints are relabelled",
-                                                 "responses": {"202": openapi.ok("The run"), **openapi.ERRORS}})
+                                                 "responses": {"202": openapi.ok("The run", ClassifierRunSchema), **openapi.ERRORS}})
 bp.path("/classifier/runs/{run_id}/discard", post={"summary": "Discard a previewed run; nothing changes",
-                                                   "responses": {"200": openapi.ok("The run"), **openapi.ERRORS}})
+                                                   "responses": {"200": openapi.ok("The run", ClassifierRunSchema), **openapi.ERRORS}})
 
 
 @bp.get("/surveys/scores")
@@ -236,13 +200,13 @@ def survey_scores_api():
         raise InvalidInput({"group": _("group must be one of %(groups)s.", groups=", ".join(survey_scores.GROUPS))})
     start = dates.field_date(request.args.get("from"), "from")
     end = dates.field_date(request.args.get("to"), "to")
-    return jsonify(survey_scores.scores(group, start, end))
+    return jsonify(SurveyScoreSchema(many=True).dump(survey_scores.scores(group, start, end)))
 
 
 @bp.get("/surveys/drivers")
 def survey_drivers_api():
     outcome = "nps" if request.args.get("outcome") == "nps" else "csat"
-    return jsonify(survey_scores.key_drivers(outcome))
+    return jsonify(DriversSchema().dump(survey_scores.key_drivers(outcome)))
 
 
 bp.path(
@@ -250,7 +214,7 @@ bp.path(
     get={
         "summary": "CSAT (% satisfied), NPS and CES (mean) per month, process owner or product",
         "parameters": [{"name": "group", "in": "query", "schema": {"type": "string", "enum": ["month", "process_owner", "product"]}}] + _PERIOD,
-        "responses": {"200": openapi.ok("Scores with the number of answers"), **openapi.ERRORS},
+        "responses": {"200": openapi.ok("Scores with the number of answers", SurveyScoreSchema(many=True)), **openapi.ERRORS},
     },
 )
 bp.path(
@@ -258,7 +222,7 @@ bp.path(
     get={
         "summary": "Key drivers: correlation and standardised regression of each rated expectation on CSAT or NPS",
         "parameters": [{"name": "outcome", "in": "query", "schema": {"type": "string", "enum": ["csat", "nps"]}}],
-        "responses": {"200": openapi.ok("Drivers, strongest first, with answers behind each")},
+        "responses": {"200": openapi.ok("Drivers, strongest first, with answers behind each", DriversSchema)},
     },
 )
 
