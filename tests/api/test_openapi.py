@@ -120,3 +120,19 @@ def test_a_bad_field_inside_a_list_is_named_by_its_path(client, login, demo, db)
     assert response.status_code == 400
     assert response.get_json()["errors"] == {"members[0].user_id": "user_id باید عدد صحیح باشد.", "members[1]": "members[1] باید یک شیء (object) باشد."}
     assert db.session.scalar(select(func.count(Team.id))) == before
+
+
+def test_fast_row_dump_is_the_schemas_dump(demo, db):
+    """FMEA rows are dumped in bulk by ``flat_dumper``: the same JSON as FmeaRowSchema gives, for rows read both ways."""
+    from sqlalchemy import select
+
+    from workbench.fmea import services
+    from workbench.fmea.models import FmeaDocument, FmeaRow
+    from workbench.fmea.schemas import FmeaRowSchema
+
+    document = db.session.get(FmeaDocument, demo["ids"]["document_id"])
+    schema = FmeaRowSchema(exclude=("corrective_actions",))
+    rows = services.row_dicts(document)
+    models = db.session.scalars(select(FmeaRow).where(FmeaRow.document_id == document.id).order_by(FmeaRow.position, FmeaRow.id)).all()
+    assert rows and [services.row_json(r) for r in rows] == [schema.dump(r) for r in rows]
+    assert [services.row_json(r) for r in models] == [schema.dump(r) for r in models]
