@@ -73,7 +73,7 @@ def get_action(action_id: int):
 @bp.patch("/actions/<int:action_id>")
 def update_action(action_id: int):
     action = services.get_action(action_id, current_user, write=True)
-    data = checked_body(ActionChangeSchema, partial=True)
+    data = checked_body(ActionChangeSchema)
     check_version(action, data, required=True)
     services.save_action(action, action.project, data)
     db.session.commit()
@@ -156,7 +156,7 @@ def measure_check(check_id: int):
 @bp.post("/effectiveness/<int:check_id>/decision")
 def decide_check(check_id: int):
     check = _check(check_id, write=True)
-    data = checked_body(DecisionSchema, partial=("version",))
+    data = checked_body(DecisionSchema)
     check_version(check, data, required=True)
     effectiveness.decide(check, current_user, data.get("decision"), data.get("note", ""))
     db.session.commit()

@@ -176,18 +176,22 @@ def invalid_input(error: ValidationError) -> InvalidInput:
     return InvalidInput(found)
 
 
-def checked(schema: type[Schema], data, partial: bool | tuple[str, ...] = False):
-    """``data`` after ``schema`` checked it (``partial``: only the keys sent); InvalidInput names every bad field."""
+def checked(schema: type[Schema], data):
+    """``data`` after ``schema`` checked the fields it sent; InvalidInput names every bad one.
+
+    A missing field is not refused here: the service says what is missing in its own words
+    (a project needs a title; an edit without ``version`` is a 409 with the stored record).
+    """
     try:
-        schema(partial=partial).load(data)
+        schema(partial=True).load(data)
     except ValidationError as error:
         raise invalid_input(error) from None
     return data
 
 
-def checked_body(schema: type[Schema], partial: bool | tuple[str, ...] = False) -> dict:
+def checked_body(schema: type[Schema]) -> dict:
     """The request's JSON object after ``schema`` checked it, as sent (400 naming each bad field)."""
-    return checked(schema, json_body(), partial=partial)
+    return checked(schema, json_body())
 
 
 class with_values:  # noqa: N801 (used like a function)
@@ -232,8 +236,7 @@ _EDITS: dict[type[Schema], type[Schema]] = {}
 def edit_of(schema: type[Schema]) -> type[Schema]:
     """The body of an edit: ``schema``'s fields, each optional, and the ``version`` read, required.
 
-    Check it with ``partial=True``: a missing or stale version is the service's 409 (with the
-    stored record), not a 400.
+    A missing or stale version is the service's 409 (with the stored record), not a 400.
     """
     if schema not in _EDITS:
         declared = {}

@@ -55,7 +55,7 @@ def label_complaint(complaint_id: int):
     if not services.can_label(current_user):
         abort(403)
     complaint = db.get_or_404(Complaint, complaint_id)
-    data = checked_body(LabelChangeSchema, partial=True)
+    data = checked_body(LabelChangeSchema)
     check_version(complaint, data, required=True)
     services.set_labels([complaint], data.get("process_owner"), data.get("category"), current_user)
     db.session.commit()

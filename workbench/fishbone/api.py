@@ -107,7 +107,7 @@ def fishbone_outline(project_id: int):
 @bp.patch("/projects/<int:project_id>/fishbone")
 def fishbone_update(project_id: int):
     _, diagram = services.load(project_id, current_user, write=True)
-    data = checked_body(FishboneChangeSchema, partial=True)
+    data = checked_body(FishboneChangeSchema)
     check_version(diagram, data, required=True)
     services.update_diagram(diagram, data)
     db.session.commit()
@@ -133,7 +133,7 @@ def category_create(project_id: int):
 @bp.patch("/fishbone/categories/<int:category_id>")
 def category_update(category_id: int):
     category = services.load_category(category_id, current_user, write=True)
-    data = checked_body(CategoryChangeSchema, partial=True)
+    data = checked_body(CategoryChangeSchema)
     check_version(category, data, required=True)
     services.update_category(category, data)
     db.session.commit()
@@ -169,7 +169,7 @@ def cause_get(cause_id: int):
 @bp.patch("/causes/<int:cause_id>")
 def cause_update(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    data = checked_body(CauseChangeSchema, partial=True)
+    data = checked_body(CauseChangeSchema)
     check_version(cause, data, required=True)
     services.update_cause(cause, current_user, data)
     db.session.commit()
@@ -197,7 +197,7 @@ def cause_whys(cause_id: int):
 @bp.post("/causes/<int:cause_id>/verify")
 def cause_verify(cause_id: int):
     cause = services.load_cause(cause_id, current_user, write=True)
-    data = checked_body(VerifySchema, partial=True)
+    data = checked_body(VerifySchema)
     check_version(cause, data, required=True)
     evidence.verify(cause, current_user, data)
     db.session.commit()

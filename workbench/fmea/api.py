@@ -115,7 +115,7 @@ def fmea_row(row_id: int):
 @bp.route("/fmea-rows/<int:row_id>", methods=["PATCH"])
 def fmea_update_row(row_id: int):
     row = services.row_for(row_id, current_user, write=True)
-    data = checked_body(FmeaRowChangeSchema, partial=True)
+    data = checked_body(FmeaRowChangeSchema)
     check_version(row, data, required=True)
     services.update_row(row, data)
     db.session.commit()

@@ -52,7 +52,7 @@ def get_team(team_id: int):
 @bp.route("/teams/<int:team_id>", methods=["PATCH", "PUT"])
 def update_team(team_id: int):
     team = services.get_team(team_id, current_user, write=True)
-    data = checked_body(edit_of(TeamInSchema), partial=True)
+    data = checked_body(edit_of(TeamInSchema))
     check_version(team, data, required=True)
     members = data.get(
         "members",
@@ -84,7 +84,7 @@ def get_project(project_id: int):
 @bp.route("/projects/<int:project_id>", methods=["PATCH"])
 def update_project(project_id: int):
     project = services.get_project(project_id, current_user, write=True, lifecycle=True)  # other fields: save_project refuses on a closed project
-    data = checked_body(edit_of(ProjectInSchema), partial=True)
+    data = checked_body(edit_of(ProjectInSchema))
     check_version(project, data, required=True)
     fields = {key: value for key, value in data.items() if key not in ("stage", "reason", "signature")}
     if set(fields) - {"version"}:
