@@ -176,22 +176,23 @@ def invalid_input(error: ValidationError) -> InvalidInput:
     return InvalidInput(found)
 
 
-def checked(schema: type[Schema], data):
+def checked(schema: type[Schema], data, complete: bool = False):
     """``data`` after ``schema`` checked the fields it sent; InvalidInput names every bad one.
 
-    A missing field is not refused here: the service says what is missing in its own words
-    (a project needs a title; an edit without ``version`` is a 409 with the stored record).
+    A missing top-level field is not refused here unless ``complete``: the service says what is
+    missing in its own words (a project needs a title; an edit without ``version`` is a 409 with
+    the stored record). Inside a list or an object sent, required fields are required.
     """
     try:
-        schema(partial=True).load(data)
+        schema(partial=() if complete else tuple(schema._declared_fields)).load(data)
     except ValidationError as error:
         raise invalid_input(error) from None
     return data
 
 
-def checked_body(schema: type[Schema]) -> dict:
+def checked_body(schema: type[Schema], complete: bool = False) -> dict:
     """The request's JSON object after ``schema`` checked it, as sent (400 naming each bad field)."""
-    return checked(schema, json_body())
+    return checked(schema, json_body(), complete=complete)
 
 
 class with_values:  # noqa: N801 (used like a function)

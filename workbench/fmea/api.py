@@ -101,7 +101,7 @@ def fmea_create_row(project_id: int | None = None, document_id: int | None = Non
 @bp.post("/projects/<int:project_id>/fmea/rows/from-causes")
 def fmea_rows_from_causes(project_id: int):
     project = get_project(project_id, current_user, write=True)
-    causes = checked_body(FromCausesSchema)["causes"]
+    causes = checked_body(FromCausesSchema, complete=True)["causes"]
     created = services.add_rows_from_causes(project, causes, current_user)
     db.session.commit()
     return jsonify(items=services.rows_json(created), total=len(created)), 201
