@@ -33,7 +33,7 @@ SHARED = {
     *{
         "api.list_complaints", "api.get_complaint", "api.label_complaint", "api.bulk_label", "api.pareto", "api.trend",
         "api.classifier_status", "api.retrain", "api.classifier_run_api", "api.classifier_run_apply_api", "api.classifier_run_discard_api", "api.survey_scores_api", "api.survey_drivers_api",
-        "complaints.complaint_list", "complaints.review", "complaints.label", "complaints.bulk_label",
+        "complaints.complaint_list", "complaints.complaint_search", "complaints.review", "complaints.label", "complaints.bulk_label",
         "complaints.analysis_page", "complaints.pareto_download", "complaints.trend_download", "complaints.complaints_download",
         "complaints.theme_list", "complaints.theme_rebuild", "complaints.theme_progress", "teams.project_from_theme",
         "complaints.imports", "complaints.import_job", "complaints.import_progress", "complaints.import_errors",
