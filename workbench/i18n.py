@@ -72,6 +72,12 @@ def starts_right_to_left(text: str) -> bool:
     return False
 
 
+def join_list(parts) -> str:
+    """Join short phrases with the page language's comma: «، » on Persian pages (a Latin comma or a middle dot
+    next to Persian digits reads as a digit: «·» looks like zero «۰»), ", " otherwise."""
+    return ("، " if is_persian() else ", ").join(str(part) for part in parts if part)
+
+
 def persian_digits(value) -> str:
     """Write the digits of ``value`` in Persian when the page is Persian."""
     return dates.to_persian_digits(value) if is_persian() else str(value)

@@ -107,7 +107,9 @@ def test_project_page_panel_and_home_card_show_overdue(client, login, setup, add
     add_action(setup["project"], setup["member"], title="Late one", due="2026-03-01")
     add_action(setup["project"], setup["member"], title="Later one", due="2026-04-01")
     page = client.get(f"/projects/{setup['project'].id}").get_data(as_text=True)
-    assert "2 actions, 2 open · 1 overdue" in page
+    assert "2 actions, 2 open, 1 overdue" in page
+    persian = client.get(f"/projects/{setup['project'].id}?lang=fa").get_data(as_text=True)
+    assert "۲ اقدام، ۲ باز، ۱ معوق" in persian  # Persian comma: a middle dot beside «۱» reads as «۱۰»
     client.post("/logout")
     login(setup["member"])
     home = client.get("/").get_data(as_text=True)

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from workbench.actions import clock, effectiveness, notify, services
 from workbench.actions.models import OPEN_STATUSES, CorrectiveAction
 from workbench.extensions import db
+from workbench.i18n import join_list
 from workbench.models import User
 from workbench.teams import stages
 
@@ -30,9 +31,8 @@ def _action_counts(project_id: int) -> tuple[int, int, int]:
 
 def actions_panel(project, user):
     total, open_, overdue = _action_counts(project.id)
-    summary = ngettext("%(num)d action", "%(num)d actions", total) + ", " + _("%(open)d open", open=open_)
-    if overdue:
-        summary += " · " + _("%(n)d overdue", n=overdue)
+    summary = join_list([ngettext("%(num)d action", "%(num)d actions", total), _("%(open)d open", open=open_),
+                         _("%(n)d overdue", n=overdue) if overdue else ""])
     return {"title": _("Corrective actions"), "url": url_for("actions.project_actions", project_id=project.id), "summary": summary}
 
 

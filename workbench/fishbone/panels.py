@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from workbench.extensions import db
 from workbench.fishbone import services
 from workbench.fishbone.models import FishboneCause
+from workbench.i18n import join_list
 
 
 def project_panel(project, user) -> dict | None:
@@ -18,6 +19,6 @@ def project_panel(project, user) -> dict | None:
     else:
         total = db.session.scalar(select(func.count(FishboneCause.id)).where(FishboneCause.diagram_id == diagram.id))
         verified = len(services.verified_root_causes(project.id))
-        summary = ngettext("%(num)d cause", "%(num)d causes", total) + ", " + ngettext(
-            "%(num)d verified root cause", "%(num)d verified root causes", verified)
+        summary = join_list([ngettext("%(num)d cause", "%(num)d causes", total),
+                             ngettext("%(num)d verified root cause", "%(num)d verified root causes", verified)])
     return {"title": _("Fishbone (Ishikawa)"), "url": url_for("fishbone.page", project_id=project.id), "summary": summary}
