@@ -201,3 +201,30 @@ def test_header_start_date_typed_in_jalali(team_project, login, client, db):
     assert "Start date: “1403/13/01”: impossible date: there is no month 13." in bad
     db.session.expire_all()
     assert services.document_of(project).start_date.isoformat() == "2024-08-02"
+
+
+def test_service_rating_scale_chosen_per_fmea(team_project, login, client, db):
+    """A service team picks the service-process scale: the raters then see customer-impact, per-1,000-orders and
+    caught-before-the-customer criteria (in Persian too); a made-up scale is refused and nothing changes."""
+    project, leader, _ = team_project
+    login(leader)
+    manufacturing = page_data(client.get(f"/projects/{project.id}/fmea").get_data(as_text=True))
+    assert "whole run scrapped" in manufacturing["scales"]["severity"][2]["text"]
+    response = client.post(f"/projects/{project.id}/fmea/header", data={"kind": "process", "title": "Order delivery", "rating_scale": "service"})
+    assert response.status_code == 302
+    document = services.document_of(project)
+    assert document.rating_scale == "service"
+    scales = page_data(client.get(f"/projects/{project.id}/fmea").get_data(as_text=True))["scales"]
+    assert scales["occurrence"][3]["text"] == "10 per 1,000."  # level 7
+    assert "before the customer" in scales["detection"][-1]["text"]
+    assert not any("scrapped" in level["text"] for levels in scales.values() for level in levels)
+    persian = page_data(client.get(f"/projects/{project.id}/fmea?lang=fa").get_data(as_text=True))["scales"]
+    assert persian["occurrence"][3]["text"] == "۱۰ مورد در هر ۱۰۰۰."
+    # A header post without the field keeps the scale; a made-up one is refused.
+    client.post(f"/projects/{project.id}/fmea/header", data={"kind": "process", "title": "Order delivery 2", "version": document.version})
+    db.session.expire_all()
+    document = services.document_of(project)
+    assert (document.title, document.rating_scale) == ("Order delivery 2", "service")
+    client.post(f"/projects/{project.id}/fmea/header", data={"kind": "process", "title": "Changed", "rating_scale": "bakery", "version": document.version})
+    db.session.expire_all()
+    assert (services.document_of(project).title, services.document_of(project).rating_scale) == ("Order delivery 2", "service")

@@ -209,6 +209,12 @@ def test_document_header_api(team_project, login, api):
     assert saved["kind"] == "design" and saved["customer"] == "Retail" and saved["version"] == 2
     assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"version": 1, "customer": "x"}).status_code == 409
     assert api("patch", f"/api/v1/projects/{project.id}/fmea", {"kind": "system", "version": saved["version"]}).status_code == 400
+    assert saved["rating_scale"] == "manufacturing"
+    service = api("patch", f"/api/v1/projects/{project.id}/fmea", {"rating_scale": "service", "version": saved["version"]}).get_json()
+    assert service["rating_scale"] == "service" and service["customer"] == "Retail"
+    refused = api("patch", f"/api/v1/projects/{project.id}/fmea", {"rating_scale": "bakery", "version": service["version"]})
+    assert refused.status_code == 400 and "rating_scale" in refused.get_json()["errors"]
+    assert api("get", f"/api/v1/projects/{project.id}/fmea").get_json()["rating_scale"] == "service"
 
 
 def test_rows_from_causes_api(team_project, login, api, db):

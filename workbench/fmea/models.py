@@ -10,6 +10,7 @@ from workbench.live import project_scope, scopes_of
 from workbench.models import Audited, TimestampMixin, User, utcnow
 
 KINDS = ("process", "design")
+RATING_SCALES = ("manufacturing", "service")  # which S/O/D criteria the raters see (workbench/fmea/scales.py)
 WORK_ELEMENT_TYPES = ("man", "machine", "material", "method", "environment", "measurement")
 ACTION_STATUSES = ("open", "decision_pending", "implementation_pending", "completed", "not_implemented")
 DRIVERS = ("ap", "rpn")
@@ -93,6 +94,7 @@ class FmeaDocument(TimestampMixin, Audited, db.Model):
     program: Mapped[str] = mapped_column(String(200), default="")
     responsible: Mapped[str] = mapped_column(String(200), default="")
     confidentiality: Mapped[str] = mapped_column(String(80), default="")
+    rating_scale: Mapped[str] = mapped_column(String(20), default="manufacturing", server_default="manufacturing")
     start_date: Mapped[date] = mapped_column(default=date.today)
 
     rows: Mapped[list["FmeaRow"]] = relationship(

@@ -98,7 +98,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
             "risk": _("Risk analysis"),
             "optimisation": _("Optimisation"),
         },
-        "scales": scales_for(str(get_locale())),
+        "scales": scales_for(str(get_locale()), document.rating_scale if document is not None else "manufacturing"),
         "scale_titles": {"severity": _("Severity (S)"), "occurrence": _("Occurrence (O)"), "detection": _("Detection (D)")},
         "types": [[k, str(fields.TYPE_LABELS[k])] for k in WORK_ELEMENT_TYPES],
         "statuses": [[k, str(fields.STATUS_LABELS[k])] for k in ACTION_STATUSES],
@@ -185,6 +185,8 @@ def header(project_id: int | None = None, document_id: int | None = None):
     existed = place.document is not None
     document = places.ensure(place)
     data = {k: getattr(form, k).data for k in services.HEADER_FIELDS if hasattr(form, k)}
+    if data.get("rating_scale") is None:
+        data.pop("rating_scale", None)
     data["version"] = form.version.data
     with commit_or_report(on_conflict=_header_conflict) as saved:
         if existed:

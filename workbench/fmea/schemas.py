@@ -23,6 +23,7 @@ from workbench.fmea.models import (
     DRIVERS,
     KINDS,
     RATING_FIELDS,
+    RATING_SCALES,
     ROW_FIELDS,
     TEXT_FIELDS,
     WORK_ELEMENT_TYPES,
@@ -211,6 +212,7 @@ class FmeaHeaderSchema(ApiSchema):
     program = Text()
     responsible = Text()
     confidentiality = Text()
+    rating_scale = Text(metadata={"enum": list(RATING_SCALES), "description": "the S/O/D criteria raters see: manufacturing (AIAG-VDA PFMEA) or service"})
     start_date = Day()
     version = Version(metadata={"description": "required once the FMEA exists (its `id` is not null): the version you read"})
 

@@ -10,7 +10,7 @@ from workbench.extensions import db, get_or_not_found
 from workbench.fishbone.models import FishboneCause, FishboneDiagram
 from workbench.fmea import fields
 from workbench.fmea.frozen import ensure_document_editable
-from workbench.fmea.models import COMPUTED_FIELDS, DRIVERS, KINDS, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
+from workbench.fmea.models import COMPUTED_FIELDS, DRIVERS, KINDS, RATING_SCALES, ROW_FIELDS, FmeaDocument, FmeaRow, FmeaSettings
 from workbench.fmea.priority import rating_or_none
 from workbench.fmea.schemas import FmeaRowSchema
 from workbench.models import User
@@ -74,7 +74,7 @@ def ensure_document(project: ImprovementProject) -> FmeaDocument:
     return document
 
 
-HEADER_FIELDS = ("kind", "title", "company", "location", "customer", "program", "responsible", "confidentiality", "start_date")
+HEADER_FIELDS = ("kind", "title", "company", "location", "customer", "program", "responsible", "confidentiality", "rating_scale", "start_date")
 
 
 def save_header(document: FmeaDocument, data: dict) -> FmeaDocument:
@@ -84,6 +84,8 @@ def save_header(document: FmeaDocument, data: dict) -> FmeaDocument:
     errors = {}
     if "kind" in data and data["kind"] not in KINDS:
         errors["kind"] = _("The FMEA type is “process” or “design”.")
+    if "rating_scale" in data and data["rating_scale"] not in RATING_SCALES:
+        errors["rating_scale"] = _("The rating scale is “manufacturing” or “service”.")
     start = None
     if data.get("start_date"):
         try:
