@@ -21,7 +21,7 @@ class HeaderForm(FlaskForm):
     confidentiality = StringField(_l("Confidentiality level"), validators=[Length(max=80)])
     rating_scale = SelectField(_l("Rating scales"), choices=choices([
         ("manufacturing", _l("Manufacturing (AIAG-VDA PFMEA)")),
-        ("service", _l("Service process (customer impact, failures per 1,000 orders, caught before the customer)")),
+        ("service", _l("Service process (per 1,000 orders)")),
     ]), validate_choice=False)  # checked by services.save_header; left out of a post, the FMEA keeps its scale
     start_date = LocalDateField(_l("Start date"), validators=[Optional()])
 
