@@ -7,12 +7,15 @@ mode=${1:-runtime}
 cd "$(dirname "$0")/.."
 VENV=${VENV:-.venv}
 PYTHON=${PYTHON:-python3}
+# One set-up at a time (CI runs two make test side by side; apt and pip must not race).
+if command -v flock >/dev/null 2>&1; then exec 9>"${TMPDIR:-/tmp}/workbench-setup.lock"; flock 9; fi
 
 need_apt=()
 command -v dot >/dev/null 2>&1 || need_apt+=(graphviz)
-fc-list 2>/dev/null | grep -qi "Noto Sans Arabic\|Vazirmatn" || need_apt+=(fonts-noto-core fontconfig)
+# grep reads all its input (no -q): with pipefail, an early exit of grep -q can fail the pipeline on SIGPIPE.
+fc-list 2>/dev/null | grep -i "Noto Sans Arabic\|Vazirmatn" >/dev/null || need_apt+=(fonts-noto-core fontconfig)
 command -v pg_dump >/dev/null 2>&1 || need_apt+=(postgresql-client)
-ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep libpangoft2-1.0 >/dev/null || need_apt+=(libpango-1.0-0 libpangoft2-1.0-0)
 command -v fc-match >/dev/null 2>&1 || need_apt+=(fontconfig)
 if [ "$mode" = dev ]; then
   command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
