@@ -69,7 +69,7 @@ def test_messages_are_persian_on_persian_requests(client, login, make_user, make
     login(make_user(role="quality_manager", locale="fa"))
     response = client.post(f"/api/v1/projects/{project.id}/fmea/rows", data="[" * 100 + "]" * 100, content_type="application/json")
     message = response.get_json()["message"]
-    assert response.status_code == 400 and "32" in message
+    assert response.status_code == 400 and "۳۲" in message  # Persian digits in a Persian sentence
     assert "JSON" in message and "nested" not in message
 
 
