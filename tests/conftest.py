@@ -244,6 +244,15 @@ def page_login(page):
 
 
 @pytest.fixture
+def page_errors(page):
+    """Console errors and uncaught exceptions of the Playwright ``page``, collected from now on."""
+    problems = []
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(f"uncaught {error}"))
+    return problems
+
+
+@pytest.fixture
 def artifacts():
     """Folder for screenshots taken by browser tests (kept after the run)."""
     from pathlib import Path

@@ -2,27 +2,10 @@
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 
-def _sign_in(page, user):
-    page.goto("/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def _watch(page):
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(f"uncaught {error}"))
-    return problems
-
-
-def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, db, make_user):
+def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, page_login, page_errors, db, make_user):
     from playwright.sync_api import expect
 
     from workbench.complaint_import.defaults import ensure_defaults
@@ -35,8 +18,8 @@ def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, db, make_user)
         db.session.add(Complaint(source="shop", external_id=f"C-{n}", received_at=utcnow().date(), text=f"Late delivery {n}",
                                  text_norm=f"late delivery {n}", content_hash=f"h{n}", confidence=0.2))
     db.session.commit()
-    problems = _watch(page)
-    _sign_in(page, qm)
+    problems = page_errors
+    page_login(qm)
     page.goto("/complaints/review")
     form = page.locator("form.label-form").first
     form.locator("select[name=category]").select_option("price")
@@ -59,7 +42,7 @@ def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, db, make_user)
     assert problems == []
 
 
-def test_fourth_vote_of_three_is_explained_without_an_uncaught_error(page, db, make_project):
+def test_fourth_vote_of_three_is_explained_without_an_uncaught_error(page, page_login, page_errors, db, make_project):
     from playwright.sync_api import expect
 
     from workbench.fishbone import services
@@ -70,8 +53,8 @@ def test_fourth_vote_of_three_is_explained_without_an_uncaught_error(page, db, m
     leader = db.session.get(User, project.leader_id)
     services.create_diagram(project, "6m", "en")
     db.session.commit()
-    problems = _watch(page)
-    _sign_in(page, leader)
+    problems = page_errors
+    page_login(leader)
     page.goto(f"/projects/{project.id}/fishbone")
     field = page.locator("#fb-input")
     expect(page.locator("#fb-outline li.selected")).to_have_text("People")

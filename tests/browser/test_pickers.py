@@ -7,27 +7,10 @@ import re
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD
-
 pytestmark = pytest.mark.browser
 
 CAUSE = {"fa": "راننده دیر می‌رسد", "en": "Driver arrives late"}
 ROW = {"fa": "تحویل دیرهنگام", "en": "Late delivery"}
-
-
-def _sign_in(page, user):
-    page.goto("/login")
-    page.fill("input[name=email]", user.email)
-    page.fill("input[name=password]", TEST_PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/")
-
-
-def _watch(page):
-    problems = []
-    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda error: problems.append(f"uncaught {error}"))
-    return problems
 
 
 def _pick(page, select_name: str, typed: str, option_text: str) -> None:
@@ -47,7 +30,7 @@ def _pick(page, select_name: str, typed: str, option_text: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
-def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, db, make_user, make_team, make_project, artifacts, lang):
+def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts, lang):
     from playwright.sync_api import expect
 
     from workbench.actions.models import CorrectiveAction
@@ -66,8 +49,8 @@ def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, db, make_use
     cause = fishbone.add_cause(diagram, leader, {"text": CAUSE[lang], "category_id": category.id})
     row = fmea.create_row(project, {"failure_mode": ROW[lang], "failure_cause": CAUSE[lang]})
     db.session.commit()
-    problems = _watch(page)
-    _sign_in(page, leader)
+    problems = page_errors
+    page_login(leader)
     page.goto(f"/projects/{project.id}/actions")
     page.fill("input[name=title]", "Second carrier" if lang == "en" else "پیمانکار دوم")
     _pick(page, "owner_id", owner.name[:3], owner.name)
@@ -101,7 +84,7 @@ def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, db, make_use
     assert problems == []
 
 
-def test_team_form_finds_a_person_by_typing(page, db, make_user, make_team, artifacts):
+def test_team_form_finds_a_person_by_typing(page, page_login, page_errors, db, make_user, make_team, artifacts):
     from playwright.sync_api import expect
 
     from workbench.teams import people
@@ -113,8 +96,8 @@ def test_team_form_finds_a_person_by_typing(page, db, make_user, make_team, arti
     for n in range(people.INLINE_PEOPLE):  # the form renders the first 200 by name: the newcomer is found by search only
         make_user(name=f"آ {n:03d}", email=f"a{n}@example.org")
     newcomer = make_user(name="یاسمن نوری", email="yasaman@example.org")
-    problems = _watch(page)
-    _sign_in(page, qm)
+    problems = page_errors
+    page_login(qm)
     page.goto(f"/teams/{team.id}/edit")
     assert page.locator(f"select[name='members-3-user_id'] option[value='{newcomer.id}']").count() == 0
     _pick(page, "members-3-user_id", "یاسمن", "یاسمن نوری")
@@ -128,7 +111,7 @@ def test_team_form_finds_a_person_by_typing(page, db, make_user, make_team, arti
 
 
 @pytest.mark.parametrize("lang", ["fa", "en"])
-def test_fishbone_evidence_picks_a_complaint_by_its_words(page, db, make_user, make_team, make_project, artifacts, lang):
+def test_fishbone_evidence_picks_a_complaint_by_its_words(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts, lang):
     from playwright.sync_api import expect
 
     from workbench.complaint_import.models import Complaint
@@ -147,8 +130,8 @@ def test_fishbone_evidence_picks_a_complaint_by_its_words(page, db, make_user, m
                           text_norm=normalise(words), content_hash="k7")
     db.session.add(complaint)
     db.session.commit()
-    problems = _watch(page)
-    _sign_in(page, leader)
+    problems = page_errors
+    page_login(leader)
     page.goto(f"/projects/{project.id}/fishbone")
     page.locator("#fb-outline li", has_text=CAUSE[lang]).click()
     form = page.locator("form.fb-evidence-form")
@@ -162,7 +145,7 @@ def test_fishbone_evidence_picks_a_complaint_by_its_words(page, db, make_user, m
     assert problems == []
 
 
-def test_fmea_grid_date_cell_uses_the_jalali_calendar_in_persian(page, db, make_user, make_team, make_project, artifacts):
+def test_fmea_grid_date_cell_uses_the_jalali_calendar_in_persian(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts):
     """The FMEA grid's date cell on a Persian page: Jalali text and the Jalali calendar, never the browser's mm/dd/yyyy."""
     from playwright.sync_api import expect
 
@@ -174,8 +157,8 @@ def test_fmea_grid_date_cell_uses_the_jalali_calendar_in_persian(page, db, make_
     project = make_project(team=make_team(members=[leader, make_user()]))
     row = fmea.create_row(project, {"failure_mode": ROW["fa"], "target_date": "2024-08-02"})
     db.session.commit()
-    problems = _watch(page)
-    _sign_in(page, leader)
+    problems = page_errors
+    page_login(leader)
     page.goto(f"/projects/{project.id}/fmea")
     cell = page.locator(f'tr[data-id="{row.id}"] td[data-field="target_date"]')
     expect(cell).to_have_text("۱۴۰۳/۰۵/۱۲")
