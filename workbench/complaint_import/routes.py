@@ -10,6 +10,7 @@ from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.review import review_page
 from workbench.extensions import db
 from workbench.formtools import commit_or_report
+from workbench.i18n import join_list
 from workbench.persistence import check_version
 from workbench.validation import InvalidInput
 
@@ -63,7 +64,7 @@ def _what(owner: str | None, category: str | None) -> str:
         parts.append(_("process owner “%(name)s”", name=names["owner"].get(owner, owner)))
     if category:
         parts.append(_("category “%(name)s”", name=names["category"].get(category, category)))
-    return _(", ").join(parts)
+    return join_list(parts)
 
 
 def _back():
