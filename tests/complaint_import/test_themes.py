@@ -4,6 +4,7 @@ import re
 
 from sqlalchemy import func, select
 
+from workbench import progress
 from workbench.audit import acting_as
 from workbench.complaint_import import themes
 from workbench.complaint_import.models import Complaint, Theme
@@ -136,7 +137,7 @@ def test_the_page_shows_how_far_a_theme_build_got(client, login, db, make_user):
     themes.mark_queued()
     page = client.get("/complaints/themes").get_data(as_text=True)
     assert "Finding themes: waiting for a worker" in page and "Find themes again" not in page
-    themes._write_state(status="running", done=5000, total=20000)
+    progress.write(themes.JOB, "running", done=5000, total=20000)
     page = client.get("/complaints/themes").get_data(as_text=True)
     assert 'value="25"' in page
     assert re.search(r'id="theme-done" data-progress-done>5,?000<', page) and re.search(r'id="theme-total" data-progress-total>20,?000<', page)
@@ -146,3 +147,28 @@ def test_the_page_shows_how_far_a_theme_build_got(client, login, db, make_user):
     db.session.commit()
     assert client.get("/complaints/themes/progress").get_json()["status"] == "done"
     assert "Find themes again" in client.get("/complaints/themes").get_data(as_text=True)
+
+
+def test_another_app_server_shows_how_far_the_build_in_the_worker_got(app, db, make_user):
+    """Two app servers behind a proxy: the one that did not start the build still shows its progress, then its themes."""
+    from workbench import create_app
+
+    user = make_user(role="quality_manager")
+    _complaints(db, [f"the screen of my phone cracked {i}" for i in range(10)] + [f"delivery was two weeks late {i}" for i in range(10)])
+    keys = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "WTF_CSRF_ENABLED", "SERVER_NAME", "PASSWORD_HASH_METHOD")
+    other = create_app({k: app.config[k] for k in keys})
+    other.test_client_class = app.test_client_class
+    client = other.test_client()
+    try:
+        assert client.post("/login", data={"email": user.email, "password": "correct horse battery"}).status_code == 302
+        seen = []
+        count = themes.rebuild(lambda done, total: seen.append(client.get("/complaints/themes/progress").get_json()))
+        assert seen and seen[-1] == {"status": "running", "done": 20, "total": 20, "percent": 100}
+        db.session.commit()
+        page = client.get("/complaints/themes").get_data(as_text=True)
+        assert count >= 2 and f"Themes found after the latest import or request: {count}" in page
+        assert "the screen of my phone cracked" in page
+    finally:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -7,7 +7,8 @@
    given its nearest centre; per theme the builder keeps counts (size, last 90 days and the 90
    before), the owner and category mix, and the ``EXAMPLES`` complaints nearest the centre.
 3. A theme is named by its most central complaint; themes smaller than ``MIN_THEME`` are left
-   out (their complaints stay without a theme).
+   out (their complaints stay without a theme). Only then are the old themes retired and the new
+   ones stored: the build reads until its last step, so the page keeps its themes meanwhile.
 
 Memory is the sample's matrix, the k centres and two arrays of one number per complaint (id,
 theme), whatever the volume. Persian and English complaints about the same thing share a theme
@@ -69,8 +70,8 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
     today = today or date.today()
     recent_from, previous_from = today - WINDOW + timedelta(days=1), today - 2 * WINDOW + timedelta(days=1)
     total = db.session.scalar(select(func.count(Complaint.id)))
-    themes.retire_themes()
     if total < MIN_THEME * 2:
+        themes.retire_themes()
         return 0
     vectorisers = _vectorisers()
     step = max(1, total // SAMPLE)
@@ -132,6 +133,9 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
 
 
 def _store(k, ids, labels, sizes, recent, previous, owners, categories, nearest) -> int:
+    # The first write of the build: until here the old themes stay on the page (and, on SQLite, the
+    # build held no write lock, so its progress could be committed on the side).
+    themes.retire_themes()
     keys = dict(db.session.execute(select(ProcessOwner.id, ProcessOwner.key)).all())
     theme_ids: dict[int, int] = {}
     for cluster in range(k):

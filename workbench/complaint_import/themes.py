@@ -1,20 +1,16 @@
-"""Recurring themes: what the pages read, retiring the old ones before a build (``theme_builder``), and the
-progress of a build in the background (``build_state``).
+"""Recurring themes: what the pages read, retiring the old ones when a build stores its own (``theme_builder``),
+and the progress of a build in the background (``build_state``).
 
-The progress is a small JSON file in the instance folder, written by whichever process builds (the page
-and the worker share that folder): ``{"status": queued|running|done|failed, "done", "total", "themes",
-"updated"}``.
+The progress lives in ``workbench.progress`` under ``JOB`` (Redis or the ``job_progress`` table), so every
+app server behind a proxy and the worker see the same: ``{"status": queued|running|done|failed, "done",
+"total", "themes", "updated"}``.
 """
 
-import json
-import os
-import tempfile
-from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
+from datetime import date, timedelta
 
-from flask import current_app
 from sqlalchemy import case, delete, func, select, update
 
+from workbench import progress
 from workbench.complaint_import.models import Complaint, Theme
 from workbench.complaint_import.theme_builder import build
 from workbench.extensions import db
@@ -47,62 +43,37 @@ def retire_themes() -> None:
     db.session.execute(stmt, execution_options={"synchronize_session": False})
 
 
-STALE = timedelta(hours=2)  # a build that has not reported for this long is taken as dead
-
-
-def _state_path() -> Path:
-    return Path(current_app.instance_path) / "theme_build.json"
-
-
-def _write_state(**state) -> None:
-    path = _state_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    state["updated"] = datetime.now(UTC).isoformat()
-    handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(handle, "w", encoding="utf-8") as out:
-        json.dump(state, out)
-    os.replace(temporary, path)
+JOB = "themes"  # the theme build's name in the progress store (``workbench.progress``)
 
 
 def build_state() -> dict | None:
-    """The latest theme build's progress (None when there was none); a queued or running build that stopped
-    reporting long ago reads as ``failed``."""
-    try:
-        state = json.loads(_state_path().read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    if state.get("status") in ("queued", "running"):
-        try:
-            updated = datetime.fromisoformat(state.get("updated", ""))
-        except ValueError:
-            updated = None
-        if updated is None or datetime.now(UTC) - updated > STALE:
-            state["status"] = "failed"
-    total = state.get("total") or 0
-    state["percent"] = round(100 * (state.get("done") or 0) / total) if total else None
-    return state
+    """The latest theme build's progress (None when there was none): ``status`` (queued, running, done, failed),
+    ``done`` and ``total`` complaints, ``percent``, and ``themes`` once done."""
+    return progress.read(JOB)
 
 
 def mark_queued() -> None:
     """Say on the themes page that a build is waiting for the worker (called before the task is queued)."""
-    _write_state(status="queued", done=0, total=0)
+    progress.write(JOB, "queued", done=0, total=0)
 
 
-def rebuild(progress=None) -> int:
-    """Rebuild the themes over every complaint (``theme_builder``), reporting progress; returns how many there are."""
-    _write_state(status="running", done=0, total=0)
+def rebuild(report_progress=None) -> int:
+    """Rebuild the themes over every complaint (``theme_builder``), reporting progress; returns how many there are.
+
+    The old themes stay on the page until the new ones are stored, in the caller's transaction."""
+    progress.write(JOB, "running", done=0, total=0)
 
     def report(done: int, total: int) -> None:
-        _write_state(status="running", done=done, total=total)
-        if progress:
-            progress(done, total)
+        progress.write(JOB, "running", done=done, total=total)
+        if report_progress:
+            report_progress(done, total)
 
     try:
         count = build(report)
     except Exception:
-        _write_state(status="failed", done=0, total=0)
+        progress.write(JOB, "failed", done=0, total=0)
         raise
-    _write_state(status="done", themes=count)
+    progress.write(JOB, "done", themes=count)
     return count
 
 
