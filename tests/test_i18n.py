@@ -137,3 +137,25 @@ def test_numbers_in_persian_sentences_are_written_in_persian_digits(app):
     with app.test_request_context("/?lang=en"):
         refresh()  # the test's app context outlives the request: forget the Persian locale
         assert gettext("Each member has 1 to %(max)d votes.", max=3) == "Each member has 1 to 3 votes."
+
+
+def test_numbers_and_percentages_are_written_in_the_page_language(app):
+    """One helper for every number with decimals or a percent sign: Persian digits, «٫» and «٪» in Persian."""
+    from flask import render_template_string
+    from flask_babel import refresh
+
+    from workbench.i18n import format_number, format_percent, format_share
+
+    with app.test_request_context("/?lang=fa"):
+        assert format_percent(12.5) == "۱۲٫۵٪" and format_percent(0.0) == "۰٫۰٪" and format_percent(None) == "—"
+        assert format_percent(-35.2) == "\u200e\u2212۳۵٫۲٪"  # the minus stays left of the number in a right-to-left line
+        assert format_number(1234.5) == "۱٬۲۳۴٫۵" and format_number(3) == "۳" and format_number(0.25, 3) == "۰٫۲۵۰"
+        assert format_share(0.873) == "۸۷٪"
+        page = render_template_string("{{ 12.5|percent }} {{ 0.5|share }} {{ '80%'|digits }} {{ ngettext('%(num)s answer', '%(num)s answers', 3) }}")
+        assert page == "۱۲٫۵٪ ۵۰٪ ۸۰٪ ۳ پاسخ"
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        assert format_percent(12.5) == "12.5%" and format_percent(-35.2) == "-35.2%" and format_number(1234.5) == "1,234.5"
+        page = render_template_string("{{ 12.5|percent }} {{ 0.5|share }} {{ ngettext('%(num)s answer', '%(num)s answers', 1) }}, "
+                                      "{{ ngettext('%(num)s answer', '%(num)s answers', 2) }}")
+        assert page == "12.5% 50% 1 answer, 2 answers"

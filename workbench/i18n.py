@@ -78,9 +78,51 @@ def join_list(parts) -> str:
     return ("، " if is_persian() else ", ").join(str(part) for part in parts if part)
 
 
+_DECIMAL_POINT = re.compile(r"(?<=\d)\.(?=\d)")
+_THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
+_PERCENT = re.compile(r"(?<=\d) ?%")
+_MINUS = re.compile(r"(?<![\w.])[-\u2212](?=\d)")
+
+
+def persian_number_text(text) -> str:
+    """Number text written the Persian way: digits ۰-۹, «٫» for the decimal point, «٬» between thousands,
+    «٪» for a percent sign after a number, and a minus kept left of its number (CLDR's LRM and «−»)."""
+    text = str(text)
+    if not any(char.isdigit() for char in text):
+        return text
+    text = _MINUS.sub("\u200e\u2212", _PERCENT.sub("٪", _THOUSANDS.sub("٬", _DECIMAL_POINT.sub("٫", text))))
+    return dates.to_persian_digits(text)
+
+
 def persian_digits(value) -> str:
-    """Write the digits of ``value`` in Persian when the page is Persian."""
-    return dates.to_persian_digits(value) if is_persian() else str(value)
+    """Numbers in ``value`` as the page writes them: the Persian way on Persian pages (``persian_number_text``)."""
+    return persian_number_text(value) if is_persian() else str(value)
+
+
+def format_number(value, decimals: int | None = None) -> str:
+    """A number as the page writes it («۱٬۲۳۴٫۵» in Persian, "1,234.5" in English); "—" when there is none.
+    ``decimals`` fixes the places after the point; without it an integer shows none, a fraction as stored."""
+    if value is None:
+        return "—"
+    if decimals is not None:
+        text = f"{value:,.{decimals}f}"
+    elif isinstance(value, float) and not value.is_integer():
+        text = f"{value:,}"
+    else:
+        text = f"{int(value):,}"
+    return persian_digits(text)
+
+
+def format_percent(value, decimals: int = 1) -> str:
+    """A share already in percent (12.5) as «۱۲٫۵٪» in Persian and "12.5%" in English; "—" when there is none."""
+    if value is None:
+        return "—"
+    return persian_digits(f"{value:,.{decimals}f}%")
+
+
+def format_share(value, decimals: int = 0) -> str:
+    """A fraction from 0 to 1 (a confidence, an accuracy) as a percent: 0.873 is «۸۷٪» / "87%"."""
+    return "—" if value is None else format_percent(100 * value, decimals)
 
 
 def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
@@ -137,7 +179,7 @@ def format_message(text, variables: dict, always: bool = False):
         value = variables.get(match.group(1))
         if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
             return match.group(0)
-        return dates.to_persian_digits(("%" + match.group(2)) % value).replace("%", "%%")
+        return persian_number_text(("%" + match.group(2)) % value).replace("%", "%%")
 
     shown = _PLACEHOLDER.sub(persian_number, str(text))
     return (Markup(shown) if isinstance(text, Markup) else shown) % variables
@@ -198,11 +240,10 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["actor_label"] = _actor_label
     app.jinja_env.globals.update(Role=Role, role_label=role_label)
     app.jinja_env.globals["date_attributes"] = date_attributes
-    app.jinja_env.filters["date_input"] = date_input
-    app.jinja_env.filters["date"] = format_date
-    app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["digits"] = persian_digits
-    app.jinja_env.filters["localized"] = localized_name
+    for name, function in {"date_input": date_input, "date": format_date, "datetime": format_datetime, "digits": persian_digits,
+                           "number": format_number, "percent": format_percent, "share": format_share,
+                           "localized": localized_name}.items():
+        app.jinja_env.filters[name] = _per_page(function)
     app.jinja_env.add_extension("jinja2.ext.i18n")
     # Numbers in Persian sentences in Persian digits: Python messages through the domain, templates through
     # their own gettext callables (Flask-Babel's would format with plain ``%``).
@@ -219,6 +260,17 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def language_context():
         return {"lang": str(get_locale()), "text_dir": text_direction()}
+
+
+def _per_page(function):
+    """A filter run at every render: Jinja folds a plain filter of a constant (``{{ 85|percent }}``) when it
+    compiles the template, so the first page's language would stay in it for every later page."""
+
+    @pass_context
+    def filtered(_context, value, *args, **kwargs):
+        return function(value, *args, **kwargs)
+
+    return filtered
 
 
 def _actor_label(row) -> str:

@@ -1,4 +1,5 @@
 import io
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -121,3 +122,13 @@ def test_dashboard_page_marks_overdue_in_persian(client, login, setup, portfolio
     page = client.get("/dashboard?lang=fa").get_data(as_text=True)
     assert 'dir="rtl"' in page
     assert 'id="overdue-total">۱<' in page
+
+
+def test_dashboard_percentages_in_the_page_language(client, login, setup, portfolio):
+    """On-time rate and complaint change: «۵۰٫۰٪» and «−۷۵٫۰٪» on the Persian page, 50.0% and -75.0% on the English one."""
+    login(setup["viewer"])
+    page = re.sub(r"<[^>]*>", " ", client.get("/dashboard?lang=fa").get_data(as_text=True))  # the text a reader sees
+    assert "۵۰٫۰٪" in page and "\u200e\u2212۷۵٫۰٪" in page
+    assert "50.0" not in page and "۵۰.۰" not in page and "75.0%" not in page
+    page = re.sub(r"<[^>]*>", " ", client.get("/dashboard?lang=en").get_data(as_text=True))
+    assert "50.0%" in page and "-75.0%" in page and "٪" not in page
