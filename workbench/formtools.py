@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 from workbench import dates
 from workbench.errors import conflict_message
 from workbench.extensions import db
-from workbench.i18n import date_attributes, is_persian
+from workbench.i18n import date_attributes, date_input
 from workbench.users import email_address
 from workbench.validation import Conflict, InvalidInput
 
@@ -137,7 +137,7 @@ class LocalDateField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        return dates.input_text(self.data, jalali=is_persian())
+        return date_input(self.data)
 
     def process_formdata(self, valuelist):
         if not valuelist:

@@ -159,8 +159,12 @@ def localized_name(obj) -> str:
 
 
 def date_input(value) -> str:
-    """A date (or ISO text) as typed in a date field of this page: Jalali in Persian, ISO in English."""
-    return dates.input_text(value, jalali=is_persian())
+    """A date (or ISO text) as typed in a date field of this page: Jalali in Persian digits (the field's
+    script hands the calendar Latin ones, static/js/pickers.js), ISO in English; other text as it was typed."""
+    if not is_persian():
+        return dates.input_text(value, jalali=False)
+    shown = dates.input_text(value, jalali=True)
+    return dates.to_persian_digits(shown) if dates.split(shown) is not None else shown
 
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)([-#0 +]*\d*(?:\.\d+)?[diouxXeEfFgGs])")

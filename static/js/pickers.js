@@ -3,7 +3,7 @@
    <select data-picker>: a search-as-you-type selector over the select's own options (tom-select).
    <select data-picker data-picker-url="/…?q=">: the same, also asking the server for matches
    (lists that can be long: complaints, people); the answer is {"results": [{"value", "text"}]}.
-   <input data-jdp>: on Persian pages, a Jalali calendar (jalalidatepicker) that writes 1403/05/12.
+   <input data-jdp>: on Persian pages, a Jalali calendar (jalalidatepicker) that writes ۱۴۰۳/۰۵/۱۲.
    The messages come from the <body data-picker-*> attributes, in the page's language. */
 (function () {
   "use strict";
@@ -70,6 +70,44 @@
     (root || document).querySelectorAll("select[data-picker]").forEach(enhance);
   }
 
+  /* Persian pages write dates in Persian digits (۱۴۰۳/۰۵/۱۲). The calendar reads and writes 0-9 only, so
+     each Jalali field shows Persian digits while its value, as scripts read it (the calendar, the FMEA grid),
+     has Latin ones; the form posts what the field shows and the server reads either. */
+  var nativeValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, "value");
+  function toPersian(text) { return String(text).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }); }
+  function toLatin(text) {
+    return String(text).replace(/[۰-۹٠-٩]/g, function (d) {
+      var code = d.charCodeAt(0);
+      return String(code >= 0x06f0 ? code - 0x06f0 : code - 0x0660);
+    });
+  }
+  function persianDigits(input) {
+    if (!input || input.tagName !== "INPUT" || input.dataset.jdp === undefined || input.workbenchDigits) return;
+    input.workbenchDigits = true;
+    Object.defineProperty(input, "value", {
+      configurable: true,
+      get: function () { return toLatin(nativeValue.get.call(this)); },
+      set: function (text) { nativeValue.set.call(this, toPersian(text)); },
+    });
+    nativeValue.set.call(input, toPersian(nativeValue.get.call(input)));
+  }
+  if (document.documentElement.lang === "fa") {
+    document.querySelectorAll("input[data-jdp]").forEach(persianDigits);
+    // Fields added later (the FMEA grid's cell editor, the evidence form): before the calendar reads them.
+    ["focusin", "mousedown"].forEach(function (kind) {
+      document.addEventListener(kind, function (event) { persianDigits(event.target); }, true);
+    });
+    document.addEventListener("input", function (event) {  // typed 0-9 shown as Persian, the caret kept
+      var input = event.target;
+      if (!input.workbenchDigits) return;
+      var shown = nativeValue.get.call(input);
+      if (!/[0-9]/.test(shown)) return;
+      var start = input.selectionStart, end = input.selectionEnd;
+      nativeValue.set.call(input, toPersian(shown));
+      input.setSelectionRange(start, end);
+    }, true);
+  }
+
   var watching = false;
   /* Once per page: the calendar then opens on any input[data-jdp], also those added later. */
   function watchDates() {
@@ -79,6 +117,7 @@
       autoReadOnlyInput: false,  // typing (or pasting) a date still works
       showTodayBtn: true,
       showEmptyBtn: true,
+      persianDigits: true,  // days, months and years in the calendar as on the rest of the page
       zIndex: 2000,
     });
   }

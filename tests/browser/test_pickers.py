@@ -29,6 +29,11 @@ def _pick(page, select_name: str, typed: str, option_text: str) -> None:
     expect(wrapper.locator(".ts-control .item")).to_have_text(re.compile(re.escape(option_text)))
 
 
+def _read_by_scripts(field) -> str:
+    """A date field's value as the page's scripts (the calendar, the FMEA grid) read it: Latin digits (static/js/pickers.js)."""
+    return field.evaluate("el => el.value")
+
+
 @pytest.mark.parametrize("lang", ["fa", "en"])
 def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts, lang):
     from playwright.sync_api import expect
@@ -61,7 +66,12 @@ def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, page_login, 
         calendar = page.locator("jdp-container")
         expect(calendar).to_be_visible()
         calendar.locator(".jdp-day:not(.not-in-month):not(.disabled-day)", has_text=re.compile(r"^(15|۱۵)$")).first.click()
-        expect(due).to_have_value(re.compile(r"^14\d\d/\d\d/15$"))  # a Jalali date, written by the calendar
+        expect(due).to_have_value(re.compile(r"^۱۴[۰-۹]{2}/[۰-۹]{2}/۱۵$"))  # a Jalali date from the calendar, in Persian digits
+        assert re.fullmatch(r"14\d\d/\d\d/15", _read_by_scripts(due))
+        due.fill("")
+        due.press_sequentially("1405/02/03")  # typed with Latin digits: shown in Persian, read by the server
+        page.keyboard.press("Escape")
+        expect(due).to_have_value("۱۴۰۵/۰۲/۰۳")
     else:
         assert due.get_attribute("type") == "date"  # the browser's ISO field, never a Jalali placeholder
         due.fill("2026-04-04")
@@ -80,7 +90,7 @@ def test_action_picks_owner_cause_and_fmea_row_and_shows_them(page, page_login, 
     if lang == "en":
         assert action.due_date.isoformat() == "2026-04-04"
     else:
-        assert action.due_date.day in range(1, 32)
+        assert action.due_date.isoformat() == "2026-04-23"  # 1405/02/03, posted in Persian digits
     assert problems == []
 
 
@@ -166,7 +176,8 @@ def test_fmea_grid_date_cell_uses_the_jalali_calendar_in_persian(page, page_logi
     page.keyboard.press("Enter")
     editor = cell.locator("input")
     assert editor.get_attribute("type") == "text"
-    expect(editor).to_have_value("1403/05/12")
+    expect(editor).to_have_value("۱۴۰۳/۰۵/۱۲")
+    assert _read_by_scripts(editor) == "1403/05/12"
     calendar = page.locator("jdp-container")
     expect(calendar).to_be_visible()
     page.screenshot(path=str(artifacts / "pickers-fmea-date-fa.png"))

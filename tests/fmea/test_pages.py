@@ -195,7 +195,7 @@ def test_header_start_date_typed_in_jalali(team_project, login, client, db):
     document = services.document_of(project)
     assert document.start_date.isoformat() == "2024-08-02"
     page = client.get(f"/projects/{project.id}/fmea?lang=fa").get_data(as_text=True)
-    assert re.search(r'name="start_date"[^>]*value="1403/05/12"', page)  # shown as typed on a Persian page
+    assert re.search(r'name="start_date"[^>]*value="۱۴۰۳/۰۵/۱۲"', page)  # Jalali, in Persian digits on a Persian page
     bad = client.post(f"/projects/{project.id}/fmea/header?lang=en", data={"kind": "process", "title": "Brazing", "start_date": "1403/13/01"},
                       follow_redirects=True).get_data(as_text=True)
     assert "Start date: “1403/13/01”: impossible date: there is no month 13." in bad

@@ -111,4 +111,9 @@ def test_target_date_typed_in_jalali_with_persian_digits(client, login, make_tea
     bad = client.post("/projects/new", data={**data, "target_date": "1403/13/40"})
     assert bad.status_code == 400 and "1403/13/40" in bad.get_data(as_text=True)
     edit = client.get(f"/projects/{project.id}/edit?lang=fa").get_data(as_text=True)
-    assert 'value="1403/05/12"' in edit
+    assert 'value="۱۴۰۳/۰۵/۱۲"' in edit  # in Persian digits, as the page writes dates
+    assert client.post(f"/projects/{project.id}/edit", data={**data, "version": str(project.version), "target_date": "1403/05/13"}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ImprovementProject, project.id).target_date.isoformat() == "2024-08-03"  # Latin digits still read
+    edit = client.get(f"/projects/{project.id}/edit?lang=en").get_data(as_text=True)
+    assert 'value="2024-08-03"' in edit
