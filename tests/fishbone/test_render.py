@@ -182,3 +182,26 @@ def test_missing_graphviz_is_a_clear_503(client, login, fishbone, monkeypatch):
     monkeypatch.setitem(render.FORMATS, "png", "no-such-format")
     response = client.get(f"/projects/{project.id}/fishbone.png")
     assert response.status_code == 503 and "graphviz" in response.get_data(as_text=True)
+
+
+def test_a_graphviz_that_stopped_is_replaced_and_the_drawing_still_comes():
+    dot = render.to_dot(layout.fishbone_layout(_big_tree(causes=12), rtl=False))
+    first = render.run_graphviz(dot, "svg")
+    resident = render._RESIDENT["svg"]
+    stopped = resident.process
+    stopped.kill()
+    stopped.wait()
+    again = render.run_graphviz(dot, "svg")
+    assert again == first and again.rstrip().endswith(b"</svg>")
+    assert resident.process is not None and resident.process.pid != stopped.pid
+
+
+def test_bad_dot_gives_graphviz_message_and_the_next_drawing_is_whole():
+    try:
+        render.run_graphviz("digraph { a -> }", "svg")
+        raise AssertionError("a syntax error was drawn")
+    except render.RenderError as error:
+        assert "syntax error" in str(error)
+    dot = render.to_dot(layout.fishbone_layout(_big_tree(causes=5), rtl=True))
+    drawn = render.run_graphviz(dot, "svg")
+    assert drawn.count(b"</svg>") == 1 and ET.fromstring(drawn).tag == SVG_NS + "svg"

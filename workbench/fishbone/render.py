@@ -1,9 +1,13 @@
 """Draw the fishbone with graphviz (neato -n2 on positions from ``layout``): SVG, PNG and PDF."""
 
+import atexit
 import html
 import os
 import re
+import select
 import subprocess
+import threading
+import time
 from pathlib import Path
 
 from flask_babel import gettext as _
@@ -113,7 +117,18 @@ def to_dot(layout: geometry.Layout, legend: list[str] | None = None, paper: str 
 
 
 def run_graphviz(dot: str, fmt: str) -> bytes:
-    """Run ``neato -n2`` on pinned positions (no layout of its own) and return the drawing."""
+    """Run ``neato -n2`` on pinned positions (no layout of its own) and return the drawing.
+
+    SVG and the measuring runs go to a neato kept running in this process (``_Resident``): starting
+    one costs more CPU than drawing a whole fishbone, and a meeting redraws on every change. PNG
+    and PDF, rarely asked for, and anything the resident one could not draw run once on their own,
+    which also gives graphviz's own error message.
+    """
+    resident = _RESIDENT.get(fmt)
+    if resident is not None:
+        output = resident.draw(dot)
+        if output is not None:
+            return output
     args = ["neato", "-n2", "-T" + FORMATS[fmt]]
     env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
     try:
@@ -123,6 +138,94 @@ def run_graphviz(dot: str, fmt: str) -> bytes:
     if result.returncode != 0:
         raise RenderError(result.stderr.decode(errors="replace")[:500])
     return result.stdout
+
+
+_LATER_PAGE = re.compile(rb'<g id="page\d+,\d+_graph0"')
+
+
+class _Resident:
+    """One ``neato -n2`` per process and format that draws graph after graph: it reads DOT on stdin
+    and writes each drawing as soon as its graph ends, so the answer ends at the format's last line.
+
+    User text cannot end an answer early: it is escaped in SVG (``&lt;/svg&gt;``) and never a whole
+    line in ``plain``. Any trouble (graphviz missing or stopped, a slow answer) ends the process and
+    the caller draws with a neato of its own; a fresh one is started for the next drawing.
+    """
+
+    TIMEOUT = 20
+    RENEW_AFTER = 500  # drawings: a long-lived graphviz never grows without bound
+
+    def __init__(self, fmt: str, end: bytes):
+        self.fmt, self.end = fmt, end
+        self.lock = threading.Lock()
+        self.process: subprocess.Popen | None = None
+        self.pid, self.drawn = 0, 0
+
+    def draw(self, dot: str) -> bytes | None:
+        with self.lock:
+            try:
+                process = self._process()
+                process.stdin.write(dot.encode() + b"\n")
+                process.stdin.flush()
+                output = self._answer(process)
+            except (OSError, ValueError, TimeoutError):
+                output = None
+            if output is None:
+                self._stop()
+                return None
+            self.drawn += 1
+            if self.drawn >= self.RENEW_AFTER:
+                self._stop()
+            return output
+
+    def _process(self) -> subprocess.Popen:
+        if self.pid != os.getpid():
+            self.process = None  # a forked child must not share its parent's graphviz: it starts its own
+        elif self.process is not None and self.process.poll() is not None:
+            self._stop()
+        if self.process is None:
+            env = dict(os.environ, FONTCONFIG_FILE=str(FONTS_CONF))
+            self.process = subprocess.Popen(["neato", "-n2", "-T" + FORMATS[self.fmt]], stdin=subprocess.PIPE,
+                                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
+            self.pid, self.drawn = os.getpid(), 0
+        return self.process
+
+    def _answer(self, process: subprocess.Popen) -> bytes | None:
+        out = process.stdout.fileno()
+        chunks, deadline = [], time.monotonic() + self.TIMEOUT
+        tail = b""
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([out], [], [], left)[0]:
+                raise TimeoutError("graphviz did not answer")
+            chunk = os.read(out, 65536)
+            if not chunk:
+                return None  # graphviz stopped (bad input): the caller runs it alone for the message
+            chunks.append(chunk)
+            tail = (tail + chunk)[-len(self.end) - 1:]
+            if tail.endswith(self.end):
+                # Later graphs of one graphviz run number their page ("page0,1_graph0"): the same drawing as a run of its own.
+                return _LATER_PAGE.sub(b'<g id="graph0"', b"".join(chunks), count=1)
+
+    def _stop(self) -> None:
+        process, self.process = self.process, None
+        if process is not None and self.pid == os.getpid():
+            process.kill()
+            process.wait()
+            for pipe in (process.stdin, process.stdout):
+                try:
+                    pipe.close()
+                except OSError:  # unwritten DOT left in the buffer of a graphviz that stopped
+                    pass
+
+    def stop(self) -> None:
+        """End the process (at exit)."""
+        with self.lock:
+            self._stop()
+
+
+_RESIDENT = {"svg": _Resident("svg", b"</svg>\n"), "plain": _Resident("plain", b"\nstop\n")}
+atexit.register(lambda: [resident.stop() for resident in _RESIDENT.values()])
 
 
 def mark_verified(text: str) -> str:
