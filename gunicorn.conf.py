@@ -29,3 +29,13 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 # gunicorn's control socket is one per user by default: several instances on one machine would share it.
 control_socket_disable = True
+
+if os.environ.get("WORKBENCH_PROFILE_DIR"):
+    # bench/load_bench.py --profile: cProfile and CPU time per endpoint in every worker (bench/load_profiler.py).
+    import importlib.util
+
+    _spec = importlib.util.spec_from_file_location("load_profiler", os.path.join(os.path.dirname(os.path.abspath(__file__)), "bench", "load_profiler.py"))
+    _profiler = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(_profiler)
+    post_worker_init = _profiler.post_worker_init
+    worker_exit = _profiler.worker_exit

@@ -7,14 +7,16 @@ and, for the editors, teams of five with a project and a fishbone each (15 cause
 taken once every user has signed in (sign-ins are not measured). For each number of users it prints
 throughput, p50/p95/p99 per endpoint and the errors; ``--search`` tries growing numbers and names
 the largest whose p95 (all requests) stays under 500 ms. The baseline in the same run is the first
-(smallest) step. ``--profile`` samples every gunicorn worker with py-spy during the run and prints
-where the time went.
+(smallest) step. The app server's CPU per request counts the gunicorn workers and the programs
+they ran (graphviz). ``--profile`` runs every gunicorn worker under cProfile during the measured
+seconds (bench/load_profiler.py) and prints the CPU per kind of request and where the time went;
+the profiler slows the workers, so take throughput and p95 from a run without it.
 
 Run::
 
     LOAD_BENCH_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/wb_load \\
     LOAD_BENCH_REDIS_URL=redis://127.0.0.1:6379/6 \\
-    .venv/bin/python bench/load_bench.py --users 70 --editors 20 --users 1000 --profile
+    .venv/bin/python bench/load_bench.py --users 70 --editors 20 --users 1000
 
 Everything stays on 127.0.0.1; each locust run stops by itself after ``--ramp`` + ``--duration``.
 Load figures taken while other heavy processes share the cores are pessimistic: the load average
@@ -22,10 +24,11 @@ at the start and end of each run is printed beside the figures.
 """
 
 import argparse
-import collections
 import csv
+import io
 import json
 import os
+import pstats
 import signal
 import socket
 import subprocess
@@ -168,13 +171,15 @@ def load_average() -> str:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User + system CPU time used so far by these processes (from /proc)."""
+    """User + system CPU time used so far by these processes, the children they waited for and
+    the children still running (graphviz), from /proc."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0
-    for pid in pids:
+    children = subprocess.run(["ps", "-o", "pid=", "--ppid", ",".join(map(str, pids))], capture_output=True, text=True).stdout.split()
+    for pid in pids + [int(c) for c in children]:
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])
+            total += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
         except (OSError, IndexError, ValueError):
             pass
     return total / ticks
@@ -200,21 +205,14 @@ def run_locust(host: str, plan_path: Path, editors: int, viewers: int, ramp: int
     while not marker.exists() and locust.poll() is None:
         time.sleep(0.2)
     before, cpu_before, started = load_average(), cpu_seconds(workers), time.time()
-    samplers = []
     if profile:
-        # Sample the measured part of the run only.
-        for pid in workers:
-            samplers.append(subprocess.Popen(
-                [str(BIN / "py-spy"), "record", "--pid", str(pid), "--duration", str(max(10, duration - 5)), "--rate", "50",
-                 "--format", "raw", "--nonblocking", "--output", str(out / f"profile-{users}-{pid}.txt")],
-                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        (out / "label").write_text(f"u{users}")  # the workers profile the measured part of the run only
     locust.wait(timeout=ramp + grace + 300 + duration + 120)
     cpu, elapsed = cpu_seconds(workers) - cpu_before, time.time() - started
-    for sampler in samplers:
-        sampler.wait(timeout=120)
+    if profile:
+        (out / "label").write_text("")
     return {"stats": read_stats(Path(f"{prefix}_stats.csv")), "failures": read_failures(Path(f"{prefix}_failures.csv")),
-            "load_before": before, "load_after": load_average(), "elapsed": elapsed, "cpu": cpu,
-            "profiles": sorted(out.glob(f"profile-{users}-*.txt"))}
+            "load_before": before, "load_after": load_average(), "elapsed": elapsed, "cpu": cpu}
 
 
 def read_stats(path: Path) -> list[dict]:
@@ -254,50 +252,45 @@ def print_run(editors: int, viewers: int, result: dict) -> dict:
     return summary
 
 
-def print_profile(paths: list[Path], top: int = 25) -> None:
-    """py-spy raw stacks of all workers: where the samples were, by function (own and inclusive)."""
-    own, inclusive, total = collections.Counter(), collections.Counter(), 0
-    for path in paths:
-        for line in path.read_text(errors="replace").splitlines():
-            stack, _, count = line.rpartition(" ")
-            if not count.isdigit():
-                continue
-            n = int(count)
-            frames = [f for f in stack.split(";") if f]
-            if not frames:
-                continue
-            total += n
-            own[_short(frames[-1])] += n
-            for frame in {_short(f) for f in frames}:
-                inclusive[frame] += n
-    if not total:
-        print("profile: no samples (py-spy needs ptrace permission)")
+def print_profile(out: Path, users: int, top: int = 25) -> None:
+    """What the workers gathered under cProfile during one run: CPU per kind of request, then functions."""
+    label = f"u{users}"
+    totals: dict[str, list[float]] = {}
+    for path in sorted(out.glob(f"endpoints-{label}-*.json")):
+        for name, (count, cpu, wall) in json.loads(path.read_text()).items():
+            row = totals.setdefault(name, [0, 0.0, 0.0])
+            row[0] += count
+            row[1] += cpu
+            row[2] += wall
+    paths = sorted(out.glob(f"profile-{label}-*.pstats"))
+    if not totals or not paths:
+        print(f"profile of {users} users: nothing gathered")
         return
-    idle = sum(n for f, n in own.items() if any(w in f for w in ("select", "poll", "wait", "accept", "recv", "sleep")))
-    print(f"\nprofile: {total} samples over {len(paths)} workers; {100 * idle / total:.0f}% of them waiting (I/O, locks, idle)")
-    print("  own time (busy frames):")
-    for frame, n in own.most_common(top):
-        print(f"    {100 * n / total:5.1f}%  {frame}")
+    all_cpu = sum(r[1] for r in totals.values())
+    print(f"\nprofile of {users} users (under cProfile, slower than without): thread CPU of the requests per kind")
+    print(f"{'request':<58}{'count':>7}{'CPU ms':>8}{'wall ms':>9}{'CPU share':>10}")
+    for name, (count, cpu, wall) in sorted(totals.items(), key=lambda kv: -kv[1][1])[:top]:
+        print(f"{name[:57]:<58}{count:>7}{1000 * cpu / count:>8.1f}{1000 * wall / count:>9.1f}{100 * cpu / all_cpu:>9.0f}%")
+    stats = pstats.Stats(*[str(p) for p in paths], stream=io.StringIO())
+    stats.total_tt = stats.total_tt or 1e-9
+    rows = []
+    for (filename, line, function), (_cc, calls, own, inclusive, _callers) in stats.stats.items():
+        rows.append((own, inclusive, calls, _short(filename, line, function)))
+    print(f"  own time (of {stats.total_tt:.1f} profiled s):")
+    for own, _inclusive, calls, name in sorted(rows, reverse=True)[:top]:
+        print(f"    {100 * own / stats.total_tt:5.1f}%  {calls:>8}  {name}")
     print("  inclusive (workbench code):")
-    shown = 0
-    for frame, n in inclusive.most_common():
-        if "workbench/" in frame and "wsgi" not in frame:
-            print(f"    {100 * n / total:5.1f}%  {frame}")
-            shown += 1
-            if shown >= top:
-                break
+    shown = [r for r in sorted(rows, key=lambda r: -r[1]) if "workbench/" in r[3]][:top]
+    for _own, inclusive, calls, name in shown:
+        print(f"    {100 * inclusive / stats.total_tt:5.1f}%  {calls:>8}  {name}")
 
 
-def _short(frame: str) -> str:
-    # py-spy raw frames look like "function (path/to/file.py:123)"
-    name, _, where = frame.partition(" (")
-    where = where.rstrip(")")
-    path, _, _line = where.rpartition(":")
+def _short(filename: str, line: int, function: str) -> str:
     for marker in ("site-packages/", "/lib/python3"):
-        if marker in path:
-            path = path.split(marker, 1)[1]
-    path = path.replace(str(ROOT) + "/", "")
-    return f"{name} ({path})"
+        if marker in filename:
+            filename = filename.split(marker, 1)[1]
+    filename = filename.replace(str(ROOT) + "/", "")
+    return f"{function} ({filename}:{line})"
 
 
 def main() -> None:
@@ -310,7 +303,8 @@ def main() -> None:
     parser.add_argument("--ramp", type=int, default=0,
                         help="seconds to start and sign in all users, not measured (default: 10 sign-ins a second, at least 20 s)")
     parser.add_argument("--duration", type=int, default=60, help="measured seconds per run")
-    parser.add_argument("--profile", action="store_true", help="sample the gunicorn workers with py-spy")
+    parser.add_argument("--profile", action="store_true",
+                        help="run the gunicorn workers under cProfile and print where their time went (slows them)")
     parser.add_argument("--database-url", default=os.environ.get("LOAD_BENCH_DATABASE_URL"),
                         help="PostgreSQL database to WIPE and use (or LOAD_BENCH_DATABASE_URL)")
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_BENCH_REDIS_URL"),
@@ -333,6 +327,8 @@ def main() -> None:
     # Plain HTTP on 127.0.0.1: cookies must not be HTTPS-only here.
     env.update(SESSION_COOKIE_SECURE="0", REMEMBER_COOKIE_SECURE="0")
     env.update(DATABASE_URL=args.database_url, SECRET_KEY=env.get("SECRET_KEY") or "load-bench-secret-" + os.urandom(8).hex())
+    if args.profile:
+        env["WORKBENCH_PROFILE_DIR"] = str(out)
     if args.redis_url:
         env["REDIS_URL"] = args.redis_url
     else:
@@ -362,13 +358,14 @@ def main() -> None:
             result = run_locust(host, plan_path, editors, users - editors, ramp, args.duration, out, workers, args.profile)
             summary = print_run(editors, users - editors, result)
             summaries.append(summary)
-            if args.profile:
-                print_profile(result["profiles"])
             if args.search and not queue and summary["ok"] and users < args.max_users:
                 bigger = min(args.max_users, int(users * 1.5))
                 queue.append((bigger, max(1, bigger // 5)))
     finally:
         stop_server(server)
+    if args.profile:  # the workers write the last run's profile when they stop
+        for s in summaries:
+            print_profile(out, s["users"])
     baseline = summaries[0]
     print("\nusers  req/s   p95 ms  errors  CPU ms/request  (p95 × the first run's)")
     for s in summaries:
