@@ -3,10 +3,10 @@
 Run by ``bench/load_bench.py``, which prepares the accounts and passes them in ``LOAD_BENCH_PLAN``
 (a JSON file) with the number of each kind of user in ``LOAD_BENCH_EDITORS``/``LOAD_BENCH_VIEWERS``.
 
-- An editor sits in their team's fishbone meeting: every 2 s the page asks whether the project
-  changed, exactly as ``static/fishbone/fishbone.js`` does (the revision endpoint with
-  ``If-None-Match`` when the page offers one, else ``…/fishbone/changes?since=``), reloads the
-  diagram and its SVG when it did, and adds a cause every 5–15 s (then reloads, as the page does).
+- An editor sits in their team's fishbone meeting, exactly as ``static/fishbone/fishbone.js`` does:
+  the page loads the diagram and its SVG from its watch address (one request, "meeting load"),
+  then every 2 s asks it again with ``If-None-Match`` ("change poll": a 304, or the new diagram and
+  SVG when a teammate changed something), and adds a cause every 5–15 s (then loads again).
 - A viewer opens the dashboard, a project page, a fishbone SVG, an FMEA, the complaints list or
   the Pareto every 10–30 s.
 
@@ -157,43 +157,41 @@ class Editor(Person):
         live = _LIVE.search(text)
         self.live_url = live.group(1).replace("&amp;", "&") if live else None
         self.live_etag = None
-        self.revision = None
         self.next_add = time.time() + random.uniform(5, 15)
         self.load()
         _signed_in[0] += 1
 
+    def _show(self, response) -> None:
+        """What the page's show() needs from an answer: the diagram and the drawing."""
+        data = response.json()
+        if not (isinstance(data.get("diagram"), dict) and data.get("svg", "").startswith("<?xml")):
+            response.failure("the answer lacks the diagram or its drawing")
+            return
+        response.success()
+        self.live_etag = response.headers.get("ETag")
+
     def load(self):
-        """What the page's load() does: the diagram as JSON, then its SVG."""
-        with self.client.get(f"/api/v1/projects/{self.project}/fishbone", name="fishbone json", catch_response=True) as response:
+        """What the page's load() does: its watch address, asked plainly, answers with everything."""
+        if not self.live_url:
+            return
+        with self.client.get(self.live_url, name="meeting load", catch_response=True) as response:
             if response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return
-            self.revision = response.json().get("revision")
-        self.cache.get(self.client, f"/projects/{self.project}/fishbone.svg?dir=ltr", "fishbone svg")
+            self._show(response)
 
     def poll(self):
-        if self.live_url:
-            headers = {"If-None-Match": self.live_etag} if self.live_etag else {}
-            with self.client.get(self.live_url, name="change poll", headers=headers, catch_response=True) as response:
-                if response.status_code == 304:
-                    response.success()
-                    return
-                if response.status_code != 200:
-                    response.failure(f"HTTP {response.status_code}")
-                    return
-                changed = self.live_etag is not None and response.headers.get("ETag") != self.live_etag
-                self.live_etag = response.headers.get("ETag")
-            if changed:
-                self.load()
+        """The page's 2-second poll: 304, or the new diagram and drawing in the same answer."""
+        if not self.live_url:
             return
-        with self.client.get(f"/api/v1/projects/{self.project}/fishbone/changes?since={self.revision}",
-                             name="change poll", catch_response=True) as response:
-            if response.status_code != 200:
+        headers = {"If-None-Match": self.live_etag} if self.live_etag else {}
+        with self.client.get(self.live_url, name="change poll", headers=headers, catch_response=True) as response:
+            if response.status_code == 304:
+                response.success()
+            elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
-                return
-            changed = response.json().get("changed")
-        if changed:
-            self.load()
+            elif response.headers.get("ETag") != self.live_etag:
+                self._show(response)
 
     def add_cause(self):
         words = random.sample(_WORDS_FA if random.random() < 0.5 else _WORDS_EN, 3)

@@ -97,6 +97,60 @@ def test_poll_reads_neither_the_user_nor_the_project(store, app, db, client, log
         assert statements == []
 
 
+def test_a_change_reaches_the_fishbone_page_in_the_poll_itself(store, app, client, login, meeting, monkeypatch):
+    from workbench.fishbone import render
+
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    shown = client.get(url)
+    assert shown.status_code == 200 and shown.get_json()["diagram"]["categories"][0]["causes"] == []
+    _add_cause(client, project, diagram, text="Forklift <broken>")
+    drawn = []
+    real = render.draw
+    monkeypatch.setattr(render, "draw", lambda *a, **k: drawn.append(1) or real(*a, **k))
+    changed = client.get(url, headers={"If-None-Match": shown.headers["ETag"]})
+    assert changed.status_code == 200 and changed.headers["ETag"] != shown.headers["ETag"]
+    body = changed.get_json()
+    assert [c["text"] for c in body["diagram"]["categories"][0]["causes"]] == ["Forklift <broken>"]
+    assert "Forklift &lt;broken&gt;" in body["svg"] and "<broken>" not in body["svg"]
+    # The page shows the drawing fishbone.svg serves, drawn once for both.
+    assert client.get(f"/projects/{project.id}/fishbone.svg?dir=ltr").get_data(as_text=True) == body["svg"]
+    assert len(drawn) == 1
+    assert client.get(url, headers={"If-None-Match": changed.headers["ETag"]}).status_code == 304
+
+
+def test_a_persian_page_is_answered_with_its_right_to_left_drawing(store, db, client, login, meeting):
+    project, leader, diagram = meeting
+    leader.locale = "fa"
+    db.session.commit()
+    login(leader)
+    url = _watch_url(client, project.id)
+    _add_cause(client, project, diagram, text="انبار")
+    svg = client.get(url).get_json()["svg"]
+    assert svg == client.get(f"/projects/{project.id}/fishbone.svg?dir=rtl").get_data(as_text=True)
+    assert svg != client.get(f"/projects/{project.id}/fishbone.svg?dir=ltr").get_data(as_text=True)
+
+
+def test_a_member_who_left_the_team_gets_no_diagram_from_an_old_page(store, app, db, client, login, meeting):
+    from workbench.teams.models import TeamMembership
+
+    project, leader, diagram = meeting
+    membership = db.session.scalar(db.select(TeamMembership).where(TeamMembership.team_id == project.team_id,
+                                                                   TeamMembership.user_id != leader.id))
+    colleague = app.test_client()
+    other = db.session.get(User, membership.user_id)
+    assert colleague.post("/login", data={"email": other.email, "password": "correct horse battery"}).status_code == 302
+    url = _watch_url(colleague, project.id)
+    etag = colleague.get(url).headers["ETag"]
+    db.session.delete(membership)
+    db.session.commit()
+    login(leader)
+    _add_cause(client, project, diagram, text="Secret supplier")
+    refused = colleague.get(url, headers={"If-None-Match": etag})
+    assert refused.status_code == 404 and "Secret supplier" not in refused.get_data(as_text=True)
+
+
 def test_a_change_elsewhere_leaves_the_revision_alone(store, db, client, login, meeting, make_project):
     project, leader, _diagram = meeting
     other = make_project(title="Other")

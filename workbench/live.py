@@ -10,7 +10,10 @@ page never learns of a change before it can read it.
 Pages poll ``GET /live/<token>`` with ``If-None-Match``: the answer is a 304 (or the new revision)
 from the revision alone, without loading the user or the project. The token, made when the page
 was rendered for a user who could see it, is signed with the app's secret and names the scope and
-(a hash of) the session it was made for, so it works only with that session's cookie.
+(a hash of) the session it was made for, so it works only with that session's cookie. A token may
+also name a *kind* of page (``watch_url(scope, "fishbone", ...)``): its capability registers with
+``answer_with`` what such a page needs, and a changed answer carries it, so a change costs the page
+one request (the poll), not a poll and then a reload of each part.
 
 ``cached_rendering`` keeps renderings (SVG, PNG, ...) keyed by the revision: in Redis with
 ``REDIS_URL``, else as files in ``instance/render-cache``.
@@ -35,6 +38,7 @@ from workbench.models import LiveRevision
 bp = Blueprint("live", __name__)
 EXTENSION = "workbench.live"
 _PENDING = "workbench.live.pending"
+_ANSWERS = "workbench.live.answers"  # app.extensions: kind -> what a changed answer to such a watch carries
 RENDER_TTL = 24 * 3600
 
 
@@ -206,18 +210,33 @@ def _session_hash() -> str:
     return hashlib.sha256(str(session.get("_user_id", "")).encode()).hexdigest()[:20]
 
 
-def watch_url(scope: str) -> str:
-    """The address a page polls for changes of ``scope``; call only after checking the user may see it."""
-    return url_for("live.changes", token=_serializer().dumps([scope, _session_hash()]))
+def answer_with(app: Flask, kind: str, produce: Callable[[str, int, dict], dict]) -> None:
+    """Let a changed answer to a watch of ``kind`` carry ``produce(scope, revision, options)``.
+
+    ``produce`` runs in the request, with the signed-in user: it checks again that the user may see
+    what it answers (the token only proves they could when the page was made). ``revision`` was read
+    before it runs: what it reads is at least that new.
+    """
+    app.extensions.setdefault(_ANSWERS, {})[kind] = produce
+
+
+def watch_url(scope: str, kind: str | None = None, **options) -> str:
+    """The address a page polls for changes of ``scope``; call only after checking the user may see it.
+
+    With ``kind`` (registered with ``answer_with``), a changed answer carries what that page shows,
+    made with ``options`` (for example the page's writing direction).
+    """
+    payload = [scope, _session_hash()] + ([kind, options] if kind else [])
+    return url_for("live.changes", token=_serializer().dumps(payload))
 
 
 @bp.get("/live/<token>")
 def changes(token: str):
-    """304 when the revision is the one the page has (If-None-Match), else the revision."""
+    """304 when the revision is the one the page has (If-None-Match), else the revision and what the page shows."""
     try:
-        scope, bound = _serializer().loads(token, max_age=int(current_app.config["PERMANENT_SESSION_LIFETIME"]))
-    except (BadSignature, ValueError):
-        bound, scope = None, None
+        scope, bound, *kind = _serializer().loads(token, max_age=int(current_app.config["PERMANENT_SESSION_LIFETIME"]))
+    except (BadSignature, ValueError, TypeError):
+        bound, scope, kind = None, None, []
     if not session.get("_user_id"):
         return jsonify(error="unauthorized", message=_("This page is out of date or you signed out: reload it.")), 401
     if scope is None or bound != _session_hash():
@@ -228,7 +247,9 @@ def changes(token: str):
     headers = {"ETag": etag, "Cache-Control": "no-cache, private"}
     if request.if_none_match.contains(str(revision)):
         return "", 304, headers
-    return jsonify(revision=revision), 200, headers
+    produce = current_app.extensions.get(_ANSWERS, {}).get(kind[0]) if kind else None
+    extra = produce(scope, revision, kind[1]) if produce else {}
+    return jsonify(revision=revision, **extra), 200, headers
 
 
 # -- renderings cached by revision ---------------------------------------------------------------

@@ -80,26 +80,43 @@
     });
   }
 
+  /* The page's watch address answers with the diagram and its drawing in one request: asked plainly
+     it always does (load), asked with the revision shown (If-None-Match) only when something changed. */
   function load() {
-    return fetch(projectUrl, { credentials: "same-origin", headers: { "Accept": "application/json" } })
-      .then(function (r) { var seen = r.headers.get("X-Live-Revision"); if (seen) liveTag = '"' + seen + '"'; return r.json(); })
-      .then(function (data) {
-        state = data; revision = data.revision; flatten();
-        if (!selected || !byKey[selected]) selected = items.length ? items[0].key : null;
-        renderOutline(); renderVoting(); loadSvg();
-        if (detailFor && byKey["c" + detailFor]) showDetail(detailFor, true);
-      });
+    return fetch(app.dataset.live, { credentials: "same-origin", cache: "no-store", headers: { "Accept": "application/json" } })
+      .then(function (r) {
+        if (r.ok) return show(r);
+        return r.json().catch(function () { return {}; }).then(function (data) {
+          say(fmt(T.error, { message: data.message || r.status })); throw shownError(data.message || "error");
+        });
+      }, function () { say(T.offline); throw shownError("offline"); });
   }
 
+  function show(response) {
+    var tag = response.headers.get("ETag");
+    return response.json().then(function (data) {
+      liveTag = tag;
+      state = data.diagram; revision = data.revision; flatten();
+      if (!selected || !byKey[selected]) selected = items.length ? items[0].key : null;
+      renderOutline(); renderVoting();
+      if (data.svg) drawSvg(data.svg); else loadSvg();
+      if (detailFor && byKey["c" + detailFor]) showDetail(detailFor, true);
+    });
+  }
+
+  function drawSvg(text) {
+    var doc = new DOMParser().parseFromString(text, "image/svg+xml");
+    var svg = doc.documentElement;
+    if (svg.nodeName !== "svg") return;
+    svg.removeAttribute("width"); svg.removeAttribute("height");
+    svgBox.replaceChildren(document.importNode(svg, true));
+    svgBox.dispatchEvent(new CustomEvent("fb:drawn"));
+    markSvg();
+  }
+  /* Only when the drawing could not be made with the diagram: the SVG address says why (503). */
   function loadSvg() {
-    fetch(app.dataset.svg + "?dir=" + (rtl ? "rtl" : "ltr"), { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (text) {
-      var doc = new DOMParser().parseFromString(text, "image/svg+xml");
-      var svg = doc.documentElement;
-      if (svg.nodeName !== "svg") return;
-      svg.removeAttribute("width"); svg.removeAttribute("height");
-      svgBox.replaceChildren(document.importNode(svg, true));
-      svgBox.dispatchEvent(new CustomEvent("fb:drawn"));
-      markSvg();
+    fetch(app.dataset.svg + "?dir=" + (rtl ? "rtl" : "ltr"), { credentials: "same-origin" }).then(function (r) {
+      return r.text().then(function (text) { if (r.ok) drawSvg(text); else say(fmt(T.error, { message: r.status })); });
     }).catch(function () { say(T.offline); });
   }
   /* The keys drawn on the same bone as ``key`` (its category first): meeting.js focuses on them. */
@@ -389,21 +406,20 @@
     return form;
   }
 
-  /* -- live: ask whether the project changed (a 304 from its revision alone) ---------- */
+  /* -- live: ask whether the project changed (a 304 from its revision alone; when it did, the answer
+     carries the new diagram and drawing) ------------------------------------------------------- */
   var liveTag = null;
   setInterval(function () {
-    if (busy || document.hidden || !state || !app.dataset.live) return;
+    if (busy || document.hidden || !state) return;
     var headers = { "Accept": "application/json" };
     if (liveTag) headers["If-None-Match"] = liveTag;
     fetch(app.dataset.live, { credentials: "same-origin", cache: "no-store", headers: headers })
       .then(function (r) {
-        if (r.status !== 200) return;
-        var tag = r.headers.get("ETag");
-        if (tag === liveTag || busy) return;
-        return load().then(function () { say(T.updated); });
+        if (r.status !== 200 || r.headers.get("ETag") === liveTag || busy) return;
+        return show(r).then(function () { say(T.updated); });
       })
       .catch(function () { say(T.offline); });
   }, 2000);
 
-  load().then(function () { if (input) input.focus(); }).catch(function () { say(T.offline); });
+  load().then(function () { if (input) input.focus(); }).catch(reported);
 })();

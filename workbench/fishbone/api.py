@@ -2,7 +2,7 @@
 
 import json
 
-from flask import abort, jsonify, request
+from flask import abort, current_app, jsonify, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,7 +13,7 @@ from workbench.api.common import version_sent
 from workbench.api.routes import ApiRoutes
 from workbench.api.schemas import checked_body
 from workbench.extensions import db
-from workbench.fishbone import evidence, outline, services, tree, voting
+from workbench.fishbone import evidence, outline, render, services, tree, voting
 from workbench.fishbone.models import FishboneDiagram, FishboneEvidence
 from workbench.fishbone.schemas import (
     CategoryChangeSchema,
@@ -50,31 +50,58 @@ def _with_revision(schema, record, diagram_id: int, status: int = 200):
     return jsonify({**schema.dump(record), "revision": services.revision(diagram_id)}), status
 
 
-@bp.get("/projects/<int:project_id>/fishbone")
-def fishbone_get(project_id: int):
-    project = get_project(project_id, current_user)
-    # Read before the diagram: the page then holds data at least as new as this revision. The
-    # tree is the same for everyone at one revision: built once, then only the reader's own
-    # votes are added.
-    scope = live.project_scope(project.id)
-    revision = live.current(scope)
+def _diagram_at(project, revision: int) -> dict:
+    """The diagram as JSON for the signed-in reader, at least as new as ``revision`` (read before).
 
+    The tree is the same for everyone at one revision: built once, then only the reader's own votes
+    are added.
+    """
     def build() -> bytes:
         diagram = services.diagram_of(project)
         if diagram is None:
             abort(404, _("This project has no fishbone yet."))
         return json.dumps(tree.diagram_json(diagram, None), ensure_ascii=False).encode()
 
-    data, _etag = live.cached_rendering(scope, "fishbone-json", build, revision=revision)
+    data, _etag = live.cached_rendering(live.project_scope(project.id), "fishbone-json", build, revision=revision)
     body = json.loads(data)
     round_ = body["voting"]["session"]
     if round_ is not None:
         mine = voting.mine_in(round_["id"], current_user)
         body["voting"]["mine"] = {str(k): v for k, v in mine.items()}
         body["voting"]["left"] = round_["votes_per_member"] - sum(mine.values()) if round_["open"] else 0
-    response = jsonify(body)
+    return body
+
+
+@bp.get("/projects/<int:project_id>/fishbone")
+def fishbone_get(project_id: int):
+    project = get_project(project_id, current_user)
+    # Read before the diagram: the page then holds data at least as new as this revision.
+    revision = live.current(live.project_scope(project.id))
+    response = jsonify(_diagram_at(project, revision))
     response.headers["X-Live-Revision"] = str(revision)
     return response
+
+
+def meeting_answer(_scope: str, revision: int, options: dict) -> dict:
+    """What the fishbone page's poll carries when the project changed: the diagram and its SVG.
+
+    The page then updates from one request. The SVG is the one ``fishbone.svg`` serves (the same
+    cached drawing per revision); ``svg`` is null when graphviz failed, and the page asks for the
+    drawing itself to show why.
+    """
+    project = get_project(int(options.get("project", 0)), current_user)
+    rtl = options.get("dir") == "rtl"
+    scope = live.project_scope(project.id)
+
+    def draw() -> bytes:
+        return render.draw(services.load(project.id, current_user)[1], "svg", rtl=rtl)
+
+    try:
+        svg, _etag = live.cached_rendering(scope, render.variant("svg", rtl, None), draw, revision=revision)
+    except render.RenderError as error:
+        current_app.logger.error("fishbone rendering failed: %s", error)
+        svg = None
+    return {"diagram": _diagram_at(project, revision), "svg": svg.decode() if svg is not None else None}
 
 
 @bp.post("/projects/<int:project_id>/fishbone")

@@ -10,6 +10,7 @@ import threading
 import time
 from pathlib import Path
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from workbench.fishbone import layout as geometry
@@ -278,6 +279,11 @@ def _exact_page(pdf: bytes, paper: str) -> bytes:
         return match.group(0)
 
     return re.sub(rb"/MediaBox \[ 0 0 ([0-9.]+) ([0-9.]+) \]", fix, pdf)
+
+
+def variant(fmt: str, rtl: bool, paper: str | None) -> str:
+    """The name a drawing is cached under for one revision (the legend is in the reader's language)."""
+    return f"fishbone|{fmt}|{rtl}|{paper}|{get_locale()}"
 
 
 def legend() -> list[str]:

@@ -1,8 +1,8 @@
 """Pages of the fishbone: the live editor (and meeting mode), categories, import, exports and the print view."""
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench import live, uploads
@@ -181,7 +181,7 @@ def export(project_id: int, fmt: str):
     paper = request.args.get("paper")
     paper = paper if paper in render.PAPERS else ("a4" if fmt == "pdf" else None)
     # Drawn once per revision of the project (and per language, for the legend), then served from the cache.
-    scope, variant = live.project_scope(project.id), f"fishbone|{fmt}|{rtl}|{paper}|{get_locale()}"
+    scope, variant = live.project_scope(project.id), render.variant(fmt, rtl, paper)
     headers = {
         # The SVG carries user text: never let a browser treat it as an active document.
         "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; font-src 'self'",
