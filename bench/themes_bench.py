@@ -11,10 +11,23 @@ own:
 
 Prints seconds, the ratio to the baseline and peak RSS (goal: under 5 minutes and under 1 GB).
 
-    .venv/bin/python bench/themes_bench.py [--rows 1000000] [--keep]
+First, on the paired set ``bench/data/paired/paired_complaints.csv`` (Persian and English
+complaints about the same 15 problems in five industries, each text also sent with an order
+number or a greeting, as real exports repeat a problem), themes are built without and with
+the language-independent concepts (``theme_builder.CONCEPT_WEIGHT``) and it prints:
+
+- cross-language co-theme rate: of the Persian–English pairs of complaints about the same
+  problem, the share that land in one theme;
+- same-language co-theme rate: the same for pairs of one language;
+- purity: the share of complaints whose theme's most frequent problem is their own;
+- unrelated merge rate: of the pairs of complaints about different problems, the share that
+  land in one theme.
+
+    .venv/bin/python bench/themes_bench.py [--rows 1000000] [--keep]   (--rows 0: the paired set only)
 """
 
 import argparse
+import csv
 import random
 import resource
 import shutil
@@ -96,6 +109,67 @@ def fill(db_path: Path, rows: int) -> None:
         del seen
 
 
+PAIRED = ROOT / "bench" / "data" / "paired" / "paired_complaints.csv"
+DECORATIONS = {  # the same complaint as it comes again and again in an export
+    "en": ("{t}", "Order {n}: {t}", "Hi, {t}", "{t} (ref {n})"),
+    "fa": ("{t}", "سفارش {n}: {t}", "سلام {t}", "{t} (کد پیگیری {n})"),
+}
+
+
+def paired_rows() -> list[dict]:
+    """The paired set, each text in its four decorations: dicts of problem, language, text."""
+    with open(PAIRED, encoding="utf-8", newline="") as handle:
+        base = list(csv.DictReader(handle))
+    return [{"problem": r["problem"], "language": r["language"], "text": d.format(t=r["text"], n=7100 + 13 * i + j)}
+            for i, r in enumerate(base) for j, d in enumerate(DECORATIONS[r["language"]])]
+
+
+def paired_scores(rows: list[dict], theme_of: list) -> dict[str, float]:
+    """Co-theme rates across and within languages, purity and unrelated merge rate of a theming of ``rows``."""
+    from collections import Counter
+
+    same_cross, same_within, unrelated = [0, 0], [0, 0], [0, 0]
+    for i, a in enumerate(rows):
+        for j in range(i + 1, len(rows)):
+            b = rows[j]
+            together = theme_of[i] is not None and theme_of[i] == theme_of[j]
+            bucket = unrelated if a["problem"] != b["problem"] else same_cross if a["language"] != b["language"] else same_within
+            bucket[0] += together
+            bucket[1] += 1
+    members: dict = {}
+    for row, theme in zip(rows, theme_of, strict=True):
+        members.setdefault(theme, Counter())[row["problem"]] += 1
+    pure = sum(c.most_common(1)[0][1] for t, c in members.items() if t is not None)
+    return {"cross": same_cross[0] / same_cross[1], "within": same_within[0] / same_within[1],
+            "purity": pure / len(rows), "unrelated": unrelated[0] / unrelated[1]}
+
+
+def paired(weight: float) -> dict[str, float]:
+    """Themes over the paired set on a scratch database with concept weight ``weight``; its scores and theme count."""
+    from sqlalchemy import insert, select
+
+    from workbench import create_app
+    from workbench.complaint_import import theme_builder
+    from workbench.complaint_import.models import Complaint
+    from workbench.complaint_import.textnorm import normalise
+    from workbench.extensions import db
+
+    rows = paired_rows()
+    with tempfile.TemporaryDirectory() as scratch:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/paired.sqlite", "SECRET_KEY": "bench", "TESTING": False})
+        with app.app_context():
+            db.create_all()
+            db.session.execute(insert(Complaint), [
+                {"source": "paired", "external_id": str(i), "received_at": date.today(), "text": r["text"], "text_norm": normalise(r["text"])}
+                for i, r in enumerate(rows)])
+            count = theme_builder.build(concept_weight=weight)
+            themes = dict(db.session.execute(select(Complaint.external_id, Complaint.theme_id)).all())
+            db.session.rollback()
+    scores = paired_scores(rows, [themes[str(i)] for i in range(len(rows))])
+    scores["themes"] = count
+    return scores
+
+
 def measure(db_path: Path, what: str) -> tuple[str, float, float]:
     code = CHILD.format(root=str(ROOT), db=str(db_path), what=what)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
@@ -107,6 +181,17 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args()
+    from workbench.complaint_import.theme_builder import CONCEPT_WEIGHT
+
+    rows = paired_rows()
+    print(f"paired set: {len(rows)} complaints ({len(rows) // 4} texts in 4 decorations), "
+          f"{len({r['problem'] for r in rows})} problems, Persian and English")
+    print(f"{'':28} {'cross-language':>14} {'same-language':>13} {'purity':>7} {'unrelated merged':>16} {'themes':>6}")
+    for label, weight in (("text features only (before)", 0.0), (f"with concepts, weight {CONCEPT_WEIGHT:g}", CONCEPT_WEIGHT)):
+        s = paired(weight)
+        print(f"{label:28} {s['cross']:14.0%} {s['within']:13.0%} {s['purity']:7.0%} {s['unrelated']:16.1%} {s['themes']:6d}")
+    if not args.rows:
+        return
     folder = Path(tempfile.mkdtemp(prefix="themes-bench-"))
     db_path = folder / "bench.sqlite"
     started = time.perf_counter()

@@ -66,12 +66,16 @@ def channel_label(key: str | None) -> str:
     return str(CHANNEL_LABELS.get(key, key))
 
 
+LANGUAGE_LABELS = {"fa": _l("Persian"), "en": _l("English"), "": _l("No letters")}
+
+
 def name_maps() -> dict[str, dict[str, str]]:
-    """Key → display name for owners and categories, in the page language."""
+    """Key → display name for owners, categories and complaint languages, in the page language."""
     persian = is_persian()
     return {
         "owner": {o.key: (o.name_fa if persian else o.name_en) for o in list_process_owners(include_inactive=True)},
         "category": {c.key: (c.name_fa if persian else c.name_en) for c in categories(include_inactive=True)},
+        "language": {k: str(v) for k, v in LANGUAGE_LABELS.items()},
     }
 
 

@@ -196,12 +196,17 @@ class Theme(TimestampMixin, db.Model):
     recent: Mapped[int] = mapped_column(default=0)
     previous: Mapped[int] = mapped_column(default=0)
     active: Mapped[bool] = mapped_column(default=True)
-    # {"owners": {key or "": n}, "categories": {key or "": n}} over the theme's complaints.
+    # {"owners": {key or "": n}, "categories": {key or "": n}, "languages": {"fa"|"en"|"": n},
+    #  "names": {"fa"|"en": the most central complaint in that language}} over the theme's complaints.
     mix: Mapped[dict | None] = mapped_column(JSON, default=dict)
     # Ids of the complaints nearest the theme's centre, most central first.
     example_ids: Mapped[list | None] = mapped_column(JSON, default=list)
 
     process_owner: Mapped[ProcessOwner | None] = relationship()
+
+    def name_in(self, language: str) -> str:
+        """The theme's name for a reader of ``language``: its most central complaint in that language, if it has one."""
+        return ((self.mix or {}).get("names") or {}).get(language) or self.name
 
 
 class Complaint(TimestampMixin, db.Model):

@@ -2,19 +2,25 @@
 
 1. A sample of at most ``SAMPLE`` normalised texts (``text_norm``) is hashed into character
    n-grams (3-5 letters inside words: Persian affixes and half-space variants share most of
-   them) and words, weighted by TF-IDF learnt on the sample, and clustered by MiniBatchKMeans.
+   them) and words, weighted by TF-IDF learnt on the sample; beside them, weighted by
+   ``CONCEPT_WEIGHT``, the language-independent concepts each text names
+   (``theme_concepts``: the same ids for «غذا سرد رسید» and "food arrived cold"); the
+   sample is clustered by MiniBatchKMeans.
 2. Every complaint is then read in batches of ``BATCH`` (by id), vectorised the same way and
    given its nearest centre; per theme the builder keeps counts (size, last 90 days and the 90
    before), the owner and category mix, and the ``EXAMPLES`` complaints nearest the centre.
-3. A theme is named by its most central complaint; themes smaller than ``MIN_THEME`` are left
-   out (their complaints stay without a theme). Only then are the old themes retired and the new
-   ones stored: the build reads until its last step, so the page keeps its themes meanwhile.
+3. A theme is named by its most central complaint, and also by the most central complaint of
+   each language in it (the page shows the one in the reader's language), with its language
+   mix; themes smaller than ``MIN_THEME`` are left out (their complaints stay without a theme).
+   Only then are the old themes retired and the new ones stored: the build reads until its last
+   step, so the page keeps its themes meanwhile.
 
 Memory is the sample's matrix, the k centres and two arrays of one number per complaint (id,
-theme), whatever the volume. Persian and English complaints about the same thing share a theme
-only when they share characters (numbers, product codes, loan words): character n-grams do not
-translate, so in practice each language gets its own themes; their owner/category mix shows
-that they are about the same thing.
+theme), whatever the volume. Character n-grams do not translate; the concepts do, but only
+those ``vocabulary/concepts.yaml`` names: two complaints of different languages that name no
+listed concept share a theme only by what they share in characters (numbers, codes, loan words).
+Texts that name no concept get exactly the vectors they had without concepts, so same-language
+near-duplicates cluster as before.
 """
 
 import heapq
@@ -27,6 +33,7 @@ from sqlalchemy import bindparam, func, select, update
 
 from workbench.complaint_import import themes
 from workbench.complaint_import.models import Complaint, Theme
+from workbench.complaint_import.theme_concepts import concept_matrix, language
 from workbench.extensions import db
 from workbench.models import ProcessOwner
 
@@ -36,6 +43,11 @@ MIN_THEME = 3
 EXAMPLES = 3
 WINDOW = timedelta(days=90)
 N_FEATURES = 2**14
+# The concept block's length beside the text block's (both unit length before the row is normalised
+# again): two texts naming the same concepts in different scripts then have cosine w²/(1+w²) = 0.5,
+# far above what unrelated texts of one language share in n-grams, while near-duplicates of one
+# language (cosine near 1 on both blocks) stay nearest each other. 0 gives the text features alone.
+CONCEPT_WEIGHT = 1.0
 
 
 def cluster_count(n: int) -> int:
@@ -58,15 +70,27 @@ def _hash(texts: list[str], vectorisers):
     return sp.hstack([chars.transform(texts), words.transform(texts)], format="csr")
 
 
-def build(progress: Callable[[int, int], None] | None = None, today: date | None = None) -> int:
+def _features(texts: list[str], vectorisers, tfidf, concept_weight: float):
+    """Unit rows: TF-IDF of the hashed text features, and beside them the text's concepts scaled by ``concept_weight``."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
+    text_part = normalize(tfidf.transform(_hash(texts, vectorisers)))
+    if not concept_weight:
+        return text_part
+    return normalize(sp.hstack([text_part, concept_weight * concept_matrix(texts)], format="csr"))
+
+
+def build(progress: Callable[[int, int], None] | None = None, today: date | None = None, concept_weight: float | None = None) -> int:
     """Rebuild the themes over every complaint; returns how many themes there are now.
 
-    ``progress(done, total)`` is called after each batch.
+    ``progress(done, total)`` is called after each batch; ``concept_weight`` (default ``CONCEPT_WEIGHT``)
+    is for the bench's before/after.
     """
     from sklearn.cluster import MiniBatchKMeans
     from sklearn.feature_extraction.text import TfidfTransformer
-    from sklearn.preprocessing import normalize
 
+    concept_weight = CONCEPT_WEIGHT if concept_weight is None else concept_weight
     today = today or date.today()
     recent_from, previous_from = today - WINDOW + timedelta(days=1), today - 2 * WINDOW + timedelta(days=1)
     total = db.session.scalar(select(func.count(Complaint.id)))
@@ -82,7 +106,7 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
     tfidf = TfidfTransformer(sublinear_tf=True).fit(_hash(sample, vectorisers))
     k = min(cluster_count(total), len(sample))
     model = MiniBatchKMeans(n_clusters=k, batch_size=4096, n_init=2, max_iter=30, random_state=0)
-    model.fit(normalize(tfidf.transform(_hash(sample, vectorisers))))
+    model.fit(_features(sample, vectorisers, tfidf, concept_weight))
     del sample
     centres = model.cluster_centers_.astype(np.float32)
     centre_norms = (centres**2).sum(axis=1)
@@ -95,6 +119,8 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
     owners = [Counter() for _ in range(k)]
     categories = [Counter() for _ in range(k)]
     nearest: list[list[tuple[float, int]]] = [[] for _ in range(k)]  # max-heap of (-distance, id)
+    languages = [Counter() for _ in range(k)]
+    central: list[dict[str, tuple[float, int]]] = [{} for _ in range(k)]  # language -> (distance, id) nearest the centre
     done, last_id = 0, 0
     while True:
         rows = db.session.execute(
@@ -104,7 +130,7 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
         if not rows:
             break
         last_id = rows[-1].id
-        matrix = normalize(tfidf.transform(_hash([r.text_norm or "" for r in rows], vectorisers))).astype(np.float32)
+        matrix = _features([r.text_norm or "" for r in rows], vectorisers, tfidf, concept_weight).astype(np.float32)
         scores = np.asarray(matrix @ centres.T)
         distances = centre_norms[None, :] - 2 * scores  # |x - c|² - 1 for unit x
         batch_labels = distances.argmin(axis=1)
@@ -121,6 +147,10 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
                 previous[label] += 1
             owners[label][row.process_owner_id] += 1
             categories[label][row.category or ""] += 1
+            lang = language(row.text_norm)
+            languages[label][lang] += 1
+            if lang and (lang not in central[label] or central[label][lang][0] > distance):
+                central[label][lang] = (distance, row.id)
             heap = nearest[label]
             if len(heap) < EXAMPLES:
                 heapq.heappush(heap, (-distance, row.id))
@@ -129,10 +159,17 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
         done += n
         if progress:
             progress(done, total)
-    return _store(k, ids[:done], labels[:done], sizes, recent, previous, owners, categories, nearest)
+    mixes = [{"owners": owners[c], "categories": categories[c], "languages": languages[c], "central": central[c]} for c in range(k)]
+    return _store(k, ids[:done], labels[:done], sizes, recent, previous, mixes, nearest)
 
 
-def _store(k, ids, labels, sizes, recent, previous, owners, categories, nearest) -> int:
+def _one_line(text: str | None) -> str:
+    """A complaint as a theme's name: one line, at most 198 characters."""
+    text = " ".join((text or "").split())
+    return (text[:197] + "…") if len(text) > 198 else text
+
+
+def _store(k, ids, labels, sizes, recent, previous, mixes, nearest) -> int:
     # The first write of the build: until here the old themes stay on the page (and, on SQLite, the
     # build held no write lock, so its progress could be committed on the side).
     themes.retire_themes()
@@ -141,21 +178,25 @@ def _store(k, ids, labels, sizes, recent, previous, owners, categories, nearest)
     for cluster in range(k):
         if sizes[cluster] < MIN_THEME:
             continue
+        mix = mixes[cluster]
         examples = [cid for _, cid in sorted(nearest[cluster], key=lambda e: -e[0])]
-        texts = dict(db.session.execute(select(Complaint.id, Complaint.text).where(Complaint.id.in_(examples))).all())
-        central = " ".join((texts.get(examples[0]) or "").split())
-        owner_id = owners[cluster].most_common(1)[0][0]
+        by_language = {lang: cid for lang, (_, cid) in mix["central"].items()}
+        texts = dict(db.session.execute(select(Complaint.id, Complaint.text).where(Complaint.id.in_([*examples, *by_language.values()]))).all())
+        owner_id = mix["owners"].most_common(1)[0][0]
         theme = Theme(
             process_owner_id=owner_id,
-            name=(central[:197] + "…") if len(central) > 198 else central or "—",
+            name=_one_line(texts.get(examples[0])) or "—",
             terms=[],
             size=int(sizes[cluster]),
             recent=int(recent[cluster]),
             previous=int(previous[cluster]),
             active=True,
             mix={
-                "owners": {keys.get(o, ""): n for o, n in owners[cluster].most_common()},
-                "categories": dict(categories[cluster].most_common()),
+                "owners": {keys.get(o, ""): n for o, n in mix["owners"].most_common()},
+                "categories": dict(mix["categories"].most_common()),
+                "languages": dict(mix["languages"].most_common()),  # "" for a text with no letters
+                # the most central complaint in each language: the name a reader of that language sees
+                "names": {lang: _one_line(texts.get(cid)) for lang, cid in sorted(by_language.items()) if texts.get(cid)},
             },
             example_ids=examples,
         )

@@ -8,6 +8,7 @@ trace graph, the 8D report and the effectiveness check all read this set.
 
 from datetime import date
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, literal, select
 
@@ -73,20 +74,22 @@ def theme_choices(current: int | None = None) -> list[tuple[str, str]]:
         own = themes.get_theme(current)
         if own is not None:
             found.append(own)
-    return [(str(t.id), _("%(name)s (%(n)d complaints)", name=t.name, n=t.size)) for t in found]
+    language = str(get_locale())
+    return [(str(t.id), _("%(name)s (%(n)d complaints)", name=t.name_in(language), n=t.size)) for t in found]
 
 
 def start_defaults(theme: Theme, today: date | None = None) -> dict:
     """What a project started from ``theme`` begins with: the theme's name as its title, the
     counts of its complaints over the last 90 days and the 90 before, and typical complaints."""
     recent, previous = themes.window_counts(theme.id, today)
+    name = theme.name_in(str(get_locale()))
     lines = [
-        _("%(size)d complaints about: %(theme)s", size=theme.size, theme=theme.name),
+        _("%(size)d complaints about: %(theme)s", size=theme.size, theme=name),
         _("Last 90 days: %(recent)d; the 90 days before: %(previous)d.", recent=recent, previous=previous),
     ]
     lines += [f"- {text[:160]}" for text in themes.examples(theme)]
     owner = theme.process_owner.key if theme.process_owner else ""
-    return {"title": theme.name[:200], "problem_statement": "\n".join(lines), "process_owner": owner,
+    return {"title": name[:200], "problem_statement": "\n".join(lines), "process_owner": owner,
             "recent": recent, "previous": previous}
 
 
