@@ -7,6 +7,7 @@ own:
 
 - baseline: read every normalised text and hash it into character n-grams once (the least any
   text method must do);
+- the same build with text features only (no concepts), to show what the concepts cost;
 - ``themes.rebuild()``: the background task the import queues.
 
 Prints seconds, the ratio to the baseline and peak RSS (goal: under 5 minutes and under 1 GB).
@@ -22,6 +23,10 @@ the language-independent concepts (``theme_builder.CONCEPT_WEIGHT``) and it prin
 - purity: the share of complaints whose theme's most frequent problem is their own;
 - unrelated merge rate: of the pairs of complaints about different problems, the share that
   land in one theme.
+
+Then the same before/after on the labelled classification set ``bench/data/labelled_complaints.csv``
+(written by someone else, not in pairs): the themes' purity by category and the share of
+complaints in a theme of both languages.
 
     .venv/bin/python bench/themes_bench.py [--rows 1000000] [--keep]   (--rows 0: the paired set only)
 """
@@ -64,6 +69,10 @@ with app.app_context():
             chars.transform([r.text_norm for r in rows])
             n += len(rows)
         result = n
+    elif {what!r} == "text_only":
+        from workbench.complaint_import import theme_builder
+        result = theme_builder.build(concept_weight=0)
+        db.session.commit()
     else:
         from workbench.complaint_import import themes
         result = themes.rebuild()
@@ -110,6 +119,7 @@ def fill(db_path: Path, rows: int) -> None:
 
 
 PAIRED = ROOT / "bench" / "data" / "paired" / "paired_complaints.csv"
+LABELLED = ROOT / "bench" / "data" / "labelled_complaints.csv"
 DECORATIONS = {  # the same complaint as it comes again and again in an export
     "en": ("{t}", "Order {n}: {t}", "Hi, {t}", "{t} (ref {n})"),
     "fa": ("{t}", "سفارش {n}: {t}", "سلام {t}", "{t} (کد پیگیری {n})"),
@@ -144,8 +154,9 @@ def paired_scores(rows: list[dict], theme_of: list) -> dict[str, float]:
             "purity": pure / len(rows), "unrelated": unrelated[0] / unrelated[1]}
 
 
-def paired(weight: float) -> dict[str, float]:
-    """Themes over the paired set on a scratch database with concept weight ``weight``; its scores and theme count."""
+def themes_of(rows: list[dict], weight: float) -> tuple[list, int]:
+    """Each row's theme (None: none) after a build over ``rows`` on a scratch database with concept weight ``weight``,
+    and how many themes there are."""
     from sqlalchemy import insert, select
 
     from workbench import create_app
@@ -154,7 +165,6 @@ def paired(weight: float) -> dict[str, float]:
     from workbench.complaint_import.textnorm import normalise
     from workbench.extensions import db
 
-    rows = paired_rows()
     with tempfile.TemporaryDirectory() as scratch:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{scratch}/paired.sqlite", "SECRET_KEY": "bench", "TESTING": False})
         with app.app_context():
@@ -165,9 +175,32 @@ def paired(weight: float) -> dict[str, float]:
             count = theme_builder.build(concept_weight=weight)
             themes = dict(db.session.execute(select(Complaint.external_id, Complaint.theme_id)).all())
             db.session.rollback()
-    scores = paired_scores(rows, [themes[str(i)] for i in range(len(rows))])
-    scores["themes"] = count
-    return scores
+    return [themes[str(i)] for i in range(len(rows))], count
+
+
+def paired(weight: float) -> dict[str, float]:
+    """The paired set's scores and theme count with concept weight ``weight``."""
+    rows = paired_rows()
+    theme_of, count = themes_of(rows, weight)
+    return {**paired_scores(rows, theme_of), "themes": count}
+
+
+def labelled(weight: float) -> dict[str, float]:
+    """On the labelled classification set (not written with the concepts in mind, no pairs): how pure the themes
+    are by category, and the share of complaints in a theme of both languages (at least a fifth of each)."""
+    from collections import Counter
+
+    with open(LABELLED, encoding="utf-8", newline="") as handle:
+        rows = [{"problem": r["category"], "language": r["language"], "text": r["text"]} for r in csv.DictReader(handle)]
+    theme_of, count = themes_of(rows, weight)
+    members: dict = {}
+    for row, theme in zip(rows, theme_of, strict=True):
+        if theme is not None:
+            members.setdefault(theme, []).append(row)
+    themed = sum(len(m) for m in members.values())
+    pure = sum(Counter(r["problem"] for r in m).most_common(1)[0][1] for m in members.values())
+    mixed = sum(len(m) for m in members.values() if min(Counter(r["language"] for r in m).get(lang, 0) for lang in ("fa", "en")) >= len(m) / 5)
+    return {"purity": pure / themed, "mixed": mixed / len(rows), "themes": count}
 
 
 def measure(db_path: Path, what: str) -> tuple[str, float, float]:
@@ -190,6 +223,11 @@ def main() -> None:
     for label, weight in (("text features only (before)", 0.0), (f"with concepts, weight {CONCEPT_WEIGHT:g}", CONCEPT_WEIGHT)):
         s = paired(weight)
         print(f"{label:28} {s['cross']:14.0%} {s['within']:13.0%} {s['purity']:7.0%} {s['unrelated']:16.1%} {s['themes']:6d}")
+    print("labelled set (bench/data/labelled_complaints.csv, 1,108 complaints, categories not problems):")
+    print(f"{'':28} {'category purity':>15} {'in two-language themes':>22} {'themes':>6}")
+    for label, weight in (("text features only (before)", 0.0), (f"with concepts, weight {CONCEPT_WEIGHT:g}", CONCEPT_WEIGHT)):
+        s = labelled(weight)
+        print(f"{label:28} {s['purity']:15.0%} {s['mixed']:22.0%} {s['themes']:6d}")
     if not args.rows:
         return
     folder = Path(tempfile.mkdtemp(prefix="themes-bench-"))
@@ -198,10 +236,12 @@ def main() -> None:
     fill(db_path, args.rows)
     print(f"{args.rows:,} complaints with all-different texts written in {time.perf_counter() - started:.0f} s")
     texts, base_s, base_mb = measure(db_path, "baseline")
+    _, plain_s, plain_mb = measure(db_path, "text_only")
     count, build_s, build_mb = measure(db_path, "themes")
     print(f"baseline (read + hash every text once): {base_s:7.1f} s  peak {base_mb:6.0f} MB")
+    print(f"build with text features only:          {plain_s:7.1f} s  peak {plain_mb:6.0f} MB")
     print(f"themes.rebuild():                       {build_s:7.1f} s  peak {build_mb:6.0f} MB  -> {count} themes")
-    print(f"ratio to baseline: {build_s / base_s:.1f}x; goals: under 300 s ({'met' if build_s < 300 else 'NOT met'}), "
+    print(f"concepts cost {build_s / plain_s:.2f}x the text-only build; ratio to baseline: {build_s / base_s:.1f}x; goals: under 300 s ({'met' if build_s < 300 else 'NOT met'}), "
           f"under 1024 MB ({'met' if build_mb < 1024 else 'NOT met'})")
     print(f"bench process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (filling)")
     if not args.keep:
