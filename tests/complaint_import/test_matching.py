@@ -109,3 +109,31 @@ def test_a_phrase_still_matches_when_another_phrase_uses_an_inflected_form_of_it
     matcher = PhraseMatcher([("صدای زیاد", "noise"), ("پول زیادی", "price")])
     assert matcher.find(normalise("یخچال صدای زیادی می‌دهد")) == [("noise",)]
     assert matcher.find(normalise("پول زیادی گرفتند")) == [("price",)]
+
+
+def test_a_number_placeholder_matches_numbers_in_digits_and_words():
+    # "took # minutes" stands for every "took 75 minutes"; a number that is a phrase word keeps its own phrase.
+    matcher = PhraseMatcher([("took # minutes", "late"), ("# روز منتظر", "late"), ("30 days", "statute"), ("یک ساعت", "an hour")])
+    found = lambda text: {value for values in matcher.find(normalise(text)) for value in values}  # noqa: E731
+    assert found("It took 75 minutes to arrive") == {"late"}
+    assert found("it took twenty minutes") == {"late"}
+    assert found("ده روزه منتظرم") == {"late"}  # a number word, the colloquial ه ending
+    assert found("۱۰ روز منتظر موندم") == {"late"}  # Persian digits
+    assert found("within 30 days") == {"statute"}
+    assert found("took 30 minutes") == {"late"}  # 30 is a phrase word of its own and still a number
+    assert found("یک ساعت") == {"an hour"}
+    assert found("took minutes") == found("took the minutes") == set()  # no number, no match
+    assert found("نه روز منتظر") == set()  # «نه» is mostly "no", not nine
+
+
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("ظرفا کثیفه", "ظرف"),  # colloquial plural ا for ها
+        ("پولمو پس بدید", "پول"),  # object marker و after the possessive
+        ("پیام‌هامو نمیخونه", "پیام"),  # plural + possessive + object marker, after a half-space
+        ("پیام هامو", "پیام"),
+    ],
+)
+def test_colloquial_plural_and_object_endings_come_off(text, word):
+    assert PhraseMatcher([(word, "hit")]).find(normalise(text)) == [("hit",)]

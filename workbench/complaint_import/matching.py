@@ -11,7 +11,9 @@ customer writes it:
    matched to the phrase vocabulary through its plain form, its form without
    plural/possessive/personal endings, and its colloquial ``ون``→``ان`` form
    (``گرونه`` → ``گران``). A phrase word ending in ``*`` matches any word that
-   starts with it;
+   starts with it; a phrase word ``#`` matches any number, in digits or in
+   words ("took # minutes" finds "took 75 minutes", «# روز» finds «ده روز»),
+   a number that is itself a phrase word ("30 days") keeping its own key;
 3. every phrase is found in one Aho-Corasick pass over the word keys, longest
    phrase first (``late fee`` wins over ``late``);
 4. negation: a phrase right after an English ``not`` (``wasn't``, ``isn't``...)
@@ -32,12 +34,19 @@ from workbench.complaint_import.textnorm import normalise
 
 _ENGLISH = Stemmer.Stemmer("english")
 _WORD = re.compile(r"[^\W_]+")
-_PHRASE_WORD = re.compile(r"[^\W_]+\*?")
+_PHRASE_WORD = re.compile(r"[^\W_]+\*?|#")
 _APOSTROPHES = "'’‘`"
 _OPEN, _CLOSE = "\x02", "\x03"
 # Between texts of a batch: a key no phrase contains, so no match spans two texts.
 BOUNDARY = "\x00"
 STAR = "*"
+NUMBER = "#"  # a phrase word standing for any number
+# Numbers written as words (after ``normalise``); not «نه», which is mostly "no".
+NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve fifteen twenty thirty forty fifty sixty ninety "
+    "hundred few several couple "
+    "یک یه دو سه چهار پنج شش هفت هشت ده یازده دوازده پانزده پونزده بیست سی چهل پنجاه شصت نود صد چند".split()
+)
 NEGATION_BEFORE = frozenset(("not", "isnt", "wasnt", "arent", "werent", "aint"))
 NEGATION_AFTER = frozenset(("نبود", "نیست", "نبودن", "نیستن", "نبوده", "نیستند", "نبودند"))
 MAX_CHARS = 5000  # a longer text is classified on its first 5,000 characters
@@ -45,16 +54,17 @@ MAX_CHARS = 5000  # a longer text is classified on its first 5,000 characters
 # Written apart after a half-space became a space: they belong to the word before / after.
 DETACHED_SUFFIXES = frozenset(
     "ها های هایی هایم هایت هایش هایمان هایتان هایشان هام هات هاش هامون هاتون هاشون "
-    "ام ات اش ای ایم اید اند ی مون تون شون مان تان شان تر ترین".split()
+    "ام ات اش ای ایم اید اند ی مون تون شون مان تان شان تر ترین هامو هاتو هاشو".split()
 )
 DETACHED_PREFIXES = frozenset(("می", "نمی", "بی", "نا"))
 _DETACHED = DETACHED_SUFFIXES | DETACHED_PREFIXES
 # Plural, possessive and personal endings, longest first; at most two are taken off (کارت‌هام → کارت).
+# Colloquial: «ا» for the plural «ها» (ظرفا), «و» for the object marker «را» (پولمو → پولم → پول).
 SUFFIXES = tuple(
     sorted(
         set(
             "هایمان هایتان هایشان هامون هاتون هاشون هایی هایم هایت هایش های هام هات هاش ها "
-            "ترین تر مان تان شان مون تون شون ایم اید اند ام ات اش ان یم ید ند ین ای ی ه م ت ش د ن".split()
+            "ترین تر مان تان شان مون تون شون ایم اید اند ام ات اش ان یم ید ند ین ای ی ه م ت ش د ن ا و".split()
         ),
         key=len,
         reverse=True,
@@ -65,6 +75,10 @@ _STEM_MIN = 2
 
 def _is_latin(word: str) -> bool:
     return word.isascii()
+
+
+def _is_number(word: str) -> bool:
+    return word.isdigit() or word in NUMBER_WORDS
 
 
 def _verb_canonical(word: str, shortest: int = 2) -> str:
@@ -157,6 +171,9 @@ def phrase_words(phrase: str) -> list[str]:
     """A rule phrase as the word keys the matcher looks for (``*`` after a word: any word starting so)."""
     out = []
     for word in split_words(normalise(phrase), _PHRASE_WORD):
+        if word == NUMBER:
+            out.append(word)
+            continue
         starred = word.endswith(STAR)
         word = word.rstrip(STAR)
         if not word:
@@ -197,8 +214,9 @@ class PhraseMatcher:
                 for form in persian_forms(word)[1:]:
                     if form in self.vocabulary and form != word:
                         self._inflected.setdefault(form, []).append(word)
+        self.numbers = NUMBER in self.vocabulary
         for words, values in entries.items():
-            if not any(w.endswith(STAR) or w in self._inflected for w in words):
+            if not any(w.endswith(STAR) or w == NUMBER or w in self._inflected for w in words):
                 continue
             pattern = "".join(_OPEN + w + _CLOSE for w in words)
             for variant in product(*(self._covered(w) for w in words)):
@@ -216,6 +234,8 @@ class PhraseMatcher:
 
     def _covered(self, word: str) -> list[str]:
         """The keys a phrase word stands for: itself, and for a stem every vocabulary word and longer stem it starts."""
+        if word == NUMBER:
+            return [word, *(v for v in self.vocabulary if _is_number(v))]
         if not word.endswith(STAR):
             return [word, *self._inflected.get(word, ())]
         stem = word[:-1]
@@ -224,7 +244,11 @@ class PhraseMatcher:
     def _key(self, word: str) -> str:
         if _is_latin(word):
             stem = _ENGLISH.stemWord(word)
-            if stem in self.vocabulary or not self.stems:
+            if stem in self.vocabulary:
+                return stem
+            if self.numbers and _is_number(word):
+                return NUMBER
+            if not self.stems:
                 return stem
             forms = [word]
         else:
@@ -232,6 +256,8 @@ class PhraseMatcher:
         for form in forms:
             if form in self.vocabulary:
                 return form
+        if self.numbers and _is_number(word):
+            return NUMBER
         for form in forms:
             for length in self._stem_lengths:
                 if length <= len(form) and form[:length] in self.stems:
