@@ -23,7 +23,7 @@ def dashboard_page():
     owners = process_owners.list_process_owners(include_inactive=True)
     return render_template("actions/dashboard.html", data=data, stages=STAGES, owners=owners,
                            charts=dashboard_charts.build(current_user, filters, data),
-                           teams=teams.teams_for(current_user), owner_name=exports.owner_name,
+                           teams=teams.team_names_for(current_user), owner_name=exports.owner_name,
                            args=request.args.to_dict())
 
 

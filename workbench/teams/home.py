@@ -25,5 +25,5 @@ def stages_section(user: User) -> dict:
 def projects_section(user: User) -> dict:
     """The eight newest projects and the teams the user sees."""
     projects = list(db.session.scalars(services.projects_for(user).limit(8)))
-    html = render_template("teams/_home_projects.html", projects=projects, teams=services.teams_for(user))
+    html = render_template("teams/_home_projects.html", projects=projects, teams=services.team_names_for(user))
     return {"section": Markup(html)}

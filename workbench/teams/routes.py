@@ -112,7 +112,7 @@ def project_list():
 
 def _team_choices(project=None) -> list[tuple[str, str]]:
     """The teams the user may start a project for: no preset unless there is exactly one."""
-    found = [(str(t.id), t.name) for t in services.teams_for(current_user)]
+    found = [(str(t.id), t.name) for t in services.team_names_for(current_user)]
     if len(found) == 1 or project is not None:
         return choices(found)
     return choices([("", _("Choose the team"))] + found)

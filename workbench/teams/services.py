@@ -120,6 +120,11 @@ def teams_for(user: User) -> list[Team]:
     return list(db.session.scalars(team_scope(stmt, Team.id, user)))
 
 
+def team_names_for(user: User) -> list:
+    """The ``(id, name)`` of the teams ``user`` may see, by name: for choosing one (a filter, a form)."""
+    return list(db.session.execute(team_scope(select(Team.id, Team.name).order_by(Team.name), Team.id, user)))
+
+
 def get_team(team_id: int, user: User, write: bool = False) -> Team:
     """Load a team that ``user`` may see (404) and, with ``write``, change (403)."""
     team = get_or_not_found(Team, team_id)
