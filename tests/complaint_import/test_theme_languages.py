@@ -99,6 +99,8 @@ def test_a_theme_of_both_languages_is_named_in_the_readers_language_with_its_lan
     theme = db.session.get(Theme, _themes_of(db, persian + english + other)[0])
     assert theme.size == 40 and theme.mix["languages"] == {"fa": 20, "en": 20}
     assert theme.name_in("fa") in persian and theme.name_in("en") in english
+    typical = themes.examples(theme)
+    assert len(typical) == 3 and any(t in persian for t in typical) and any(t in english for t in typical)
     login(make_user(role="quality_manager"))
     page_fa = client.get("/complaints/themes?lang=fa").get_data(as_text=True)
     assert f"<h3 dir=\"auto\">{theme.name_in('fa')}</h3>" in page_fa

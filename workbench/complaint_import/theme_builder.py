@@ -169,6 +169,17 @@ def _one_line(text: str | None) -> str:
     return (text[:197] + "…") if len(text) > 198 else text
 
 
+def _both_languages(examples: list[int], by_language: dict[str, int], texts: dict[int, str], languages, size: int) -> list[int]:
+    """The typical complaints, the last one swapped for the most central complaint of a language that is at least a
+    tenth of the theme but has none among them, so a reader of either language sees the theme holds both."""
+    examples = list(examples)
+    for lang, cid in sorted(by_language.items(), key=lambda item: -languages[item[0]]):
+        shown = {language((texts.get(e) or "").lower()) for e in examples}
+        if len(examples) > 1 and lang not in shown and languages[lang] * 10 >= size:
+            examples[-1] = cid
+    return examples
+
+
 def _store(k, ids, labels, sizes, recent, previous, mixes, nearest) -> int:
     # The first write of the build: until here the old themes stay on the page (and, on SQLite, the
     # build held no write lock, so its progress could be committed on the side).
@@ -182,6 +193,7 @@ def _store(k, ids, labels, sizes, recent, previous, mixes, nearest) -> int:
         examples = [cid for _, cid in sorted(nearest[cluster], key=lambda e: -e[0])]
         by_language = {lang: cid for lang, (_, cid) in mix["central"].items()}
         texts = dict(db.session.execute(select(Complaint.id, Complaint.text).where(Complaint.id.in_([*examples, *by_language.values()]))).all())
+        examples = _both_languages(examples, by_language, texts, mix["languages"], int(sizes[cluster]))
         owner_id = mix["owners"].most_common(1)[0][0]
         theme = Theme(
             process_owner_id=owner_id,
