@@ -95,6 +95,8 @@
   function show(response) {
     var tag = response.headers.get("ETag");
     return response.json().then(function (data) {
+      // A poll sent before this page's own change may answer after it: revisions only grow, keep the newer.
+      if (state && data.revision < revision) return;
       liveTag = tag;
       state = data.diagram; revision = data.revision; flatten();
       if (!selected || !byKey[selected]) selected = items.length ? items[0].key : null;
