@@ -32,7 +32,7 @@ def test_ten_failures_then_429_even_with_the_right_password(client, make_user, d
     response = _post(client, user.email, TEST_PASSWORD)
     assert response.status_code == 429
     assert 0 < int(response.headers["Retry-After"]) <= 60
-    assert "Too many failed sign-ins. Try again in 1 minutes." in response.get_data(as_text=True)
+    assert "Too many failed sign-ins. Try again in 1 minute." in response.get_data(as_text=True)  # one minute, not "1 minutes"
     assert client.get("/").status_code == 302  # not signed in
     # Nothing about the attacker is stored in clear.
     keys = db.session.scalars(select(SignInThrottle.key)).all()

@@ -11,7 +11,7 @@ from wtforms.validators import ValidationError
 from workbench import dates
 from workbench.errors import conflict_message
 from workbench.extensions import db
-from workbench.i18n import date_attributes, date_input
+from workbench.i18n import date_attributes, date_input, isolate
 from workbench.users import email_address
 from workbench.validation import Conflict, InvalidInput
 
@@ -64,7 +64,7 @@ def refused_edit(error: Conflict, mine: str | None = None) -> None:
     """A refused edit from a small form on a page the person is sent back to: the conflict, and what they typed (``mine``)."""
     flash(conflict_message(error), "error")
     if mine:
-        flash(_("What you sent, not saved: “%(mine)s”.", mine=mine), "error")
+        flash(_("What you sent, not saved: “%(mine)s”.", mine=isolate(mine)), "error")
 
 
 class Saved:

@@ -72,6 +72,18 @@ def starts_right_to_left(text: str) -> bool:
     return False
 
 
+def isolate(text) -> str:
+    """User text (a title, a name, a phrase) set apart inside a sentence of plain text, as ``<bdi>`` does in HTML:
+    Unicode's first-strong isolate (FSI … PDI), so an English title in a Persian message, or a Persian one in
+    an English message, keeps its own direction and the sentence's punctuation stays on the sentence's side."""
+    return f"\u2068{text}\u2069"
+
+
+def bdi(text) -> Markup:
+    """User text set apart in HTML (``<bdi>``), for a name or title passed into a translated sentence."""
+    return Markup("<bdi>{}</bdi>").format(text)
+
+
 def join_list(parts) -> str:
     """Join short phrases with the page language's comma: «، » on Persian pages (a Latin comma or a middle dot
     next to Persian digits reads as a digit: «·» looks like zero «۰»), ", " otherwise."""
@@ -244,6 +256,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["actor_label"] = _actor_label
     app.jinja_env.globals.update(Role=Role, role_label=role_label)
     app.jinja_env.globals["date_attributes"] = date_attributes
+    app.jinja_env.filters["bdi"] = bdi
     for name, function in {"date_input": date_input, "date": format_date, "datetime": format_datetime, "digits": persian_digits,
                            "number": format_number, "percent": format_percent, "share": format_share,
                            "localized": localized_name}.items():

@@ -19,13 +19,15 @@
   var state = null, items = [], byKey = {}, selected = null, mode = "new", busy = 0, revision = 0, detailFor = null;
 
   var persianPage = document.documentElement.lang === "fa";
-  /* "{n} votes each": numbers put into a Persian sentence are written with Persian digits. */
+  /* Numbers the page writes (a vote count, "{n} votes each") in Persian digits on a Persian page. */
+  function digits(value) {
+    return persianPage ? String(value).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; }) : String(value);
+  }
   function fmt(text, values) {
     return text.replace(/\{(\w+)\}/g, function (_, k) {
       var value = values[k];
       if (value === undefined) return "";
-      if (typeof value === "number" && persianPage) return String(value).replace(/[0-9]/g, function (d) { return "۰۱۲۳۴۵۶۷۸۹"[d]; });
-      return String(value);
+      return typeof value === "number" ? digits(value) : String(value);
     });
   }
   function say(text) { statusBox.textContent = text; }
@@ -150,7 +152,7 @@
         if (cause.status === "verified") li.appendChild(el("span", "fb-tag verified", "✓ " + T.verified));
         else if (cause.status === "suspected") li.appendChild(el("span", "fb-tag suspected", T.suspected));
         li.appendChild(el("span", "fb-text", cause.text));
-        if (cause.votes) li.appendChild(el("span", "fb-votes", "● " + cause.votes));
+        if (cause.votes) li.appendChild(el("span", "fb-votes", "● " + digits(cause.votes)));
         if (cause.evidence_count) li.appendChild(el("span", "fb-evidence", fmt(T.evidence_count, { n: cause.evidence_count })));
       }
       if (item.key === selected) { li.classList.add("selected"); li.setAttribute("aria-current", "true"); }

@@ -146,6 +146,7 @@
       var td = document.createElement("td");
       td.dataset.field = c.field;
       td.className = "c-" + c.editor;
+      if (c.editor === "text") td.dir = "auto";  // what the team wrote keeps its own direction (an English cause on a Persian page)
       if (c.editor !== "computed" && data.can_write) td.tabIndex = -1;
       else if (c.editor === "computed") td.tabIndex = -1;
       fillCell(td, row, c);

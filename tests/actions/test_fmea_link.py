@@ -163,7 +163,7 @@ def test_project_cannot_close_while_rows_with_actions_are_not_rerated(client, lo
     refused = client.patch_read(f"/api/v1/projects/{pid}", json={"stage": "closed", "signature": signature})
     assert refused.status_code == 400
     message = refused.get_json()["errors"]["stage"]
-    assert "2 FMEA row(s)" in message and "row(s) 2, 3" in message
+    assert "2 FMEA rows with an action are not re-rated" in message and "rows 2, 3 of" in message
     assert client.get(f"/api/v1/projects/{pid}").get_json()["stage"] != "closed"
 
     for row in (written, linked):

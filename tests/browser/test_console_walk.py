@@ -39,7 +39,26 @@ def _pattern(url: str) -> str:
     return re.sub(r"\d+", "N", parts.path) + "?" + "&".join(keys)
 
 
-def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 400) -> set[str]:
+# Text a Persian page writes in Latin digits, outside what users typed or named (marked <bdi>, dir="auto" or
+# dir="ltr": names, titles, ids, file names), code, form fields and Latin terms ("AIAG-VDA 2019", "CSV", "D3").
+LATIN_DIGITS_IN_PERSIAN = r"""() => {
+  const userText = "script, style, code, pre, kbd, samp, bdi, [dir=auto], [dir=ltr], [lang=en], input, textarea, select, option";
+  const found = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.nodeValue;
+    const element = walker.currentNode.parentElement;
+    if (!/[0-9]/.test(text) || !element || element.closest(userText)) continue;
+    if (!element.getClientRects().length) continue;  // not shown
+    // A digit run that belongs to a Latin word or term (AIAG-VDA 2019, 8D, D3, UTF-8, ISO 9001) is the term's.
+    const bare = text.replace(/[A-Za-z][A-Za-z0-9_.:=+\-]*(\s+[0-9]+)?|[0-9]+[A-Za-z]+/g, "");
+    if (/[0-9]/.test(bare)) found.push(text.trim().slice(0, 80));
+  }
+  return found;
+}"""
+
+
+def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 400, persian: bool = False) -> set[str]:
     seen, queue, visited = set(), deque(start), set()
     while queue and len(visited) < limit:
         url = queue.popleft()
@@ -66,6 +85,8 @@ def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 4
             }"""
         )
         problems.extend(f"{url}: {item}" for item in inline)
+        if persian:
+            problems.extend(f"{url}: Latin digits on a Persian page: {text!r}" for text in page.evaluate(LATIN_DIGITS_IN_PERSIAN)[:5])
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/") or SKIP_PATH.search(parts.path):
@@ -115,7 +136,7 @@ def test_every_page_loads_without_console_errors(app, page, live_server, lang):
     page.goto("/?lang=" + lang)
     assert page.locator("html").get_attribute("lang") == lang
     try:
-        visited = _walk(page, live_server, ["/", *extra], problems)
+        visited = _walk(page, live_server, ["/", *extra], problems, persian=lang == "fa")
     finally:
         request_finished.disconnect(record, app)
     assert page.locator("html").get_attribute("lang") == lang

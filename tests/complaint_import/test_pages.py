@@ -28,7 +28,7 @@ def test_upload_preview_then_import_good_rows(client, login, make_user, owners, 
     assert response.status_code == 302
     job_url = response.headers["Location"]
     page = client.get(job_url).get_data(as_text=True)
-    assert "2 good rows, 2 bad rows." in page
+    assert "Good rows: 2; bad rows: 2." in page
     assert "The fridge is very noisy" in page  # first rows as stored
     assert "impossible date" in page and "formula" in page
     assert db.session.scalar(select(Complaint.id)) is None  # nothing stored yet

@@ -61,7 +61,26 @@ def test_confirming_one_complaint_says_what_it_did(db, two_problems, client, log
     complaint = db.session.scalar(select(Complaint).where(Complaint.external_id == "G03"))
     response = client.post(f"/complaints/{complaint.id}/label", data={"version": str(complaint.version), "csrf_token": token, "process_owner": "production", "category": "product_quality",
                                                                      "next": "/complaints/review"}, follow_redirects=True)
-    assert "Complaint G03 confirmed as process owner “Production”, category “Product quality" in response.get_data(as_text=True)
+    # The id is set apart (FSI … PDI) so its direction never moves the sentence's punctuation.
+    assert "Complaint \u2068G03\u2069 confirmed as process owner “Production”, category “Product quality" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("lang", "one", "two"), [
+    ("en", "1 complaint confirmed as category “Price”; it teaches", "2 complaints confirmed as category “Price”; they teach"),
+    ("fa", "۱ شکایت با دسته‌ی «قیمت» تأیید شد", "۲ شکایت با دسته‌ی «قیمت» تأیید شد"),
+])
+def test_confirmed_complaints_are_counted_in_the_page_language(db, two_problems, client, login, make_user, lang, one, two):
+    """«۱ شکایت» / «۲ شکایت» in Persian; "1 complaint" / "2 complaints" in English."""
+    login(make_user(role="member", locale=lang))
+    html = client.get("/complaints/review").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    ids = [str(c.id) for c in db.session.scalars(select(Complaint).order_by(Complaint.id).limit(3))]
+    for count, expected in ((1, one), (2, two)):
+        chosen = ids[:1] if count == 1 else ids[1:]
+        page = client.post("/complaints/labels", data={"csrf_token": token, "group_ids": ",".join(chosen), "category": "price",
+                                                        "next": "/complaints/review"}, follow_redirects=True).get_data(as_text=True)
+        flash = re.search(r'<div class="flash info"[^>]*>(.*?)</div>', page, re.S).group(1)
+        assert expected in flash, flash
 
 
 @pytest.mark.browser

@@ -42,7 +42,7 @@ def test_accept_with_one_click_adds_the_rule(db, zorbix, client, login, make_use
     suggestion = db.session.scalar(select(RuleSuggestion).where(RuleSuggestion.phrase == "zorbix"))
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post(f"/complaints/rules/suggestions/{suggestion.id}", data={"csrf_token": token, "category": "delivery_speed"}, follow_redirects=True)
-    assert "“zorbix” now marks the category “Delivery speed”; about 8 Unclassified complaints contain it" in response.get_data(as_text=True)
+    assert "“\u2068zorbix\u2069” now marks the category “\u2068Delivery speed\u2069”; about 8 Unclassified complaints contain it" in response.get_data(as_text=True)
     rule = db.session.scalar(select(ClassificationRule).where(ClassificationRule.phrase == "zorbix"))
     assert (rule.target, rule.key, rule.active) == ("category", "delivery_speed", True)
     assert Rules.from_db().label(normalise("zorbix still nowhere")).category == "delivery_speed"
@@ -61,7 +61,7 @@ def test_dismissed_is_not_suggested_again_and_members_cannot_accept(db, zorbix, 
     client.post("/logout")
     login(make_user(role="quality_manager"))
     response = client.post(f"/complaints/rules/suggestions/{suggestion.id}", data={"dismiss": "1"}, follow_redirects=True)
-    assert "“zorbix” dismissed; it will not be suggested again." in response.get_data(as_text=True)
+    assert "“\u2068zorbix\u2069” dismissed; it will not be suggested again." in response.get_data(as_text=True)
     assert db.session.scalar(select(ClassificationRule).where(ClassificationRule.phrase == "zorbix")) is None
     suggest()
     db.session.commit()

@@ -65,7 +65,7 @@ def test_mapping_step_ignored_columns_and_presets(team_project, login, client, d
     assert "Ignored columns (not imported): H" in page(client, again)
     client.post(again + "/choices", data={"action": "apply_preset", "preset": str(preset.id)})
     html = page(client, again)
-    assert "Mapping “Cooling form” applied" in html and "Ignored columns (not imported): I" in html
+    assert "Mapping “\u2068Cooling form\u2069” applied" in html and "Ignored columns (not imported): I" in html
     assert client.post(again).status_code == 302
     assert [r["remarks"] for r in stored(project)] == ["Facilities"] * 3
     bad = client.post(again + "/choices", data={"action": "check", "sheet": ["0"], "map:0:H": "colour"})

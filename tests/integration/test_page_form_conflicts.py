@@ -65,7 +65,7 @@ def test_category_rename_from_a_stale_page_is_refused_and_the_first_rename_stays
     refused = second.post(rename, data={"name": "Crew", "version": read_second})
     assert refused.status_code == 409
     html = refused.get_data(as_text=True)
-    assert "Theirs: “Staff”" in html and "Yours: “Crew”" in html
+    assert "Theirs: “\u2068Staff\u2069”" in html and "Yours: “\u2068Crew\u2069”" in html
     assert _fresh(db, FishboneCategory, category.id).name == "Staff"
 
     # Moving or removing it from the stale page is refused too; nothing is deleted.

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from workbench.actions import clock, services
@@ -15,7 +16,7 @@ from workbench.actions.models import OPEN_STATUSES, CorrectiveAction
 from workbench.extensions import db
 from workbench.fmea import services as fmea
 from workbench.fmea.models import FmeaDocument, FmeaRow
-from workbench.i18n import format_date
+from workbench.i18n import format_date, join_list, persian_digits
 from workbench.models import User
 from workbench.teams.services import get_project
 from workbench.teams.stages import ensure_editable
@@ -111,9 +112,10 @@ def fmea_rerated_check(project) -> str | None:
     positions = fmea.rows_not_rerated(project.id)
     if not positions:
         return None
-    shown = ", ".join(str(p) for p in positions[:10]) + ("…" if len(positions) > 10 else "")
-    return _("%(n)d FMEA row(s) with an action are not re-rated (revised S, O and D missing): row(s) %(rows)s of the project's FMEA.",
-             n=len(positions), rows=shown)
+    shown = join_list(persian_digits(p) for p in positions[:10]) + ("…" if len(positions) > 10 else "")
+    return ngettext("%(num)d FMEA row with an action is not re-rated (revised S, O and D missing): row %(rows)s of the project's FMEA.",
+                    "%(num)d FMEA rows with an action are not re-rated (revised S, O and D missing): rows %(rows)s of the project's FMEA.",
+                    len(positions), rows=shown)
 
 
 def row_of(action) -> dict | None:

@@ -12,7 +12,7 @@ from workbench.actions.models import EffectivenessCheck
 from workbench.auth.forms import EmptyForm
 from workbench.extensions import db
 from workbench.formtools import choices, commit_or_report, form_status, refused_edit, show_conflict
-from workbench.i18n import localized_name
+from workbench.i18n import isolate, localized_name
 from workbench.persistence import check_version
 from workbench.teams import services as teams
 from workbench.teams import stages
@@ -66,7 +66,7 @@ def project_actions(project_id: int):
             db.session.flush()
             _store_upload(action, form)
         if saved:
-            flash(_("Action “%(title)s” added.", title=action.title), "info")
+            flash(_("Action “%(title)s” added.", title=isolate(action.title)), "info")
             return redirect(url_for("actions.project_actions", project_id=project.id))
     link_names = {"cause": dict(_pairs(form.cause_id.choices)), "fmea_row": dict(_pairs(form.fmea_row_id.choices))}
     return render_template("actions/list.html", project=project, actions=services.actions_of(project.id), form=form,

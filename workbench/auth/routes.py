@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -27,7 +28,7 @@ def _safe_next(target: str | None) -> str:
 
 def _too_many(form, refused: throttle.Refused):
     minutes = max(1, -(-refused.retry_after // 60))
-    flash(_("Too many failed sign-ins. Try again in %(minutes)d minutes.", minutes=minutes), "error")
+    flash(ngettext("Too many failed sign-ins. Try again in %(num)d minute.", "Too many failed sign-ins. Try again in %(num)d minutes.", minutes), "error")
     response = current_app.make_response((render_template("auth/login.html", form=form), 429))
     response.headers["Retry-After"] = str(refused.retry_after)
     return response

@@ -2,6 +2,7 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench.complaint_import import bp, hooks, services
@@ -10,7 +11,7 @@ from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.review import review_page
 from workbench.extensions import db
 from workbench.formtools import commit_or_report
-from workbench.i18n import join_list
+from workbench.i18n import isolate, join_list
 from workbench.persistence import check_version
 from workbench.validation import InvalidInput
 
@@ -84,9 +85,9 @@ def label(complaint_id: int):
         check_version(complaint, {"version": request.form.get("version"), "process_owner": owner, "category": category}, required=True)
         services.set_labels([complaint], owner, category, current_user)
     if saved and (owner or category):
-        flash(_("Complaint %(id)s confirmed as %(labels)s; it teaches the classifier at the next retraining.", id=complaint.external_id, labels=_what(owner, category)), "info")
+        flash(_("Complaint %(id)s confirmed as %(labels)s; it teaches the classifier at the next retraining.", id=isolate(complaint.external_id), labels=_what(owner, category)), "info")
     elif saved:
-        flash(_("Complaint %(id)s confirmed as Unclassified.", id=complaint.external_id), "info")
+        flash(_("Complaint %(id)s confirmed as Unclassified.", id=isolate(complaint.external_id)), "info")
     return _back()
 
 
@@ -104,5 +105,6 @@ def bulk_label():
             raise InvalidInput({"_": _("Choose a process owner or a category to apply.")})
         count = services.set_labels(complaints, owner, category, current_user)
     if saved:
-        flash(_("%(count)d complaints confirmed as %(labels)s; they teach the classifier at the next retraining.", count=count, labels=_what(owner, category)), "info")
+        flash(ngettext("%(num)d complaint confirmed as %(labels)s; it teaches the classifier at the next retraining.",
+                       "%(num)d complaints confirmed as %(labels)s; they teach the classifier at the next retraining.", count, labels=_what(owner, category)), "info")
     return _back()

@@ -4,6 +4,7 @@ from datetime import date
 
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench import uploads
@@ -158,10 +159,12 @@ def survey_upload():
         outcome = import_surveys(str(staged.path), staged.filename, options)
         if outcome.committed:
             db.session.commit()
-            flash(_("%(new)d survey responses imported, %(unchanged)d unchanged, %(bad)d rejected; %(complaints)d complaints from unhappy respondents.", new=outcome.new, unchanged=outcome.unchanged, bad=outcome.bad, complaints=outcome.complaints), "info")
+            flash(ngettext("%(num)d survey response imported, %(unchanged)d unchanged, %(bad)d rejected; complaints from unhappy respondents: %(complaints)d.",
+                           "%(num)d survey responses imported, %(unchanged)d unchanged, %(bad)d rejected; complaints from unhappy respondents: %(complaints)d.",
+                           outcome.new, unchanged=outcome.unchanged, bad=outcome.bad, complaints=outcome.complaints), "info")
         else:
             db.session.rollback()
-            flash(_("%(bad)d bad rows: nothing was imported.", bad=outcome.bad), "error")
+            flash(ngettext("%(num)d bad row: nothing was imported.", "%(num)d bad rows: nothing was imported.", outcome.bad), "error")
             for error in outcome.errors[:20]:
                 flash(uploads.short(error, 300), "error")
     except InvalidInput as error:

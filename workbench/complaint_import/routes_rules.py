@@ -2,6 +2,7 @@
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -16,6 +17,7 @@ from workbench.complaint_import.textnorm import normalise
 from workbench.errors import conflict_message
 from workbench.extensions import db
 from workbench.formtools import choices, commit_or_report, form_status
+from workbench.i18n import isolate
 from workbench.persistence import check_version
 from workbench.roles import MANAGERS
 from workbench.validation import Conflict
@@ -83,7 +85,7 @@ def rule_update(rule_id: int):
 
     def phrase_conflict(error: Conflict) -> None:
         # The list shows the rule as stored now; the refused phrase is named in the message.
-        flash(conflict_message(error) + " " + _("Your phrase: “%(phrase)s”.", phrase=request.form.get("phrase", "")), "error")
+        flash(conflict_message(error) + " " + _("Your phrase: “%(phrase)s”.", phrase=isolate(request.form.get("phrase", ""))), "error")
 
     with commit_or_report(on_conflict=phrase_conflict) as saved:
         check_version(rule, {"version": request.form.get("version"), "phrase": request.form.get("phrase")}, required=True)
@@ -103,7 +105,7 @@ def category_add():
     if form.validate_on_submit():
         key = form.key.data.strip().lower().replace(" ", "_")
         if db.session.scalar(select(ExpectationCategory.id).where(ExpectationCategory.key == key)):
-            flash(_("A category with key “%(key)s” exists.", key=key), "error")
+            flash(_("A category with key “%(key)s” exists.", key=isolate(key)), "error")
         else:
             db.session.add(ExpectationCategory(key=key, name_en=form.name_en.data.strip(), name_fa=form.name_fa.data.strip(), sort_order=99))
             db.session.commit()
@@ -132,7 +134,7 @@ def rule_suggestion(suggestion_id: int):
     if request.form.get("dismiss"):
         suggestion.status = "dismissed"
         db.session.commit()
-        flash(_("“%(phrase)s” dismissed; it will not be suggested again.", phrase=suggestion.phrase), "info")
+        flash(_("“%(phrase)s” dismissed; it will not be suggested again.", phrase=isolate(suggestion.phrase)), "info")
         return back
     category = request.form.get("category") or suggestion.key or ""
     with commit_or_report() as saved:
@@ -140,8 +142,9 @@ def rule_suggestion(suggestion_id: int):
         suggestion.status, suggestion.key = "accepted", category
     if not saved:
         return back
-    flash(_("“%(phrase)s” now marks the category “%(category)s”; about %(count)d Unclassified complaints contain it. New imports use it; retrain and apply to relabel the complaints already here.",
-            phrase=suggestion.phrase, category=name_maps()["category"].get(category, category), count=suggestion.coverage), "info")
+    flash(ngettext("“%(phrase)s” now marks the category “%(category)s”; about %(num)d Unclassified complaint contains it. New imports use it; retrain and apply to relabel the complaints already here.",
+                   "“%(phrase)s” now marks the category “%(category)s”; about %(num)d Unclassified complaints contain it. New imports use it; retrain and apply to relabel the complaints already here.",
+                   suggestion.coverage, phrase=isolate(suggestion.phrase), category=isolate(name_maps()["category"].get(category, category))), "info")
     return back
 
 
@@ -155,7 +158,7 @@ def self_training_switch():
     changed = selftrain.switch(on)
     db.session.commit()
     if on:
-        flash(_("Self-training switched on: %(count)s Unclassified complaints got a category.", count=changed), "info")
+        flash(ngettext("Self-training switched on: %(num)s Unclassified complaint got a category.", "Self-training switched on: %(num)s Unclassified complaints got a category.", changed), "info")
     else:
-        flash(_("Self-training switched off: %(count)s complaints went back to the rules' answer.", count=changed), "info")
+        flash(ngettext("Self-training switched off: %(num)s complaint went back to the rules' answer.", "Self-training switched off: %(num)s complaints went back to the rules' answer.", changed), "info")
     return redirect(url_for("complaints.rules") + "#self-training")

@@ -48,7 +48,7 @@ def setup_industries():
     with commit_or_report() as saved:
         result = defaults.choose_industries(request.form.getlist("industry"))
     if saved:
-        flash(_("Industries saved: %(added)d phrases added, %(off)d switched off.", added=result["added"], off=result["switched_off"]), "info")
+        flash(_("Industries saved: phrases added %(added)d, switched off %(off)d.", added=result["added"], off=result["switched_off"]), "info")
     return redirect(url_for("complaints.setup"))
 
 

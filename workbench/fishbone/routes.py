@@ -13,7 +13,7 @@ from workbench.fishbone import bp, evidence, outline, render, services
 from workbench.fishbone.forms import CategoryForm, EffectForm, ImportForm, StartForm
 from workbench.fishbone.models import FishboneEvidence
 from workbench.formtools import commit_or_report
-from workbench.i18n import is_persian
+from workbench.i18n import is_persian, isolate
 from workbench.persistence import check_version
 from workbench.roles import Role
 from workbench.teams.services import get_project
@@ -96,7 +96,7 @@ def effect(project_id: int):
 
         def effect_conflict(error: Conflict) -> None:
             flash(_("Someone else changed the effect first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
-                    current=(error.current or {}).get("effect", ""), mine=form.effect.data), "error")
+                    current=isolate((error.current or {}).get("effect", "")), mine=isolate(form.effect.data)), "error")
 
         with commit_or_report(on_conflict=effect_conflict):
             data = {"effect": form.effect.data, "version": form.version.data}
@@ -135,7 +135,7 @@ def category_change(category_id: int, action: str):
     def category_conflict(error: Conflict) -> None:
         if action == "rename" and error.current and not error.missing:
             flash(_("Someone else changed the category first. Theirs: “%(current)s”. Yours: “%(mine)s”.",
-                    current=error.current.get("name", ""), mine=form.name.data), "error")
+                    current=isolate(error.current.get("name", "")), mine=isolate(form.name.data)), "error")
         else:
             flash(conflict_message(error), "error")
 

@@ -4,6 +4,8 @@ from collections import defaultdict
 
 from flask_babel import gettext as _
 
+from workbench.i18n import join_list, persian_digits
+
 
 def _key(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
@@ -48,7 +50,7 @@ def issues(rows: list[dict], driver: str = "ap", threshold: int = 100) -> dict[i
             if values not in effect_messages:
                 effect_messages[values] = _(
                     "The same failure effect is rated S %(values)s in this FMEA; one effect carries one severity.",
-                    values=", ".join(str(v) for v in values),
+                    values=join_list(persian_digits(v) for v in values),
                 )
             found[row["id"]].append({"code": "effect_severity", "message": effect_messages[values]})
         if is_high(row, driver, threshold) and not (

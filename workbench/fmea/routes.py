@@ -17,6 +17,7 @@ from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
 from workbench.formtools import commit_or_report, form_status
+from workbench.i18n import isolate
 from workbench.models import AuditLog, utcnow
 from workbench.persistence import check_version, plain
 from workbench.roles import MANAGERS, Role
@@ -203,8 +204,8 @@ def _header_conflict(error: Conflict) -> None:
     differ = [k for k in services.HEADER_FIELDS if current[k] != sent[k]]
     flash(_("Someone else changed the header first; your change was not saved. Check it and try again."), "error")
     if differ:
-        flash(_("Stored: %(stored)s. Yours: %(yours)s.", stored="; ".join(f"{k} “{current[k]}”" for k in differ),
-                yours="; ".join(f"{k} “{sent[k]}”" for k in differ)), "error")
+        flash(_("Stored: %(stored)s. Yours: %(yours)s.", stored="; ".join(f"{k} “{isolate(current[k])}”" for k in differ),
+                yours="; ".join(f"{k} “{isolate(sent[k])}”" for k in differ)), "error")
 
 
 @bp.route("/fmea-rows/<int:row_id>/history")

@@ -6,6 +6,7 @@ The request only stages the file and records the user's choices; the queue reads
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench import uploads
@@ -16,6 +17,7 @@ from workbench.fmea.forms import ImportForm
 from workbench.fmea.workbook import field_choices, kind_label, ratings
 from workbench.fmea.workbook.vocabulary import MAPPABLE, RATINGS
 from workbench.formtools import commit_or_report
+from workbench.i18n import isolate
 from workbench.teams.stages import ensure_editable
 from workbench.validation import InvalidInput
 
@@ -103,14 +105,14 @@ def import_choices(token: str, project_id: int | None = None, document_id: int |
         if action == "save_preset":
             preset = presets.save(request.form.get("preset_name", ""), analysis, current_user.id)
             db.session.commit()
-            flash(_("Mapping saved as “%(name)s”.", name=preset.name), "info")
+            flash(_("Mapping saved as “%(name)s”.", name=isolate(preset.name)), "info")
             return back
         if action == "apply_preset":
             preset = presets.get(request.form.get("preset"))
             if preset is None:
                 raise InvalidInput({"preset": _("Choose a saved mapping.")})
             choices = {**previous, **presets.apply(preset, analysis), "field_columns": {}}
-            flash(_("Mapping “%(name)s” applied: check the columns below.", name=preset.name), "info")
+            flash(_("Mapping “%(name)s” applied: check the columns below.", name=isolate(preset.name)), "info")
         else:
             choices = {**previous, **_choices_from_form(request.form, analysis, previous), "field_columns": {}}
     except InvalidInput as error:
@@ -163,7 +165,7 @@ def import_preview(token: str, project_id: int | None = None, document_id: int |
         if not saved:
             return back
         uploads.discard(staged)
-        flash(_("%(n)s rows imported; %(skipped)s rows left out or skipped.", n=outcome["imported"], skipped=len(outcome["skipped"])), "info")
+        flash(ngettext("%(num)s row imported; left out or skipped: %(skipped)s.", "%(num)s rows imported; left out or skipped: %(skipped)s.", outcome["imported"], skipped=len(outcome["skipped"])), "info")
         return redirect(url_for("fmea.table", **place.args))
     return render_template(
         "fmea/import_preview.html", place=place, pending=False, failed=None, filename=staged.filename, token=token, form=EmptyForm(),

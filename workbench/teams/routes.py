@@ -3,13 +3,14 @@
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from workbench import process_owners
 from workbench.complaint_import.models import Theme
 from workbench.extensions import db
 from workbench.formtools import choices, commit_or_report, form_status
-from workbench.i18n import localized_name
+from workbench.i18n import isolate, localized_name
 from workbench.persistence import check_version
 from workbench.registry import PROJECT_PANELS
 from workbench.roles import Role
@@ -73,7 +74,7 @@ def team_new():
         with commit_or_report(form) as saved:
             team = services.save_team(None, form.name.data, form.leader_id.data, form.member_rows())
         if saved:
-            flash(_("Team “%(name)s” created.", name=team.name), "info")
+            flash(_("Team “%(name)s” created.", name=isolate(team.name)), "info")
             return redirect(url_for("teams.team_detail", team_id=team.id))
     return render_template("teams/form.html", form=form, team=None), form_status(saved)
 
@@ -194,6 +195,6 @@ def project_from_theme(theme_id: int):
         with commit_or_report(form) as saved:
             project, count = services.start_from_theme(theme, current_user, data)
         if saved:
-            flash(_("Project created; %(count)d complaints of the theme linked to it.", count=count), "info")
+            flash(ngettext("Project created; %(num)d complaint of the theme linked to it.", "Project created; %(num)d complaints of the theme linked to it.", count), "info")
             return redirect(url_for("teams.project_detail", project_id=project.id))
     return render_template("teams/project_from_theme.html", form=form, theme=theme, counts=defaults), form_status(saved)
