@@ -169,3 +169,48 @@ def test_the_project_list_of_complaints_is_scoped(client, login, make_team, make
     login(make_user(role="member"))
     assert client.get(f"/complaints?project={project_id}").status_code == 404
     assert client.get("/complaints?project=abc").status_code == 400
+
+
+def _found(response) -> list[str]:
+    assert response.status_code == 200
+    return [item["text"] for item in response.get_json()["results"]]
+
+
+def test_the_theme_picker_searches_current_themes_by_name_twenty_at_most(client, login, make_user, owners, db):
+    from workbench.complaint_import import themes
+
+    db.session.add_all([Theme(name=f"Cold food {n:02d}", size=n) for n in range(25)])
+    db.session.add(Theme(name="غذا سرد رسید", size=4))
+    db.session.add(Theme(name="Cold food retired", size=99, active=False))
+    db.session.commit()
+    assert client.get("/complaints/themes/search.json?q=cold").status_code == 302  # signed-in people only
+    login(make_user(role="viewer"))  # as the themes page: everyone signed in
+    found = _found(client.get("/complaints/themes/search.json?q=COLD"))
+    assert len(found) == themes.SEARCH_LIMIT == 20
+    assert found[0] == "Cold food 24 (24 complaints)" and "Cold food retired (99 complaints)" not in found
+    assert _found(client.get("/complaints/themes/search.json?q=سرد")) == ["غذا سرد رسید (4 complaints)"]
+    assert _found(client.get("/complaints/themes/search.json?q=")) == []
+    assert _found(client.get("/complaints/themes/search.json?q=%25_")) == []  # wildcards are searched for, not used
+
+
+def test_the_project_form_renders_the_biggest_themes_and_its_own_the_picker_finds_the_rest(client, login, make_project, db):
+    from workbench.teams import theme_link
+
+    many = [Theme(name=f"Theme {n:03d}", size=1000 - n) for n in range(theme_link.INLINE_THEMES + 30)]
+    db.session.add_all(many)
+    db.session.commit()
+    small = many[-1]
+    project = make_project()
+    login(db.session.get(type(project.leader), project.leader_id))
+    form = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    theme_select = form.split('name="theme_id"')[0].rsplit("<select", 1)[1] + form.split('name="theme_id"')[1].split("</select>")[0]
+    assert theme_select.count("<option") == theme_link.INLINE_THEMES + 1  # "None" and the biggest
+    assert 'data-picker-url="/complaints/themes/search.json"' in theme_select
+    assert f'value="{small.id}"' not in theme_select
+    data = {"title": project.title, "team_id": str(project.team_id), "process_owner": "", "theme_id": str(small.id),
+            "version": str(project.version)}
+    assert client.post(f"/projects/{project.id}/edit", data=data).status_code == 302  # picked by search, saved
+    db.session.expire_all()
+    assert db.session.get(ImprovementProject, project.id).theme_id == small.id
+    form = client.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert f'<option selected value="{small.id}">Theme {small.name[-3:]} (' in form  # the project's own theme is offered

@@ -134,6 +134,14 @@ def theme_list():
     )
 
 
+@bp.get("/complaints/themes/search.json")
+@login_required
+def theme_search():
+    """Current themes for a picker (the project charter's theme): as everyone signed in sees the themes page, 20 at most."""
+    found = themes.search_themes(request.args.get("q", ""))
+    return {"results": [{"value": str(t.id), "text": themes.label(t)} for t in found]}
+
+
 @bp.get("/complaints/themes/progress")
 @login_required
 def theme_progress():

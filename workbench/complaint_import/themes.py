@@ -8,6 +8,8 @@ app server behind a proxy and the worker see the same: ``{"status": queued|runni
 
 from datetime import date, timedelta
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from sqlalchemy import case, delete, func, select, update
 
 from workbench import progress
@@ -17,6 +19,8 @@ from workbench.extensions import db
 from workbench.models import ProcessOwner
 
 MIN_THEME = 3
+SEARCH_LIMIT = 20  # themes one picker search answers with
+MAX_QUERY = 100
 WINDOW = timedelta(days=90)
 
 
@@ -86,9 +90,30 @@ def complaint_ids(theme_id: int):
     return select(Complaint.id).where(Complaint.theme_id == theme_id)
 
 
-def current_themes() -> list[Theme]:
-    """The themes of the latest build, biggest first."""
-    return list(db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.size.desc(), Theme.id)))
+def current_themes(limit: int | None = None) -> list[Theme]:
+    """The themes of the latest build, biggest first (the ``limit`` biggest when given)."""
+    return list(db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.size.desc(), Theme.id).limit(limit)))
+
+
+def label(theme: Theme) -> str:
+    """How a picker names a theme in the page's language: "name (n complaints)"."""
+    return _("%(name)s (%(n)d complaints)", name=theme.name_in(str(get_locale())), n=theme.size)
+
+
+def search_themes(query: str, limit: int = SEARCH_LIMIT) -> list[Theme]:
+    """Current themes whose name (or its name in the page's language) contains ``query``, case aside, biggest
+    first, ``limit`` at most, for a picker. The names in other languages live in ``mix``, so the current
+    themes (one build's, a few thousand at most) are read and matched here."""
+    query = " ".join(str(query or "").split())[:MAX_QUERY].lower()
+    if not query:
+        return []
+    language, found = str(get_locale()), []
+    for theme in db.session.scalars(select(Theme).where(Theme.active.is_(True)).order_by(Theme.size.desc(), Theme.id)):
+        if query in theme.name.lower() or query in theme.name_in(language).lower():
+            found.append(theme)
+            if len(found) == limit:
+                break
+    return found
 
 
 def window_counts(theme_id: int, today: date | None = None) -> tuple[int, int]:

@@ -119,11 +119,18 @@ def _team_choices(project=None) -> list[tuple[str, str]]:
     return choices([("", _("Choose the team"))] + found)
 
 
+def _theme_id(value) -> int | None:
+    """A posted theme id, or None when it is none (the service names what is wrong with it)."""
+    return whole_number(value) if value else None
+
+
 def _project_form(project=None, defaults: dict | None = None):
     form = ProjectForm(obj=project if request.method == "GET" else None)
     form.team_id.choices = _team_choices(project)
     form.process_owner.choices = _owner_choices("—")
-    form.theme_id.choices = choices([("", _("None"))] + theme_link.theme_choices(project.theme_id if project else None))
+    chosen = request.form.get("theme_id", type=_theme_id) if request.method == "POST" else (project.theme_id if project else None)
+    form.theme_id.choices = choices([("", _("None"))] + theme_link.theme_choices(chosen))
+    form.theme_id.render_kw = {**(form.theme_id.render_kw or {}), "data-picker-url": url_for("complaints.theme_search")}
     if request.method == "GET":
         if project is not None:
             form.team_id.data = str(project.team_id)
@@ -189,6 +196,7 @@ def project_from_theme(theme_id: int):
     defaults = theme_link.start_defaults(theme)
     form = _project_form(None, {**defaults, "theme_id": theme.id})
     form.theme_id.choices = choices([(str(theme.id), theme.name)])
+    form.theme_id.render_kw = {"data-picker": ""}  # this page's theme only: nothing to search
     saved = None
     if form.validate_on_submit():
         data = _project_data(form)

@@ -67,15 +67,18 @@ def projects_of_complaint(complaint_id: int):
     return select(ProjectComplaint.project_id).where(ProjectComplaint.complaint_id == complaint_id)
 
 
-def theme_choices(current: int | None = None) -> list[tuple[str, str]]:
-    """("id", "name (n complaints)") of the current themes, and the project's own theme if retired."""
-    found = themes.current_themes()
-    if current and all(t.id != current for t in found):
-        own = themes.get_theme(current)
+INLINE_THEMES = 50  # themes rendered with the project form (it works without scripts); the picker searches the rest
+
+
+def theme_choices(chosen: int | None = None) -> list[tuple[str, str]]:
+    """("id", "name (n complaints)") of the ``INLINE_THEMES`` biggest current themes, and the chosen one
+    (the project's own, even retired, or the one just posted)."""
+    found = themes.current_themes(INLINE_THEMES)
+    if chosen and all(t.id != chosen for t in found):
+        own = themes.get_theme(chosen)
         if own is not None:
             found.append(own)
-    language = str(get_locale())
-    return [(str(t.id), _("%(name)s (%(n)d complaints)", name=t.name_in(language), n=t.size)) for t in found]
+    return [(str(t.id), themes.label(t)) for t in found]
 
 
 def start_defaults(theme: Theme, today: date | None = None) -> dict:
