@@ -385,6 +385,7 @@
     var blank = document.createElement("option"); blank.value = ""; blank.textContent = data.messages.none; owner.appendChild(blank);
     data.people.forEach(function (p) { var o = document.createElement("option"); o.value = p[0]; o.textContent = p[1]; owner.appendChild(o); });
     owner.value = row.responsible_id ? String(row.responsible_id) : "";
+    owner.dataset.picker = ""; owner.dataset.pickerUrl = data.api.people;  // the page's few people, and a search for the rest
     ownerLabel.appendChild(owner);
     var dueLabel = document.createElement("label"); dueLabel.textContent = data.messages.action_due;
     var due = document.createElement("input"); due.name = "due_date"; due.required = true; due.dir = "ltr";
@@ -408,7 +409,10 @@
       });
     });
     dialog.showModal();
-    (owner.value ? due : owner).focus();
+    if (window.workbenchPickers) window.workbenchPickers.enhance(form);
+    if (owner.value) due.focus();
+    else if (owner.tomselect) owner.tomselect.focus();
+    else owner.focus();
   }
 
   function createAction(row, button, chosen, done) {
@@ -478,6 +482,10 @@
     var input;
     if (column.editor === "type" || column.editor === "status" || column.editor === "person") {
       input = document.createElement("select");
+      if (column.editor === "person") {  // search-as-you-type: the page carries a few people, the server finds the rest
+        input.dataset.picker = ""; input.dataset.pickerUrl = data.api.people; input.dataset.pickerDropdown = "body";
+        input.setAttribute("aria-label", column.label);
+      }
       var options = column.editor === "type" ? data.types : column.editor === "status" ? data.statuses : data.people;
       if (column.editor !== "status") options = [["", data.messages.none]].concat(options);
       options.forEach(function (pair) {
@@ -524,6 +532,10 @@
     editing = { td: td, input: input, row: row, column: column };
     input.focus();
     if (initial !== undefined && input.type !== "date") input.setSelectionRange(input.value.length, input.value.length);
+    if (input.dataset.picker !== undefined && window.workbenchPickers) {
+      personPicker(td, input);
+      return;
+    }
     input.addEventListener("keydown", onEditorKey);
     input.addEventListener("blur", function () {
       if (input.dataset.jdp !== undefined && pickerOpen()) return;  // a click in the Jalali calendar: its "change" ends the edit
@@ -535,6 +547,29 @@
     }
     if (RATINGS[column.field]) showScale(column.field, input.value);
     if (RATINGS[column.field]) input.addEventListener("input", function () { showScale(column.field, input.value); });
+  }
+
+  /* The responsible-person cell: the select becomes a picker (static/js/pickers.js) that searches the
+     server. A pick saves at once; leaving the picker (Tab, a click elsewhere) keeps the value, Escape cancels. */
+  function personPicker(td, input) {
+    window.workbenchPickers.enhance(td);
+    var picker = input.tomselect;
+    if (!picker) { input.addEventListener("change", function () { finishEdit(true, null); }); return; }
+    var done = function (commit, move) {
+      if (!editing || editing.input !== input) return;
+      var chosen = picker.options[input.value];
+      if (commit && chosen && !lookup(data.people, input.value)) data.people.push([Number(input.value), chosen.text]);
+      finishEdit(commit, move);  // reads the select's value before the picker puts the select back as it was
+      picker.destroy();
+    };
+    picker.on("change", function () { done(true, null); });
+    picker.on("blur", function () { done(true, null); });
+    picker.control_input.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { event.preventDefault(); done(false, null); }
+      else if (event.key === "Tab") { event.preventDefault(); done(true, event.shiftKey ? "back" : "next"); }
+    });
+    picker.focus();
+    picker.open();
   }
 
   function finishEdit(commit, move) {

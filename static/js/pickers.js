@@ -3,6 +3,7 @@
    <select data-picker>: a search-as-you-type selector over the select's own options (tom-select).
    <select data-picker data-picker-url="/…?q=">: the same, also asking the server for matches
    (lists that can be long: complaints, people); the answer is {"results": [{"value", "text"}]}.
+   data-picker-dropdown="body": the list opens over the page (a picker inside a scrolled table).
    <input data-jdp>: on Persian pages, a Jalali calendar (jalalidatepicker) that writes ۱۴۰۳/۰۵/۱۲.
    The messages come from the <body data-picker-*> attributes, in the page's language. */
 (function () {
@@ -50,6 +51,8 @@
         this.control_input.setAttribute("aria-label", select.getAttribute("aria-label") || (select.labels && select.labels[0] ? select.labels[0].textContent.trim() : ""));
       },
     };
+    // A picker inside a scrolled table (the FMEA grid) opens its list over the page, not clipped by the table.
+    if (select.dataset.pickerDropdown === "body") settings.dropdownParent = "body";
     if (url) {
       settings.valueField = "value";
       settings.labelField = "text";

@@ -187,3 +187,69 @@ def test_fmea_grid_date_cell_uses_the_jalali_calendar_in_persian(page, page_logi
     db.session.expire_all()
     assert db.session.get(FmeaRow, row.id).target_date.isoformat() == "2024-08-10"
     assert problems == []
+
+
+def test_fmea_responsible_cell_finds_a_person_by_typing_and_saves(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts):
+    """The grid's responsible cell: the page carries a few people; typing finds the others on the server."""
+    from playwright.sync_api import expect
+
+    from workbench.fmea import people
+    from workbench.fmea import services as fmea
+    from workbench.fmea.models import FmeaRow
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    leader = make_user(name="Leila Leader", locale="en")
+    for n in range(people.INLINE_PEOPLE):  # managers may be responsible too: they fill the page's short list
+        make_user(name=f"Aaron {n:02d}", role="quality_manager")
+    zahra = make_user(name="زهرا زند", locale="fa")
+    project = make_project(team=make_team(members=[leader, zahra]))
+    row = fmea.create_row(project, {"failure_mode": ROW["en"], "failure_cause": CAUSE["en"]})
+    db.session.commit()
+    problems = page_errors
+    page_login(leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    assert "زهرا" not in page.locator("#fmea-data").text_content()  # not sent with the page: found by search only
+    cell = page.locator(f'tr[data-id="{row.id}"] td[data-field="responsible_id"]')
+    cell.click()
+    page.keyboard.press("Enter")
+    expect(cell.locator(".ts-control input")).to_be_focused()
+    page.keyboard.type("زهر")
+    option = page.locator(".ts-dropdown .option", has_text="زهرا زند").first
+    expect(option).to_be_visible()
+    page.screenshot(path=str(artifacts / "pickers-fmea-responsible.png"))
+    with page.expect_response(lambda r: r.request.method == "PATCH" and r.status == 200):
+        option.click()
+    expect(cell).to_have_text("زهرا زند")
+    expect(page.locator(".ts-dropdown")).to_have_count(0)  # the picker is gone with the edit
+    db.session.expire_all()
+    assert db.session.get(FmeaRow, row.id).responsible_id == zahra.id
+    page.reload()
+    expect(page.locator(f'tr[data-id="{row.id}"] td[data-field="responsible_id"]')).to_have_text("زهرا زند")
+    assert problems == []
+
+
+def test_project_charter_finds_a_theme_by_typing_and_saves(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts):
+    from playwright.sync_api import expect
+
+    from workbench.complaint_import.models import Theme
+    from workbench.teams import theme_link
+    from workbench.teams.models import ImprovementProject
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    db.session.add_all([Theme(name=f"Theme {n:03d}", size=1000 - n) for n in range(theme_link.INLINE_THEMES)])
+    wanted = Theme(name="غذا سرد رسید", size=3)
+    db.session.add(wanted)
+    leader = make_user(locale="fa")
+    project = make_project(team=make_team(members=[leader, make_user()]))
+    db.session.commit()
+    problems = page_errors
+    page_login(leader)
+    page.goto(f"/projects/{project.id}/edit")
+    assert page.locator(f"select[name='theme_id'] option[value='{wanted.id}']").count() == 0  # the biggest 50 only
+    _pick(page, "theme_id", "سرد", "غذا سرد رسید")
+    page.screenshot(path=str(artifacts / "pickers-project-theme-fa.png"))
+    page.locator("form.stacked button[type=submit]").click()
+    expect(page.locator(".flash")).to_be_visible()
+    db.session.expire_all()
+    assert db.session.get(ImprovementProject, project.id).theme_id == wanted.id
+    assert problems == []

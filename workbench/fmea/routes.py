@@ -12,7 +12,7 @@ from sqlalchemy import select
 from workbench import audit, live
 from workbench.access import role_required
 from workbench.extensions import db
-from workbench.fmea import bp, checks, fields, places, services
+from workbench.fmea import bp, checks, fields, people, places, services
 from workbench.fmea.forms import HeaderForm, SettingsForm
 from workbench.fmea.models import ACTION_STATUSES, DATE_FIELDS, WORK_ELEMENT_TYPES, FmeaDocument, FmeaRow
 from workbench.fmea.scales import scales_for
@@ -81,7 +81,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
         if problems:
             values.append([[p["code"], texts.setdefault(p["message"], len(texts))] for p in problems])
         items.append(values)
-    people = services.team_people(project)
+    named = {row["responsible_id"] for row in rows if row.get("responsible_id")}
     return {
         "keys": list(keys),
         "rows": items,
@@ -103,7 +103,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
         "scale_titles": {"severity": _("Severity (S)"), "occurrence": _("Occurrence (O)"), "detection": _("Detection (D)")},
         "types": [[k, str(fields.TYPE_LABELS[k])] for k in WORK_ELEMENT_TYPES],
         "statuses": [[k, str(fields.STATUS_LABELS[k])] for k in ACTION_STATUSES],
-        "people": [[p.id, p.name] for p in people],
+        "people": people.page_people(project, named),
         "setting": {"driver": driver, "threshold": threshold},
         "can_write": may_write(place),
         "lang": str(get_locale()),
@@ -114,6 +114,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
             "row": url_for("api.fmea_row", row_id=0).removesuffix("0"),
             "issues": url_for("api.fmea_issues", **place.args),
             "history": url_for("fmea.row_history", row_id=0).removesuffix("0/history"),
+            "people": url_for("fmea.people_search", **place.args),
         },
         "messages": {
             "saved": _("Saved."),
@@ -170,6 +171,16 @@ def table(project_id: int | None = None, document_id: int | None = None):
         "fmea/table.html", place=place, project=place.project, document=document, data=data, data_json=data_json, header=header,
         row_count=len(rows), can_write=may_write(place), owner_name=places.owner_name(place.process_owner, str(get_locale())),
     )
+
+
+@bp.route("/projects/<int:project_id>/fmea/people.json")
+@bp.route("/fmea/<int:document_id>/people.json")
+@login_required
+def people_search(project_id: int | None = None, document_id: int | None = None):
+    """People who may be made responsible for a row, matching ``q``, for the grid's picker: for those who may edit the FMEA, 20 at most."""
+    place = places.resolve(current_user, project_id, document_id, write=True)
+    found = people.search(place.project, request.args.get("q", ""))
+    return {"results": [{"value": str(user_id), "text": name} for user_id, name in found]}
 
 
 @bp.route("/projects/<int:project_id>/fmea/header", methods=["POST"])

@@ -286,18 +286,20 @@ def rows_for_cause(cause_id: int) -> list[FmeaRow]:
     return list(db.session.scalars(select(FmeaRow).where(FmeaRow.cause_id == cause_id).order_by(FmeaRow.id)))
 
 
-def team_people(project: ImprovementProject | None) -> list[User]:
-    """People who may be made responsible for a row's action (anyone active in a standalone FMEA)."""
-    stmt = select(User).where(User.active.is_(True)).order_by(User.name)
+def responsible_candidates(project: ImprovementProject | None):
+    """A select of the people who may be made responsible for a row's action: the project's team and
+    the managers (anyone active in a standalone FMEA), by name."""
+    stmt = select(User).where(User.active.is_(True)).order_by(User.name, User.id)
     if project is None:
-        return list(db.session.scalars(stmt))
-    stmt = (
-        stmt.where(
-            User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id))
-            | User.role.in_(MANAGERS)
-        )
+        return stmt
+    return stmt.where(
+        User.id.in_(select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id)) | User.role.in_(MANAGERS)
     )
-    return list(db.session.scalars(stmt))
+
+
+def team_people(project: ImprovementProject | None) -> list[User]:
+    """Everyone ``responsible_candidates`` names (for the .xlsx import's lookup by name)."""
+    return list(db.session.scalars(responsible_candidates(project)))
 
 
 # -- corrective actions (the actions package fills these hooks; this package never imports it) --
