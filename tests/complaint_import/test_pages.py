@@ -253,7 +253,7 @@ def test_pareto_reads_right_to_left_with_persian_digits_on_persian_pages(client,
 
 
 def test_complaint_search_for_pickers_finds_by_number_or_words_and_stops_at_twenty(client, login, make_user, db):
-    from workbench.complaint_import import services
+    from workbench.complaint_import import text_search
     from workbench.complaint_import.textnorm import normalise
     from workbench.models import utcnow
 
@@ -267,7 +267,7 @@ def test_complaint_search_for_pickers_finds_by_number_or_words_and_stops_at_twen
     assert client.get("/complaints/search.json?q=rude").status_code in (302, 401)  # signed-in people only
     login(make_user())
     found = client.get("/complaints/search.json?q=یخچال").get_json()["results"]
-    assert len(found) == services.SEARCH_LIMIT == 20
+    assert len(found) == text_search.SEARCH_LIMIT == 20
     rude = client.get("/complaints/search.json?q=RUDE").get_json()["results"]
     assert [r["text"] for r in rude] == ["Z-9 · Rude driver"]
     assert client.get("/complaints/search.json?q=z-9").get_json()["results"][0]["text"].startswith("Z-9")

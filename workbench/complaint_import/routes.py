@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from workbench.complaint_import import bp, hooks, services
+from workbench.complaint_import import bp, hooks, services, text_search
 from workbench.complaint_import.labels import channel_label, name_maps
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.review import review_page
@@ -46,7 +46,7 @@ def complaint_list():
 @login_required
 def complaint_search():
     """Complaints for a picker (the fishbone's evidence): as everyone signed in sees the complaint list, 20 at most."""
-    return {"results": [{"value": str(cid), "text": text} for cid, text in services.search(request.args.get("q", ""))]}
+    return {"results": [{"value": str(cid), "text": text} for cid, text in text_search.search(request.args.get("q", ""))]}
 
 
 @bp.route("/complaints/review")

@@ -145,22 +145,6 @@ def set_labels(complaints: list[Complaint], owner: str | None, category: str | N
     return len(complaints)
 
 
-SEARCH_LIMIT = 20  # matches one picker search answers with
-
-
-def search(query: str) -> list[tuple[int, str]]:
-    """Complaints whose number or text contains ``query``, newest first, for a picker: ``(id, "number · text")``."""
-    query = " ".join(str(query or "").split())[:100]
-    if not query:
-        return []
-    words = normalise(query)
-    stmt = select(Complaint.id, Complaint.external_id, Complaint.text).where(
-        (func.lower(Complaint.external_id).contains(query.lower(), autoescape=True))
-        | (Complaint.text_norm.contains(words, autoescape=True) if words else False)
-    ).order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(SEARCH_LIMIT)
-    return [(cid, f"{external_id} · {' '.join(text.split())[:90]}") for cid, external_id, text in db.session.execute(stmt)]
-
-
 def complaints_by_ids(ids: list) -> list[Complaint]:
     if not isinstance(ids, list):
         raise InvalidInput({"ids": _("ids must be whole numbers.")})

@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, text, update
 
 from workbench.complaint_import.models import Complaint, ComplaintSource
+from workbench.complaint_import.search_index import BulkIndexing
 from workbench.extensions import db
 
 # Columns of a new complaint, in the order the bulk paths send them.
@@ -135,6 +136,7 @@ class ComplaintStore:
         self.now = now
         self.written = 0
         self.indexes = SecondaryIndexes() if SecondaryIndexes.worth_it(estimated_rows) else None
+        self.search_index = BulkIndexing(estimated_rows)
         # stream: the caller runs no statement of its own between writes, so one COPY may stay open (PostgreSQL).
         self.stream = CopyStream("complaints", INSERT_COLUMNS) if stream and db.engine.dialect.name == "postgresql" else None
         if db.engine.dialect.name == "sqlite":
@@ -147,6 +149,8 @@ class ComplaintStore:
         """Store one chunk in the session's transaction."""
         first = not self.written
         rows = [self.values(r) for r in new]
+        if rows:
+            self.search_index.pause()
         if self.stream is not None and not changed:
             if rows:
                 self.stream.write(rows)
@@ -161,6 +165,7 @@ class ComplaintStore:
     def finish(self) -> None:
         """After the last chunk: register the source, build any dropped indexes again."""
         self.end()
+        self.search_index.resume()
         ensure_source(self.source)
         if self.indexes is not None:
             self.indexes.restore()
@@ -169,6 +174,8 @@ class ComplaintStore:
         """End an open COPY (see ``CopyStream.end``); call it on every way out of an import."""
         if self.stream is not None:
             self.stream.end(error)
+        if error is not None:
+            self.search_index.abandon()
 
     def values(self, r) -> tuple:
         """A new complaint's values in ``INSERT_COLUMNS`` order."""
