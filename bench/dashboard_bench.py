@@ -28,6 +28,7 @@ def build(app):
 
     from workbench.actions.models import CorrectiveAction, EffectivenessCheck
     from workbench.complaint_import.models import Complaint
+    from workbench.complaint_import.search_index import BulkIndexing
     from workbench.extensions import db
     from workbench.models import User
     from workbench.process_owners import ensure_default_process_owners, list_process_owners
@@ -81,12 +82,15 @@ def build(app):
     db.session.commit()
     start = today - timedelta(days=730)
     batch = []
+    indexing = BulkIndexing(COMPLAINTS)  # SQLite: the search index written once at the end, as a big import does
+    indexing.pause()
     for n in range(COMPLAINTS):
         batch.append({"source": "bench", "external_id": str(n), "received_at": start + timedelta(days=n % 730), "text": "late",
                       "product": "W-7", "process_owner_id": owners[n % len(owners)], "category": "delivery_speed", **stamp})
         if len(batch) == 50_000:
             db.session.execute(insert(Complaint), batch)
             batch = []
+    indexing.resume()
     db.session.commit()
     # Fresh statistics, as autovacuum / a nightly ANALYZE keeps them in production.
     db.session.execute(text("ANALYZE"))
