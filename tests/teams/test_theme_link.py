@@ -189,6 +189,11 @@ def test_the_theme_picker_searches_current_themes_by_name_twenty_at_most(client,
     assert len(found) == themes.SEARCH_LIMIT == 20
     assert found[0] == "Cold food 24 (24 complaints)" and "Cold food retired (99 complaints)" not in found
     assert _found(client.get("/complaints/themes/search.json?q=سرد")) == ["غذا سرد رسید (4 complaints)"]
+    db.session.add(Theme(name="Food arrived cold", size=5, mix={"names": {"fa": "غذا یخ کرده بود"}}))
+    db.session.commit()
+    client.post("/logout")
+    login(make_user(locale="fa"))  # a theme is also found, and named, by its name in the page's language
+    assert _found(client.get("/complaints/themes/search.json?q=یخ کرده")) == ["غذا یخ کرده بود (۵ شکایت)"]
     assert _found(client.get("/complaints/themes/search.json?q=")) == []
     assert _found(client.get("/complaints/themes/search.json?q=%25_")) == []  # wildcards are searched for, not used
 
