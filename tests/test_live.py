@@ -151,6 +151,17 @@ def test_a_member_who_left_the_team_gets_no_diagram_from_an_old_page(store, app,
     assert refused.status_code == 404 and "Secret supplier" not in refused.get_data(as_text=True)
 
 
+def test_a_closed_account_gets_no_diagram_from_an_open_page(store, db, client, login, meeting):
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    _add_cause(client, project, diagram, text="Secret supplier")
+    leader.active = False
+    db.session.commit()
+    refused = client.get(url)
+    assert refused.status_code == 401 and "Secret supplier" not in refused.get_data(as_text=True)
+
+
 def test_a_change_elsewhere_leaves_the_revision_alone(store, db, client, login, meeting, make_project):
     project, leader, _diagram = meeting
     other = make_project(title="Other")

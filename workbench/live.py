@@ -27,6 +27,7 @@ from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, has_app_context, jsonify, request, session, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -248,6 +249,8 @@ def changes(token: str):
     if request.if_none_match.contains(str(revision)):
         return "", 304, headers
     produce = current_app.extensions.get(_ANSWERS, {}).get(kind[0]) if kind else None
+    if produce is not None and not current_user.is_authenticated:  # an account closed since the page was made
+        return jsonify(error="unauthorized", message=_("This page is out of date or you signed out: reload it.")), 401
     extra = produce(scope, revision, kind[1]) if produce else {}
     return jsonify(revision=revision, **extra), 200, headers
 
