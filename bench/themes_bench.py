@@ -10,7 +10,7 @@ own:
 - the same build with text features only (no concepts), to show what the concepts cost;
 - ``themes.rebuild()``: the background task the import queues.
 
-Prints seconds, the ratio to the baseline and peak RSS (goal: under 5 minutes and under 1 GB).
+Prints seconds (wall and CPU, with the load average), the ratio to the baseline and peak RSS (goal: under 5 minutes and under 1 GB).
 
 First, on the paired set ``bench/data/paired/paired_complaints.csv`` (Persian and English
 complaints about the same 15 problems in five industries, each text also sent with an order
@@ -33,6 +33,7 @@ complaints in a theme of both languages.
 
 import argparse
 import csv
+import os
 import random
 import resource
 import shutil
@@ -78,7 +79,8 @@ with app.app_context():
         result = themes.rebuild()
         db.session.commit()
     seconds = time.perf_counter() - start
-print(result, seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+usage = resource.getrusage(resource.RUSAGE_SELF)
+print(result, usage.ru_utime + usage.ru_stime, seconds, usage.ru_maxrss / 1024)
 """
 
 
@@ -203,10 +205,12 @@ def labelled(weight: float) -> dict[str, float]:
     return {"purity": pure / themed, "mixed": mixed / len(rows), "themes": count}
 
 
-def measure(db_path: Path, what: str) -> tuple[str, float, float]:
+def measure(db_path: Path, what: str) -> tuple[str, float, float, float, str]:
+    """(result, CPU seconds, wall seconds, peak MB, load averages at the start and the end) of one child."""
+    load = os.getloadavg()[0]
     code = CHILD.format(root=str(ROOT), db=str(db_path), what=what)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    return out[-3], float(out[-2]), float(out[-1])
+    return out[-4], float(out[-3]), float(out[-2]), float(out[-1]), f"load {load:.1f} -> {os.getloadavg()[0]:.1f}"
 
 
 def main() -> None:
@@ -235,12 +239,13 @@ def main() -> None:
     started = time.perf_counter()
     fill(db_path, args.rows)
     print(f"{args.rows:,} complaints with all-different texts written in {time.perf_counter() - started:.0f} s")
-    texts, base_s, base_mb = measure(db_path, "baseline")
-    _, plain_s, plain_mb = measure(db_path, "text_only")
-    count, build_s, build_mb = measure(db_path, "themes")
-    print(f"baseline (read + hash every text once): {base_s:7.1f} s  peak {base_mb:6.0f} MB")
-    print(f"build with text features only:          {plain_s:7.1f} s  peak {plain_mb:6.0f} MB")
-    print(f"themes.rebuild():                       {build_s:7.1f} s  peak {build_mb:6.0f} MB  -> {count} themes")
+    texts, base_cpu, base_s, base_mb, base_load = measure(db_path, "baseline")
+    _, plain_cpu, plain_s, plain_mb, plain_load = measure(db_path, "text_only")
+    count, build_cpu, build_s, build_mb, build_load = measure(db_path, "themes")
+    print(f"baseline (read + hash every text once): {base_s:7.1f} s ({base_cpu:6.1f} s CPU)  peak {base_mb:6.0f} MB  {base_load}")
+    print(f"build with text features only:          {plain_s:7.1f} s ({plain_cpu:6.1f} s CPU)  peak {plain_mb:6.0f} MB  {plain_load}")
+    print(f"themes.rebuild():                       {build_s:7.1f} s ({build_cpu:6.1f} s CPU)  peak {build_mb:6.0f} MB  -> {count} themes  {build_load}")
+    print(f"CPU ratio to baseline: {build_cpu / base_cpu:.1f}x (wall time on a shared machine follows its load)")
     print(f"concepts cost {build_s / plain_s:.2f}x the text-only build; ratio to baseline: {build_s / base_s:.1f}x; goals: under 300 s ({'met' if build_s < 300 else 'NOT met'}), "
           f"under 1024 MB ({'met' if build_mb < 1024 else 'NOT met'})")
     print(f"bench process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB (filling)")

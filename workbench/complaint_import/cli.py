@@ -7,7 +7,7 @@ from flask import current_app
 
 from workbench import dates, queue
 from workbench.audit import acting_as
-from workbench.complaint_import import defaults
+from workbench.complaint_import import defaults, selftrain
 from workbench.complaint_import.importer import ImportOptions, run_import
 from workbench.complaint_import.models import ClassifierRun
 from workbench.complaint_import.retraining import apply_run, run_preview, set_applying, start_run
@@ -200,6 +200,23 @@ def build_themes_command():
     click.echo(f"{count} themes.")
 
 
+@click.command("self-train")
+@click.option("--import-job", "job_id", type=int, help="Self-train after this import job: its complaints and a sample of the older ones.")
+def self_train_command(job_id):
+    """Self-train from the rules' confident labels and label what they left Unclassified (all of it without --import-job)."""
+    with acting_as("cli"):
+        figures = selftrain.after_import(job_id)
+        db.session.commit()
+    if "threshold" not in figures:
+        kept = " (the previous model stays in use)" if figures.get("kept_previous") else ""
+        click.echo(f"No new model: {figures.get('reason')} ({figures['seeds']} seeds){kept}; {figures.get('labelled', 0)} complaints labelled.")
+        return
+    click.echo(f"Model: {figures['seeds']} seeds, {figures['agreement']:.1%} agreement with the rules on held-out seeds at {figures['threshold']}; "
+               f"relabelled {figures.get('relabelled', 'nothing: switched off')}"
+               f"{', changed on ' + format(figures['changed_share'], '.1%') + ' of the probe' if 'changed_share' in figures else ''}; "
+               f"{figures.get('labelled', 0)} complaints labelled.")
+
+
 @click.command("complaint-industries")
 @click.argument("industries", nargs=-1)
 def complaint_industries_command(industries):
@@ -236,5 +253,6 @@ def register(app) -> None:
     app.cli.add_command(retrain_classifier_command)
     app.cli.add_command(import_surveys_command)
     app.cli.add_command(build_themes_command)
+    app.cli.add_command(self_train_command)
     app.cli.add_command(import_worker_command)
     app.cli.add_command(complaint_industries_command)

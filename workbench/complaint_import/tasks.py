@@ -21,7 +21,7 @@ def commit_job(job_id: int) -> None:
     """Import the good rows of a checked file in one transaction."""
     with _app().app_context():
         jobs.run_job(job_id, commit=True)
-    self_train()  # a gap model from the rules' confident labels, for what they left Unclassified
+    self_train(job_id)  # a gap model from the rules' confident labels, for what they left Unclassified
     suggest_rules()  # phrases that mark each category in the data just imported
     with _app().app_context():
         mark_queued()
@@ -29,10 +29,10 @@ def commit_job(job_id: int) -> None:
 
 
 @huey.task()
-def self_train() -> None:
-    """Rule-seeded self-training over every complaint (see ``selftrain``)."""
+def self_train(job_id: int | None = None) -> None:
+    """Rule-seeded self-training after import ``job_id``: its complaints and a sample of the older ones (see ``selftrain``)."""
     with _app().app_context():
-        selftrain.after_import()
+        selftrain.after_import(job_id)
         db.session.commit()
 
 
