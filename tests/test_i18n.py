@@ -159,3 +159,18 @@ def test_numbers_and_percentages_are_written_in_the_page_language(app):
         page = render_template_string("{{ 12.5|percent }} {{ 0.5|share }} {{ ngettext('%(num)s answer', '%(num)s answers', 1) }}, "
                                       "{{ ngettext('%(num)s answer', '%(num)s answers', 2) }}")
         assert page == "12.5% 50% 1 answer, 2 answers"
+
+
+def test_typed_text_fields_keep_their_own_direction(client, make_user, login, make_team):
+    """A title or problem statement field takes the direction of what is typed in it (an English title ending with
+    a full stop on a Persian page); the date field stays in the page's calendar, left to right."""
+    import re
+
+    team = make_team()
+    login(team.memberships[0].user)
+    page = client.get("/projects/new?lang=fa").get_data(as_text=True)
+    title = re.search(r'<input[^>]*name="title"[^>]*>', page).group(0)
+    statement = re.search(r'<textarea[^>]*name="problem_statement"[^>]*>', page).group(0)
+    date_field = re.search(r'<input[^>]*name="target_date"[^>]*>', page).group(0)
+    assert 'dir="auto"' in title and 'dir="auto"' in statement
+    assert 'dir="ltr"' in date_field and 'dir="auto"' not in date_field

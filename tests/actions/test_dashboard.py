@@ -129,6 +129,7 @@ def test_dashboard_percentages_in_the_page_language(client, login, setup, portfo
     login(setup["viewer"])
     page = re.sub(r"<[^>]*>", " ", client.get("/dashboard?lang=fa").get_data(as_text=True))  # the text a reader sees
     assert "۵۰٫۰٪" in page and "\u200e\u2212۷۵٫۰٪" in page
+    assert "باز کردن" not in page  # the "Open" column is the state «باز», not the verb "to open"
     assert "50.0" not in page and "۵۰.۰" not in page and "75.0%" not in page
     page = re.sub(r"<[^>]*>", " ", client.get("/dashboard?lang=en").get_data(as_text=True))
     assert "50.0%" in page and "-75.0%" in page and "٪" not in page

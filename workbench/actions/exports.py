@@ -4,6 +4,7 @@ import io
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from workbench.actions import pdf_figures
 from workbench.spreadsheets import neutralised
@@ -31,7 +32,7 @@ def dashboard_xlsx(data: dict, lang: str) -> bytes:
     if lang == "fa":
         sheet.sheet_view.rightToLeft = True
     headers = [_("Process owner"), _("Projects"), *[stage_label(s) for s in STAGES], _("Closed in period"), _("Actions"),
-               _("Open"), _("Overdue"), _("On-time rate"), _("Complaints before"), _("Complaints after")]
+               pgettext("status", "Open"), _("Overdue"), _("On-time rate"), _("Complaints before"), _("Complaints after")]
     sheet.append([cell(h) for h in headers])
     for row in [*data["owners"], {**data["totals"], "owner_name_fa": _("Total"), "owner_name_en": _("Total")}]:
         a = row["actions"]
