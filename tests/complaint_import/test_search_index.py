@@ -65,8 +65,10 @@ def test_the_index_follows_every_change_and_delete(db):
     _index_is_whole(db)
 
 
-def test_common_words_still_give_the_newest_twenty(db, monkeypatch):
-    monkeypatch.setattr(text_search, "CANDIDATES", 30)  # more matches than this: the words are common
+@pytest.mark.parametrize("newest", [5, 2000])  # common words found among the newest complaints, or only by the index
+def test_common_words_still_give_the_newest_twenty(db, monkeypatch, newest):
+    monkeypatch.setattr(text_search, "NEWEST", newest)
+    monkeypatch.setattr(text_search, "CANDIDATES", 30)  # the index's matches read in more than one go
     rows = [{"source": "crm", "external_id": f"L-{n:03d}", "received_at": DAY - timedelta(days=n), "text": f"late {n}",
              "text_norm": f"late delivery {n}", "content_hash": f"l{n}"} for n in range(60)]
     rows += [{"source": "crm", "external_id": "R-1", "received_at": DAY, "text": "rare", "text_norm": "a rare word", "content_hash": "r1"}]

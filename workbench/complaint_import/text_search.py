@@ -7,10 +7,10 @@ number or text:
 - PostgreSQL: anywhere in them (``LIKE '%word%'``), served by the trigram GIN indexes of
   migration 0018; the planner reads the newest complaints first when a word is common.
 - SQLite: at the beginning of one of their words, through the FTS5 table ``complaints_fts``
-  (words of one or two letters: anywhere, checked on what the longer words found).
-  The newest-first order needs each match's date: when the index finds more than ``CANDIDATES``
-  matches the words are common, and the newest complaints are read in date order, checked with
-  ``LIKE`` (anywhere, as on PostgreSQL), which finds 20 soon because the words are common.
+  (words of one or two letters: anywhere). The newest-first order needs each match's date, so
+  the ``NEWEST`` newest complaints are checked first with ``LIKE`` (anywhere, as on PostgreSQL):
+  common words are found there, and any other match is older. Otherwise the index finds the
+  matches (rare words: a few) and they are sorted by date.
 """
 
 import re
@@ -24,7 +24,8 @@ from workbench.extensions import db
 SEARCH_LIMIT = 20  # matches one picker search answers with
 MAX_QUERY = 100
 MAX_WORDS = 8
-CANDIDATES = 1000  # index matches sorted by date on SQLite; more means the words are common
+NEWEST = 2000  # SQLite: the newest complaints, read first: common words are found among them
+CANDIDATES = 1000  # index matches read at once on SQLite
 # Words of one or two letters begin thousands of index terms, so the index would merge them all:
 # they are checked with LIKE on what the longer words found (or on the newest complaints).
 MIN_INDEXED = 3
@@ -49,16 +50,29 @@ def _like_all(words: list[str]):
     ))
 
 
-def _sqlite_filter(words: list[str]):
+def _newest_first(condition, limit: int = SEARCH_LIMIT):
+    return (
+        select(Complaint.id, Complaint.external_id, Complaint.text)
+        .where(condition)
+        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
+        .limit(limit)
+    )
+
+
+def _sqlite_matches(words: list[str]) -> list:
+    # Common words: the newest complaints hold enough of them (and any other match is older).
+    newest = select(Complaint.id).order_by(Complaint.received_at.desc(), Complaint.id.desc()).limit(NEWEST)
+    found = db.session.execute(_newest_first(and_(Complaint.id.in_(newest), _like_all(words)))).all()
     indexed = [word for word in words if len(word) >= MIN_INDEXED]
-    if not indexed:
-        return _like_all(words)
-    found = db.session.scalars(
+    if len(found) == SEARCH_LIMIT or not indexed:
+        return found if len(found) == SEARCH_LIMIT else db.session.execute(_newest_first(_like_all(words))).all()
+    short = _like_all([word for word in words if len(word) < MIN_INDEXED])
+    ids = db.session.scalars(
         text("SELECT rowid FROM complaints_fts WHERE complaints_fts MATCH :q LIMIT :n"), {"q": fts_query(indexed), "n": CANDIDATES + 1}
     ).all()
-    if len(found) <= CANDIDATES:
-        return and_(Complaint.id.in_(found), _like_all([word for word in words if len(word) < MIN_INDEXED]))
-    return _like_all(words)
+    if len(ids) > CANDIDATES:  # rarer in the newest complaints than in the whole table: every match, sorted by date
+        ids = select(text("rowid")).select_from(text("complaints_fts")).where(text("complaints_fts MATCH :q")).params(q=fts_query(indexed))
+    return db.session.execute(_newest_first(and_(Complaint.id.in_(ids), short))).all()
 
 
 def search(query: str) -> list[tuple[int, str]]:
@@ -66,11 +80,5 @@ def search(query: str) -> list[tuple[int, str]]:
     words = words_of(query)
     if not words:
         return []
-    condition = _sqlite_filter(words) if db.engine.dialect.name == "sqlite" else _like_all(words)
-    stmt = (
-        select(Complaint.id, Complaint.external_id, Complaint.text)
-        .where(condition)
-        .order_by(Complaint.received_at.desc(), Complaint.id.desc())
-        .limit(SEARCH_LIMIT)
-    )
-    return [(cid, f"{external_id} · {' '.join(text.split())[:90]}") for cid, external_id, text in db.session.execute(stmt)]
+    found = _sqlite_matches(words) if db.engine.dialect.name == "sqlite" else db.session.execute(_newest_first(_like_all(words))).all()
+    return [(cid, f"{external_id} · {' '.join(text.split())[:90]}") for cid, external_id, text in found]
