@@ -26,7 +26,7 @@ NOT_PAGES = {
     "complaints.classifier_run", "complaints.classifier_run_progress",  # need a retraining run: tests/complaint_import
     "main.favicon",  # redirects to static/favicon.svg
     "live.changes",  # a stream of changes for the pages' scripts, not a page
-    "teams.people_search", "complaints.complaint_search",  # JSON for the pickers: tests/browser/test_pickers.py
+    "teams.people_search", "complaints.complaint_search", "complaints.theme_search", "fmea.people_search",  # JSON for the pickers
     "admin.users", "admin.user_edit", "admin.process_owner_edit",  # administrators only
 }
 SKIP_PATH = re.compile(r"(\.(pdf|xlsx|csv|png|svg|txt|json)$)|^/api/|^/logout|^/static/")
