@@ -66,6 +66,14 @@ EXAMPLES = [
     ("public", "دو ماه است پرونده‌ام رسیدگی نشده", "delivery_speed"),
     ("public", "عوارض نوسازی امسال خیلی زیاد شده", "price"),
     ("public", "کارمند باجه با ارباب رجوع بی‌احترامی کرد", "responsiveness"),
+    # Waiting times by number (digits or words), colloquial refusals, an amount not owed.
+    ("food", "Took 80 minutes to get here", "delivery_speed"),
+    ("retail", "سه هفته گذشته و سفارشم هنوز دستم نرسیده", "delivery_speed"),
+    ("retail", "گفتن میشه مرجوع کرد ولی حالا پس نمیگیرن", "warranty"),
+    ("banking", "The collector says I owe a debt I do not owe", "price"),
+    ("telecom", "دو روزه اینترنت قطعه", "product_quality"),
+    ("public", "I have left several messages and nobody ever called back", "responsiveness"),
+    ("public", "We waited 45 minutes at the counter", "delivery_speed"),
 ]
 
 
@@ -110,6 +118,14 @@ def test_every_industry_ships_every_category_in_both_languages(name):
     for languages in data["categories"].values():
         assert languages["en"] and all(str(p).isascii() for p in languages["en"])
         assert languages["fa"] and any(not str(p).isascii() for p in languages["fa"])
+
+
+@pytest.mark.parametrize("name", (defaults.COMMON, *INDUSTRIES))
+def test_no_phrase_is_cut_short_by_a_yaml_comment(name):
+    # " #" starts a YAML comment: a number phrase such as "took # minutes" must be quoted, or the rest of its list is lost.
+    for number, line in enumerate((defaults.VOCABULARY / f"{name}.yaml").read_text(encoding="utf-8").splitlines(), 1):
+        code = re.sub(r'"[^"]*"', "", line)
+        assert "#" not in code or code.lstrip().startswith("#"), f"{name}.yaml line {number}: quote the phrase holding #"
 
 
 def test_no_phrase_points_to_two_categories():
