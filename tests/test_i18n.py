@@ -174,3 +174,19 @@ def test_typed_text_fields_keep_their_own_direction(client, make_user, login, ma
     date_field = re.search(r'<input[^>]*name="target_date"[^>]*>', page).group(0)
     assert 'dir="auto"' in title and 'dir="auto"' in statement
     assert 'dir="ltr"' in date_field and 'dir="auto"' not in date_field
+
+
+def test_counted_names_are_singular_for_one_in_english_and_persian_digits_in_persian(app):
+    """A theme as pickers name it: "Late food (1 complaint)", "Late food (2 complaints)"; «غذای سرد (۳ شکایت)»."""
+    from flask_babel import refresh
+
+    from workbench.complaint_import.models import Theme
+    from workbench.complaint_import.themes import label
+
+    with app.test_request_context("/?lang=en"):
+        refresh()
+        assert label(Theme(name="Late food", size=1)) == "Late food (1 complaint)"
+        assert label(Theme(name="Late food", size=2)) == "Late food (2 complaints)"
+    with app.test_request_context("/?lang=fa"):
+        refresh()
+        assert label(Theme(name="غذای سرد", size=3)) == "غذای سرد (۳ شکایت)"

@@ -6,6 +6,7 @@ import graphviz
 import networkx as nx
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, select, union
 
 from workbench.actions.services import actions_of, is_overdue
@@ -74,7 +75,7 @@ def project_graph(project) -> nx.DiGraph:
     linked = theme_link.linked_count(project.id)
     if linked:
         node = "complaints:linked"
-        graph.add_node(node, kind="complaints", label=_("%(n)d complaints", n=linked),
+        graph.add_node(node, kind="complaints", label=ngettext("%(num)d complaint", "%(num)d complaints", linked),
                        url=url_for("complaints.complaint_list", project=project.id))
         graph.add_edge(node, parent)
     for action in actions_of(project.id):

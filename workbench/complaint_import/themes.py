@@ -8,8 +8,7 @@ app server behind a proxy and the worker see the same: ``{"status": queued|runni
 
 from datetime import date, timedelta
 
-from flask_babel import get_locale
-from flask_babel import gettext as _
+from flask_babel import get_locale, ngettext
 from sqlalchemy import case, delete, func, select, update
 
 from workbench import progress
@@ -97,7 +96,7 @@ def current_themes(limit: int | None = None) -> list[Theme]:
 
 def label(theme: Theme) -> str:
     """How a picker names a theme in the page's language: "name (n complaints)"."""
-    return _("%(name)s (%(n)d complaints)", name=theme.name_in(str(get_locale())), n=theme.size)
+    return ngettext("%(name)s (%(num)d complaint)", "%(name)s (%(num)d complaints)", theme.size, name=theme.name_in(str(get_locale())))
 
 
 def search_themes(query: str, limit: int = SEARCH_LIMIT) -> list[Theme]:

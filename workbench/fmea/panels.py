@@ -2,6 +2,7 @@
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from workbench.extensions import db
@@ -25,7 +26,7 @@ def project_panel(project, user) -> dict:
     return {
         "title": _("FMEA"),
         "url": url_for("fmea.table", project_id=project.id),
-        "summary": _("%(n)s rows · AP H %(h)s · M %(m)s · L %(l)s", n=total, h=counts.get("H", 0), m=counts.get("M", 0), l=counts.get("L", 0)),
+        "summary": ngettext("%(num)s row · AP H %(h)s · M %(m)s · L %(l)s", "%(num)s rows · AP H %(h)s · M %(m)s · L %(l)s", total, h=counts.get("H", 0), m=counts.get("M", 0), l=counts.get("L", 0)),
     }
 
 
