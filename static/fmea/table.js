@@ -386,7 +386,8 @@
     data.people.forEach(function (p) { var o = document.createElement("option"); o.value = p[0]; o.textContent = p[1]; owner.appendChild(o); });
     owner.value = row.responsible_id ? String(row.responsible_id) : "";
     owner.dataset.picker = ""; owner.dataset.pickerUrl = data.api.people;  // the page's few people, and a search for the rest
-    ownerLabel.appendChild(owner);
+    // Beside its label, not inside it: a click on the picker inside a label would hand the focus to the hidden select.
+    owner.id = "fmea-action-owner"; ownerLabel.htmlFor = owner.id; owner.setAttribute("aria-label", data.messages.action_owner);
     var dueLabel = document.createElement("label"); dueLabel.textContent = data.messages.action_due;
     var due = document.createElement("input"); due.name = "due_date"; due.required = true; due.dir = "ltr";
     due.placeholder = data.messages.date_example; due.value = row.target_date ? digits(String(row.target_date).slice(0, 10)) : "";
@@ -396,7 +397,7 @@
     var ok = document.createElement("button"); ok.type = "submit"; ok.textContent = data.messages.create_action;
     var cancel = document.createElement("button"); cancel.type = "button"; cancel.className = "secondary"; cancel.textContent = data.messages.cancel;
     actions.appendChild(ok); actions.appendChild(cancel);
-    [title, ownerLabel, dueLabel, problem, actions].forEach(function (n) { form.appendChild(n); });
+    [title, ownerLabel, owner, dueLabel, problem, actions].forEach(function (n) { form.appendChild(n); });
     dialog.appendChild(form);
     document.body.appendChild(dialog);
     cancel.addEventListener("click", function () { dialog.close(); });

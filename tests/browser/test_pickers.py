@@ -253,3 +253,40 @@ def test_project_charter_finds_a_theme_by_typing_and_saves(page, page_login, pag
     db.session.expire_all()
     assert db.session.get(ImprovementProject, project.id).theme_id == wanted.id
     assert problems == []
+
+
+def test_fmea_create_action_dialog_finds_its_owner_by_typing(page, page_login, page_errors, db, make_user, make_team, make_project, artifacts):
+    from playwright.sync_api import expect
+
+    from workbench.actions.models import CorrectiveAction
+    from workbench.fmea import people
+    from workbench.fmea import services as fmea
+
+    page.set_viewport_size({"width": 1280, "height": 720})
+    leader = make_user(name="Leila Leader", locale="en")
+    for n in range(people.INLINE_PEOPLE):
+        make_user(name=f"Aaron {n:02d}", role="quality_manager")
+    zahra = make_user(name="Zahra Zand", locale="en")
+    project = make_project(team=make_team(members=[leader, zahra]))
+    row = fmea.create_row(project, {"failure_mode": ROW["en"], "failure_cause": CAUSE["en"], "prevention_action": "Second carrier"})
+    db.session.commit()
+    problems = page_errors
+    page_login(leader)
+    page.goto(f"/projects/{project.id}/fmea")
+    page.locator(f'tr[data-id="{row.id}"] td[data-field="corrective_actions"] button').click()
+    dialog = page.locator("dialog.fmea-action-dialog")
+    expect(dialog).to_be_visible()
+    expect(dialog.locator(".ts-control input")).to_be_focused()  # no owner yet: the picker has the focus
+    page.keyboard.type("Zah")
+    option = dialog.locator(".ts-dropdown .option", has_text="Zahra Zand").first
+    expect(option).to_be_visible()
+    option.click()
+    dialog.locator("input[name=due_date]").fill("2026-05-04")
+    page.screenshot(path=str(artifacts / "pickers-fmea-action-owner.png"))
+    dialog.locator("button[type=submit]").click()
+    expect(dialog).to_have_count(0)
+    expect(page.locator(f'tr[data-id="{row.id}"] td[data-field="corrective_actions"]')).to_contain_text("Second carrier")
+    db.session.expire_all()
+    action = db.session.scalar(db.select(CorrectiveAction))
+    assert action.owner_id == zahra.id and action.due_date.isoformat() == "2026-05-04"
+    assert problems == []
