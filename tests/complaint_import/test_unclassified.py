@@ -4,7 +4,9 @@ import re
 
 from sqlalchemy import func, select
 
+from workbench.complaint_import.classify import unmatched_reason
 from workbench.complaint_import.models import Complaint
+from workbench.complaint_import.textnorm import normalise
 
 
 def _by_ext(db):
@@ -98,3 +100,11 @@ def test_drill_down_keeps_the_period(db, import_rows, client, login, make_user):
     link = re.search(r'href="(/complaints\?category=unclassified[^"]*)"', page).group(1).replace("&amp;", "&")
     assert "from=2024-01-01" in link
     assert "Nothing to see here" not in client.get(link).get_data(as_text=True)
+
+
+def test_a_redacted_or_terse_english_complaint_is_not_another_language():
+    # Consumer-finance exports redact names and dates as XXXX; app comments skip function words.
+    assert unmatched_reason(normalise("XXXX XXXX XXXX XXXX XXXX XXXX XXXX XXXX XXXX XXXX XXXX XXXX reported my account")) == "no_match"
+    assert unmatched_reason(normalise("Why does this thing still show the old address when I moved")) == "no_match"
+    assert unmatched_reason(normalise("Die Waschmaschine ist nach zwei Wochen kaputt gegangen")) == "other_language"
+    assert unmatched_reason(normalise("Le colis est arrivé abîmé et personne ne répond")) == "other_language"

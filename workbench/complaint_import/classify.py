@@ -42,6 +42,12 @@ _ENGLISH_WORDS = frozenset(
     "the a an and or but to of in on at for with my i me we our you your it is was were are be been have has had not no "
     "this that they them their from by as so did do does dont didnt cant wont can will would after before".split()
 )
+# Telling English from another Latin-script language only: more everyday words (not a stop list).
+_ENGLISH_COMMON = _ENGLISH_WORDS | frozenset(
+    "if when there what which who very just all any only also than then out up about into over again never still even "
+    "because since until get got said told he she his her us how why where here more some could should please now "
+    "back im ive its been being off let same".split()
+)
 _PERSIAN_WORDS = frozenset(
     normalise(w) for w in "و در به از که این را رو با است برای من ما تو شما آن اون هم یه یک بود شد نه ولی اما تا هنوز خیلی چرا".split()
 )
@@ -119,7 +125,11 @@ def unmatched_reason(text_norm: str, words: list[str] | None = None) -> str:
         return "no_match"
     latin = sum(w.isascii() for w in words)
     if latin * 2 >= len(words):
-        common = sum(w in _ENGLISH_WORDS or w in _PERSIAN_WORDS for w in words)
+        # Redactions ("XXXX" in consumer-finance exports) and numbers are in no language.
+        words = [w for w in words if not (w.isdigit() or set(w) == {"x"})]
+        if len(words) < 5:
+            return "no_match"
+        common = sum(w in _ENGLISH_COMMON or w in _PERSIAN_WORDS for w in words)
         return "other_language" if common * 10 < len(words) else "no_match"
     if _URDU_LETTERS.search(text_norm) or sum(w in _ARABIC_WORDS or (w.startswith("ال") and len(w) > 4) for w in words) * 5 >= len(words):
         return "other_language"
