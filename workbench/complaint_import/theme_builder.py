@@ -75,10 +75,11 @@ def _features(texts: list[str], vectorisers, tfidf, concept_weight: float):
     import scipy.sparse as sp
     from sklearn.preprocessing import normalize
 
-    text_part = normalize(tfidf.transform(_hash(texts, vectorisers)))
+    # copy=False: each matrix here is new, so normalising in place spares a copy of the sample's matrix
+    text_part = normalize(tfidf.transform(_hash(texts, vectorisers)), copy=False)
     if not concept_weight:
         return text_part
-    return normalize(sp.hstack([text_part, concept_weight * concept_matrix(texts)], format="csr"))
+    return normalize(sp.hstack([text_part, concept_weight * concept_matrix(texts)], format="csr"), copy=False)
 
 
 def build(progress: Callable[[int, int], None] | None = None, today: date | None = None, concept_weight: float | None = None) -> int:
