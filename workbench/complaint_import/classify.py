@@ -12,15 +12,16 @@ excepted: "not refunded" is still a refund complaint). A text without a
 category is Unclassified with a reason (``REASONS``), never an error.
 """
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 
-from workbench.complaint_import.matching import BOUNDARY, PhraseMatcher, joined_with_boundaries, split_texts, split_words
+from workbench.complaint_import.chunk_rules import LabelColumns, chunk_scores
+from workbench.complaint_import.matching import PhraseMatcher, split_words
 from workbench.complaint_import.models import ClassificationRule, ClassifierModel, OwnerAssignment
+from workbench.complaint_import.reasons import REASONS, script_reason, script_reasons, unmatched_reason
 from workbench.complaint_import.textmodel import TextModel, model_choices, tokens
 from workbench.complaint_import.textnorm import normalise
 from workbench.extensions import db
@@ -35,29 +36,7 @@ TARGETS = ("owner", "category")
 GAP_TARGET = "selftrain"
 GAP_SOURCE = "selftrain"
 SILENT = ("no_match", "conflict")
-# Why a complaint has no category, in the order they are checked.
-REASONS = ("empty", "no_words", "other_language", "no_match", "conflict")
-
-_ENGLISH_WORDS = frozenset(
-    "the a an and or but to of in on at for with my i me we our you your it is was were are be been have has had not no "
-    "this that they them their from by as so did do does dont didnt cant wont can will would after before".split()
-)
-# Telling English from another Latin-script language only: more everyday words (not a stop list).
-_ENGLISH_COMMON = _ENGLISH_WORDS | frozenset(
-    "if when there what which who very just all any only also than then out up about into over again never still even "
-    "because since until get got said told he she his her us how why where here more some could should please now "
-    "back im ive its been being off let same".split()
-)
-_PERSIAN_WORDS = frozenset(
-    normalise(w) for w in "و در به از که این را رو با است برای من ما تو شما آن اون هم یه یک بود شد نه ولی اما تا هنوز خیلی چرا".split()
-)
-
-
-# Letters Urdu uses and Persian does not, and common Arabic words (after ``normalise``): a Perso-Arabic text
-# that shows them is in another language.
-_URDU_LETTERS = re.compile("[\u0679\u0688\u0691\u06ba\u06be\u06c1\u06d2\u06d3]")
-_ARABIC_WORDS = frozenset(normalise(w) for w in "في على هذا هذه التي الذي الى إلى عن لم لن كان قد ليس لقد هل أن ان".split())
-
+__all__ = ["REASONS", "Classifier", "Label", "Rules"]  # REASONS: why a complaint has no category (``reasons``)
 
 @dataclass
 class Label:
@@ -86,54 +65,6 @@ def _confidence(scores: dict[str, float]) -> tuple[str | None, float]:
     share = top / (top + second)
     strength = min(1.0, 0.5 + 0.25 * top)
     return top_key, round(min(0.99, share * strength), 3)
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-_OTHER_SCRIPT = re.compile(r"[^\W\d_a-zA-Z\u0600-\u06ff\ufb50-\ufeff]")
-_KNOWN_SCRIPT = re.compile(r"[a-zA-Z\u0600-\u06ff\ufb50-\ufeff]")
-
-
-def script_reason(text_norm: str) -> str | None:
-    """``empty``, ``no_words`` or ``other_language`` when the text cannot be read for phrases at all."""
-    if not text_norm or text_norm.isspace():
-        return "empty"
-    head = text_norm[:2000]
-    if _OTHER_SCRIPT.search(head) is None:
-        return None if _LETTER.search(head) else "no_words"
-    # Letters of another script: a third language unless Latin/Persian letters are the majority.
-    if len(_OTHER_SCRIPT.findall(head)) > len(_KNOWN_SCRIPT.findall(head)):
-        return "other_language"
-    return None
-
-
-def _latin_or_persian_reason(text_norm: str) -> str | None:
-    """``script_reason`` for a text known to hold no letter of a third script."""
-    if not text_norm or text_norm.isspace():
-        return "empty"
-    return None if _LETTER.search(text_norm, 0, 2000) else "no_words"
-
-
-def unmatched_reason(text_norm: str, words: list[str] | None = None) -> str:
-    """``other_language`` or ``no_match`` for a text no phrase matched (``words``: the text's ``split_words``, if known).
-
-    Latin letters: another language when the text has five words or more and hardly any (under 1 in 10) is a
-    common English word. Perso-Arabic letters: short colloquial Persian often has no function word at all
-    («کولر گازی باد گرم میده»), so another language only where Urdu letters or Arabic words show it.
-    """
-    words = split_words(text_norm) if words is None else words
-    if len(words) < 5:
-        return "no_match"
-    latin = sum(w.isascii() for w in words)
-    if latin * 2 >= len(words):
-        # Redactions ("XXXX" in consumer-finance exports) and numbers are in no language.
-        words = [w for w in words if not (w.isdigit() or set(w) == {"x"})]
-        if len(words) < 5:
-            return "no_match"
-        common = sum(w in _ENGLISH_COMMON or w in _PERSIAN_WORDS for w in words)
-        return "other_language" if common * 10 < len(words) else "no_match"
-    if _URDU_LETTERS.search(text_norm) or sum(w in _ARABIC_WORDS or (w.startswith("ال") and len(w) > 4) for w in words) * 5 >= len(words):
-        return "other_language"
-    return "no_match"
 
 
 def _summed(found: list[tuple]) -> dict[str, float]:
@@ -219,21 +150,46 @@ class Rules:
         return self._label(text_norm, self.scores(text_norm), product, channel)
 
     def labels(self, texts_norm: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> list[Label]:
-        """``label`` for many texts at once: one phrase pass per target for the whole batch."""
-        per_text = split_texts(texts_norm)
-        words = joined_with_boundaries(per_text)
-        found = {target: matcher.find_batch(words, len(per_text)) for target, matcher in self.matchers.items()}
-        # Letters of a third script are rare: when no text has any, each text needs only the cheap checks.
-        reason_of = script_reason if _OTHER_SCRIPT.search(BOUNDARY.join(texts_norm)) else _latin_or_persian_reason
-        labels = []
-        for i, (text, categories, owners) in enumerate(zip(texts_norm, found["category"], found["owner"], strict=True)):
-            reason = reason_of(text)
+        """``label`` for many texts at once (``chunk_rules``: a few passes over the whole batch, no Python step per word)."""
+        columns = self.label_columns(texts_norm, products, channels)
+        return [
+            Label(owner, owner_confidence, category, category_confidence, "rules", reason, override)
+            for owner, owner_confidence, category, category_confidence, reason, override in zip(
+                columns.owner, columns.owner_confidence, columns.category, columns.category_confidence, columns.reason, columns.owner_override,
+                strict=True,
+            )
+        ]
+
+    def label_columns(self, texts_norm: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None) -> LabelColumns:
+        """``labels`` as columns, the phrases of the whole batch found and scored as arrays (``chunk_rules``)."""
+        texts = list(texts_norm)
+        columns = LabelColumns.unlabelled(script_reasons(texts) if texts else [])
+        if not texts:
+            return columns
+        found = chunk_scores(self.matchers, texts)
+        owner_of: dict = {}  # the owner matrix's answer per (category, product, channel)
+        for i, reason in enumerate(columns.reason):
             if reason is not None:
-                labels.append(Label(None, 0.0, None, 0.0, "rules", reason))
+                continue
+            category, confidence = found.category[i], found.category_confidence[i]
+            if category is None:
+                reason = "conflict" if found.any_category[i] else unmatched_reason(texts[i], found.words.of_text(i))
+            owner = found.override[i]
+            if owner in DEFECT_OWNERS and category not in (None, DEFECT_CATEGORY):
+                owner = None  # as in ``_label``
+            if owner is not None:
+                if category is None and reason == "no_match" and owner in DEFECT_OWNERS:
+                    category, confidence, reason = DEFECT_CATEGORY, found.override_confidence[i], None
+                owner_confidence, columns.owner_override[i] = found.override_confidence[i], True
             else:
-                scores = {"category": _summed(categories) if categories else {}, "owner": _summed(owners) if owners else {}}
-                labels.append(self._label(text, scores, products[i] if products else None, channels[i] if channels else None, per_text[i]))
-        return labels
+                cell = (category, products[i] if products else None, channels[i] if channels else None)
+                if cell not in owner_of:
+                    owner_of[cell] = self.matrix.owner(*cell)
+                owner = owner_of[cell]
+                owner_confidence = confidence if owner else 0.0
+            columns.owner[i], columns.owner_confidence[i] = owner, owner_confidence
+            columns.category[i], columns.category_confidence[i], columns.reason[i] = category, confidence, reason
+        return columns
 
     def _label(self, text_norm, scores, product=None, channel=None, words=None) -> Label:
         category, category_confidence = _confidence(scores["category"])
@@ -291,6 +247,17 @@ class Classifier:
         if self.gap is not None and texts:
             self.fill_gaps(self.gap, texts, labels, products, channels)
         return labels
+
+    def classify_columns(self, texts: Sequence[str], products: Sequence | None = None, channels: Sequence | None = None):
+        """``classify`` as columns (``chunk_rules.LabelColumns``); with the rules alone, no object per text is made."""
+        if not self.models and self.gap is None:
+            return self.rules.label_columns(texts, products, channels)
+        labels = self.classify(texts, products, channels)
+        return LabelColumns(
+            [label.owner for label in labels], [label.owner_confidence for label in labels], [label.category for label in labels],
+            [label.category_confidence for label in labels], [label.reason for label in labels], [label.owner_override for label in labels],
+            [label.source for label in labels],
+        )
 
     def _apply_models(self, labels, texts, products, channels) -> None:
         features = [tokens(t) for t in texts]

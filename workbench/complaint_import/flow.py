@@ -132,11 +132,11 @@ class ClassifyStep:
 
     def __call__(self, texts_norm: list[str], products: list | None = None, channels: list | None = None) -> list[Labels]:
         """One label per text, in order; products and channels pick the owner where the owner matrix says so."""
-        owner_id = self.owner_ids.get
-        return [
-            Labels(owner_id(label.owner), label.category, label.confidence, label.owner_confidence, label.category_confidence, label.source, label.reason)
-            for label in self.classifier.classify(texts_norm, products, channels)
-        ]
+        columns = self.classifier.classify_columns(texts_norm, products, channels)
+        owner_ids = list(map(self.owner_ids.get, columns.owner))
+        return list(map(
+            Labels, owner_ids, columns.category, columns.confidence, columns.owner_confidence, columns.category_confidence, columns.sources(), columns.reason,
+        ))
 
 
 class Progress:

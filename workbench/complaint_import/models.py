@@ -240,7 +240,7 @@ class Complaint(TimestampMixin, db.Model):
     owner_confidence: Mapped[float | None]
     category_confidence: Mapped[float | None]
     label_source: Mapped[str | None] = mapped_column(String(10))  # rules, model, user
-    unclassified_reason: Mapped[str | None] = mapped_column(String(20))  # why no category: see classify.REASONS
+    unclassified_reason: Mapped[str | None] = mapped_column(String(20))  # why no category: see reasons.REASONS
     confirmed: Mapped[bool] = mapped_column(default=False)
     theme_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
     import_job_id: Mapped[int | None] = mapped_column(ForeignKey("import_jobs.id", ondelete="SET NULL"))

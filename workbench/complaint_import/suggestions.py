@@ -17,9 +17,10 @@ from collections import Counter
 
 from sqlalchemy import delete, func, select
 
-from workbench.complaint_import.classify import _ENGLISH_WORDS, _PERSIAN_WORDS, Rules
+from workbench.complaint_import.classify import Rules
 from workbench.complaint_import.matching import split_words
 from workbench.complaint_import.models import Complaint, RuleSuggestion
+from workbench.complaint_import.reasons import _ENGLISH_WORDS, _PERSIAN_WORDS
 from workbench.complaint_import.textmodel import _word_features
 from workbench.extensions import db
 
