@@ -33,6 +33,7 @@ from workbench.complaint_import.flow import (
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.rows import ComplaintNormaliser, ComplaintRecord, RowError, check_row, content_hash
 from workbench.complaint_import.storing import ComplaintStore, Spool, tune_for_bulk_load
+from workbench.complaint_import.textnorm import normalise_many
 from workbench.extensions import db
 from workbench.models import utcnow
 
@@ -142,6 +143,9 @@ class ComplaintSteps:
                 record = self.check(number, cells)
                 if record is not None:
                     (changed if record.complaint_id else new).append(record)
+            records = new + changed
+            for record, text_norm in zip(records, normalise_many([r.text for r in records]), strict=True):
+                record.text_norm = text_norm
             yield Chunk(new, changed, rows[-1][0], self.bytes_read[0])
 
     def check(self, number: int, cells: list) -> ComplaintRecord | None:

@@ -27,3 +27,21 @@ def normalise(text: str | None) -> str:
         if old in text:
             text = text.replace(old, new)
     return " ".join(text.split()).lower()
+
+
+_SEPARATOR = "\x00"  # the reader drops NUL characters, so no cell holds one
+
+
+def normalise_many(texts: list[str]) -> list[str]:
+    """``normalise`` of every text, done on the texts joined into one string: a few C passes instead of a dozen calls per text."""
+    if not texts:
+        return []
+    big = _SEPARATOR.join(texts)
+    if big.count(_SEPARATOR) != len(texts) - 1:
+        return list(map(normalise, texts))
+    for old, new in _REPLACEMENTS:
+        if old in big:
+            big = big.replace(old, new)
+    # The separator is not whitespace: split() leaves it as a word of its own wherever spaces surround it.
+    big = " ".join(big.replace(_SEPARATOR, " \x00 ").split()).lower()
+    return big.replace(" \x00", _SEPARATOR).replace("\x00 ", _SEPARATOR).split(_SEPARATOR)
