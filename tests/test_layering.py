@@ -17,8 +17,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "workbench"
 FLOW = ("complaint_import", "teams", "fishbone", "fmea", "actions")
 
 # Imports inside a function are for optional, heavy dependencies only (loaded when a PDF, a
-# workbook, a model or a Redis connection is actually needed); never to dodge an import cycle.
-LAZY_IMPORTS_ALLOWED = frozenset({"weasyprint", "sklearn", "scipy", "openpyxl", "playwright", "redis"})
+# workbook, a model, a graph or a Redis connection is actually needed); never to dodge an import cycle.
+# networkx: a fifth of every command's start-up, needed only when a cause tree or a trace graph is drawn.
+LAZY_IMPORTS_ALLOWED = frozenset({"weasyprint", "sklearn", "scipy", "openpyxl", "playwright", "redis", "networkx"})
 
 
 def module_name(path: Path, root: Path = PACKAGE) -> str:

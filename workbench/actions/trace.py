@@ -1,9 +1,10 @@
 """Traceability: complaints / theme → project → causes → FMEA rows → actions, as a networkx graph drawn as clickable SVG."""
 
-from typing import Any, Protocol
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol
 
 import graphviz
-import networkx as nx
 from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -16,6 +17,9 @@ from workbench.registry import HookPoint
 from workbench.teams import theme_link
 from workbench.teams.access import team_scope
 from workbench.teams.models import ImprovementProject as P
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 
 class NodeDescriber(Protocol):
@@ -62,6 +66,8 @@ def _describe(kind: str, ref: int) -> dict:
 
 def project_graph(project) -> nx.DiGraph:
     """The traceability graph of one project; node ids are ``"kind:id"``."""
+    import networkx as nx  # imported when a graph is drawn: a command that draws none starts faster
+
     graph = nx.DiGraph()
     pid = f"project:{project.id}"
     graph.add_node(pid, kind="project", label=project.title, url=url_for("teams.project_detail", project_id=project.id))

@@ -7,13 +7,17 @@ Every label gets its own row on its bone and every bone its own column, so no tw
 labels overlap however many causes there are.
 """
 
+from __future__ import annotations
+
 import textwrap
 from dataclasses import dataclass, field
-
-import networkx as nx
+from typing import TYPE_CHECKING
 
 from workbench.dates import to_persian_digits
 from workbench.fishbone.tree import EFFECT, children
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 SLANT = 0.35  # horizontal run of a bone per point of height
 INDENT = 22.0  # how far a sub-cause's rib ends before its parent's

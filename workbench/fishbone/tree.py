@@ -1,11 +1,17 @@
 """The cause tree as a networkx graph, and the diagram as plain JSON."""
 
-import networkx as nx
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from sqlalchemy import func, select
 
 from workbench.extensions import db
 from workbench.fishbone import voting
 from workbench.fishbone.models import FishboneCategory, FishboneCause, FishboneDiagram, FishboneEvidence
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 EFFECT = "effect"
 
@@ -16,6 +22,8 @@ def category_node(category_id: int) -> str:
 
 def cause_tree(diagram: FishboneDiagram, vote_counts: dict[int, int] | None = None) -> nx.DiGraph:
     """A rooted tree: effect -> categories (in order) -> causes -> sub-causes; children in ``order``."""
+    import networkx as nx  # imported when a graph is drawn: a command that draws none starts faster
+
     graph = nx.DiGraph()
     graph.add_node(EFFECT, kind="effect", text=diagram.effect)
     categories = list(db.session.scalars(
