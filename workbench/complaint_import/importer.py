@@ -40,7 +40,7 @@ from workbench.models import utcnow
 CHUNK = 5000
 PREVIEW_ROWS = 10
 MAX_KEPT_ERRORS = 5000
-# Files this big are read in a second process while this one classifies and stores.
+# Files this big are read in a second process (which also classifies every other chunk) while this one classifies and stores.
 PIPELINE_BYTES = 8 * 2**20
 
 __all__ = ["CHUNK", "ImportCancelled", "ImportOptions", "Outcome", "RowError", "content_hash", "run_import"]
@@ -99,17 +99,19 @@ class Chunk:
     changed: list[ComplaintRecord]
     last_row: int
     bytes_read: int
+    labelled: bool = False  # the classify step has run (in the reading process, for every other chunk of a big file)
 
     def __reduce__(self):
         # Sent to another process as plain tuples: pickling dataclass objects one by one costs twice as much.
-        return (_chunk_from_tuples, (list(map(RECORD_VALUES, self.new)), list(map(RECORD_VALUES, self.changed)), self.last_row, self.bytes_read))
+        values = (list(map(RECORD_VALUES, self.new)), list(map(RECORD_VALUES, self.changed)), self.last_row, self.bytes_read, self.labelled)
+        return (_chunk_from_tuples, values)
 
 
 RECORD_VALUES = operator.attrgetter(*(f.name for f in fields(ComplaintRecord)))
 
 
-def _chunk_from_tuples(new: list[tuple], changed: list[tuple], last_row: int, bytes_read: int) -> Chunk:
-    return Chunk([ComplaintRecord(*v) for v in new], [ComplaintRecord(*v) for v in changed], last_row, bytes_read)
+def _chunk_from_tuples(new: list[tuple], changed: list[tuple], last_row: int, bytes_read: int, labelled: bool) -> Chunk:
+    return Chunk([ComplaintRecord(*v) for v in new], [ComplaintRecord(*v) for v in changed], last_row, bytes_read, labelled)
 
 
 def stored_complaints(source: str) -> dict[str, tuple[int, str, bool]]:
@@ -135,9 +137,10 @@ class ComplaintSteps:
         self.classify = ClassifyStep()
         self.bytes_read = [0]
 
-    def prepared(self) -> Iterator[Chunk]:
-        """Read -> check -> normalise: every chunk of the file, duplicates sorted out, not yet labelled."""
-        for rows in in_chunks(data_rows(self.path, self.layout, self.bytes_read), CHUNK):
+    def prepared(self, label_every_other: bool = False) -> Iterator[Chunk]:
+        """Read -> check -> normalise: every chunk of the file, duplicates sorted out; with ``label_every_other``, every
+        second chunk is labelled too (the reading process takes half the classify step off the storing one)."""
+        for index, rows in enumerate(in_chunks(data_rows(self.path, self.layout, self.bytes_read), CHUNK)):
             new, changed = [], []
             for number, cells in rows:
                 record = self.check(number, cells)
@@ -146,7 +149,10 @@ class ComplaintSteps:
             records = new + changed
             for record, text_norm in zip(records, normalise_many([r.text for r in records]), strict=True):
                 record.text_norm = text_norm
-            yield Chunk(new, changed, rows[-1][0], self.bytes_read[0])
+            chunk = Chunk(new, changed, rows[-1][0], self.bytes_read[0])
+            if label_every_other and index % 2:
+                self.label(chunk)
+            yield chunk
 
     def check(self, number: int, cells: list) -> ComplaintRecord | None:
         """The check and normalise steps for one row: its record when it is to be stored, else None (bad, repeated or unchanged)."""
@@ -176,12 +182,18 @@ class ComplaintSteps:
         self.outcome.updated += 1
         return record
 
-    def label(self, chunk: Chunk, preview: list[dict]) -> None:
-        """The classify step for one chunk (labels a person confirmed stay); the first rows also go to ``preview``."""
+    def label(self, chunk: Chunk) -> None:
+        """The classify step for one chunk (labels a person confirmed stay). Touches no database: it may run in the reading process."""
         records = [r for r in chunk.new + chunk.changed if not r.keep_labels]
         labels = self.classify([r.text_norm for r in records], [r.product for r in records], [r.channel for r in records])
         for r, label in zip(records, labels, strict=True):
             r.process_owner_id, r.category, r.confidence, r.owner_confidence, r.category_confidence, r.label_source, r.unclassified_reason = label
+        chunk.labelled = True
+
+    def add_preview(self, chunk: Chunk, preview: list[dict]) -> None:
+        """The first rows of the file, labelled, for the user to see."""
+        if len(preview) >= PREVIEW_ROWS:
+            return
         owners = {v: k for k, v in self.classify.owner_ids.items()}
         for r in (chunk.new + chunk.changed)[: max(0, PREVIEW_ROWS - len(preview))]:
             preview.append({
@@ -214,13 +226,18 @@ def run_import(
     spool = Spool(store) if store is not None and options.spool else None
     tick = Progress(progress, cancelled)
     # Big files: read, check and normalise in a second process while this one classifies and stores.
-    chunks = pipeline.SecondProcess(steps.prepared, lambda: outcome) if size >= PIPELINE_BYTES and pipeline.available() else steps.prepared()
+    if size >= PIPELINE_BYTES and pipeline.available():
+        chunks = pipeline.SecondProcess(lambda: steps.prepared(label_every_other=True), lambda: outcome)
+    else:
+        chunks = steps.prepared()
     with no_gc_pauses():  # the steps make millions of small objects and no cycles
         try:
             if store is not None:
                 tune_for_bulk_load()
             for chunk in chunks:
-                steps.label(chunk, outcome.preview)
+                if not chunk.labelled:
+                    steps.label(chunk)
+                steps.add_preview(chunk, outcome.preview)
                 if store is not None:
                     (spool or store).write(chunk.new, chunk.changed)
                 tick(chunk.last_row, chunk.bytes_read)
