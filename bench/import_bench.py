@@ -18,7 +18,7 @@ It prints seconds, ratios and peak RSS (the sum over the process and its
 children, sampled every 20 ms; goal under 1 GB). ``DATABASE_URL`` is never
 used: the scratch databases are passed to the children explicitly.
 
-    .venv/bin/python bench/import_bench.py [--rows 1000000] [--dates jalali] [--pg postgresql://postgres@127.0.0.1:5432] [--keep]
+    .venv/bin/python bench/import_bench.py [--rows 1000000] [--dates jalali] [--pg postgresql://postgres@127.0.0.1:5432] [--keep] [--reuse FILE]
 """
 
 import argparse
@@ -229,20 +229,21 @@ def run_cli(database_url: str, csv_path: Path, folder: Path) -> dict:
     env = _child_env(database_url, folder)
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     run_measured([*flask, "db", "upgrade"], env)
+    startup, _peak, _output, startup_cpu = run_measured([*flask, "import-complaints", "--help"], env)  # what every run pays before the first row
     seconds, peak, output, cpu = run_measured([*flask, "import-complaints", str(csv_path), "--source", "bench", "--skip-bad-rows"], env)
     summary = [line for line in output.splitlines() if line.startswith(("Imported", "Would import"))]
-    return {"seconds": seconds, "peak_mb": peak, "cpu": cpu, "summary": summary[-1] if summary else output[-300:]}
+    return {"seconds": seconds, "peak_mb": peak, "cpu": cpu, "summary": summary[-1] if summary else output[-300:], "startup": startup, "startup_cpu": startup_cpu}
 
 
 PROFILE = """
-import cProfile, pstats, sys
+import cProfile, pstats, sys, time
 from workbench import create_app
 from workbench.complaint_import import importer
 from workbench.extensions import db
 importer.PIPELINE_BYTES = float("inf")  # one process, so the profile sees every step
 app = create_app()
 with app.app_context():
-    profile = cProfile.Profile()
+    profile = cProfile.Profile(time.process_time)  # CPU seconds: other work on a shared machine does not count
     profile.enable()
     importer.run_import(sys.argv[1], "complaints.csv", importer.ImportOptions(source="bench", skip_bad_rows=True))
     db.session.commit()
@@ -253,9 +254,11 @@ with app.app_context():
 STEPS = (
     ("read (csv rows)", "reading.py", "csv_rows"),
     ("check (row shape, formulas)", "rows.py", "check_row"),
-    ("normalise (dates, channel, JSON, hash, text)", "rows.py", "__call__"),
-    ("  of which text normalisation", "textnorm.py", "normalise"),
-    ("classify (Classifier.classify)", "flow.py", "__call__"),
+    ("normalise (dates, channel, JSON, hash)", "rows.py", "__call__"),
+    ("normalise texts (whole chunks)", "textnorm.py", "normalise_many"),
+    ("classify (ClassifyStep, whole chunks)", "flow.py", "__call__"),
+    ("  words of the chunk", "chunk_rules.py", "chunk_words"),
+    ("  phrases found and scored", "chunk_rules.py", "scores"),
     ("store: write chunks", "storing.py", "write"),
     ("store: finish (index rebuild on SQLite)", "storing.py", "finish"),
     ("commit", "default.py", "do_commit"),
@@ -271,10 +274,10 @@ def profile_steps(database_url: str, csv_path: Path, folder: Path, output: Path)
     run_measured([sys.executable, "-c", PROFILE, str(csv_path), str(output)], env)
     stats = pstats.Stats(str(output)).stats
     total = max(ct for (_f, _l, name), (_cc, _nc, _tt, ct, _callers) in stats.items() if name == "run_import")
-    print(f"cProfile, one process ({database_url.split(':')[0]}): run_import {total:.1f} s (profiler overhead included), written to {output}")
+    print(f"cProfile, one process ({database_url.split(':')[0]}): run_import {total:.1f} CPU s (profiler overhead included), written to {output}")
     for label, filename, function in STEPS:
         seconds = sum(ct for (f, _l, name), (_cc, _nc, _tt, ct, _callers) in stats.items() if f.endswith(filename) and name == function)
-        print(f"  {label:<48} {seconds:7.1f} s  {100 * seconds / total:5.1f} %")
+        print(f"  {label:<48} {seconds:7.1f} CPU s  {100 * seconds / total:5.1f} %")
 
 
 BASELINE_SQLITE = """
@@ -334,8 +337,9 @@ def report(name: str, baseline_name: str, figures: dict, goal: float) -> None:
     print(f"{name}: {baseline_name} {figures['baseline']:.1f} s (peak RSS {figures['baseline_peak_mb']:.0f} MB)")
     print(f"{name}: flask import-complaints {figures['seconds']:.1f} s ({figures['cpu']:.1f} s CPU in the CLI's processes), peak RSS {figures['peak_mb']:.0f} MB (goal < 1024 MB) "
           f"{'OK' if figures['peak_mb'] < 1024 else 'MISSED'}; {figures['summary']}")
+    print(f"{name}: of which start-up (the CLI up to the import command, measured alone) {figures['startup']:.1f} s ({figures['startup_cpu']:.1f} s CPU)")
     print(f"{name}: stored {figures['stored'][0]:,} complaints, {figures['stored'][1]:,} distinct texts")
-    print(f"{name}: ratio import / baseline {ratio:.2f}x (goal <= {goal:g}x) {'OK' if ratio <= goal else 'MISSED'}")
+    print(f"{name}: ratio import / baseline {ratio:.2f}x (goal <= {goal:g}x) {'OK' if ratio <= goal else 'MISSED'}; load average now {os.getloadavg()[0]:.1f}")
 
 
 def main() -> None:
@@ -347,15 +351,20 @@ def main() -> None:
     parser.add_argument("--only", choices=["sqlite", "postgresql"], help="measure one database only")
     parser.add_argument("--profile", type=Path, help="also profile the import (SQLite, one process, untimed), print each step's share and keep the cProfile file here")
     parser.add_argument("--keep", action="store_true", help="keep the generated file and databases")
+    parser.add_argument("--reuse", type=Path, help="an export an earlier run generated (--keep), instead of generating it again (minutes at 1M rows)")
     args = parser.parse_args()
 
     folder = Path(tempfile.mkdtemp(prefix="wb-bench-"))
     csv_path = folder / "complaints.csv"
     print(f"Load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (other work on the machine slows every figure)")
     started = time.perf_counter()
-    written = generate(csv_path, args.rows, date_style=args.dates)
-    print(f"Generated {args.rows:,} rows ({args.dates} dates, {written['distinct_texts']:,} distinct texts, {written['bad']} bad rows), "
-          f"{csv_path.stat().st_size / 2**20:.1f} MB in {time.perf_counter() - started:.1f} s ({csv_path})")
+    if args.reuse:
+        csv_path.symlink_to(args.reuse.resolve())
+        print(f"Reused {args.reuse} ({csv_path.stat().st_size / 2**20:.1f} MB): the rows of the run that generated it")
+    else:
+        written = generate(csv_path, args.rows, date_style=args.dates)
+        print(f"Generated {args.rows:,} rows ({args.dates} dates, {written['distinct_texts']:,} distinct texts, {written['bad']} bad rows), "
+              f"{csv_path.stat().st_size / 2**20:.1f} MB in {time.perf_counter() - started:.1f} s ({csv_path})")
     if args.only != "postgresql":
         report("SQLite", "pandas.read_csv + to_sql (plain sqlite3)", bench_sqlite(csv_path, folder), 3)
     if args.only != "sqlite":
