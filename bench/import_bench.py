@@ -12,7 +12,7 @@ columns, multi-line texts and a few bad rows. Then, in one run:
   in a subprocess against a scratch SQLite file (goal: at most 3x);
 - PostgreSQL: a plain ``COPY`` of the same file into an unindexed table of
   text columns (baseline), then the same CLI against a scratch database
-  ``wb_bench_import`` that the bench creates and drops (goal: at most 4x).
+  ``wb_bench_import_<pid>`` that the bench creates and drops (goal: at most 4x).
 
 It prints seconds, ratios and peak RSS (the sum over the process and its
 children, sampled every 20 ms; goal under 1 GB). ``DATABASE_URL`` is never
@@ -37,7 +37,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG_DATABASE = "wb_bench_import"
+# One scratch database per run: two runs side by side on a shared machine must not drop each other's.
+PG_DATABASE = f"wb_bench_import_{os.getpid()}"
 HEADERS = ["Complaint ID", "Date received", "Description", "Channel", "Product", "Customer", "Region", "Closed on", "Agent"]
 
 OPENINGS_FA = ("سلام،", "با سلام و احترام،", "متاسفانه", "چند بار تماس گرفتم و", "از خرید خود راضی نیستم،", "", "لطفا پیگیری کنید،")
