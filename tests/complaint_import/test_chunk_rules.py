@@ -24,6 +24,7 @@ MESSY = [
     "price price price 價格 late late", "the compressor is noisy and the delivery was late and the price too high",
     "خیلی گرون بود و دیر رسید", "سلام\u200cمی\u200cخواستم بگم سفارش نرسید", "Ｆｕｌｌｗｉｄｔｈ late", "ÉCRAN cassé, livraison en retard",
     "x" * 6000 + " late", "late " * 1500, "دیر " * 2000 + "گرون", "ـــ", "\ufeff\u200fسلام",
+    "it took 45 minutes to answer", "waited 3 days for delivery", "سفارش ۱۲ روز طول کشید", "ده روز منتظر موندم", "order 1234567 was 30 days late",
 ]
 
 

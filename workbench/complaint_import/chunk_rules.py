@@ -38,6 +38,7 @@ from workbench.complaint_import.matching import (
     MAX_CHARS,
     NEGATION_AFTER,
     NEGATION_BEFORE,
+    NUMBER,
     PhraseMatcher,
 )
 
@@ -180,8 +181,18 @@ class MatcherTables:
         self.counts = np.diff(self.pointers)
         wrapped = {_OPEN + w + _CLOSE for w in NEGATION_BEFORE}, {_OPEN + w + _CLOSE for w in NEGATION_AFTER}
         self.negation_before, self.negation_after = wrapped
-        # No phrase word is a number: then a number's key is itself (``matcher._key`` of digits is the digits).
-        self.numbers_are_plain = not any(w[:1].isdigit() for w in (*matcher.vocabulary, *matcher.stems))
+        self.number_key = self._number_key_rule(matcher)
+
+    @staticmethod
+    def _number_key_rule(matcher: PhraseMatcher):
+        """The wrapped key of a number (ASCII digits) that is not itself a phrase word, as ``matcher._key`` gives it:
+        the any-number word ``#`` where phrases use it, else the number itself; None where a stem starts with a digit."""
+        if matcher.numbers:
+            wrapped = _OPEN + NUMBER + _CLOSE
+            return lambda _word: wrapped
+        if any(stem[:1].isdigit() for stem in matcher.stems):
+            return None
+        return lambda word: _OPEN + word + _CLOSE
 
     def key_strings(self, distinct: list[str]) -> list[str]:
         """The matcher's wrapped key of each distinct word (its word cache kept as ``find_batch`` keeps it)."""
@@ -191,15 +202,14 @@ class MatcherTables:
             cached.clear()
         cached[BOUNDARY] = BOUNDARY
         new = set(distinct).difference(cached)
-        if self.numbers_are_plain:
-            # Order numbers, amounts and dates are new in nearly every complaint: their key is the number itself.
-            numbers = {w for w in new if w.isdigit() and w.isascii()}
-            new -= numbers
-        for word in new:
+        numbers = {w for w in new if w.isdigit() and w.isascii() and w not in matcher.vocabulary} if self.number_key else ()
+        for word in new.difference(numbers):
             cached[word] = _OPEN + matcher._key(word) + _CLOSE
-        if not self.numbers_are_plain or not numbers:
+        if not numbers:
             return list(map(cached.__getitem__, distinct))
-        return [cached.get(w) or _OPEN + w + _CLOSE for w in distinct]
+        # Order numbers, amounts and dates are new in nearly every complaint: their key is known without ``_key``
+        # (and they stay out of the cache, which they would fill).
+        return [cached.get(w) or self.number_key(w) for w in distinct]
 
 
 def _max_per_key(values: tuple) -> list[tuple[str, float]]:
