@@ -82,10 +82,12 @@
   var frozenStyle = document.createElement("style");
   document.head.appendChild(frozenStyle);
   function freeze(on) {
-    var offset = 3.5, rules = [];
+    // The page's start side, not the cell's: a text cell takes the direction of its text (dir=auto), and an
+    // English cause on a Persian page would otherwise stick to the left while the table starts on the right.
+    var offset = 3.5, rules = [], side = document.dir === "rtl" ? "right" : "left";
     data.columns.forEach(function (c) {
       if (!FROZEN[c.field]) return;
-      rules.push('table.fmea.frozen [data-field="' + c.field + '"] { position: sticky; inset-inline-start: ' + offset + 'rem; z-index: 1; }');
+      rules.push('table.fmea.frozen [data-field="' + c.field + '"] { position: sticky; ' + side + ': ' + offset + 'rem; z-index: 1; }');
       rules.push('table.fmea.frozen thead th[data-field="' + c.field + '"] { z-index: 3; }');
       offset += FROZEN[c.field];
     });

@@ -31,8 +31,11 @@ def test_create_corrective_action_from_the_fmea_table_with_the_keyboard(page, se
     dialog = page.locator("dialog.fmea-action-dialog")
     expect(dialog).to_be_visible()
     expect(dialog.locator("input[name=due_date]")).to_have_value("2026-03-01")  # the row's target date
-    expect(dialog.locator("select[name=owner_id]")).to_be_focused()  # the row names no one: choose
-    dialog.locator("select[name=owner_id]").select_option(label=leader.name)
+    expect(dialog.locator(".ts-control input")).to_be_focused()  # the row names no one: the owner picker asks
+    page.keyboard.type(leader.name[:4])  # chosen with the keyboard: type, Enter on the first match
+    expect(dialog.locator(".ts-dropdown .option.active")).to_contain_text(leader.name)
+    page.keyboard.press("Enter")
+    expect(dialog.locator("select[name=owner_id]")).to_have_value(str(leader.id))
     dialog.locator("input[name=due_date]").fill("not a date")
     dialog.locator("button[type=submit]").click()
     expect(dialog.locator("p.error")).not_to_be_empty()  # refused, said in the dialog; nothing made

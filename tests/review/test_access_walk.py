@@ -35,7 +35,7 @@ SHARED = {
         "api.classifier_status", "api.retrain", "api.classifier_run_api", "api.classifier_run_apply_api", "api.classifier_run_discard_api", "api.survey_scores_api", "api.survey_drivers_api",
         "complaints.complaint_list", "complaints.complaint_search", "complaints.review", "complaints.label", "complaints.bulk_label",
         "complaints.analysis_page", "complaints.pareto_download", "complaints.trend_download", "complaints.complaints_download",
-        "complaints.theme_list", "complaints.theme_rebuild", "complaints.theme_progress", "teams.project_from_theme",
+        "complaints.theme_list", "complaints.theme_search", "complaints.theme_rebuild", "complaints.theme_progress", "teams.project_from_theme",
         "complaints.imports", "complaints.import_job", "complaints.import_progress", "complaints.import_errors",
         "complaints.import_recheck", "complaints.import_confirm", "complaints.import_cancel", "complaints.survey_upload",
         "complaints.rules", "complaints.rule_update", "complaints.category_add", "complaints.retrain", "complaints.survey_page",
