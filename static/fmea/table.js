@@ -679,12 +679,12 @@
       li.dataset.value = level.value;
       if (String(level.value) === String(current)) li.className = "chosen";
       var strong = document.createElement("strong");
-      strong.textContent = level.value + " ";
+      strong.textContent = digits(level.value) + " ";
       var text = document.createElement("span");
-      text.textContent = level.text;
-      text.dir = "auto";
-      var other = document.createElement("small");
+      text.textContent = level.text;  // in the page's language: its digits are the page's (checked by the console walk)
+      var other = document.createElement("small");  // the level in the other language, for teams that mix both
       other.dir = "auto";
+      other.lang = persian ? "en" : "fa";
       other.textContent = level.other;
       li.appendChild(strong); li.appendChild(text); li.appendChild(document.createElement("br")); li.appendChild(other);
       li.addEventListener("mousedown", function (event) {

@@ -58,7 +58,25 @@ LATIN_DIGITS_IN_PERSIAN = r"""() => {
 }"""
 
 
-def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 400, persian: bool = False) -> set[str]:
+# Panels a script draws only when asked, opened by a click and then checked like the page: the FMEA's rating
+# scale beside a chosen S cell (its levels, 10 to 1, in the page's digits).
+REVEAL = {"#fmea-table td[data-field=severity]": "#fmea-scale-list li"}
+
+
+def _revealed_text(page, url: str, opened: set[str]) -> list[str]:
+    """Latin digits in what the ``REVEAL`` panels of this page show once opened."""
+    found = []
+    for opener, panel in REVEAL.items():
+        if page.locator(opener).count():
+            page.locator(opener).first.click()
+            page.locator(panel).first.wait_for(state="visible")
+            opened.add(opener)
+            found += page.evaluate(LATIN_DIGITS_IN_PERSIAN)
+    return found
+
+
+def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 400, persian: bool = False,
+          opened: set[str] | None = None) -> set[str]:
     seen, queue, visited = set(), deque(start), set()
     while queue and len(visited) < limit:
         url = queue.popleft()
@@ -86,7 +104,8 @@ def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 4
         )
         problems.extend(f"{url}: {item}" for item in inline)
         if persian:
-            problems.extend(f"{url}: Latin digits on a Persian page: {text!r}" for text in page.evaluate(LATIN_DIGITS_IN_PERSIAN)[:5])
+            latin = page.evaluate(LATIN_DIGITS_IN_PERSIAN) + _revealed_text(page, url, opened if opened is not None else set())
+            problems.extend(f"{url}: Latin digits on a Persian page: {text!r}" for text in latin[:5])
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))"):
             parts = urlsplit(href)
             if parts.scheme or parts.netloc or not parts.path.startswith("/") or SKIP_PATH.search(parts.path):
@@ -126,6 +145,7 @@ def test_every_page_loads_without_console_errors(app, page, live_server, lang):
 
     request_finished.connect(record, app)
     problems: list[str] = []
+    opened: set[str] = set()
     page.on("console", lambda m: problems.append(f"{page.url}: console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
     page.goto("/login?lang=" + lang)
@@ -136,12 +156,14 @@ def test_every_page_loads_without_console_errors(app, page, live_server, lang):
     page.goto("/?lang=" + lang)
     assert page.locator("html").get_attribute("lang") == lang
     try:
-        visited = _walk(page, live_server, ["/", *extra], problems, persian=lang == "fa")
+        visited = _walk(page, live_server, ["/", *extra], problems, persian=lang == "fa", opened=opened)
     finally:
         request_finished.disconnect(record, app)
     assert page.locator("html").get_attribute("lang") == lang
     assert len(visited) > 40
     assert not problems, "\n".join(problems)
+    if lang == "fa":
+        assert opened == set(REVEAL), f"panels the walk never opened: {sorted(set(REVEAL) - opened)}"
     pages = {
         rule.endpoint for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.rule.startswith("/api") and rule.endpoint not in NOT_PAGES

@@ -84,6 +84,8 @@ def test_persian_table_is_rtl_and_filters_by_ap(page, team_project, db, artifact
     assert first.locator('td[data-field="target_date"]').text_content() == "۱۴۰۵/۱۰/۱۰"  # Jalali
     page.click('td[data-field="occurrence"]')
     assert "کنترل" in page.text_content("#fmea-scale-list")
+    levels = page.locator("#fmea-scale-list li strong").all_text_contents()
+    assert [level.strip() for level in levels[:2]] == ["۱۰", "۹"]  # the levels in Persian digits, not 10, 9
     page.select_option("#fmea-filter-ap", "H")
     visible = page.locator("#fmea-table tbody tr:not([hidden])")
     assert visible.count() == 1 and "نشتی گاز" in visible.first.text_content()

@@ -69,6 +69,9 @@ def test_header_block_is_saved(team_project, login, client):
     assert response.status_code == 302
     document = services.document_of(project)
     assert (document.kind, document.title, document.customer) == ("design", "Noise DFMEA", "Retail")
+    # On a Persian page the English title is set apart, so «FMEA طراحی» after it is not read into it.
+    summary = re.search(r"<summary>(.*?)</summary>", client.get(f"/projects/{project.id}/fmea?lang=fa").get_data(as_text=True), re.S)
+    assert "<bdi>Noise DFMEA</bdi> · " in summary.group(1)
 
 
 def test_row_history_page(team_project, db, login, client, api):
