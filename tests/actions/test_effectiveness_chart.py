@@ -4,6 +4,7 @@ import re
 from datetime import date
 
 import pytest
+from flask_babel import refresh
 
 from workbench.actions import effectiveness
 from workbench.actions.models import EffectivenessCheck
@@ -18,3 +19,16 @@ def test_before_and_after_follow_the_reading_direction(app, setup, lang, before,
     assert (labels[before] < labels[after]) == (lang == "en")
     bars = [float(x) for x in re.findall(r'<rect x="([0-9.]+)"', svg)]
     assert bars == (sorted(bars) if lang == "en" else sorted(bars, reverse=True))  # time runs with the reading
+
+
+def test_a_bars_tooltip_gives_its_period_in_the_pages_calendar(app, setup):
+    check = EffectivenessCheck(project_id=setup["project"].id, actions_on=date(2026, 1, 1), check_date=date(2026, 3, 1))
+    with app.test_request_context("/?lang=fa"):
+        svg = effectiveness.chart_svg(check)
+    tips = re.findall(r"<title>([^<]*)</title>", svg)
+    assert tips and not [t for t in tips if re.search(r"[0-9]", t)]  # no 2025-11-01 – 2025-11-08: 0 on a Persian page
+    (start, _end), _after = effectiveness.windows(check)
+    assert start == date(2025, 11, 3) and tips[0].startswith("۱۴۰۴/۰۸/۱۲ – ")  # the first bar's week, Jalali
+    with app.test_request_context("/?lang=en"):
+        refresh()  # the locale is kept on the app context the test shares
+        assert "<title>2025-11-03 – " in effectiveness.chart_svg(check)

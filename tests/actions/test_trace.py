@@ -1,3 +1,5 @@
+import re
+
 from workbench.actions import trace
 
 
@@ -89,3 +91,17 @@ def test_from_a_complaint_back_to_its_projects(client, login, setup, owners, db,
     page = client.get("/trace/complaints/1").get_data(as_text=True)
     assert "Late deliveries" in page and f"/projects/{setup['project'].id}/trace" in page
     assert client.get("/api/v1/trace/complaints/999").status_code == 404
+
+
+def test_the_graph_flows_the_way_the_page_reads(client, login, setup, add_action, db):
+    """Project → action left to right in English, right to left in Persian; its tooltip is the page's title."""
+    login(setup["leader"])
+    action = add_action(setup["project"], setup["member"], title="Seal check")
+    for lang in ("en", "fa"):
+        page = client.get(f"/projects/{setup['project'].id}/trace?lang={lang}").get_data(as_text=True)
+        assert "%3" not in page
+        xs = {}
+        for label, points in re.findall(r'xlink:title="([^"]*)"[^>]*>\s*<(?:polygon|ellipse)[^>]*?(?:points|cx)="([-0-9.]+)', page):
+            xs[label] = float(points)
+        project_x, action_x = xs["Late deliveries"], xs[action["title"]]
+        assert (project_x < action_x) == (lang == "en"), (lang, xs)

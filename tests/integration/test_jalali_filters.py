@@ -1,5 +1,6 @@
 """Period filters are typed in the page's calendar: Jalali on Persian pages, ISO everywhere."""
 
+import re
 from datetime import date
 
 from sqlalchemy import insert
@@ -26,6 +27,8 @@ def test_pareto_api_and_page_take_jalali_dates(client, login, make_user, owners,
     assert jalali == iso and jalali[0]["count"] == 2
     page = client.get("/complaints/analysis?from=2024-08-02&to=2024-08-03").get_data(as_text=True)
     assert 'value="۱۴۰۳/۰۵/۱۲"' in page and 'value="۱۴۰۳/۰۵/۱۳"' in page
+    titles = re.findall(r"<title>([^<]*)</title>", page)  # the Pareto's title names the period the same way
+    assert any("۱۴۰۳/۰۵/۱۲ – ۱۴۰۳/۰۵/۱۳" in t for t in titles) and not any("2024" in t for t in titles)
     bad = client.get("/api/v1/complaints/pareto?by=process_owner&from=1403/13/40")
     assert bad.status_code == 400 and "1403/13/40" in bad.get_json()["errors"]["from"]
 

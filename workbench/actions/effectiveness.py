@@ -17,7 +17,7 @@ from workbench.actions.models import DECISIONS, EffectivenessCheck
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.models import SurveyResponse as R
 from workbench.extensions import db
-from workbench.i18n import is_persian, persian_digits
+from workbench.i18n import date_input, is_persian, persian_digits
 from workbench.models import ProcessOwner
 from workbench.teams.models import ImprovementProject, ProjectComplaint
 from workbench.teams.stages import ensure_editable, ensure_project_editable
@@ -270,7 +270,7 @@ def chart_svg(check: EffectivenessCheck, width: int = 640, height: int = 240, bi
         colour = "#8a94a6" if i < per_side else after_colour
         parts.append(
             f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{bar_w - 4:.1f}" height="{h:.1f}" fill="{colour}">'
-            f"<title>{escape(edges[i].isoformat())} – {escape(edges[i + 1].isoformat())}: {count}</title></rect>"
+            f"<title>{escape(date_input(edges[i]))} – {escape(date_input(edges[i + 1]))}: {persian_digits(count)}</title></rect>"
         )
         parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{base - h - 4:.1f}" font-size="11" text-anchor="middle">{persian_digits(count)}</text>')
     mid = pad + per_side * bar_w  # the middle, whichever way time runs

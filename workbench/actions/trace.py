@@ -13,6 +13,7 @@ from sqlalchemy import Select, select, union
 from workbench.actions.services import actions_of, is_overdue
 from workbench.complaint_import.models import Complaint
 from workbench.extensions import db, get_or_not_found
+from workbench.i18n import is_persian
 from workbench.registry import HookPoint
 from workbench.teams import theme_link
 from workbench.teams.access import team_scope
@@ -114,7 +115,8 @@ def graph_json(graph: nx.DiGraph) -> dict:
 
 def graph_svg(graph: nx.DiGraph) -> str:
     """Lay out with Graphviz ``dot``; each node links to its page (labels are escaped by Graphviz)."""
-    dot = graphviz.Digraph(graph_attr={"rankdir": "LR", "bgcolor": "transparent"},
+    # Named, so the drawing's tooltip is the page's title (Graphviz would call it "%3"); the flow runs the page's way.
+    dot = graphviz.Digraph(name=_("Traceability"), graph_attr={"rankdir": "RL" if is_persian() else "LR", "bgcolor": "transparent"},
                            node_attr={"fontname": "Vazirmatn", "fontsize": "11", "style": "filled"})
     for number, (node, data) in enumerate(graph.nodes(data=True)):
         shape, colour = KIND_STYLE.get(data.get("kind"), ("box", "#ffffff"))

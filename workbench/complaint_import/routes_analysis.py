@@ -13,7 +13,7 @@ from workbench.complaint_import.charts import pareto_svg, trend_svg
 from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label, name_maps
 from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
-from workbench.i18n import is_persian, persian_digits
+from workbench.i18n import date_input, is_persian, persian_digits
 from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
@@ -37,7 +37,7 @@ def _names(by: str) -> dict[str, str]:
 def _title(by: str, start, end) -> str:
     if not start and not end:
         return _("Complaints by %(dimension)s", dimension=str(DIMENSION_LABELS[by]))
-    period = f"{start.isoformat() if start else '…'} – {end.isoformat() if end else '…'}"
+    period = f"{date_input(start) if start else '…'} – {date_input(end) if end else '…'}"  # the page's calendar and digits
     return _("Complaints by %(dimension)s, %(period)s", dimension=str(DIMENSION_LABELS[by]), period=period)
 
 
