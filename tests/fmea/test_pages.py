@@ -110,6 +110,15 @@ def test_reports_page(team_project, login, client, api):
     assert "<svg" in html and "&lt;script&gt;" in html and "<script>alert" not in html
     assert 'data-ap="H-before">1<' in html and 'data-ap="H-after">0<' in html
     assert 'data-ap="M-after">1<' in html and 'data-ap="L-after">1<' in html
+    # The Pareto of RPN reads the page's way: highest RPN (225, then 16) first on the left in English, on the right in Persian.
+    for lang, order in (("en", ["225", "16"]), ("fa", ["۲۲۵", "۱۶"])):
+        page = client.get(f"/projects/{project.id}/fmea/reports?lang={lang}").get_data(as_text=True)
+        bars = re.findall(r'<rect x="([0-9.]+)"[^>]*/>\s*<text[^>]*>([^<]+)</text>', page)
+        assert [rpn for _x, rpn in bars] == order
+        xs = [float(x) for x, _rpn in bars]
+        assert xs == (sorted(xs) if lang == "en" else sorted(xs, reverse=True))
+        cumulative = [float(p.split(",")[0]) for p in re.search(r'<polyline[^>]*points="([^"]+)"', page).group(1).split()]
+        assert cumulative == (sorted(cumulative) if lang == "en" else sorted(cumulative, reverse=True))
 
 
 def test_settings_page_for_quality_managers_only(team_project, login, client, make_user):
