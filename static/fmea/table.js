@@ -22,8 +22,13 @@
   var ORDER = { H: 3, M: 2, L: 1 };
   var editing = null;
 
+  /* A message with its values; numbers (a cause's id, a rating in a conflict, stored or typed) in the page's digits. */
   function fmt(template, values) {
-    return template.replace(/%\((\w+)\)s/g, function (_, key) { return values[key] == null ? "" : values[key]; });
+    return template.replace(/%\((\w+)\)s/g, function (_, key) {
+      var value = values[key];
+      if (value == null) return "";
+      return typeof value === "number" || /^[0-9]+$/.test(value) ? digits(value) : value;
+    });
   }
   function say(text, isError) {
     statusBox.textContent = text;

@@ -52,12 +52,13 @@ def test_edit_severity_in_place_updates_ap_and_rpn(page, team_project, db, artif
     assert [r["process_item"] for r in rows] == ["", "Packing"]
 
 
-def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, api):
+@pytest.mark.parametrize("lang, theirs, yours", [("en", "“3”", "“8”"), ("fa", "«۳»", "«۸»")])
+def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, api, lang, theirs, yours):
     project, leader, _ = team_project
     row = services.create_row(project, {"failure_mode": "Leak", "severity": 5, "occurrence": 5, "detection": 5})
     db.session.commit()
     sign_in(page, leader)
-    page.goto(f"/projects/{project.id}/fmea")
+    page.goto(f"/projects/{project.id}/fmea?lang={lang}")
     cells = f'tr[data-id="{row.id}"]'
     page.click(f'{cells} td[data-field="occurrence"]')
     page.keyboard.type("8")  # the editor is open: this page will not pick up other changes now
@@ -66,8 +67,8 @@ def test_second_editor_of_the_same_row_sees_both_values(page, team_project, db, 
     page.keyboard.press("Enter")
     expect(page.locator("#fmea-status")).to_have_class(re.compile(r"\berror\b"))
     status = page.text_content("#fmea-status")
-    assert "3" in status and "8" in status
-    assert page.text_content(f'{cells} td[data-field="occurrence"]') == "3"
+    assert theirs in status and yours in status  # in the page's digits in Persian, not «3» and «8»
+    assert page.text_content(f'{cells} td[data-field="occurrence"]') == theirs.strip("“”«»")
 
 
 def test_persian_table_is_rtl_and_filters_by_ap(page, team_project, db, artifacts):
