@@ -1,4 +1,5 @@
 import ast
+import re
 from datetime import date
 from pathlib import Path
 
@@ -73,6 +74,19 @@ def test_every_catalogue_has_a_persian_translation_for_every_string(po):
         catalog = read_po(handle)
     untranslated = [m.id for m in catalog if m.id and not (all(m.string) if isinstance(m.string, tuple) else m.string)]
     assert untranslated == []
+
+
+@pytest.mark.parametrize("po", _catalogues(), ids=lambda p: p.parents[3].name)
+def test_a_key_ending_in_a_sign_is_kept_left_to_right_in_persian(po):
+    """«(Alt+=)» in a Persian sentence would show as «(=+Alt)»: such a key sits between LRI and PDI."""
+    from babel.messages.pofile import read_po
+
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    texts = [t for m in catalog if m.id for t in (m.string if isinstance(m.string, tuple) else (m.string,))]
+    keys = re.compile(r"(\u2066?)((?:Ctrl|Alt|Shift)\+[^\s)،؛.\u2069]*)(\u2069?)(?=[\s)،؛.]|$)")
+    bare = [text for text in texts for lri, key, pdi in keys.findall(text) if not key[-1].isalnum() and not (lri and pdi)]
+    assert bare == []
 
 
 # Calls whose message a user reads: a service's field errors, a date's reason, a form validator's text,
