@@ -1,6 +1,7 @@
 """Take the README's screenshots from a fresh demo database (Playwright + Debian chromium).
 
     .venv/bin/python scripts/screenshots.py            # writes docs/screenshots/*.png
+    SHOTS=name.png:/path:fa .venv/bin/python scripts/screenshots.py   # and further ones
 """
 
 import os
@@ -16,15 +17,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 OUT = ROOT / "docs" / "screenshots"
 
-# (file name, path, language); paths may use {project_fa} / {project_en}.
+# (file name, path, language, what to do first: None, ("click", selector) or ("press", key)); paths may use
+# {project_fa} / {project_en}.
 SHOTS = [
-    ("home-fa.png", "/", "fa"),
-    ("project-fa.png", "/projects/{project_fa}", "fa"),
-    ("fishbone-fa.png", "/projects/{project_fa}/fishbone", "fa"),
-    ("fmea-en.png", "/projects/{project_en}/fmea", "en"),
-    ("dashboard-fa.png", "/dashboard", "fa"),
-    ("complaints-pareto-fa.png", "/complaints/analysis", "fa"),
-    ("complaints-review-en.png", "/complaints/review", "en"),
+    ("home-fa.png", "/", "fa", None),
+    ("project-fa.png", "/projects/{project_fa}", "fa", None),
+    ("fishbone-fa.png", "/projects/{project_fa}/fishbone?meeting=1", "fa", ("press", "Alt+x")),  # the whole diagram
+    ("fmea-en.png", "/projects/{project_en}/fmea", "en", None),
+    ("fmea-fa.png", "/projects/{project_en}/fmea", "fa", ("click", "#fmea-table td[data-field=severity]")),  # its rating scale
+    ("dashboard-fa.png", "/dashboard", "fa", None),
+    ("dashboard-en.png", "/dashboard", "en", None),
+    ("complaints-pareto-fa.png", "/complaints/analysis", "fa", None),
+    ("complaints-review-en.png", "/complaints/review", "en", None),
 ]
 
 
@@ -63,9 +67,14 @@ def main() -> None:
         page.fill("input[name=email]", "qm@demo.example")
         page.fill("input[name=password]", DEMO_PASSWORD)
         page.click("button[type=submit]")
-        for name, path, lang in SHOTS + [tuple(s.split(":")) for s in extra]:
+        for name, path, lang, first in SHOTS + [(*s.split(":"), None) for s in extra]:
             page.goto(base + path.format(**ids) + ("&" if "?" in path else "?") + f"lang={lang}")
             page.wait_for_load_state("networkidle")
+            if first and first[0] == "click":
+                page.locator(first[1]).first.click()
+            elif first:
+                page.keyboard.press(first[1])
+            page.wait_for_timeout(300)
             page.screenshot(path=str(OUT / name), full_page=False)
             print("wrote", OUT / name)
         browser.close()
