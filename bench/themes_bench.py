@@ -59,15 +59,15 @@ with app.app_context():
     if {what!r} == "baseline":
         from sqlalchemy import select
         from workbench.complaint_import.models import Complaint
-        from workbench.complaint_import.theme_builder import BATCH, _vectorisers
-        chars, _ = _vectorisers()
+        from workbench.complaint_import.theme_builder import BATCH
+        from workbench.complaint_import.theme_hashing import hashed_features
         last, n = 0, 0
         while True:
             rows = db.session.execute(select(Complaint.id, Complaint.text_norm).where(Complaint.id > last).order_by(Complaint.id).limit(BATCH)).all()
             if not rows:
                 break
             last = rows[-1].id
-            chars.transform([r.text_norm for r in rows])
+            hashed_features([r.text_norm or '' for r in rows])
             n += len(rows)
         result = n
     elif {what!r} == "text_only":

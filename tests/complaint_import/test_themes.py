@@ -92,6 +92,21 @@ def test_a_new_build_keeps_the_theme_a_project_points_to(db, make_project):
     assert all(t.active for t in themes.current_themes()) and kept not in themes.current_themes()
 
 
+def test_a_second_build_moves_every_complaint_to_a_current_theme_with_exact_counts(db):
+    _complaints(db, [f"the courier was rude to me, order {n}" for n in range(40)] + [f"refund never arrived for order {n}" for n in range(40)])
+    themes.rebuild()
+    db.session.commit()
+    first = {t.id for t in themes.current_themes()}
+    _complaints(db, [f"the fridge is leaking water, ticket {n}" for n in range(40)], prefix="n")
+    themes.rebuild()
+    db.session.commit()
+    current = themes.current_themes()
+    assert first.isdisjoint(t.id for t in current) and db.session.scalar(select(func.count(Theme.id))) == len(current)
+    counts = dict(db.session.execute(select(Complaint.theme_id, func.count()).group_by(Complaint.theme_id)).all())
+    assert counts.pop(None, 0) + sum(counts.values()) == 120
+    assert counts == {t.id: t.size for t in current}  # nobody left on a retired theme; sizes are the stored links
+
+
 def test_start_a_project_from_a_theme_links_its_complaints(client, login, db):
     _demo(db)
     themes.rebuild()

@@ -13,8 +13,9 @@ from functools import cache
 import numpy as np
 import yaml
 
+from workbench.complaint_import import chunk_rules
 from workbench.complaint_import.defaults import VOCABULARY
-from workbench.complaint_import.matching import PhraseMatcher, split_batch
+from workbench.complaint_import.matching import PhraseMatcher
 
 CONCEPTS = VOCABULARY / "concepts.yaml"
 _PERSIAN = re.compile(r"[\u0600-\u06ff]")
@@ -32,8 +33,9 @@ def concept_keys() -> tuple[str, ...]:
 def _matcher() -> PhraseMatcher:
     with open(CONCEPTS, encoding="utf-8") as handle:
         concepts = (yaml.safe_load(handle) or {}).get("concepts") or {}
-    index = {key: i for i, key in enumerate(concept_keys())}
-    phrases = [(str(p), index[key]) for key, langs in concepts.items() for ps in (langs or {}).values() for p in ps or ()]
+    # Each phrase's value is (concept, weight) as the rules' are, so a whole batch is matched as the import's
+    # chunk classifier matches one (``chunk_rules.scores``).
+    phrases = [(str(p), (key, 1.0)) for key, langs in concepts.items() for ps in (langs or {}).values() for p in ps or ()]
     return PhraseMatcher(phrases, negatable=lambda _: True)  # "not late", «دیر نبود»: the problem did not happen
 
 
@@ -41,17 +43,16 @@ def concept_matrix(texts_norm: list[str]):
     """One row per normalised text: 1 for each concept it names, rows scaled to unit length (all zero if none)."""
     import scipy.sparse as sp
 
-    found = _matcher().find_batch(split_batch(texts_norm), len(texts_norm)) if texts_norm else []
-    rows, cols = [], []
-    for row, values in enumerate(found):
-        concepts = {v for tup in values for v in tup}
-        rows += [row] * len(concepts)
-        cols += sorted(concepts)
-    data = np.ones(len(rows), dtype=np.float32)
-    matrix = sp.csr_matrix((data, (rows, cols)), shape=(len(texts_norm), len(concept_keys())), dtype=np.float32)
-    counts = np.bincount(np.asarray(rows, dtype=np.int64), minlength=len(texts_norm)).astype(np.float32)
-    scale = np.divide(1.0, np.sqrt(counts), out=np.zeros_like(counts), where=counts > 0)
-    return sp.diags(scale) @ matrix
+    width = len(concept_keys())
+    if not texts_norm:
+        return sp.csr_matrix((0, width), dtype=np.float32)
+    _summed, present, keys = chunk_rules.scores(_matcher(), chunk_rules.chunk_words(texts_norm), len(texts_norm))
+    column = {key: i for i, key in enumerate(concept_keys())}
+    found = np.zeros((len(texts_norm), width), np.float32)
+    found[:, [column[key] for key in keys]] = present
+    counts = found.sum(axis=1)
+    found *= np.divide(1.0, np.sqrt(counts), out=np.zeros_like(counts), where=counts > 0)[:, None]
+    return sp.csr_matrix(found)
 
 
 def language(text_norm: str | None) -> str:

@@ -35,10 +35,15 @@ def _referenced_theme_ids() -> set[int]:
     return ids
 
 
-def retire_themes() -> None:
-    """Take every theme off the themes page; delete those nothing points to (a project's theme stays)."""
-    db.session.execute(update(Complaint).where(Complaint.theme_id.is_not(None)).values(theme_id=None, version=Complaint.version + 1), execution_options={"synchronize_session": False})
-    db.session.execute(update(Theme).where(Theme.active.is_(True)).values(active=False, version=Theme.version + 1), execution_options={"synchronize_session": False})
+def retire_themes(theme_ids: list[int] | None = None) -> None:
+    """Take the themes ``theme_ids`` (default: every current one) off the themes page: their complaints lose them,
+    and those nothing points to are deleted (a project's theme stays)."""
+    complaints = update(Complaint).where(Complaint.theme_id.is_not(None) if theme_ids is None else Complaint.theme_id.in_(theme_ids))
+    retired = update(Theme).where(Theme.active.is_(True) if theme_ids is None else Theme.id.in_(theme_ids))
+    if theme_ids is not None and not theme_ids:
+        return
+    db.session.execute(complaints.values(theme_id=None, version=Complaint.version + 1), execution_options={"synchronize_session": False})
+    db.session.execute(retired.values(active=False, version=Theme.version + 1), execution_options={"synchronize_session": False})
     kept = _referenced_theme_ids()
     stmt = delete(Theme).where(Theme.active.is_(False))
     if kept:
