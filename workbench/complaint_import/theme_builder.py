@@ -10,8 +10,8 @@
    given its nearest centre; per theme the builder counts (``Tally``, with ``bincount`` and sorts
    per batch) size, last 90 days and the 90 before (told apart by SQL), the owner, category and
    language mix, the ``EXAMPLES`` complaints nearest the centre and the most central of each language.
-3. A theme is named by its most central complaint, and also by the most central complaint of
-   each language in it (the page shows the one in the reader's language), with its language
+3. A theme is named by its most central complaint (``theme_names``: without its greeting or
+   reference number, one sentence), and also by the most central complaint of each language in it (the page shows the one in the reader's language), with its language
    mix; themes smaller than ``MIN_THEME`` are left out (their complaints stay without a theme).
    Only then are the new themes stored, the complaints given them (``theme_store``) and the old
    ones retired: the build reads until its last step, so the page keeps its themes meanwhile.
@@ -36,6 +36,7 @@ from workbench.complaint_import import themes
 from workbench.complaint_import.models import Complaint, Theme
 from workbench.complaint_import.theme_concepts import concept_matrix, language
 from workbench.complaint_import.theme_hashing import HashedBatch
+from workbench.complaint_import.theme_names import readable_name
 from workbench.complaint_import.theme_store import store_assignment
 from workbench.extensions import db
 from workbench.models import ProcessOwner
@@ -252,12 +253,6 @@ def build(progress: Callable[[int, int], None] | None = None, today: date | None
     return _store(tally, ids[:done], labels[:done])
 
 
-def _one_line(text: str | None) -> str:
-    """A complaint as a theme's name: one line, at most 198 characters."""
-    text = " ".join((text or "").split())
-    return (text[:197] + "…") if len(text) > 198 else text
-
-
 def _both_languages(examples: list[int], by_language: dict[str, int], texts: dict[int, str], languages, size: int) -> list[int]:
     """The typical complaints, the last one swapped for the most central complaint of a language that is at least a
     tenth of the theme but has none among them, so a reader of either language sees the theme holds both."""
@@ -288,7 +283,7 @@ def _store(tally: Tally, ids: np.ndarray, labels: np.ndarray) -> int:
         _other, recent, previous = tally.windows[cluster].tolist()
         theme = Theme(
             process_owner_id=owner_id,
-            name=_one_line(texts.get(examples[0])) or "—",
+            name=readable_name(texts.get(examples[0])) or "—",
             terms=[],
             size=size,
             recent=recent,
@@ -299,7 +294,7 @@ def _store(tally: Tally, ids: np.ndarray, labels: np.ndarray) -> int:
                 "categories": dict(mix["categories"].most_common()),
                 "languages": dict(mix["languages"].most_common()),  # "" for a text with no letters
                 # the most central complaint in each language: the name a reader of that language sees
-                "names": {lang: _one_line(texts.get(cid)) for lang, cid in sorted(by_language.items()) if texts.get(cid)},
+                "names": {lang: readable_name(texts.get(cid)) for lang, cid in sorted(by_language.items()) if texts.get(cid)},
             },
             example_ids=examples,
         )
