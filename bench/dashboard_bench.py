@@ -1,11 +1,18 @@
-"""Dashboard server time with 2,000 projects, 20,000 actions and 1,000,000 complaints.
+"""Dashboard and complaint-analysis server time with 2,000 projects, 20,000 actions and 1,000,000 complaints.
 
 Run: ``python bench/dashboard_bench.py`` (SQLite in a temporary folder) or with
-``BENCH_DATABASE_URL=postgresql://...`` (the database is emptied first). Goal: ≤ 200 ms.
+``BENCH_DATABASE_URL=postgresql://...`` (the database is emptied first). Goal: ≤ 200 ms for the
+dashboard; the complaint-analysis page (Pareto and monthly trend of one dimension) and the Pareto and
+trend API, for every dimension, all time and one year: well under a second.
+The complaints spread over two years, four owners and unclassified, five categories and none,
+60 products, six channels and none, 40 themes and none.
 Prints the median of repeated requests and the ratio to a baseline request
-(``GET /api/v1/me``) measured in the same run.
+(``GET /api/v1/me``) measured in the same run, and the load average.
+``--keep FILE`` (SQLite) keeps the database in FILE and ``--reuse`` times it again without building
+(on PostgreSQL the database is kept anyway): the same data before and after a change.
 """
 
+import argparse
 import os
 import random
 import statistics
@@ -17,9 +24,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, text  # noqa: E402
+from sqlalchemy import insert, select, text  # noqa: E402
 
-PROJECTS, ACTIONS, COMPLAINTS, TEAMS = 2_000, 20_000, 1_000_000, 40
+PROJECTS, ACTIONS, COMPLAINTS, TEAMS, THEMES = 2_000, 20_000, 1_000_000, 40, 40
 REPEAT = 15
 
 
@@ -27,7 +34,7 @@ def build(app):
     from flask_migrate import upgrade
 
     from workbench.actions.models import CorrectiveAction, EffectivenessCheck
-    from workbench.complaint_import.models import Complaint
+    from workbench.complaint_import.models import Complaint, Theme
     from workbench.complaint_import.search_index import BulkIndexing
     from workbench.extensions import db
     from workbench.models import User
@@ -82,12 +89,18 @@ def build(app):
     db.session.commit()
     start = today - timedelta(days=730)
     batch = []
+    db.session.execute(insert(Theme), [{"name": f"Theme {t}", "terms": [], "size": 0, "recent": 0, "previous": 0, "active": True,
+                                        "mix": {}, "example_ids": [], **stamp} for t in range(THEMES)])
+    theme_ids = [t for (t,) in db.session.execute(text("SELECT id FROM themes ORDER BY id"))]
+    categories = [None, "product_quality", "delivery_speed", "price", "warranty", "responsiveness"]
+    channels = [None, "phone", "email", "sms", "web", "chat", "in_person"]
     indexing = BulkIndexing(COMPLAINTS)  # SQLite: the search index written once at the end, as a big import does
     indexing.pause()
     for n in range(COMPLAINTS):
         batch.append({"source": "bench", "external_id": str(n), "received_at": start + timedelta(days=n % 730), "text": "late",
-                      "product": "W-7", "process_owner_id": owners[n % len(owners)], "category": "delivery_speed", **stamp})
-        if len(batch) == 50_000:
+                      "product": f"W-{rng.randrange(60)}", "channel": rng.choice(channels), "theme_id": rng.choice([None, *theme_ids]),
+                      "process_owner_id": rng.choice([None, *owners]), "category": rng.choice(categories), **stamp})
+        if len(batch) == 50_000 or n == COMPLAINTS - 1:
             db.session.execute(insert(Complaint), batch)
             batch = []
     indexing.resume()
@@ -109,18 +122,30 @@ def timed(client, url, repeat=REPEAT):
 
 
 def main():
+    global COMPLAINTS  # noqa: PLW0603
     from workbench import create_app
 
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--keep", help="SQLite: keep the database in this file")
+    parser.add_argument("--reuse", action="store_true", help="time the database already built (with --keep, or BENCH_DATABASE_URL)")
+    parser.add_argument("--complaints", type=int, default=COMPLAINTS)
+    args = parser.parse_args()
+    COMPLAINTS = args.complaints
     url = os.environ.get("BENCH_DATABASE_URL")
     folder = tempfile.mkdtemp(prefix="dashboard-bench-")
-    url = url or f"sqlite:///{folder}/bench.sqlite"
+    url = url or f"sqlite:///{args.keep or folder + '/bench.sqlite'}"
     app = create_app({"SECRET_KEY": "bench", "SQLALCHEMY_DATABASE_URI": url, "WTF_CSRF_ENABLED": False})
     with app.app_context():
         t0 = time.perf_counter()
-        viewer = build(app)
-        print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}; built {PROJECTS} projects, {ACTIONS} actions, "
-              f"{COMPLAINTS} complaints in {time.perf_counter() - t0:.1f} s")
-        email = viewer.email
+        if args.reuse:
+            from workbench.extensions import db
+            from workbench.models import User
+
+            email = db.session.scalar(select(User.email).where(User.email == "viewer@bench.example"))
+        else:
+            email = build(app).email
+            print(f"built {PROJECTS} projects, {ACTIONS} actions, {COMPLAINTS} complaints in {time.perf_counter() - t0:.1f} s")
+        print(f"database: {app.config['SQLALCHEMY_DATABASE_URI'].split(':')[0]}; load average {os.getloadavg()[0]:.1f}")
     client = app.test_client()
     assert client.post("/login", data={"email": email, "password": "bench-password"}).status_code == 302
     timed(client, "/api/v1/dashboard", 2)  # warm caches
@@ -132,6 +157,16 @@ def main():
     print(f"GET /api/v1/dashboard               {api:8.1f} ms  ({api / baseline:.1f}x baseline)  goal <= 200 ms: {'met' if api <= 200 else 'MISSED'}")
     print(f"GET /api/v1/dashboard (filtered)    {filtered:8.1f} ms  ({filtered / baseline:.1f}x baseline)")
     print(f"GET /dashboard (HTML page)          {page:8.1f} ms  ({page / baseline:.1f}x baseline)")
+    year = f"from={date.today() - timedelta(days=365)}&to={date.today()}"
+    slowest = 0.0
+    for by in ("process_owner", "category", "theme", "product", "channel"):
+        for period in ("", year):
+            for url in (f"/complaints/analysis?by={by}&{period}", f"/api/v1/complaints/pareto?by={by}&{period}",
+                        f"/api/v1/complaints/trend?by={by}&{period}"):
+                ms = timed(client, url, 5)
+                slowest = max(slowest, ms)
+                print(f"GET {url:<80} {ms:8.1f} ms  ({ms / baseline:.1f}x baseline)")
+    print(f"slowest complaint-analysis request {slowest:.0f} ms (goal: well under 1,000 ms); load average {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

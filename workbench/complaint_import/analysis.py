@@ -88,26 +88,24 @@ def pareto(by: str, start: date | None = None, end: date | None = None) -> list[
     return result
 
 
-def _month_expression():
-    if db.engine.dialect.name == "postgresql":
-        return func.to_char(Complaint.received_at, "YYYY-MM")
-    return func.strftime("%Y-%m", Complaint.received_at)
-
-
 def monthly(by: str, start: date | None = None, end: date | None = None, top: int = 5) -> dict:
-    """Counts per month for the ``top`` keys of a dimension: ``{"months": [...], "series": {key: [counts]}}``."""
+    """Counts per month for the ``top`` keys of a dimension: ``{"months": [...], "series": {key: [counts]}}``.
+
+    Counted per key and day on the (dimension, ``received_at``) index, then added up per month here: no month
+    expression to compute on every one of a million rows (at most the days of the period times the keys come back).
+    """
     if by not in DIMENSIONS:
         raise InvalidInput({"by": _("by must be one of %(values)s.", values=", ".join(DIMENSIONS))})
-    month = _month_expression().label("month")
     column = _COLUMNS[by]
-    stmt = _period(select(month, column, func.count()).group_by(month, column), start, end)
+    stmt = _period(select(column, Complaint.received_at, func.count()).group_by(column, Complaint.received_at), start, end)
     keys = _keys(by)
     table: dict[str, dict[str, int]] = {}
     months: set[str] = set()
-    for m, value, count in db.session.execute(stmt):
+    for value, day, count in db.session.execute(stmt):
         key = UNCLASSIFIED if value is None else (keys.get(value, str(value)) if keys else str(value))
-        table.setdefault(key, {})
-        table[key][m] = table[key].get(m, 0) + count
+        m = f"{day.year:04d}-{day.month:02d}"
+        row = table.setdefault(key, {})
+        row[m] = row.get(m, 0) + count
         months.add(m)
     ordered = sorted(table, key=lambda k: -sum(table[k].values()))[:top]
     month_list = sorted(months)
