@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import openpyxl
 from sqlalchemy import select
@@ -177,6 +178,18 @@ def test_rules_editing_changes_classification(client, login, make_user, sample, 
     assert db.session.scalar(select(Complaint).where(Complaint.external_id == "S11")).process_owner.key == "production"
     bad = client.post("/complaints/rules", data={"target": "owner", "key": "production", "phrase": "odd", "weight": "2"})
     assert bad.status_code == 400 and "already exists" in bad.get_data(as_text=True)
+
+
+def test_rule_weights_read_in_persian_digits_for_those_who_cannot_edit_them(client, login, make_user, sample):
+    login(make_user(role="quality_manager"))
+    client.post("/complaints/rules", data={"target": "owner", "key": "production", "phrase": "odd", "weight": "2.5", "active": "y"})
+    client.post("/logout")
+    login(make_user(role="member", locale="fa"))
+    page = client.get("/complaints/rules?target=owner").get_data(as_text=True)
+    weights = re.findall(r'<td dir="auto">odd</td><td>([^<]*)</td>', page)
+    assert weights == ["۲٫۵"]  # a member reads the weight; not 2.5
+    shipped = client.get("/complaints/rules").get_data(as_text=True)
+    assert "<td>۳</td>" in shipped and not re.findall(r"<td>[0-9]+\.[0-9]</td>", shipped)  # «۳», not 3.0, on the shipped rules
 
 
 def test_pareto_page_chart_and_downloads(client, login, make_user, sample, import_rows):
