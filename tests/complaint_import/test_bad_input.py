@@ -162,19 +162,51 @@ def _index_names(db):
     return {ix["name"] for ix in inspect(db.engine).get_indexes("complaints")}
 
 
-def test_big_load_rebuilds_indexes_and_a_crash_keeps_them(write_file, import_cli, stored, existing, monkeypatch, db):
+def _index_names_in_transaction(db):
+    """The complaint indexes the import's own transaction sees (inspect() would use another connection)."""
+    from sqlalchemy import text
+
+    if db.engine.dialect.name == "sqlite":
+        return set(db.session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'complaints'")))
+    return set(db.session.scalars(text("SELECT indexname FROM pg_indexes WHERE tablename = 'complaints'")))
+
+
+@pytest.fixture
+def big_load(monkeypatch, db):
+    """Every import takes the big-load path (indexes dropped, then built again); lists what each drop saved and the
+    complaint indexes its transaction then saw (before the COPY opens: the connection is free)."""
     from workbench.complaint_import import importer, storing
 
-    if db.engine.dialect.name != "sqlite":
-        pytest.skip("the index rebuild is a SQLite bulk-load technique")
-    before = _index_names(db)
-    assert "ix_complaints_owner_received" in before
     monkeypatch.setattr(importer, "CHUNK", 2)
     monkeypatch.setattr(storing.SecondaryIndexes, "worth_it", staticmethod(lambda rows: True))
-    rows = "".join(f"I-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
+    drops = []
+    original_drop = storing.SecondaryIndexes.drop
+
+    def watched_drop(indexes):
+        original_drop(indexes)
+        drops.append((list(indexes.saved), _index_names_in_transaction(db)))
+
+    monkeypatch.setattr(storing.SecondaryIndexes, "drop", watched_drop)
+    return drops
+
+
+def _secondary(names) -> set[str]:
+    return {name for name in names if name.startswith("ix_complaints_")}
+
+
+def test_big_load_rebuilds_indexes_and_a_crash_keeps_them(write_file, import_cli, stored, existing, monkeypatch, db, big_load):
+    from workbench.complaint_import import storing, text_search
+
+    before = _index_names(db)
+    assert "ix_complaints_owner_received" in before
+    if db.engine.dialect.name == "postgresql":  # the search's trigram indexes are rebuilt too
+        assert {"ix_complaints_text_norm_trgm", "ix_complaints_external_id_trgm"} <= before
+    rows = "".join(f"I-{i},2024-01-0{1 + i % 9},late delivery {i}\n" for i in range(10))
     assert import_cli(write_file("fine.csv", "id,date,text\n" + rows)).exit_code == 0
+    assert len(big_load) == 1 and big_load[0][0] and not _secondary(big_load[0][1])  # the load ran without them
     assert _index_names(db) == before
     assert len(stored()) == 11
+    assert [label.split(" · ")[0] for _id, label in text_search.search("delivery 7")] == ["I-7"]
 
     original = storing.ComplaintStore.write
     calls = {"n": 0}
@@ -188,5 +220,27 @@ def test_big_load_rebuilds_indexes_and_a_crash_keeps_them(write_file, import_cli
     monkeypatch.setattr(storing.ComplaintStore, "write", failing_write)
     more = "".join(f"J-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
     assert import_cli(write_file("crash.csv", "id,date,text\n" + more)).exit_code != 0
+    assert len(big_load) == 2 and not _secondary(big_load[1][1])
     assert _index_names(db) == before  # dropped inside the transaction, back after the rollback
     assert len(stored()) == 11
+
+
+def test_big_load_keeps_the_indexes_when_readers_hold_the_table(write_file, import_cli, stored, existing, monkeypatch, db, big_load):
+    """PostgreSQL: dropping an index waits for every reader of the table; after a short wait the import keeps them."""
+    import psycopg
+
+    from workbench.complaint_import import storing
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite readers do not block a writer's DDL")
+    before = _index_names(db)
+    monkeypatch.setattr(storing.SecondaryIndexes, "LOCK_WAIT", "200ms")
+    url = db.engine.url.render_as_string(hide_password=False).replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url) as reader:
+        reader.execute("SELECT count(*) FROM complaints").fetchone()  # an open transaction that read the table
+        rows = "".join(f"K-{i},2024-01-0{1 + i % 9},late delivery\n" for i in range(10))
+        result = import_cli(write_file("busy.csv", "id,date,text\n" + rows))
+        reader.rollback()
+    assert result.exit_code == 0, result.output
+    assert len(big_load) == 1 and big_load[0][0] == [] and _secondary(big_load[0][1]) == _secondary(before)  # tried, kept every index
+    assert _index_names(db) == before and len(stored()) == 11
