@@ -145,6 +145,12 @@ def test_the_demo_builds_themes_a_new_user_sees_with_their_owner_and_category_mi
     share = f"{round(100 * owner_count / biggest.size)}%"
     assert "Owners:" in page and "Categories:" in page and f"{owner.name_en if owner else 'Unclassified'} {share}" in page
     assert f"Themes found after the latest import or request: {len(built)}" in page
+    # The trend mark beside the last 90 days is one every font has: "=" when nothing changed (a full-width
+    # "＝" showed as an empty box), ▲ or ▼ otherwise.
+    biggest.recent = biggest.previous = 7
+    db.session.commit()
+    page = client.get("/complaints/themes?lang=en").get_data(as_text=True)
+    assert "last 90 days: 7 (= 7)" in page and "＝" not in page
 
 
 def test_the_page_shows_how_far_a_theme_build_got(client, login, db, make_user):
