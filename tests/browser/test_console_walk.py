@@ -117,9 +117,9 @@ def _walk(page, base: str, start: list[str], problems: list[str], limit: int = 4
     return visited
 
 
-def _walk_as(app, page, live_server, lang: str, email: str) -> dict:
-    """Load the demo, sign ``email`` in and walk every page in ``lang``: the pages visited, the problems found,
-    the panels opened and the page endpoints served."""
+def _walk_as(app, page, live_server, lang: str, email: str, size: tuple[int, int]) -> dict:
+    """Load the demo, sign ``email`` in and walk every page in ``lang`` on a ``size`` screen: the pages visited,
+    the problems found, the panels opened and the page endpoints served."""
     from workbench.audit import acting_as
     from workbench.complaint_import.models import Complaint
     from workbench.demo import DEMO_PASSWORD, load_demo
@@ -149,6 +149,7 @@ def _walk_as(app, page, live_server, lang: str, email: str) -> dict:
     opened: set[str] = set()
     page.on("console", lambda m: problems.append(f"{page.url}: console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(f"{page.url}: uncaught {error}"))
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     page.goto("/login?lang=" + lang)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", DEMO_PASSWORD)
@@ -164,9 +165,9 @@ def _walk_as(app, page, live_server, lang: str, email: str) -> dict:
     return {"visited": visited, "problems": problems, "opened": opened, "endpoints": endpoints}
 
 
-@pytest.mark.parametrize("lang", ["fa", "en"])
-def test_every_page_loads_without_console_errors(app, page, live_server, lang):
-    walked = _walk_as(app, page, live_server, lang, "qm@demo.example")
+@pytest.mark.parametrize(("lang", "size"), [("fa", (1280, 720)), ("en", (1920, 1080))])
+def test_every_page_loads_without_console_errors(app, page, live_server, lang, size):
+    walked = _walk_as(app, page, live_server, lang, "qm@demo.example", size)
     assert len(walked["visited"]) > 40
     assert not walked["problems"], "\n".join(walked["problems"])
     if lang == "fa":
@@ -181,6 +182,6 @@ def test_every_page_loads_without_console_errors(app, page, live_server, lang):
 @pytest.mark.parametrize("email", ["sara@demo.example", "viewer@demo.example"])
 def test_a_member_and_a_viewer_see_every_page_of_theirs_in_persian_digits(app, page, live_server, email):
     """What only those who cannot edit see (a rule's weight as text, not in a field) is walked too."""
-    walked = _walk_as(app, page, live_server, "fa", email)
+    walked = _walk_as(app, page, live_server, "fa", email, (1280, 720))
     assert len(walked["visited"]) > 25
     assert not walked["problems"], "\n".join(walked["problems"])

@@ -5,7 +5,8 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, page_login, page_errors, db, make_user):
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
+def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, page_login, page_errors, db, make_user, size):
     from playwright.sync_api import expect
 
     from workbench.complaint_import.defaults import ensure_defaults
@@ -19,6 +20,7 @@ def test_tick_all_ticks_every_complaint_and_confirm_says_so(page, page_login, pa
                                  text_norm=f"late delivery {n}", content_hash=f"h{n}", confidence=0.2))
     db.session.commit()
     problems = page_errors
+    page.set_viewport_size({"width": size[0], "height": size[1]})
     page_login(qm)
     page.goto("/complaints/review")
     form = page.locator("form.label-form").first

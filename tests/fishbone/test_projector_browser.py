@@ -56,7 +56,7 @@ def _fishbone(db, make_project, lang):
     return project, leader, diagram
 
 
-@pytest.mark.parametrize(("lang", "size"), [("fa", (1280, 720)), ("en", (1280, 720)), ("en", (1920, 1080))])
+@pytest.mark.parametrize(("lang", "size"), [("fa", (1280, 720)), ("en", (1280, 720)), ("en", (1920, 1080)), ("fa", (1920, 1080))])
 def test_meeting_mode_is_readable_on_a_projector(page, db, make_project, artifacts, lang, size):
     from playwright.sync_api import expect
 
