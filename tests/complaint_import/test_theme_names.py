@@ -74,3 +74,22 @@ def test_a_built_theme_of_decorated_complaints_is_named_without_the_decoration(d
     names = {name for t in themes.current_themes() for name in (t.name, *t.mix["names"].values())}
     assert "The pizza arrived cold and soggy" in names and "پیتزا سرد و خمیر رسید" in names
     assert not any(n.lower().startswith(("hi", "order", "با سلام", "سفارش")) for n in names)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("locale", "expected"), [("en", "The pizza arrived cold and soggy"), ("fa", "پیتزا سرد و خمیر رسید")])
+def test_the_themes_page_shows_each_reader_the_readable_name(page, page_login, make_user, db, artifacts, locale, expected):
+    english = [f"Hi, Order {7100 + n}: the pizza arrived cold and soggy" for n in range(20)]
+    persian = [f"با سلام و احترام، سفارش {7300 + n}: پیتزا سرد و خمیر رسید" for n in range(20)]
+    db.session.execute(insert(Complaint), [
+        {"source": "t", "external_id": str(n), "received_at": date.today(), "text": t, "text_norm": normalise(t)}
+        for n, t in enumerate(english + persian)])
+    db.session.commit()
+    themes.rebuild()
+    db.session.commit()
+    page_login(make_user(role="quality_manager", locale=locale))
+    page.goto("/complaints/themes")
+    titles = page.locator("h3").all_inner_texts()
+    page.screenshot(path=str(artifacts / f"theme-names-{locale}.png"), full_page=True)
+    assert expected in titles
+    assert not any(t.startswith(("Hi", "Order", "با سلام", "سفارش")) for t in titles)
