@@ -40,7 +40,8 @@ def _pattern(url: str) -> str:
 
 
 # Text a Persian page writes in Latin digits, outside what users typed or named (marked <bdi>, dir="auto" or
-# dir="ltr": names, titles, ids, file names), code, form fields and Latin terms ("AIAG-VDA 2019", "CSV", "D3").
+# dir="ltr": names, titles, ids, file names), code, form fields and Latin terms ("AIAG-VDA 2019", "CSV", "D3"),
+# shown or as a tooltip.
 LATIN_DIGITS_IN_PERSIAN = r"""() => {
   const userText = "script, style, code, pre, kbd, samp, bdi, [dir=auto], [dir=ltr], [lang=en], input, textarea, select, option";
   const found = [];
@@ -53,6 +54,16 @@ LATIN_DIGITS_IN_PERSIAN = r"""() => {
     // A digit run that belongs to a Latin word or term (AIAG-VDA 2019, 8D, D3, UTF-8, ISO 9001) is the term's.
     const bare = text.replace(/[A-Za-z][A-Za-z0-9_.:=+\-]*(\s+[0-9]+)?|[0-9]+[A-Za-z]+/g, "");
     if (/[0-9]/.test(bare)) found.push(text.trim().slice(0, 80));
+  }
+  // Tooltips too: a chart's <title> (a bar's period and count) and title/aria-label attributes.
+  const tips = [...document.querySelectorAll("svg title")].map(t => [t, t.textContent]);
+  for (const el of document.querySelectorAll("[title], [aria-label]")) {
+    for (const name of ["title", "aria-label"]) if (el.getAttribute(name)) tips.push([el, el.getAttribute(name)]);
+  }
+  for (const [el, text] of tips) {
+    if (el.closest(userText)) continue;
+    const bare = text.replace(/[A-Za-z][A-Za-z0-9_.:=+\-]*(\s+[0-9]+)?|[0-9]+[A-Za-z]+/g, "");
+    if (/[0-9]/.test(bare)) found.push("tooltip: " + text.trim().slice(0, 80));
   }
   return found;
 }"""
