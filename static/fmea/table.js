@@ -312,7 +312,7 @@
     if (!tbody.querySelector("td.current") && tbody.rows.length) tbody.rows[0].cells[1].tabIndex = 0;
     var rest = matching.length - drawn.length;
     moreButton.hidden = rest <= 0;
-    moreButton.textContent = fmt(data.messages.more, { n: Math.min(rest, PAGE) });
+    moreButton.textContent = rest === 1 ? data.messages.more_one : fmt(data.messages.more, { n: Math.min(rest, PAGE) });
     document.getElementById("fmea-count").textContent = fmt(data.messages.shown, { shown: digits(drawn.length), total: digits(rows.length) });
   }
   moreButton.addEventListener("click", function () { limit += PAGE; applyView(); });

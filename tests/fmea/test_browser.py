@@ -113,16 +113,17 @@ def test_reports_page_renders(page, team_project, db, artifacts):
 
 def test_large_fmea_is_drawn_in_batches_and_sorted_over_all_rows(page, team_project, db):
     project, leader, _ = team_project
-    services.create_rows(project, [{"failure_mode": f"Mode {n}", "severity": 2, "occurrence": 2, "detection": 2} for n in range(1199)]
+    services.create_rows(project, [{"failure_mode": f"Mode {n}", "severity": 2, "occurrence": 2, "detection": 2} for n in range(1000)]
                          + [{"failure_mode": "The worst one", "severity": 10, "occurrence": 10, "detection": 10}])
     db.session.commit()
     sign_in(page, leader)
     page.goto(f"/projects/{project.id}/fmea")
     body = page.locator("#fmea-table tbody tr")
     assert body.count() == 500
-    assert page.is_visible("#fmea-more")
+    expect(page.locator("#fmea-more")).to_have_text("Show 500 more rows")
     page.click("#fmea-more")
     assert body.count() == 1000
+    expect(page.locator("#fmea-more")).to_have_text("Show one more row")  # the 1,001st, not "1 more rows"
     page.select_option("#fmea-sort", "rpn")  # sorting looks at every row, drawn or not
     assert body.count() == 500
     assert "The worst one" in body.first.text_content()

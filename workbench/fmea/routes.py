@@ -125,6 +125,7 @@ def page_data(place, document, rows: list[dict]) -> dict:
             "arrived": _("Rows from the fishbone's verified root causes are highlighted (%(n)s): rate S, O and D."),
             "shown": _("%(shown)s of %(total)s rows shown"),
             "more": _("Show %(n)s more rows"),
+            "more_one": _("Show one more row"),
             "history": _("History"),
             "delete": _("Delete"),
             "from_cause": _("From fishbone cause #%(id)s"),
