@@ -133,3 +133,14 @@ def test_dashboard_percentages_in_the_page_language(client, login, setup, portfo
     assert "50.0" not in page and "۵۰.۰" not in page and "75.0%" not in page
     page = re.sub(r"<[^>]*>", " ", client.get("/dashboard?lang=en").get_data(as_text=True))
     assert "50.0%" in page and "-75.0%" in page and "٪" not in page
+
+
+def test_printed_tables_repeat_their_headers_on_every_page(client, login, setup, portfolio):
+    """Each table's header row is its <thead> (printed again on every page the table runs to) and user-named
+    cells (project, owner) keep their own direction."""
+    login(setup["viewer"])
+    page = client.get("/dashboard?lang=fa").get_data(as_text=True)
+    for table in ("by-owner", "actions-by-owner", "overdue-actions"):
+        body = re.search(rf'<table id="{table}">(.*?)</table>', page, re.S).group(1)
+        assert re.match(r"\s*<thead><tr><th>", body) and "<th" not in body.split("</thead>", 1)[1], table
+    assert '<td dir="auto"><a href="/projects/' in page
