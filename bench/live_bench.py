@@ -90,7 +90,8 @@ def main() -> None:
     fmea = client.get(f"/projects/{project_id}/fmea").get_data(as_text=True)
     bare = re.search(r'"live":\{"url":"([^"]+)"', fmea).group(1)
     cookie = f"session={client.get_cookie('session').value}"
-    etag = client.get(watch).headers["ETag"]
+    # As a browser: the compressed answer's ETag ("7:br") is what the page sends back.
+    etag = client.get(watch, headers={"Accept-Encoding": "gzip, deflate, br"}).headers["ETag"]
 
     def request(path: str, **headers) -> str:
         environ = EnvironBuilder(path=path, headers={"Cookie": cookie, "Accept-Encoding": "gzip, deflate, br", **headers}).get_environ()

@@ -77,18 +77,23 @@ def test_the_diagram_tells_which_revision_it_shows(store, client, login, meeting
     assert client.get(url, headers={"If-None-Match": f'"{shown}"'}).status_code == 304
 
 
-def test_poll_reads_neither_the_user_nor_the_project(store, app, db, client, login, meeting):
+@pytest.mark.parametrize("encoding", [None, "br", "gzip"])
+def test_poll_reads_neither_the_user_nor_the_project(store, app, db, client, login, meeting, encoding):
     project, leader, _diagram = meeting
     login(leader)
     url = _watch_url(client, project.id)
-    etag = client.get(url).headers["ETag"]
+    # A browser that takes compressed answers gets, and sends back, the compressed answer's ETag ("7:br").
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    etag = client.get(url, headers=headers).headers["ETag"]
+    if encoding:
+        assert etag.endswith(f':{encoding}"')
     statements = []
     with app.app_context():
         engine = db.engine
     listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
     event.listen(engine, "before_cursor_execute", listener)
     try:
-        assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
+        assert client.get(url, headers={**headers, "If-None-Match": etag}).status_code == 304
     finally:
         event.remove(engine, "before_cursor_execute", listener)
     touched = " ".join(statements).lower()

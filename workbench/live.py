@@ -246,7 +246,9 @@ def changes(token: str):
     revision = current(scope)
     etag = f'"{revision}"'
     headers = {"ETag": etag, "Cache-Control": "no-cache, private"}
-    if request.if_none_match.contains(str(revision)):
+    # not_modified: a compressed answer's ETag comes back as "7:br", and must not build the answer only for
+    # flask-compress to turn it into a 304 afterwards.
+    if not_modified(etag):
         return "", 304, headers
     produce = current_app.extensions.get(_ANSWERS, {}).get(kind[0]) if kind else None
     if produce is not None and not current_user.is_authenticated:  # an account closed since the page was made
