@@ -84,3 +84,36 @@ def test_project_input_errors_name_the_field(client, login, db, two_teams):
     assert response.status_code == 400 and "marketing" in response.get_json()["errors"]["process_owner"]
     response = client.post("/api/v1/projects", data="not json", content_type="text/plain")
     assert response.status_code == 400
+
+
+def test_the_dashboard_reads_the_readers_teams_once(app, client, login, db, two_teams):
+    from sqlalchemy import event
+
+    team_a, *_ = two_teams
+    login(_member_of(team_a, db))
+    statements = []
+    listener = lambda *args: statements.append(args[2])  # noqa: E731  (conn, cursor, statement, ...)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = client.get("/dashboard")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert page.status_code == 200
+    assert sum("from team_memberships" in s.lower() for s in statements) == 1
+
+
+def test_a_membership_changed_in_a_request_is_seen_in_the_same_request(app, db, two_teams):
+    from workbench.teams.access import visible_team_ids
+    from workbench.teams.models import TeamMembership
+
+    team_a, team_b, *_ = two_teams
+    member = _member_of(team_a, db)
+    with app.test_request_context("/"):
+        assert visible_team_ids(member) == {team_a.id}
+        db.session.add(TeamMembership(team_id=team_b.id, user_id=member.id, role="process_expert"))
+        db.session.flush()
+        assert visible_team_ids(member) == {team_a.id, team_b.id}
+        db.session.delete(db.session.scalar(db.select(TeamMembership).filter_by(team_id=team_a.id, user_id=member.id)))
+        db.session.flush()
+        assert visible_team_ids(member) == {team_b.id}
+        db.session.rollback()

@@ -1,6 +1,8 @@
 """The team scope (one query helper for pages, API and exports) and the team access check."""
 
-from sqlalchemy import select
+from flask import g, has_request_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from workbench.extensions import db
 from workbench.models import User
@@ -8,12 +10,29 @@ from workbench.roles import Role
 from workbench.teams.models import TeamMembership
 from workbench.validation import Forbidden, NotFound
 
+_MEMO = "visible_team_ids"
+
 
 def visible_team_ids(user: User) -> set[int] | None:
-    """Team ids ``user`` may see, or None when the user sees every team."""
+    """Team ids ``user`` may see, or None when the user sees every team.
+
+    Read once per request and user (a dashboard scopes a dozen queries, a poll checks the project
+    twice); a flush that adds, changes or removes a membership forgets it.
+    """
     if user.sees_all_teams:
         return None
-    return set(db.session.scalars(select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)))
+    memo = g.setdefault(_MEMO, {}) if has_request_context() else {}
+    if user.id not in memo:
+        memo[user.id] = frozenset(db.session.scalars(select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)))
+    return set(memo[user.id])
+
+
+@event.listens_for(Session, "after_flush")
+def _forget_visible_teams(session, _context) -> None:
+    if has_request_context() and _MEMO in g and any(
+        isinstance(record, TeamMembership) for record in (*session.new, *session.dirty, *session.deleted)
+    ):
+        g.pop(_MEMO)
 
 
 def team_scope(stmt, team_id_column, user: User):
