@@ -132,3 +132,15 @@ def test_survey_scores_of_the_linked_owner_before_and_after(client, login, setup
     assert surveys["after"] == {"answers": 3, "csat_answers": 3, "csat_pct": 100.0, "nps_answers": 3, "nps": 66.7}
     page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
     assert "CSAT (share satisfied)" in page and "66.7" in page
+
+
+def test_a_check_with_nothing_linked_says_so_without_a_chart_of_empty_bars(client, login, setup, db, frozen):
+    login(setup["leader"])
+    pid = setup["project"].id
+    check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
+        "criteria": "fewer complaints", "actions_on": "2026-01-01", "check_date": "2026-03-01"}).get_json()
+    measured = client.post(f"/api/v1/effectiveness/{check['id']}/measure").get_json()
+    assert (measured["before_count"], measured["after_count"]) == (0, 0)
+    page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
+    assert "Not enough data to judge." in page
+    assert 'class="effect-chart"' not in page

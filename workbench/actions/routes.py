@@ -188,7 +188,8 @@ def effectiveness_page(project_id: int):
             flash(_("Effectiveness check added."), "info")
             return redirect(url_for("actions.effectiveness_page", project_id=project.id))
     checks = effectiveness.checks_of(project.id)
-    charts = {c.id: Markup(effectiveness.chart_svg(c)) for c in checks if c.measured_at}
+    # Nothing linked in either window: the text says "not enough data"; a row of empty bars would say nothing.
+    charts = {c.id: Markup(effectiveness.chart_svg(c)) for c in checks if c.measured_at and (c.before_count or c.after_count)}
     surveys = {c.id: effectiveness.survey_comparison(c) for c in checks if c.measured_at}
     return render_template("actions/effectiveness.html", project=project, form=form, checks=checks, charts=charts, surveys=surveys,
                            decision_form=DecisionForm(), button=EmptyForm(),
