@@ -53,7 +53,7 @@ def trace_panel(project, user):
 
 def report_panel(project, user):
     return {"title": _("8D report (PDF)"), "url": url_for("actions.report_pdf", project_id=project.id),
-            "summary": _("D0-D8 on one A4 page; add ?appendix=1 for every detail")}
+            "summary": _("D0-D8 on one A4 page; every detail in an appendix when asked")}
 
 
 def my_actions_card(user):

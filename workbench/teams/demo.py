@@ -4,10 +4,23 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
+from workbench.complaint_import import themes
 from workbench.demo import demo_user
 from workbench.extensions import db
 from workbench.teams.models import ImprovementProject, Team
 from workbench.teams.services import save_project, save_team
+from workbench.teams.theme_link import link_theme
+
+# The problem each demo project took on: the biggest theme of this owner and expectation.
+PROBLEMS = {"کاهش تأخیر در تحویل سفارش‌ها": ("sales", "delivery_speed"), "Refrigerator R-400 compressor noise": ("production", "product_quality")}
+
+
+def _theme_for(owner: str, category: str):
+    for theme in themes.current_themes():  # biggest first
+        categories = (theme.mix or {}).get("categories") or {}
+        if theme.process_owner and theme.process_owner.key == owner and categories and max(categories, key=categories.get) == category:
+            return theme
+    return None
 
 
 def demo_teams(context: dict) -> dict[str, int]:
@@ -59,6 +72,13 @@ def demo_teams(context: dict) -> dict[str, int]:
                 "target_date": date.today() + timedelta(days=70),
             },
         )
+        db.session.flush()
+        # Started from a theme, as a team would: the project answers for exactly its complaints (the trace,
+        # the 8D report and the effectiveness check measure them).
+        for project in db.session.scalars(select(ImprovementProject)):
+            theme = _theme_for(*PROBLEMS[project.title]) if project.title in PROBLEMS else None
+            if theme is not None:
+                link_theme(project, theme.id)
     db.session.flush()
     projects = {p.title: p for p in db.session.scalars(select(ImprovementProject))}
     context["projects"] = projects
