@@ -114,3 +114,23 @@ def test_dashboard_pdf_prints_its_charts_with_persian_in_order(client, demo):
     assert "اقدامات معوق بر" in text and "روزهای گذشته از سررسید" in text
     assert "بیش از" in text and "روز" in text  # the overdue chart's bar labels, shaped and in order
     assert "زا شیب" not in text
+
+
+def test_a_check_with_nothing_linked_prints_not_enough_data_without_empty_bars(client, demo, db):
+    from sqlalchemy import delete
+
+    from workbench.actions import effectiveness
+    from workbench.actions.models import EffectivenessCheck
+    from workbench.teams.models import ProjectComplaint
+
+    project = demo[EN_PROJECT]
+    db.session.execute(delete(ProjectComplaint).where(ProjectComplaint.project_id == project.id))
+    check = db.session.scalar(select(EffectivenessCheck).where(EffectivenessCheck.project_id == project.id))
+    effectiveness.measure(check)
+    db.session.commit()
+    assert (check.before_count, check.after_count) == (0, 0)
+    for appendix in (False, True):
+        text, _pages = pdf_text(client, project, "en", appendix=appendix)
+        assert "not enough data" in text.lower()
+        assert "Before (0)" not in text  # the chart's caption: no chart of empty bars
+        assert "None" not in text.replace("None recorded", "")  # and no "None" where it was

@@ -72,7 +72,9 @@ def report_context(project, appendix: bool = False) -> dict:
     fmea = next((found for found in (hook(project) for hook in REPORT_FMEA.all()) if found), None)
     actions = services.actions_of(project.id)
     by_type = {kind: [a for a in actions if a.type == kind] for kind in ACTION_TYPES}
-    chart = effectiveness.chart_svg(latest, width=520, height=200) if latest and latest.measured_at else None
+    # No complaint linked in either window: the result says "not enough data"; empty bars would say nothing.
+    chart = (effectiveness.chart_svg(latest, width=520, height=200)
+             if latest and latest.measured_at and (latest.before_count or latest.after_count) else None)
     history = stages.stage_history(project.id)
     return {
         "project": project,
