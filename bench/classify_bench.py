@@ -1,8 +1,9 @@
 """Classification benchmark: coverage and accuracy of the shipped defaults on a labelled set.
 
-Reads two labelled sets, reported separately: ``bench/data/labelled_complaints.csv``
-and the later held-out set ``bench/data/heldout/heldout_complaints.csv``
-(both with columns id, language, industry, text, category, owner, clear;
+Reads three labelled sets, reported separately: ``bench/data/labelled_complaints.csv``,
+the later held-out set ``bench/data/heldout/heldout_complaints.csv`` and the small third set
+``bench/data/third/third_complaints.csv``
+(all with columns id, language, industry, text, category, owner, clear;
 neither was used to write the shipped phrases) and, when present,
 ``bench/data/labelled_complaints_edge.csv`` (category/owner ``unclassifiable``
 for texts that should stay Unclassified). Classifies every text with the
@@ -132,7 +133,7 @@ def main() -> int:
     parser.add_argument("--data", default=str(ROOT / "bench" / "data"))
     args = parser.parse_args()
     data = Path(args.data)
-    files = [f for f in (data / "labelled_complaints.csv", data / "heldout" / "heldout_complaints.csv") if f.exists()]
+    files = [f for f in (data / "labelled_complaints.csv", data / "heldout" / "heldout_complaints.csv", data / "third" / "third_complaints.csv") if f.exists()]
     edge_file = data / "labelled_complaints_edge.csv"
     if not files:
         print(f"No labelled set under {data}: nothing to measure.")
