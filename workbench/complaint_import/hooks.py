@@ -24,8 +24,16 @@ class ThemeActions(Protocol):
     def __call__(self, theme: Any, user: Any) -> list[dict]: ...
 
 
+class ThemesRebuilt(Protocol):
+    """Called inside a theme build's transaction once every complaint has its new theme (``Complaint.theme_id``)
+    and before the previous themes are retired: what points to the old themes can follow them."""
+
+    def __call__(self) -> None: ...
+
+
 PROJECT_COMPLAINTS: HookPoint[ProjectComplaints] = HookPoint("complaints.project_complaints")
 THEME_ACTIONS: HookPoint[ThemeActions] = HookPoint("complaints.theme_actions")
+THEMES_REBUILT: HookPoint[ThemesRebuilt] = HookPoint("complaints.themes_rebuilt")
 
 
 def project_complaint_ids(project_id: int, user) -> Select | None:
@@ -40,3 +48,9 @@ def project_complaint_ids(project_id: int, user) -> Select | None:
 def theme_actions(theme, user) -> list[dict]:
     """Every registered action for ``theme``, in registration order."""
     return [action for actions in THEME_ACTIONS.all() for action in actions(theme, user)]
+
+
+def themes_rebuilt() -> None:
+    """Run every registered ``THEMES_REBUILT`` implementation, in registration order."""
+    for follow in THEMES_REBUILT.all():
+        follow()

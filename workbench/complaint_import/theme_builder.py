@@ -32,7 +32,7 @@ from datetime import date, timedelta
 import numpy as np
 from sqlalchemy import case, func, select
 
-from workbench.complaint_import import themes
+from workbench.complaint_import import hooks, themes
 from workbench.complaint_import.models import Complaint, Theme
 from workbench.complaint_import.theme_concepts import concept_matrix, language
 from workbench.complaint_import.theme_hashing import HashedBatch
@@ -305,5 +305,6 @@ def _store(tally: Tally, ids: np.ndarray, labels: np.ndarray) -> int:
     for cluster, theme_id in theme_ids.items():
         mapping[cluster] = theme_id
     store_assignment(ids, mapping[labels.astype(np.int64)])
+    hooks.themes_rebuilt()  # projects started from the old themes take in their new complaints
     themes.retire_themes(old)
     return len(theme_ids)

@@ -193,6 +193,9 @@ def project_from_theme(theme_id: int):
     if current_user.role == Role.VIEWER:
         abort(403)
     theme = db.get_or_404(Theme, theme_id)
+    if not theme.active:  # replaced by a newer build: its complaints have their new themes
+        flash(_("This theme was replaced by a newer theme build: start the project from one of the current themes."), "error")
+        return redirect(url_for("complaints.theme_list"))
     defaults = theme_link.start_defaults(theme)
     form = _project_form(None, {**defaults, "theme_id": theme.id})
     form.theme_id.choices = choices([(str(theme.id), theme.name)])

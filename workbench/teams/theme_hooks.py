@@ -26,7 +26,7 @@ def theme_actions(theme: Theme, user) -> list[dict]:
         .order_by(ImprovementProject.id)
     )
     actions = [{"label": _("Project: %(title)s", title=p.title), "url": url_for("teams.project_detail", project_id=p.id)} for p in projects]
-    if user.role != Role.VIEWER:
+    if user.role != Role.VIEWER and theme.active:  # a retired theme has no complaints left to link
         actions.append({"label": _("Start a project from this theme"), "url": url_for("teams.project_from_theme", theme_id=theme.id), "button": True})
     return actions
 
@@ -38,6 +38,9 @@ def project_panel(project: ImprovementProject, user) -> dict | None:
     if not count and theme is None:
         return None
     summary = _("%(count)d linked complaints", count=count)
+    followed = theme_link.followed_count(project)
+    if followed:
+        summary += " " + _("(%(count)d of them from later imports)", count=followed)
     if theme is not None:
         summary = _("Theme: %(name)s", name=theme.name) + " · " + summary
     return {"title": _("Complaints"), "url": url_for("complaints.complaint_list", project=project.id), "summary": summary}

@@ -2,18 +2,21 @@
 
 A project points to the theme it came from (``projects.theme_id``) and stores the set of
 complaints it answers for (``project_complaints``): exactly the theme's complaints when the
-theme is linked, plus those a later theme build adds to the same theme. Pages, the API, the
-trace graph, the 8D report and the effectiveness check all read this set.
+theme is linked, plus the newer complaints a later theme build puts with them (``follow_themes``,
+run by every build). Pages, the API, the trace graph, the 8D report and the effectiveness check
+all read this set, so the months after the corrective actions hold the complaints imported since.
 """
 
 from datetime import date
 
+from flask import current_app
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, literal, select
 
+from workbench import live
 from workbench.complaint_import import themes
-from workbench.complaint_import.models import Theme
+from workbench.complaint_import.models import Complaint, Theme
 from workbench.extensions import db
 from workbench.models import utcnow
 from workbench.teams.models import ImprovementProject, ProjectComplaint
@@ -32,8 +35,11 @@ def _theme_id(value) -> int | None:
         theme_id = whole_number(value)
     except (TypeError, ValueError):
         raise InvalidInput({"theme_id": _("Choose a theme from the list.")}) from None
-    if themes.get_theme(theme_id) is None:
+    theme = themes.get_theme(theme_id)
+    if theme is None:
         raise InvalidInput({"theme_id": _("No theme with id %(id)s.", id=theme_id)})
+    if not theme.active:
+        raise InvalidInput({"theme_id": _("This theme was replaced by a newer theme build: choose one of the current themes.")})
     return theme_id
 
 
@@ -51,6 +57,64 @@ def link_theme(project: ImprovementProject, value) -> int:
         insert(ProjectComplaint).from_select(["project_id", "complaint_id", "theme_id", "linked_at"], members)
     )
     return linked_count(project.id)
+
+
+# A theme of a new build follows a project when it holds at least FOLLOW_MIN of the project's complaints, and
+# they are at least FOLLOW_SHARE of the theme's complaints the project could have taken in (ids up to its newest).
+FOLLOW_MIN = 3
+FOLLOW_SHARE = 0.5
+
+
+def follow_themes() -> dict[int, int]:
+    """``complaint_import.hooks.THEMES_REBUILT``: each project not closed takes in the new complaints of the
+    themes of this build that now hold its problem; returns {project id: complaints taken in}.
+
+    A new theme holds a project's problem when it holds at least ``FOLLOW_MIN`` of the project's linked
+    complaints and they make up at least ``FOLLOW_SHARE`` of the theme's complaints up to the newest one the
+    project has (so a theme that merged the problem into a bigger one brings in nothing). Of such a theme,
+    the complaints newer than the project's newest are linked; older ones its first theme left out stay out,
+    so the weeks before the actions keep what the team started from. Closed projects keep their set.
+    """
+    P, PC, C = ImprovementProject, ProjectComplaint, Complaint
+    following = select(P.id).where(P.stage != "closed")
+    newest = dict(db.session.execute(
+        select(PC.project_id, func.max(PC.complaint_id)).where(PC.project_id.in_(following)).group_by(PC.project_id)
+    ).all())
+    if not newest:
+        return {}
+    held = db.session.execute(
+        select(PC.project_id, C.theme_id, func.count())
+        .join(C, C.id == PC.complaint_id)
+        .where(PC.project_id.in_(following), C.theme_id.is_not(None))
+        .group_by(PC.project_id, C.theme_id)
+        .having(func.count() >= FOLLOW_MIN)
+        .order_by(PC.project_id, C.theme_id)
+    ).all()
+    taken: dict[int, int] = {}
+    now = utcnow()
+    for project_id, theme_id, count in held:
+        upto = newest[project_id]
+        known = db.session.scalar(select(func.count()).select_from(C).where(C.theme_id == theme_id, C.id <= upto))
+        if count < FOLLOW_SHARE * known:
+            continue
+        newer = select(literal(project_id), C.id, literal(theme_id), literal(now)).where(C.theme_id == theme_id, C.id > upto)
+        added = len(db.session.execute(  # rowcount of INSERT ... SELECT is -1 on PostgreSQL
+            insert(PC).from_select(["project_id", "complaint_id", "theme_id", "linked_at"], newer).returning(PC.complaint_id)
+        ).all())
+        if added:
+            taken[project_id] = taken.get(project_id, 0) + added
+    if taken:
+        live.bump(live.project_scope(p) for p in taken)
+        current_app.logger.info("theme build: complaints taken in by projects %s", taken)
+    return taken
+
+
+def followed_count(project: ImprovementProject) -> int:
+    """How many of the project's linked complaints later theme builds brought in (not its first theme)."""
+    if project.theme_id is None:
+        return 0
+    return db.session.scalar(select(func.count()).select_from(ProjectComplaint).where(
+        ProjectComplaint.project_id == project.id, ProjectComplaint.theme_id.is_not(None), ProjectComplaint.theme_id != project.theme_id))
 
 
 def linked_ids(project_id: int):
