@@ -4,10 +4,12 @@ import re
 import unicodedata
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlencode
 
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, current_app, g, has_request_context, request, session
+from flask.globals import _cv_app
 from flask_babel import Domain, get_locale, get_translations, to_user_timezone
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
@@ -53,8 +55,42 @@ def select_timezone() -> str:
     return current_app.config.get("DISPLAY_TIMEZONE", "Asia/Tehran") if is_persian() else "UTC"
 
 
+class _PageLanguage:
+    """The page's locale, its code and its catalogue, read once from Flask-Babel and kept beside its locale."""
+
+    __slots__ = ("locale", "code", "persian", "translations")
+
+    def __init__(self, locale, translations):
+        self.locale = locale
+        self.code = str(locale) if locale is not None else ""
+        self.persian = self.code == "fa"
+        self.translations = translations
+
+
+def page_language() -> _PageLanguage:
+    """The language of what is being rendered now: its code, whether it is Persian, and its catalogue.
+
+    Flask-Babel looks the locale and catalogue up through several context proxies at every call (a list
+    page made ~3,000 such lookups); this keeps them in Flask-Babel's own per-request namespace, next to
+    the locale they belong to, so ``force_locale`` (which swaps that locale) and ``refresh`` still count.
+    """
+    # The app context straight from its context variable: through the ``g`` proxy each look-up costs as
+    # much as the rest of this function, and a page asks a few hundred times.
+    app_context = _cv_app.get(None)
+    known = getattr(app_context.g.__dict__.get("_flask_babel"), "__dict__", None) if app_context is not None else None
+    if known is not None:
+        cached = known.get("workbench_language")
+        if cached is not None and cached.locale is known.get("babel_locale"):
+            return cached
+    language = _PageLanguage(get_locale(), get_translations())
+    ctx = g.get("_flask_babel") if app_context is not None else None
+    if ctx is not None:
+        ctx.workbench_language = language
+    return language
+
+
 def is_persian() -> bool:
-    return str(get_locale()) == "fa"
+    return page_language().persian
 
 
 def text_direction() -> str:
@@ -143,9 +179,17 @@ def format_date(value: date | datetime | None, fmt: str = "medium") -> str:
         return ""
     if isinstance(value, datetime):
         value = babel_to_local(value).date()
-    if is_persian():
+    language = page_language()
+    return _date_text(language.code, language.locale, value, fmt)
+
+
+@lru_cache(maxsize=8192)
+def _date_text(code: str, locale, value: date, fmt: str) -> str:
+    # A date's text depends on nothing but the language and the date: list pages show the same few days
+    # row after row, and Babel's formatting costs more than the rest of a table cell.
+    if code == "fa":
         return dates.to_persian_digits(dates.jalali_text(value))
-    return babel_format_date(value, fmt)
+    return babel_format_date(value, fmt)  # in the current locale, which is ``locale``
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -202,21 +246,22 @@ def format_message(text, variables: dict, always: bool = False):
 
 
 class PersianDigitsDomain(Domain):
-    """Flask-Babel's message domain, formatting messages with ``format_message`` (Python code)."""
+    """Flask-Babel's message domain, formatting messages with ``format_message`` (Python code); the catalogue
+    is the page's (``page_language``: the app has this one domain)."""
 
     def gettext(self, string, **variables):
-        return format_message(self.get_translations().ugettext(string), variables)
+        return format_message(page_language().translations.ugettext(string), variables)
 
     def ngettext(self, singular, plural, num, **variables):
         variables.setdefault("num", num)
-        return format_message(self.get_translations().ungettext(singular, plural, num), variables)
+        return format_message(page_language().translations.ungettext(singular, plural, num), variables)
 
     def pgettext(self, context, string, **variables):
-        return format_message(self.get_translations().upgettext(context, string), variables)
+        return format_message(page_language().translations.upgettext(context, string), variables)
 
     def npgettext(self, context, singular, plural, num, **variables):
         variables.setdefault("num", num)
-        return format_message(self.get_translations().unpgettext(context, singular, plural, num), variables)
+        return format_message(page_language().translations.unpgettext(context, singular, plural, num), variables)
 
 
 def _template_gettext(translate):
@@ -266,17 +311,17 @@ def init_app(app: Flask) -> None:
     # their own gettext callables (Flask-Babel's would format with plain ``%``).
     babel_ext = app.extensions["babel"].instance
     babel_ext.__dict__["domain_instance"] = PersianDigitsDomain(domain=app.extensions["babel"].default_domain)
-    gettext = _template_gettext(lambda s: get_translations().ugettext(s))
+    gettext = _template_gettext(lambda s: page_language().translations.ugettext(s))
     app.jinja_env.globals.update(
         _=gettext, gettext=gettext,
-        ngettext=_template_gettext(lambda s, p, n: get_translations().ungettext(s, p, n)),
-        pgettext=_template_gettext(lambda c, s: get_translations().upgettext(c, s)),
-        npgettext=_template_gettext(lambda c, s, p, n: get_translations().unpgettext(c, s, p, n)),
+        ngettext=_template_gettext(lambda s, p, n: page_language().translations.ungettext(s, p, n)),
+        pgettext=_template_gettext(lambda c, s: page_language().translations.upgettext(c, s)),
+        npgettext=_template_gettext(lambda c, s, p, n: page_language().translations.unpgettext(c, s, p, n)),
     )
 
     @app.context_processor
     def language_context():
-        return {"lang": str(get_locale()), "text_dir": text_direction()}
+        return {"lang": page_language().code, "text_dir": text_direction()}
 
 
 def _per_page(function):
