@@ -15,3 +15,14 @@ def link_complaints(db, project_id: int, external_ids: list[str]) -> None:
             ["project_id", "complaint_id", "linked_at"],
             select(literal(project_id), Complaint.id, literal(utcnow())).where(Complaint.external_id.in_(chunk)),
         ))
+
+
+def import_through(db, day, source: str = "test") -> None:
+    """One complaint of ``source`` that no project holds, received on ``day``: the imported complaints reach that day
+    (an effectiveness check measures only windows the imports cover)."""
+    from uuid import uuid4
+
+    from workbench.complaint_import.models import Complaint as C
+
+    db.session.execute(insert(C), [{"source": source, "external_id": f"through-{uuid4().hex}", "received_at": day, "text": "other"}])
+    db.session.commit()

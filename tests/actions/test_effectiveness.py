@@ -4,7 +4,7 @@ from math import comb
 import pytest
 from sqlalchemy import insert
 
-from tests.linking import link_complaints
+from tests.linking import import_through, link_complaints
 from workbench.actions.effectiveness import compare_counts
 from workbench.complaint_import.models import Complaint
 
@@ -53,6 +53,7 @@ def test_measure_counts_the_linked_complaints_and_charts_them(client, login, set
     _complaints(db, owners["sales"], "G-5", [(start + timedelta(days=5), 50)], **linked)  # another product: not counted
     _complaints(db, owners["sales"], "W-7", [(start + timedelta(days=5), 50)])  # same owner, not linked: not counted
     _complaints(db, owners["sales"], "W-7", [(start - timedelta(days=61), 40)], **linked)  # outside the window
+    import_through(db, date(2026, 3, 1))  # the after window's last day is imported
     login(setup["leader"])
     created = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
         "criteria": "Late-delivery complaints about W-7 drop", "actions_on": "2026-01-01", "check_date": "2026-03-02",
@@ -86,6 +87,7 @@ def test_bad_check_input_names_the_fields(client, login, setup):
 
 
 def test_rejection_reopens_the_project_and_acceptance_opens_the_gate(client, login, setup, db, frozen):
+    import_through(db, date(2026, 2, 28))
     login(setup["leader"])
     pid = setup["project"].id
     for stage in ("contain", "analyse", "improve", "verify"):
@@ -121,6 +123,7 @@ def test_survey_scores_of_the_linked_owner_before_and_after(client, login, setup
         db.session.add(SurveyResponse(source="survey", external_id=f"S{n}", received_at=day, csat_good=good,
                                       csat=5 if good else 2, nps=nps, process_owner_id=owners[owner].id))
     db.session.commit()
+    import_through(db, date(2026, 3, 1))
     login(setup["leader"])
     pid = setup["project"].id
     check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
@@ -135,6 +138,7 @@ def test_survey_scores_of_the_linked_owner_before_and_after(client, login, setup
 
 
 def test_a_check_with_nothing_linked_says_so_without_a_chart_of_empty_bars(client, login, setup, db, frozen):
+    import_through(db, date(2026, 2, 28))
     login(setup["leader"])
     pid = setup["project"].id
     check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={

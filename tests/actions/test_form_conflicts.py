@@ -4,6 +4,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from tests.linking import import_through
 from workbench.actions.models import CorrectiveAction, ProjectCharter
 from workbench.complaint_import.defaults import ensure_defaults
 from workbench.complaint_import.models import ClassificationRule
@@ -109,6 +110,7 @@ def test_measuring_or_deciding_from_a_stale_page_is_refused(client, login, setup
     from workbench.actions.models import EffectivenessCheck
 
     project = setup["project"]
+    import_through(db, date(2026, 2, 25))
     login(setup["leader"])
     made = client.post(f"/api/v1/projects/{project.id}/effectiveness", json={
         "criteria": "fewer late deliveries", "actions_on": "2026-01-01", "check_date": "2026-02-26"})

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert
 
-from tests.linking import link_complaints
+from tests.linking import import_through, link_complaints
+from workbench import extensions
 from workbench.actions.models import EffectivenessCheck
 from workbench.complaint_import.models import Complaint
 
@@ -21,6 +22,8 @@ def _linked(db, project_id, owner, days):
 
 
 def _check(client, pid, actions_on="2026-01-01", check_date="2026-02-26"):
+    # The imports reach the after window's last day (else measuring is refused).
+    import_through(extensions.db, date.fromisoformat(check_date) - timedelta(days=1))
     response = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
         "criteria": "fewer late deliveries", "actions_on": actions_on, "check_date": check_date})
     assert response.status_code == 201, response.get_json()
@@ -101,3 +104,38 @@ def test_chart_colours_a_rise_red_and_a_fall_green(client, login, setup, owners,
     client.post(f"/api/v1/effectiveness/{check['id']}/measure")
     page = client.get(f"/projects/{pid}/effectiveness").get_data(as_text=True)
     assert 'fill="#b42318"' in page and 'fill="#067647"' not in page
+
+
+def test_a_window_the_imports_do_not_cover_yet_is_not_measured(client, login, setup, owners, db, frozen):
+    """45 complaints before the actions, and the next export (the after window's) not imported yet: measuring
+    now would read a drop to 0 as the actions' effect. It is refused, with why, and nothing is stored."""
+    from workbench import progress
+    from workbench.complaint_import import themes
+
+    pid = setup["project"].id
+    _linked(db, pid, owners["sales"], [date(2025, 12, 1) + timedelta(days=n) for n in range(30)])  # all before
+    _linked(db, None, owners["sales"], [date(2026, 1, 20)])  # the imports reach 20 January
+    login(setup["leader"])
+    check = client.post(f"/api/v1/projects/{pid}/effectiveness", json={
+        "criteria": "fewer late deliveries", "actions_on": "2026-01-01", "check_date": "2026-02-26"}).get_json()
+    refused = client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    assert refused.status_code == 400
+    message = refused.get_json()["errors"]["check_date"]
+    assert "reach only Jan 20, 2026" in message and "runs to Feb 25, 2026" in message
+    db.session.expire_all()
+    stored = db.session.get(EffectivenessCheck, check["id"])
+    assert stored.measured_at is None and stored.before_count is None and stored.after_count is None
+    page = client.get(f"/projects/{pid}/effectiveness?lang=fa").get_data(as_text=True)
+    assert "p-value" not in page
+
+    # The export is imported (the window's last day is in), but its themes are still being found: still refused.
+    _linked(db, None, owners["sales"], [date(2026, 2, 25)])
+    progress.write(themes.JOB, "running", done=10, total=100)
+    db.session.commit()
+    busy = client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    # (in Persian now: the page above was read in Persian)
+    assert busy.status_code == 400 and "موضوع‌ها پس از آخرین ورود پرونده دوباره یافته می‌شوند" in busy.get_json()["errors"]["check_date"]
+    progress.write(themes.JOB, "done", themes=3)
+    db.session.commit()
+    measured = client.post(f"/api/v1/effectiveness/{check['id']}/measure")
+    assert measured.status_code == 200 and (measured.get_json()["before_count"], measured.get_json()["after_count"]) == (30, 0)

@@ -14,10 +14,11 @@ from workbench import dates
 from workbench.actions import clock
 from workbench.actions.lifecycle import reopen_project
 from workbench.actions.models import DECISIONS, EffectivenessCheck
+from workbench.complaint_import import themes
 from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.models import SurveyResponse as R
 from workbench.extensions import db
-from workbench.i18n import date_input, is_persian, persian_digits
+from workbench.i18n import date_input, format_date, is_persian, persian_digits
 from workbench.models import ProcessOwner
 from workbench.teams.models import ImprovementProject, ProjectComplaint
 from workbench.teams.stages import ensure_editable, ensure_project_editable
@@ -185,12 +186,39 @@ def save_check(check: EffectivenessCheck | None, project, data: dict) -> Effecti
     return check
 
 
+def imported_through(project_id: int) -> date | None:
+    """The newest day the imported complaints reach, in the sources of the project's linked complaints
+    (every source when none is linked); None when no complaint is imported."""
+    sources = select(Complaint.source).join(ProjectComplaint, ProjectComplaint.complaint_id == Complaint.id).where(
+        ProjectComplaint.project_id == project_id).distinct()
+    newest = db.session.scalar(select(func.max(Complaint.received_at)).where(Complaint.source.in_(sources)))
+    return newest if newest is not None else db.session.scalar(select(func.max(Complaint.received_at)))
+
+
+def ensure_data_covers(project_id: int, last_day: date) -> None:
+    """Refuse to measure while the complaints of the after window are not all in: complaints not imported yet
+    would count as a drop. The imported complaints must reach ``last_day`` (the window's last day), and no
+    theme build may be waiting or running (it brings the newest complaints into the project's set)."""
+    newest = imported_through(project_id)
+    if newest is None or newest < last_day:
+        raise InvalidInput({"check_date": _(
+            "The imported complaints reach only %(newest)s, but the after window runs to %(last)s: import the complaints "
+            "received up to then first, or complaints not imported yet would count as a drop.",
+            newest=format_date(newest) if newest else "—", last=format_date(last_day))})
+    state = themes.build_state()
+    if state and state.get("status") in ("queued", "running"):
+        raise InvalidInput({"check_date": _(
+            "Themes are being found again after the latest import: measure once that is done, so the check counts "
+            "the complaints imported since.")})
+
+
 def measure(check: EffectivenessCheck) -> Comparison:
     """Count complaints in both windows and store the result; refuses before the check date."""
     ensure_project_editable(check.project_id)
     if clock.today() < check.check_date:
         raise InvalidInput({"check_date": _("The check date has not come yet; the after window is incomplete.")})
     (b0, b1), (a0, a1) = windows(check)
+    ensure_data_covers(check.project_id, a1 - timedelta(days=1))
     link = {"project_id": check.project_id, "product": check.product, "category": check.category}
     before = sum(complaint_counts(b0, b1, **link).values())
     after = sum(complaint_counts(a0, a1, **link).values())
