@@ -5,12 +5,18 @@ customer writes it:
 
 1. ``textnorm.normalise`` (Arabic ي/ك, diacritics, tatweel, half-spaces,
    Persian/Arabic digits, lower case);
-2. words: English words become their Snowball stems; a Persian word gets its
+2. words: English words become their Snowball stems, except the few whose
+   stem is another word's ("servicer" is not "service", "lately" not
+   "late": ``OWN_KEYS``); a Persian word gets its
    detached pieces back (``می خواد`` → ``میخواد``, ``کارت ها`` → ``کارتها``), its
    verb prefix made canonical (``نمی``→``ن``, ``می``→nothing), and is then
    matched to the phrase vocabulary through its plain form, its form without
    plural/possessive/personal endings, and its colloquial ``ون``→``ان`` form
-   (``گرونه`` → ``گران``). A phrase word ending in ``*`` matches any word that
+   (``گرونه`` → ``گران``). A three-letter word is cut to two letters only by a
+   possessive or ezafe ending (``لکه``, ``موی``): «باد», «کجا», «خشم», «لگد» keep
+   their last letter, so they are not «با», «کج», «خش», «لگ». A verb with «می»
+   is not matched to a one-word phrase that was written without it («میکند»,
+   "does", is not «کند», "slow"). A phrase word ending in ``*`` matches any word that
    starts with it; a phrase word ``#`` matches any number, in digits or in
    words ("took # minutes" finds "took 75 minutes", «# روز» finds «ده روز»),
    a number that is itself a phrase word ("30 days") keeping its own key;
@@ -48,7 +54,7 @@ NUMBER_WORDS = frozenset(
     "یک یه دو سه چهار پنج شش هفت هشت ده یازده دوازده پانزده پونزده بیست سی چهل پنجاه شصت نود صد چند".split()
 )
 NEGATION_BEFORE = frozenset(("not", "isnt", "wasnt", "arent", "werent", "aint"))
-NEGATION_AFTER = frozenset(("نبود", "نیست", "نبودن", "نیستن", "نبوده", "نیستند", "نبودند"))
+NEGATION_AFTER = frozenset(("نبود", "نیست", "نیس", "نبودن", "نیستن", "نبوده", "نیستند", "نبودند"))  # «نیس»: spoken «نیست»
 MAX_CHARS = 5000  # a longer text is classified on its first 5,000 characters
 
 # Written apart after a half-space became a space: they belong to the word before / after.
@@ -71,6 +77,37 @@ SUFFIXES = tuple(
     )
 )
 _STEM_MIN = 2
+# The endings that may leave a two-letter stem: «لکه», «موی», «کمش», «دلم», «لکها», «بدتر». Any other last letter
+# of a three-letter word is more often its own («باد», «کجا», «خشن», «لگد», «صفت», «بدو»), and so are verb endings
+# («باند» is not «با» + «ند»).
+SHORT_STEM_SUFFIXES = frozenset(
+    "ی ه ش م ها های هایی هایم هایت هایش هایمان هایتان هایشان هام هات هاش هامون هاتون هاشون "
+    "تر ترین ام ات اش ای مون تون شون مان تان شان".split()
+)
+# Words whose Snowball stem is the stem of a word that means something else; each keeps a key of its own, in phrases
+# and texts alike (as a stemmer override list does in a search engine). Found by stemming a dictionary against the
+# shipped phrases: a loan "servicer" is not "service", a post "office" is not an "officer", "lately" is not "late",
+# "activity" on an account is not an "activated" line, a "manufacturer" is not "manufacturing", "missed" a payment
+# is not "missing", "unused" is not "unusable", "at this point" is not "points" on a mortgage, an "interesting" offer
+# is not "interest", being "connected" to an agent is not a "connection".
+OWN_KEYS = {
+    "servicer": "servicer", "servicers": "servicer",
+    "officer": "officer", "officers": "officer", "officially": "officially",
+    "lately": "lately", "loudly": "loudly", "coldly": "coldly", "deadly": "deadly", "hourly": "hourly",
+    "active": "active", "actively": "active", "activity": "activity", "activities": "activity",
+    "manufacturer": "manufacturer", "manufacturers": "manufacturer",
+    "missed": "missed",
+    "unused": "unused",
+    "point": "point", "pointed": "point", "pointing": "point", "points": "points",
+    "interesting": "interesting", "interestingly": "interesting",
+    "connection": "connection", "connections": "connection", "connectivity": "connection",
+    "shocking": "shocking", "shockingly": "shocking",
+}
+
+
+def english_key(word: str) -> str:
+    """The key of an English word: its Snowball stem, or its own key where that stem belongs to another word."""
+    return OWN_KEYS.get(word) or _ENGLISH.stemWord(word)
 
 
 def _is_latin(word: str) -> bool:
@@ -151,12 +188,12 @@ def split_words(text_norm: str, pattern: re.Pattern = _WORD) -> list[str]:
     return join_detached(pattern.findall(_without_apostrophes(text_norm[:MAX_CHARS])))
 
 
-def persian_forms(word: str) -> list[str]:
-    """Candidate forms of a Persian word, most literal first."""
-    base = _verb_canonical(word)
+def persian_forms(word: str, verb: bool = True) -> list[str]:
+    """Candidate forms of a Persian word, most literal first (``verb=False``: keep a «می» prefix)."""
+    base = _verb_canonical(word) if verb else word
     forms = [base]
     for suffix in SUFFIXES:
-        if base.endswith(suffix) and len(base) - len(suffix) >= _STEM_MIN:
+        if base.endswith(suffix) and len(base) - len(suffix) >= _STEM_MIN and (len(base) - len(suffix) > _STEM_MIN or suffix in SHORT_STEM_SUFFIXES):
             once = base[: -len(suffix)]
             forms.append(once)
             for second in SUFFIXES:
@@ -167,22 +204,32 @@ def persian_forms(word: str) -> list[str]:
     return list(dict.fromkeys(forms + colloquial))
 
 
-def phrase_words(phrase: str) -> list[str]:
-    """A rule phrase as the word keys the matcher looks for (``*`` after a word: any word starting so)."""
+def _written_and_keys(phrase: str) -> list[tuple[str, str]]:
+    """Each word of a rule phrase as written (normalised) and as the key the matcher looks for."""
     out = []
     for word in split_words(normalise(phrase), _PHRASE_WORD):
         if word == NUMBER:
-            out.append(word)
+            out.append((word, word))
             continue
         starred = word.endswith(STAR)
         word = word.rstrip(STAR)
         if not word:
             continue
         if _is_latin(word):
-            out.append(word + STAR if starred else _ENGLISH.stemWord(word))
+            out.append((word, word + STAR if starred else english_key(word)))
         else:
-            out.append(_verb_canonical(word, 1) + STAR if starred else _verb_canonical(word))
+            out.append((word, _verb_canonical(word, 1) + STAR if starred else _verb_canonical(word)))
     return out
+
+
+def phrase_words(phrase: str) -> list[str]:
+    """A rule phrase as the word keys the matcher looks for (``*`` after a word: any word starting so)."""
+    return [key for _written, key in _written_and_keys(phrase)]
+
+
+def _with_mi(word: str) -> bool:
+    """A Persian verb form with the prefix «می» (not «نمی»), which ``_verb_canonical`` takes off."""
+    return word.startswith("می") and not word.startswith("نمی") and _verb_canonical(word) != word
 
 
 class PhraseMatcher:
@@ -193,8 +240,14 @@ class PhraseMatcher:
         self.vocabulary: set[str] = set()
         self.stems: set[str] = set()
         entries: dict[tuple[str, ...], list] = {}
-        for phrase, value in phrases:
-            words = tuple(phrase_words(phrase))
+        written = [(_written_and_keys(phrase), value) for phrase, value in phrases]
+        # One-word Persian phrases written without «می» («کند», slow): a text's «میکند» (does) is not one of them, so
+        # such a verb, here and in longer phrases («داغ می کند»), keeps its prefix as its key.
+        self._plain_single = {
+            pairs[0][1] for pairs, _v in written if len(pairs) == 1 and not _is_latin(pairs[0][0]) and not _with_mi(pairs[0][0])
+        }
+        for pairs, value in written:
+            words = tuple(w if _with_mi(w) and key in self._plain_single else key for w, key in pairs)
             if not words:
                 continue
             entries.setdefault(words, []).append(value)
@@ -211,7 +264,7 @@ class PhraseMatcher:
         self._inflected: dict[str, list[str]] = {}
         for word in self.vocabulary:
             if not _is_latin(word):
-                for form in persian_forms(word)[1:]:
+                for form in self._persian_forms(word)[1:]:
                     if form in self.vocabulary and form != word:
                         self._inflected.setdefault(form, []).append(word)
         self.numbers = NUMBER in self.vocabulary
@@ -241,9 +294,13 @@ class PhraseMatcher:
         stem = word[:-1]
         return [word, *(v for v in self.vocabulary if v.startswith(stem)), *(t + STAR for t in self.stems if t != stem and t.startswith(stem))]
 
+    def _persian_forms(self, word: str) -> list[str]:
+        """``persian_forms``, keeping «می» where taking it off would make the word a one-word phrase («میکند» → «کند»)."""
+        return persian_forms(word, verb=not (_with_mi(word) and _verb_canonical(word) in self._plain_single))
+
     def _key(self, word: str) -> str:
         if _is_latin(word):
-            stem = _ENGLISH.stemWord(word)
+            stem = english_key(word)
             if stem in self.vocabulary:
                 return stem
             if self.numbers and _is_number(word):
@@ -252,7 +309,7 @@ class PhraseMatcher:
                 return stem
             forms = [word]
         else:
-            forms = persian_forms(word)
+            forms = self._persian_forms(word)
         for form in forms:
             if form in self.vocabulary:
                 return form
