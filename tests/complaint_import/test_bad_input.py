@@ -114,11 +114,16 @@ def test_formula_cells_are_rejected(write_file, import_cli, stored, existing):
     assert _unchanged(stored, existing)
 
 
-def test_empty_text_and_date(write_file, import_cli):
+def test_empty_date_is_refused_and_empty_text_is_not(write_file, import_cli, stored, existing):
     result = import_cli(write_file("blanks.csv", "id,date,text\n1,2024-01-02,\n2,,late\n"))
     assert result.exit_code != 0
-    assert "row 2, column “text”" in result.output and "complaint text is empty" in result.output
     assert "row 3, column “date”" in result.output and "date is empty" in result.output
+    assert "row 2" not in result.output  # an empty text is no error: it is stored Unclassified ("empty")
+    assert _unchanged(stored, existing)
+    result = import_cli(write_file("blank_text.csv", "id,date,text\n1,2024-01-02,\n"))
+    assert result.exit_code == 0, result.output
+    complaint = {c.external_id: c for c in stored()}["1"]
+    assert (complaint.text, complaint.category, complaint.unclassified_reason) == ("", None, "empty")
 
 
 def test_duplicate_id_inside_one_file(write_file, import_cli):

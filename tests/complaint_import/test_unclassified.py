@@ -25,22 +25,32 @@ BAD = [
     ("G1", "2024-03-01", "The price is far too expensive"),
     ("G2", "2024-03-01", "سفارشم خیلی دیر رسید " + "واقعا " * 3000),  # very long, Persian
     ("G3", "2024-03-01", "The refund never came, خیلی بد بود، پشتیبانی هم جواب نمیده"),  # mixed scripts
+    ("U8", "2024-03-01", "我的订单晚到了两个小时，饭菜也凉了"),  # a third language in its own script
+    ("U9", "2024-03-01", "Die Lieferung kam zwei Stunden zu spät und das Essen war kalt"),
+    ("U10", "2024-03-01", " ".join(f"qx{i:05d}zv" for i in range(1200))),  # very long and in no language (12,000 characters)
+    ("U11", "2024-03-01", "۰۹۱۲۳۴۵۶۷۸۹ 4111 1111 1111 1111"),  # a phone and a card number
 ]
 
 
 def test_bad_texts_are_unclassified_with_a_reason_and_the_rest_imports(db, import_rows):
     outcome = import_rows(BAD)
-    assert outcome.new == len(BAD) - 1 and outcome.bad == 1  # an empty text is a bad row, as before
+    assert outcome.new == len(BAD) and outcome.bad == 0  # an empty text is stored too, Unclassified
     stored = _by_ext(db)
     reasons = {ext: (c.category, c.process_owner_id, c.unclassified_reason) for ext, c in stored.items() if ext.startswith("U")}
     assert reasons == {
+        "U1": (None, None, "empty"),
         "U2": (None, None, "no_words"),
         "U3": (None, None, "no_words"),
         "U4": (None, None, "other_language"),
         "U5": (None, None, "other_language"),
         "U6": (None, None, "no_match"),
         "U7": (None, None, "conflict"),
+        "U8": (None, None, "other_language"),
+        "U9": (None, None, "other_language"),
+        "U10": (None, None, "other_language"),
+        "U11": (None, None, "no_words"),
     }
+    assert stored["U10"].text == BAD[-2][2]  # stored whole, though read for phrases up to 5,000 characters
     assert stored["G1"].category == "price" and stored["G1"].unclassified_reason is None
     assert stored["G2"].category == "delivery_speed"
     assert stored["G3"].category is not None

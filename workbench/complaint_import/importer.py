@@ -147,7 +147,7 @@ class ComplaintSteps:
                 if record is not None:
                     (changed if record.complaint_id else new).append(record)
             records = new + changed
-            for record, text_norm in zip(records, normalise_many([r.text for r in records]), strict=True):
+            for record, text_norm in zip(records, normalise_many([r.classified_text() for r in records]), strict=True):
                 record.text_norm = text_norm
             chunk = Chunk(new, changed, rows[-1][0], self.bytes_read[0])
             if label_every_other and index % 2:

@@ -43,12 +43,20 @@ ALIASES = {
     "customer": ("customer", "customer name", "client", "name", "customer id", "consumer", "مشتری", "نام مشتری", "مشترک"),
     "product": ("product", "product name", "item", "model", "sku", "sub-product", "محصول", "کالا", "نام محصول", "مدل"),
 }
+# A column of the issue a customer picked from a list ("Issue", "Sub-issue" in a consumer-finance export): the
+# complaint text only when the file has no column of the customer's own words, else context for classifying it.
+WEAK_TEXT = frozenset(("issue", "problem"))
+ISSUE_COLUMNS = frozenset(("issue", "sub issue", "subissue", "problem", "problem type", "complaint type", "issue type",
+                           "موضوع", "موضوع شکایت", "نوع شکایت", "نوع مشکل"))
 _DATA_LIKE = re.compile(r"^[\d\s/.,:\-+]+$")
 _CLEAN = re.compile(r"[\s_\-.:#()]+")
 _ALIAS_INDEX = {}
 for _field, _names in ALIASES.items():
     for _name in _names:
         _ALIAS_INDEX[_CLEAN.sub(" ", normalise(_name)).strip()] = _field
+
+
+_ISSUE_NAMES = frozenset(_CLEAN.sub(" ", normalise(n)).strip() for n in ISSUE_COLUMNS)
 
 
 def clean_header(header: str) -> str:
@@ -90,11 +98,22 @@ def is_extra_header_row(row: list[str], headers: list[str]) -> bool:
 def guess(headers: list[str]) -> dict[str, str]:
     """``{field: header}`` for the headers that name a known field (first match wins)."""
     mapping: dict[str, str] = {}
+    weak = None
     for header in headers:
         field = field_for(header)
-        if field and field not in mapping:
+        if field == "text" and clean_header(header) in WEAK_TEXT:
+            weak = weak or header
+        elif field and field not in mapping:
             mapping[field] = header
+    if "text" not in mapping and weak is not None:
+        mapping["text"] = weak
     return mapping
+
+
+def issue_columns(headers: list[str], columns: dict[str, int]) -> list[int]:
+    """The columns of a picked issue ("Issue", "Sub-issue", «موضوع») that are not mapped to a field, in file order."""
+    mapped = set(columns.values())
+    return [i for i, h in enumerate(headers) if i not in mapped and clean_header(h) in _ISSUE_NAMES]
 
 
 def resolve(headers: list[str], guessed: dict[str, str], overrides: dict[str, str] | None) -> dict[str, int]:

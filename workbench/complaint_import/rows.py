@@ -15,6 +15,7 @@ from functools import lru_cache
 from flask_babel import gettext as _
 
 from workbench import dates
+from workbench.complaint_import import mapping
 from workbench.complaint_import.textnorm import normalise
 
 FORMULA = re.compile(r"^[=+\-@]\s*[A-Za-z_][A-Za-z0-9_.]*\s*\(|^=")
@@ -101,6 +102,11 @@ class ComplaintRecord:
     category_confidence: float | None = None
     label_source: str | None = None
     unclassified_reason: str | None = None
+    context: str | None = None  # the issue the customer picked (``mapping.issue_columns``), read with the text when classifying
+
+    def classified_text(self) -> str:
+        """What the classify step reads: the text and, after it, the picked issue (when it is not the text already)."""
+        return self.text + "\n" + self.context if self.context else self.text
 
 
 class ComplaintNormaliser:
@@ -112,6 +118,7 @@ class ComplaintNormaliser:
     def __init__(self, headers: list[str], columns: dict[str, int], order: str | None):
         self.headers = headers
         self.text_col = columns["text"]
+        self.issue_cols = mapping.issue_columns(headers, columns)
         self.date_col = columns["received_at"]
         self.optional = [(field, columns.get(field)) for field in ("external_id", "channel", "customer", "product")]
         self.others = [(i, h) for i, h in enumerate(headers) if i not in columns.values() and h]
@@ -126,8 +133,14 @@ class ComplaintNormaliser:
         """Check the cells of one row and build its record."""
         problems = []
         text = str(cells[self.text_col])
-        if not text.strip():
-            problems.append(RowError(number, self.headers[self.text_col], "", _("the complaint text is empty")))
+        context = None
+        if self.issue_cols:
+            picked = " — ".join(v for v in (str(cells[i]).strip() for i in self.issue_cols if i < len(cells)) if v)
+            if not text.strip():  # an empty narrative: the picked issue is all the complaint says
+                text = picked
+            else:
+                context = picked or None
+        # An empty text is stored (and left Unclassified as "empty" by the classify step), not refused.
         raw_date = cells[self.date_col]
         received, reason = self.date_of(raw_date)
         if received is None:
@@ -146,6 +159,7 @@ class ComplaintNormaliser:
         record = ComplaintRecord(
             row=number, external_id=values["external_id"] or "#" + chash[:20], received_at=received, text=text, text_norm="",
             content_hash=chash, channel=channel, customer=values["customer"], product=values["product"], attributes=attributes,
+            context=context,
         )
         return record, []
 
