@@ -34,6 +34,9 @@ MATCHER = PhraseMatcher(
         ("داغ می کند", "overheats"),
         ("میلرزه", "shakes"),
         ("گران", "price"),
+        ("بسته نرسید", "parcel late"),
+        ("جواب نمید*", "no answer"),
+        ("آمد", "came"),
     ],
     negatable=lambda value: True,  # as the category rules: a negation next to a phrase cancels it
 )
@@ -97,6 +100,20 @@ def found(text: str) -> set:
         ("گرون‌ترین قیمت شهر", {"price"}),
         ("گرونترین قیمت شهر", {"price"}),
         ("لكه روي لباس", {"stain"}),
+        # Possessive and plural endings, joined, after a half-space or after a space; «می»/«نمی» in every spelling.
+        ("بسته‌ام نرسیده", {"parcel late"}),
+        ("بسته ام نرسیده", {"parcel late"}),
+        ("بستهام نرسیده", {"parcel late"}),
+        ("بسته‌هام نرسیدن", {"parcel late"}),
+        ("پشتیبانی جواب نمیده", {"no answer"}),
+        ("پشتیبانی جواب نمی‌دهد", {"no answer"}),
+        ("پشتیبانی جواب نمی دن", {"no answer"}),
+        ("پشتيباني جواب نميدن", {"no answer"}),
+        ("پشتیبانی جواب داد", set()),
+        ("مامور آمد", {"came"}),
+        ("مامور آمده", {"came"}),
+        ("مامور اومد", {"came"}),  # spoken «او» for «آ»
+        ("مامور اومده", {"came"}),
         # Spoken negation after the phrase: «گرون نیس» says the price is not the problem.
         ("اصلا گرون نیس", set()),
         ("اصلا گرون نیست", set()),
