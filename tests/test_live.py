@@ -3,6 +3,7 @@
 Each test runs with the revisions in the database (no Redis) and, when Redis answers, in Redis.
 """
 
+import json
 import re
 import uuid
 
@@ -302,3 +303,115 @@ def test_the_diagram_built_once_per_revision_still_shows_each_reader_their_own_v
     colleague.post(f"/api/v1/causes/{cause['id']}/votes")
     assert client.get(f"/api/v1/projects/{project.id}/fishbone").get_json()["categories"][0]["causes"][0]["votes"] == 2
     assert len(built) == 2
+
+
+def _colleague(app, db, project, leader):
+    """A signed-in client of another member of the project's team."""
+    from workbench.teams.models import TeamMembership
+
+    other_id = db.session.scalar(db.select(TeamMembership.user_id).where(TeamMembership.team_id == project.team_id,
+                                                                        TeamMembership.user_id != leader.id))
+    colleague = app.test_client()
+    other = db.session.get(User, other_id)
+    assert colleague.post("/login", data={"email": other.email, "password": "correct horse battery"}).status_code == 302
+    return colleague, other
+
+
+def _decoded(response) -> bytes:
+    from flask_compress.flask_compress import _uncompress_data
+
+    encoding = response.headers.get("Content-Encoding")
+    return _uncompress_data(response.get_data(), encoding) if encoding else response.get_data()
+
+
+@pytest.mark.parametrize("encoding", [None, "zstd", "br", "gzip"])
+def test_a_second_reader_of_a_change_gets_the_same_bytes_without_building_anything(store, app, db, client, login, meeting,
+                                                                                   monkeypatch, encoding):
+    from workbench import static_files
+    from workbench.fishbone import render, tree
+
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    colleague, _other = _colleague(app, db, project, leader)
+    their_url = _watch_url(colleague, project.id)
+    headers = {"Accept-Encoding": encoding} if encoding else {}
+    before = client.get(url, headers=headers).headers["ETag"]
+    _add_cause(client, project, diagram, text="Forklift <broken>")
+    made = {"diagram": 0, "drawing": 0, "compressed": 0}
+    for module, name, counter in ((tree, "diagram_json", "diagram"), (render, "draw", "drawing"),
+                                  (static_files, "compressed", "compressed")):
+        real = getattr(module, name)
+        monkeypatch.setattr(module, name, lambda *a, _real=real, _counter=counter, **k: made.__setitem__(_counter, made[_counter] + 1)
+                            or _real(*a, **k))
+    first = client.get(url, headers={**headers, "If-None-Match": before})
+    second = colleague.get(their_url, headers={**headers, "If-None-Match": before})
+    assert first.status_code == second.status_code == 200
+    assert first.get_data() == second.get_data()
+    assert made == {"diagram": 1, "drawing": 1, "compressed": 1 if encoding else 0}
+    assert first.headers.get("Content-Encoding") == second.headers.get("Content-Encoding") == encoding
+    assert first.headers["ETag"] == second.headers["ETag"] == (f'"{first.headers["ETag"].strip(chr(34)).split(":")[0]}:{encoding}"'
+                                                               if encoding else first.headers["ETag"])
+    body = json.loads(_decoded(second))
+    assert [c["text"] for c in body["diagram"]["categories"][0]["causes"]] == ["Forklift <broken>"]
+    assert "Forklift &lt;broken&gt;" in body["svg"]
+    # The page polls on with the ETag it was given: nothing new, nothing made.
+    assert colleague.get(their_url, headers={**headers, "If-None-Match": second.headers["ETag"]}).status_code == 304
+    assert made == {"diagram": 1, "drawing": 1, "compressed": 1 if encoding else 0}
+
+
+def test_every_encoding_of_a_change_decodes_to_the_same_answer(store, client, login, meeting):
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    for n in range(8):  # enough for an answer worth compressing
+        _add_cause(client, project, diagram, text=f"انبار {n} <x> & \"y\"")
+    plain = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+    expected = plain.get_json()
+    assert len(expected["diagram"]["categories"][0]["causes"]) == 8
+    for encoding in ("zstd", "br", "gzip", "gzip, deflate, br", "br;q=0.5, gzip"):
+        answer = client.get(url, headers={"Accept-Encoding": encoding})
+        chosen = answer.headers["Content-Encoding"]
+        assert chosen == {"gzip, deflate, br": "br", "br;q=0.5, gzip": "gzip"}.get(encoding, encoding)
+        assert "Accept-Encoding" in answer.headers["Vary"] and answer.headers["ETag"].endswith(f':{chosen}"')
+        assert json.loads(_decoded(answer)) == expected
+
+
+def test_a_reader_who_left_the_team_gets_nothing_from_an_answer_others_were_given(store, app, db, client, login, meeting):
+    from workbench.teams.models import TeamMembership
+
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    colleague, other = _colleague(app, db, project, leader)
+    their_url = _watch_url(colleague, project.id)
+    etag = colleague.get(their_url).headers["ETag"]
+    db.session.execute(db.delete(TeamMembership).where(TeamMembership.team_id == project.team_id,
+                                                       TeamMembership.user_id == other.id))
+    db.session.commit()
+    _add_cause(client, project, diagram, text="Secret supplier")
+    for encoding in (None, "br"):
+        headers = {"Accept-Encoding": encoding} if encoding else {}
+        shown = client.get(url, headers={**headers, "If-None-Match": etag})  # the answer of this revision is made
+        assert shown.status_code == 200 and b"Secret supplier" in _decoded(shown)
+        refused = colleague.get(their_url, headers={**headers, "If-None-Match": etag})
+        assert refused.status_code == 404 and b"Secret supplier" not in _decoded(refused)
+
+
+def test_in_a_voting_round_each_reader_of_a_change_sees_their_own_dots(store, app, db, client, login, meeting):
+    project, leader, diagram = meeting
+    login(leader)
+    url = _watch_url(client, project.id)
+    colleague, _other = _colleague(app, db, project, leader)
+    their_url = _watch_url(colleague, project.id)
+    cause = _add_cause(client, project, diagram).get_json()
+    client.post(f"/api/v1/projects/{project.id}/fishbone/vote-sessions", json={"votes_per_member": 3})
+    client.post(f"/api/v1/causes/{cause['id']}/votes")
+    for encoding in (None, "br"):
+        headers = {"Accept-Encoding": encoding} if encoding else {}
+        mine = json.loads(_decoded(client.get(url, headers=headers)))["diagram"]
+        theirs = json.loads(_decoded(colleague.get(their_url, headers=headers)))["diagram"]
+        assert mine["voting"]["mine"] == {str(cause["id"]): 1} and mine["voting"]["left"] == 2
+        assert theirs["voting"]["mine"] == {} and theirs["voting"]["left"] == 3
+        assert mine["categories"][0]["causes"][0]["votes"] == theirs["categories"][0]["causes"][0]["votes"] == 1

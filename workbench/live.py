@@ -16,16 +16,20 @@ also name a *kind* of page (``watch_url(scope, "fishbone", ...)``): its capabili
 one request (the poll), not a poll and then a reload of each part.
 
 ``cached_rendering`` keeps renderings (SVG, PNG, ...) keyed by the revision: in Redis with
-``REDIS_URL``, else as files in ``instance/render-cache``.
+``REDIS_URL``, else as files in ``instance/render-cache``. A changed answer that is the same for
+every reader at a revision (a ``SharedAnswer``) is kept there too, whole and in each compressed
+form: the readers of one meeting get the same bytes, made once.
 """
 
 import hashlib
+import json
 import os
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, has_app_context, jsonify, request, session, url_for
+from flask import Blueprint, Flask, Response, current_app, has_app_context, jsonify, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -33,6 +37,7 @@ from sqlalchemy import event, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
+from workbench import static_files
 from workbench.extensions import db
 from workbench.models import LiveRevision
 
@@ -211,12 +216,28 @@ def _session_hash() -> str:
     return hashlib.sha256(str(session.get("_user_id", "")).encode()).hexdigest()[:20]
 
 
-def answer_with(app: Flask, kind: str, produce: Callable[[str, int, dict], dict]) -> None:
+@dataclass(frozen=True)
+class SharedAnswer:
+    """What ``produce`` returns when a changed answer is the same for every reader at one revision.
+
+    ``shared()`` makes what the answer carries for everyone (None when readers get different
+    answers at this revision, say their own votes); it runs once per revision and ``variant``, and
+    the whole JSON body, with each compressed form asked for, is kept in the render cache.
+    ``personal()`` makes this reader's answer when ``shared()`` gave None.
+    """
+
+    variant: str
+    shared: Callable[[], dict | None]
+    personal: Callable[[], dict]
+
+
+def answer_with(app: Flask, kind: str, produce: Callable[[str, int, dict], "dict | SharedAnswer"]) -> None:
     """Let a changed answer to a watch of ``kind`` carry ``produce(scope, revision, options)``.
 
     ``produce`` runs in the request, with the signed-in user: it checks again that the user may see
-    what it answers (the token only proves they could when the page was made). ``revision`` was read
-    before it runs: what it reads is at least that new.
+    what it answers (the token only proves they could when the page was made), then returns what the
+    answer carries, or a ``SharedAnswer``. ``revision`` was read before it runs: what it reads is at
+    least that new.
     """
     app.extensions.setdefault(_ANSWERS, {})[kind] = produce
 
@@ -254,7 +275,38 @@ def changes(token: str):
     if produce is not None and not current_user.is_authenticated:  # an account closed since the page was made
         return jsonify(error="unauthorized", message=_("This page is out of date or you signed out: reload it.")), 401
     extra = produce(scope, revision, kind[1]) if produce else {}
+    if isinstance(extra, SharedAnswer):
+        shared = _shared_response(scope, revision, extra, headers)
+        if shared is not None:
+            return shared
+        extra = extra.personal()
     return jsonify(revision=revision, **extra), 200, headers
+
+
+def _shared_response(scope: str, revision: int, answer: SharedAnswer, headers: dict) -> Response | None:
+    """The answer every reader gets at ``revision``, from the render cache (made once); None: it is personal."""
+    revisions = store()
+    key = f"{scope}:{revision}:answer:{answer.variant}"
+    encoding = static_files.accepted_encoding()
+    body = revisions.cache_get(f"{key}:{encoding}") if encoding else None
+    if body is None:
+        plain = revisions.cache_get(key)
+        if plain is None:
+            carried = answer.shared()
+            # b"" files "readers get different answers at this revision" for the next reader too.
+            plain = b"" if carried is None else json.dumps(
+                {"revision": revision, **carried}, ensure_ascii=False, separators=(",", ":")).encode()
+            revisions.cache_put(key, plain)
+        if not plain:
+            return None
+        encoding = static_files.accepted_encoding(len(plain))
+        if encoding is None:
+            return Response(plain, 200, headers, mimetype="application/json")
+        body = static_files.compressed(plain, encoding)
+        revisions.cache_put(f"{key}:{encoding}", body)
+    # As flask-compress marks what it compresses (it leaves an answer with a Content-Encoding alone).
+    tagged = {**headers, "ETag": f'"{revision}:{encoding}"', "Content-Encoding": encoding, "Vary": "Accept-Encoding"}
+    return Response(body, 200, tagged, mimetype="application/json")
 
 
 # -- renderings cached by revision ---------------------------------------------------------------

@@ -10,8 +10,9 @@ compresses, set ``COMPRESS_RESPONSES=0``.
 import hashlib
 import os
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_compress import Compress
+from flask_compress.flask_compress import _choose_algorithm, _compress_data, _format
 
 YEAR = 365 * 24 * 3600
 compress = Compress()
@@ -31,6 +32,21 @@ def _versions(app: Flask):
         return known[filename]
 
     return version
+
+
+def accepted_encoding(size: int | None = None) -> str | None:
+    """The encoding flask-compress gives an answer (of ``size`` bytes, when known) to this request; None: as it is."""
+    config = current_app.config
+    if not config.get("COMPRESS_RESPONSES", True) or (size is not None and size < config.get("COMPRESS_MIN_SIZE", 500)):
+        return None
+    # flask-compress (pinned) chooses and compresses with these; an answer compressed once and kept
+    # (live.py: a poll's answer per revision) is then the one flask-compress would have made.
+    return _choose_algorithm(_format(config["COMPRESS_ALGORITHM"]), request.headers.get("Accept-Encoding", ""))
+
+
+def compressed(data: bytes, encoding: str) -> bytes:
+    """``data`` compressed as flask-compress compresses answers in ``encoding`` (with the app's levels)."""
+    return _compress_data(current_app, data, encoding)
 
 
 def init_app(app: Flask) -> None:

@@ -50,11 +50,10 @@ def _with_revision(schema, record, diagram_id: int, status: int = 200):
     return jsonify({**schema.dump(record), "revision": services.revision(diagram_id)}), status
 
 
-def _diagram_at(project, revision: int) -> dict:
-    """The diagram as JSON for the signed-in reader, at least as new as ``revision`` (read before).
+def _shared_diagram(project, revision: int) -> dict:
+    """The diagram as JSON as everyone sees it (without the reader's own dots), at least as new as ``revision``.
 
-    The tree is the same for everyone at one revision: built once, then only the reader's own votes
-    are added.
+    Built once per revision and kept in the render cache.
     """
     def build() -> bytes:
         diagram = services.diagram_of(project)
@@ -63,7 +62,16 @@ def _diagram_at(project, revision: int) -> dict:
         return json.dumps(tree.diagram_json(diagram, None), ensure_ascii=False).encode()
 
     data, _etag = live.cached_rendering(live.project_scope(project.id), "fishbone-json", build, revision=revision)
-    body = json.loads(data)
+    return json.loads(data)
+
+
+def _diagram_at(project, revision: int) -> dict:
+    """The diagram as JSON for the signed-in reader, at least as new as ``revision`` (read before).
+
+    The tree is the same for everyone at one revision: built once, then only the reader's own votes
+    are added.
+    """
+    body = _shared_diagram(project, revision)
     round_ = body["voting"]["session"]
     if round_ is not None:
         mine = voting.mine_in(round_["id"], current_user)
@@ -82,26 +90,44 @@ def fishbone_get(project_id: int):
     return response
 
 
-def meeting_answer(_scope: str, revision: int, options: dict) -> dict:
+def meeting_answer(scope: str, revision: int, options: dict) -> live.SharedAnswer:
     """What the fishbone page's poll carries when the project changed: the diagram and its SVG.
 
     The page then updates from one request. The SVG is the one ``fishbone.svg`` serves (the same
     cached drawing per revision); ``svg`` is null when graphviz failed, and the page asks for the
-    drawing itself to show why.
+    drawing itself to show why. Access is checked for each reader; then, unless a voting round
+    gives each reader their own dots, every reader gets the same bytes (``live.SharedAnswer``).
     """
     project = get_project(int(options.get("project", 0)), current_user)
+    if scope != live.project_scope(project.id):
+        abort(404)
     rtl = options.get("dir") == "rtl"
-    scope = live.project_scope(project.id)
+    variant = render.variant("svg", rtl, None)
 
     def draw() -> bytes:
         return render.draw(services.load(project.id, current_user)[1], "svg", rtl=rtl)
 
-    try:
-        svg, _etag = live.cached_rendering(scope, render.variant("svg", rtl, None), draw, revision=revision)
-    except render.RenderError as error:
-        current_app.logger.error("fishbone rendering failed: %s", error)
-        svg = None
-    return {"diagram": _diagram_at(project, revision), "svg": svg.decode() if svg is not None else None}
+    def svg() -> str | None:
+        try:
+            drawing, _etag = live.cached_rendering(scope, variant, draw, revision=revision)
+        except render.RenderError as error:
+            current_app.logger.error("fishbone rendering failed: %s", error)
+            return None
+        return drawing.decode()
+
+    def shared() -> dict | None:
+        diagram = _shared_diagram(project, revision)
+        if diagram["voting"]["session"] is not None:
+            return None  # each reader sees their own dots
+        drawing = svg()
+        if drawing is None:
+            return None  # each reader asks graphviz again rather than keep a failure for the revision
+        return {"diagram": diagram, "svg": drawing}
+
+    def personal() -> dict:
+        return {"diagram": _diagram_at(project, revision), "svg": svg()}
+
+    return live.SharedAnswer("meeting|" + variant, shared, personal)
 
 
 @bp.post("/projects/<int:project_id>/fishbone")
