@@ -278,3 +278,50 @@ def test_cause_link_sources_show_the_other_side(app, client, login, fishbone):
     assert client.get(f"/api/v1/causes/{cause['id']}").get_json()["links"] == []
     services.CAUSE_LINK_SOURCES.replace(app, [lambda pid, ids: {i: [{"label": "FMEA row 7", "url": "/fmea/7"}] for i in ids}])
     assert client.get(f"/api/v1/causes/{cause['id']}").get_json()["links"] == [{"label": "FMEA row 7", "url": "/fmea/7"}]
+
+
+# What adding a cause may ask the database, with the revisions in Redis as ``make serve`` runs (the
+# statements on ``live_revisions`` are the no-Redis store's): the signed-in user, the project and the
+# user's teams (access), the diagram, the category, the last position on the bone, the cause, its
+# audit rows, and the diagram's revision (an UPDATE that returns the new value). Nothing is read
+# again after the commit.
+ADD_CAUSE_STATEMENTS = 9
+
+
+def test_adding_a_cause_asks_the_database_no_more_than_it_must(app, db, client, login, fishbone):
+    from sqlalchemy import event
+
+    project, leader, diagram = fishbone
+    login(leader)
+    url = f"/api/v1/projects/{project.id}/fishbone/causes"
+    bone = diagram.categories[1].id
+    assert client.post(url, json={"text": "Driver shortage", "category_id": bone}).status_code == 201
+    statements = []
+    listener = lambda _conn, _cursor, statement, *_rest: statements.append(" ".join(statement.split()))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        added = client.post(url, json={"text": "Forklift broken", "category_id": bone})
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert added.status_code == 201
+    counted = [s for s in statements if "live_revisions" not in s]
+    assert len(counted) <= ADD_CAUSE_STATEMENTS, "\n".join(counted)
+    # The answer is what the team then sees: the new cause after the first, and the diagram's revision now.
+    answer = added.get_json()
+    assert answer["text"] == "Forklift broken" and answer["category_id"] == bone and answer["version"] == 1
+    assert answer["revision"] == client.get(f"/api/v1/projects/{project.id}/fishbone/changes").get_json()["revision"]
+    shown = _tree(client, project.id)["categories"][1]["causes"]
+    assert [(c["id"], c["text"]) for c in shown] == [(shown[0]["id"], "Driver shortage"), (answer["id"], "Forklift broken")]
+    assert answer["position"] == 1
+
+
+def test_a_cause_added_to_a_closed_project_is_refused_and_not_written(app, db, client, login, fishbone):
+    from workbench.fishbone.models import FishboneCause
+
+    project, leader, diagram = fishbone
+    project.stage = "closed"
+    db.session.commit()
+    login(leader)
+    refused = client.post(f"/api/v1/projects/{project.id}/fishbone/causes", json={"text": "Late", "category_id": diagram.categories[0].id})
+    assert refused.status_code == 409
+    assert db.session.scalar(db.select(db.func.count()).select_from(FishboneCause)) == 0

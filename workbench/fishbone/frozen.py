@@ -9,7 +9,9 @@ from workbench.teams.stages import ensure_project_editable
 
 def ensure_diagram_editable(diagram_id: int) -> None:
     """Raise Frozen when the diagram's project is closed (every fishbone write calls this)."""
-    ensure_project_editable(db.session.scalar(select(FishboneDiagram.project_id).where(FishboneDiagram.id == diagram_id)))
+    # A diagram (and its project) the request already loaded answers without a query.
+    diagram = db.session.get(FishboneDiagram, diagram_id)
+    ensure_project_editable(diagram.project_id if diagram is not None else None)
 
 
 def ensure_cause_editable(cause_id: int) -> None:

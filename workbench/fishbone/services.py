@@ -3,7 +3,8 @@
 from typing import Any, Protocol
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import func, inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from workbench import live
 from workbench.extensions import db, get_or_not_found
@@ -115,13 +116,19 @@ def load_category(category_id: int, user, write: bool = False) -> FishboneCatego
     return category
 
 
-def touch(diagram_id: int) -> None:
-    """Record that the diagram changed (one SQL increment, no read-modify-write race)."""
-    db.session.execute(
+def touch(diagram_id: int) -> int:
+    """Record that the diagram changed (one SQL increment, no read-modify-write race); returns its new revision."""
+    revision = db.session.execute(
         update(FishboneDiagram).where(FishboneDiagram.id == diagram_id).values(revision=FishboneDiagram.revision + 1)
-    )
+        .returning(FishboneDiagram.revision).execution_options(synchronize_session=False)
+    ).scalar_one()
+    diagram = db.session.identity_map.get(db.session.identity_key(FishboneDiagram, diagram_id))
+    if diagram is not None and "revision" not in inspect(diagram).unloaded:
+        # The loaded diagram shows the revision this change made (not its own value plus one).
+        set_committed_value(diagram, "revision", revision)
     # Bulk statements pass no ORM object by the live-update listener: tell it here.
     live.bump(scopes_of(FishboneDiagram, diagram_id))
+    return revision
 
 
 def revision(diagram_id: int) -> int:
@@ -225,9 +232,13 @@ def delete_category(category: FishboneCategory) -> None:
 # -- causes ---------------------------------------------------------------------
 
 
+def _sibling_filter(diagram_id: int, category_id: int, parent_id: int | None) -> tuple:
+    return (FishboneCause.diagram_id == diagram_id, FishboneCause.category_id == category_id,
+            FishboneCause.parent_id.is_(None) if parent_id is None else FishboneCause.parent_id == parent_id)
+
+
 def _siblings(diagram_id: int, category_id: int, parent_id: int | None) -> list[FishboneCause]:
-    stmt = select(FishboneCause).where(FishboneCause.diagram_id == diagram_id, FishboneCause.category_id == category_id)
-    stmt = stmt.where(FishboneCause.parent_id.is_(None) if parent_id is None else FishboneCause.parent_id == parent_id)
+    stmt = select(FishboneCause).where(*_sibling_filter(diagram_id, category_id, parent_id))
     return list(db.session.scalars(stmt.order_by(FishboneCause.position, FishboneCause.id)))
 
 
@@ -262,7 +273,6 @@ def add_cause(diagram: FishboneDiagram, user, data: dict) -> FishboneCause:
     ensure_diagram_editable(diagram.id)
     text = _clean(data.get("text"), "text", MAX_TEXT)
     category, parent = _placement(diagram, data.get("category_id"), data.get("parent_id"))
-    siblings = _siblings(diagram.id, category.id, parent.id if parent else None)
     cause = FishboneCause(
         diagram_id=diagram.id,
         category_id=category.id,
@@ -274,13 +284,20 @@ def add_cause(diagram: FishboneDiagram, user, data: dict) -> FishboneCause:
         created_by_id=user.id if user else None,
     )
     after_id = _int_or_none(data.get("after_id"), "after_id")
-    index = next((i + 1 for i, s in enumerate(siblings) if s.id == after_id), len(siblings))
-    if index == len(siblings):
-        cause.position = (siblings[-1].position + 1) if siblings else 0
+    where = _sibling_filter(diagram.id, category.id, parent.id if parent else None)
+    if after_id is None:
+        # Added at the end, as in a meeting: the last position is all it needs, not every sibling.
+        last = db.session.scalar(select(func.max(FishboneCause.position)).where(*where))
+        cause.position = 0 if last is None else last + 1
     else:
-        for sibling in siblings[index:]:
-            sibling.position += 1
-        cause.position = siblings[index - 1].position + 1 if index else 0
+        siblings = _siblings(diagram.id, category.id, parent.id if parent else None)
+        index = next((i + 1 for i, s in enumerate(siblings) if s.id == after_id), len(siblings))
+        if index == len(siblings):
+            cause.position = (siblings[-1].position + 1) if siblings else 0
+        else:
+            for sibling in siblings[index:]:
+                sibling.position += 1
+            cause.position = siblings[index - 1].position + 1 if index else 0
     db.session.add(cause)
     db.session.flush()
     touch(diagram.id)
