@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from workbench.complaint_import.matching import _ENGLISH, persian_forms, split_words
+from workbench.complaint_import.matching import english_key, persian_forms, split_words
 
 FORMAT = 1
 _WORD_CACHE: dict[str, tuple[str, ...]] = {}
@@ -29,7 +29,7 @@ def _word_features(word: str) -> tuple[str, ...]:
     if found is not None:
         return found
     if word.isascii():
-        found = (_ENGLISH.stemWord(word),)
+        found = (english_key(word),)  # the rules' key: "servicer" is not "service"
     else:
         forms = persian_forms(word)
         stripped = min((f for f in forms if len(f) >= 3), key=len, default=forms[0])
