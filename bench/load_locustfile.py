@@ -12,6 +12,7 @@ Run by ``bench/load_bench.py``, which prepares the accounts and passes them in `
 
 Both behave like a browser with a cache: ETag / Last-Modified answers are revalidated with
 ``If-None-Match`` / ``If-Modified-Since``, answers with a fresh ``max-age`` are not asked again,
+a page that came with an ETag is asked again with ``If-None-Match`` (a 304 shows the copy held),
 and each page's style sheets and scripts are fetched through that cache.
 """
 
@@ -109,6 +110,7 @@ class Person(FastHttpUser):
     def sign_in(self, email: str) -> bool:
         """Sign in as a person would, trying again (up to 10 times) when the server was too busy."""
         self.cache = BrowserCache()
+        self.pages: dict[str, tuple[str, str]] = {}  # url -> (ETag, the page as last received)
         for attempt in range(10):
             page = self.client.get("/login", name="sign in page")
             match = _CSRF_FIELD.search(page.text or "")
@@ -123,11 +125,23 @@ class Person(FastHttpUser):
         return False
 
     def page(self, url: str, name: str) -> str:
-        with self.client.get(url, name=name, catch_response=True) as response:
-            if response.status_code != 200:
+        """Open a page as a browser does: a page it holds with an ETag is asked with If-None-Match, and a 304 shows the held copy."""
+        held = self.pages.get(url)
+        headers = {"If-None-Match": held[0]} if held else {}
+        with self.client.get(url, name=name, headers=headers, catch_response=True) as response:
+            if response.status_code == 304 and held:
+                response.success()
+                text = held[1]
+            elif response.status_code != 200:
                 response.failure(f"HTTP {response.status_code}")
                 return ""
-            text = response.text or ""
+            else:
+                text = response.text or ""
+                etag = response.headers.get("ETag")
+                if etag and "no-store" not in (response.headers.get("Cache-Control") or ""):
+                    self.pages[url] = (etag, text)
+                else:
+                    self.pages.pop(url, None)
         match = _CSRF.search(text)
         if match:
             self.csrf = match.group(1)

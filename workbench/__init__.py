@@ -9,7 +9,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # ``audit`` sets SQLAlchemy listeners on the model classes, which must exist before any model is defined.
-from workbench import api, audit, cli, errors, i18n, limits, live, navigation, progress, static_files  # noqa: F401
+from workbench import api, audit, cli, errors, i18n, limits, live, navigation, progress, revalidation, static_files  # noqa: F401
 from workbench.auth.loaders import register_loaders
 from workbench.config import DEFAULTS, from_environment
 from workbench.extensions import babel, csrf, db, login_manager, migrate
@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     i18n.init_app(app)
     navigation.init_app(app)
     live.init_app(app)
+    revalidation.init_app(app)
     progress.init_app(app)
     static_files.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):

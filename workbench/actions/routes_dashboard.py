@@ -5,7 +5,8 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 
 from workbench import process_owners
-from workbench.actions import bp, dashboard, dashboard_charts, exports
+from workbench.actions import bp, clock, dashboard, dashboard_charts, exports
+from workbench.revalidation import revalidated
 from workbench.teams import services as teams
 from workbench.teams.models import STAGES
 
@@ -17,6 +18,7 @@ def _data() -> dict:
 
 @bp.route("/dashboard")
 @login_required
+@revalidated(varies=clock.today)
 def dashboard_page():
     filters = dashboard.parse_filters(request.args)
     data = dashboard.build(current_user, filters)

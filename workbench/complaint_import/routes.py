@@ -13,6 +13,7 @@ from workbench.extensions import db
 from workbench.formtools import commit_or_report
 from workbench.i18n import isolate, join_list
 from workbench.persistence import check_version
+from workbench.revalidation import revalidated
 from workbench.validation import InvalidInput
 
 FILTERS = ("source", "owner", "category", "theme", "product", "channel", "reason", "from", "to", "q", "project")
@@ -28,6 +29,7 @@ def _context(**extra):
 
 @bp.route("/complaints")
 @login_required
+@revalidated()
 def complaint_list():
     args = _filters()
     stmt = services.complaint_list(args)

@@ -14,6 +14,7 @@ from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label, n
 from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
 from workbench.i18n import date_input, is_persian, persian_digits
+from workbench.revalidation import revalidated
 from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
@@ -43,6 +44,7 @@ def _title(by: str, start, end) -> str:
 
 @bp.route("/complaints/analysis")
 @login_required
+@revalidated()
 def analysis_page():
     by, start, end = _args()
     bars = analysis.pareto(by, start, end)

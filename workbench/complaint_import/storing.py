@@ -17,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select, text, update
 from sqlalchemy.exc import OperationalError
 
+from workbench import revalidation
 from workbench.complaint_import.models import Complaint, ComplaintSource
 from workbench.complaint_import.search_index import BulkIndexing
 from workbench.extensions import db
@@ -43,6 +44,7 @@ def bulk_insert(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None
     if not rows:
         return
     connection = db.session.connection()
+    revalidation.mark_written(connection, table)  # the driver's own COPY or executemany: SQLAlchemy does not see it
     driver = connection.connection.driver_connection
     names = ", ".join(columns)
     if connection.dialect.name == "postgresql":
@@ -62,13 +64,16 @@ class CopyStream:
     """
 
     def __init__(self, table: str, columns: tuple[str, ...]):
+        self.table = table
         self.statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
         self.open: ExitStack | None = None
         self.copy = None
 
     def write(self, rows: list[tuple]) -> None:
         if self.open is None:
-            driver = db.session.connection().connection.driver_connection
+            connection = db.session.connection()
+            revalidation.mark_written(connection, self.table)  # SQLAlchemy does not see the COPY's rows
+            driver = connection.connection.driver_connection
             self.open = ExitStack()
             self.copy = self.open.enter_context(self.open.enter_context(driver.cursor()).copy(self.statement))
         for row in rows:

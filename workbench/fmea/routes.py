@@ -20,6 +20,7 @@ from workbench.formtools import commit_or_report, form_status
 from workbench.i18n import isolate
 from workbench.models import AuditLog, utcnow
 from workbench.persistence import check_version, plain
+from workbench.revalidation import revalidated
 from workbench.roles import MANAGERS, Role
 from workbench.validation import Conflict
 
@@ -156,6 +157,7 @@ def may_write(place) -> bool:
 @bp.route("/projects/<int:project_id>/fmea")
 @bp.route("/fmea/<int:document_id>")
 @login_required
+@revalidated(lambda project_id=None, document_id=None: (live.project_scope(project_id) if project_id is not None else f"fmea:{document_id}",))
 def table(project_id: int | None = None, document_id: int | None = None):
     place = places.resolve(current_user, project_id, document_id)
     if document_id is not None and place.project is not None:

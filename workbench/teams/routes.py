@@ -11,8 +11,10 @@ from workbench.complaint_import.models import Theme
 from workbench.extensions import db
 from workbench.formtools import choices, commit_or_report, form_status
 from workbench.i18n import isolate, localized_name
+from workbench.live import project_scope
 from workbench.persistence import check_version
 from workbench.registry import PROJECT_PANELS
+from workbench.revalidation import revalidated
 from workbench.roles import Role
 from workbench.teams import bp, people, services, theme_link
 from workbench.teams.forms import ProjectForm, TeamForm
@@ -156,6 +158,7 @@ def project_new():
 
 @bp.route("/projects/<int:project_id>")
 @login_required
+@revalidated(lambda project_id: (project_scope(project_id),))
 def project_detail(project_id: int):
     project = services.get_project(project_id, current_user)
     panels = [panel for panel in (f(project, current_user) for f in PROJECT_PANELS.all()) if panel]
