@@ -36,9 +36,11 @@ login_manager = LoginManager()
 babel = Babel()
 
 
-def get_or_not_found(model, ident):
-    """``db.session.get(model, ident)``, or the domain ``NotFound`` (404) when there is no such row: ``db.get_or_404`` for services."""
-    found = db.session.get(model, ident)
+def get_or_not_found(model, ident, options=()):
+    """``db.session.get(model, ident)``, or the domain ``NotFound`` (404) when there is no such row: ``db.get_or_404`` for services.
+
+    ``options``: loader options (``joinedload(...)``) for what the caller shows of it."""
+    found = db.session.get(model, ident, options=options)
     if found is None:
         raise NotFound()
     return found

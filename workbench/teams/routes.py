@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 
 from workbench import process_owners
 from workbench.complaint_import.models import Theme
@@ -18,6 +19,7 @@ from workbench.revalidation import revalidated
 from workbench.roles import Role
 from workbench.teams import bp, people, services, theme_link
 from workbench.teams.forms import ProjectForm, TeamForm
+from workbench.teams.models import ImprovementProject
 from workbench.validation import whole_number
 
 
@@ -160,7 +162,9 @@ def project_new():
 @login_required
 @revalidated(lambda project_id: (project_scope(project_id),))
 def project_detail(project_id: int):
-    project = services.get_project(project_id, current_user)
+    # The page shows the team's name, the leader and the process owner: one query with the project.
+    shown = (joinedload(ImprovementProject.team), joinedload(ImprovementProject.leader), joinedload(ImprovementProject.process_owner))
+    project = services.get_project(project_id, current_user, options=shown)
     panels = [panel for panel in (f(project, current_user) for f in PROJECT_PANELS.all()) if panel]
     return render_template("teams/project.html", project=project, panels=panels)
 

@@ -149,12 +149,13 @@ def projects_for(user: User, team_id: int | None = None, stage: str | None = Non
     return team_scope(stmt, ImprovementProject.team_id, user).order_by(ImprovementProject.id.desc())
 
 
-def get_project(project_id: int, user: User, write: bool = False, lifecycle: bool = False) -> ImprovementProject:
+def get_project(project_id: int, user: User, write: bool = False, lifecycle: bool = False, options=()) -> ImprovementProject:
     """Load a project ``user`` may see (404 otherwise) and, with ``write``, change (403; 409 when signed and closed).
 
     ``lifecycle`` is for the steps that move the stage itself (reopen, close): ``change_stage`` judges those.
+    ``options``: loader options for what the caller shows with it (its team, leader, process owner).
     """
-    project = get_or_not_found(ImprovementProject, project_id)
+    project = get_or_not_found(ImprovementProject, project_id, options)
     check_team_access(project.team_id, user, write)
     if write and not lifecycle:
         ensure_editable(project)

@@ -33,12 +33,11 @@ def theme_actions(theme: Theme, user) -> list[dict]:
 
 def project_panel(project: ImprovementProject, user) -> dict | None:
     """Project page panel: the theme the project came from and its linked complaints."""
-    count = theme_link.linked_count(project.id)
+    count, followed = theme_link.linked_counts(project)
     theme = theme_link.theme_of(project)
     if not count and theme is None:
         return None
     summary = _("%(count)d linked complaints", count=count)
-    followed = theme_link.followed_count(project)
     if followed:
         summary += " " + _("(%(count)d of them from later imports)", count=followed)
     if theme is not None:
