@@ -16,7 +16,8 @@ customer writes it:
    possessive or ezafe ending (``لکه``, ``موی``): «باد», «کجا», «خشم», «لگد» keep
    their last letter, so they are not «با», «کج», «خش», «لگ». A verb with «می»
    is not matched to a one-word phrase that was written without it («میکند»,
-   "does", is not «کند», "slow"). A phrase word ending in ``*`` matches any word that
+   "does", is not «کند», "slow"), and a written verb also matches a phrase that
+   has it as spoken («نمی‌کند» as «نمیکنه»: ``spoken_verb``). A phrase word ending in ``*`` matches any word that
    starts with it; a phrase word ``#`` matches any number, in digits or in
    words ("took # minutes" finds "took 75 minutes", «# روز» finds «ده روز»),
    a number that is itself a phrase word ("30 days") keeping its own key;
@@ -188,9 +189,32 @@ def split_words(text_norm: str, pattern: re.Pattern = _WORD) -> list[str]:
     return join_detached(pattern.findall(_without_apostrophes(text_norm[:MAX_CHARS])))
 
 
-def persian_forms(word: str, verb: bool = True) -> list[str]:
-    """Candidate forms of a Persian word, most literal first (``verb=False``: keep a «می» prefix)."""
+def spoken_verb(verb: str) -> list[str]:
+    """The spoken forms of a written present-tense verb whose «می»/«نمی» came off: «کند» → «کنه», «شود» → «شه»,
+    «دهد» → «ده», «خواهد» → «خواد», «آید» → «اد», «کنند» → «کنن», «شوند» → «شن»."""
+    if len(verb) < 3 or not verb.endswith("د"):
+        return []
+    if verb.endswith("وند"):
+        return [verb[:-3] + "ن"]
+    if verb.endswith("هند"):
+        return [verb[:-3] + "ن"]
+    if verb.endswith("ند"):  # «کند» (the stem «کن» and «د») or a plural such as «گیرند»
+        return [verb[:-1] + "ه", verb[:-1]]
+    if verb.endswith("ود"):
+        return [verb[:-2] + "ه"]
+    if verb.endswith("هد"):
+        return [verb[:-2] + "ه", verb[:-2] + "د"]
+    if verb.endswith("اید"):
+        return [verb[:-3] + "اد"]
+    return [verb[:-1] + "ه"]
+
+
+def persian_forms(word: str, verb: bool = True, spoken: bool = False) -> list[str]:
+    """Candidate forms of a Persian word, most literal first (``verb=False``: keep a «می» prefix; ``spoken``: a
+    written verb with «می»/«نمی» also as it is spoken, «نمی‌کند» as «نمیکنه», last)."""
     base = _verb_canonical(word) if verb else word
+    if spoken and base != word:
+        return list(dict.fromkeys(persian_forms(word, verb) + spoken_verb(base)))
     forms = [base]
     for suffix in SUFFIXES:
         if base.endswith(suffix) and len(base) - len(suffix) >= _STEM_MIN and (len(base) - len(suffix) > _STEM_MIN or suffix in SHORT_STEM_SUFFIXES):
@@ -267,6 +291,12 @@ class PhraseMatcher:
                 for form in self._persian_forms(word)[1:]:
                     if form in self.vocabulary and form != word:
                         self._inflected.setdefault(form, []).append(word)
+        # A phrase's spoken verb («خنک نمی‌کنه») also finds the written one («خنک نمی‌کند») where another phrase made that
+        # one a key of its own (a text's word takes one key, the most literal).
+        for word in {key for pairs, _v in written for w, key in pairs if not _is_latin(w) and _verb_canonical(w) != w}:
+            for form in spoken_verb(word):
+                if form in self.vocabulary and form != word and word not in self._inflected.get(form, ()):
+                    self._inflected.setdefault(form, []).append(word)
         self.numbers = NUMBER in self.vocabulary
         for words, values in entries.items():
             if not any(w.endswith(STAR) or w == NUMBER or w in self._inflected for w in words):
@@ -296,7 +326,7 @@ class PhraseMatcher:
 
     def _persian_forms(self, word: str) -> list[str]:
         """``persian_forms``, keeping «می» where taking it off would make the word a one-word phrase («میکند» → «کند»)."""
-        return persian_forms(word, verb=not (_with_mi(word) and _verb_canonical(word) in self._plain_single))
+        return persian_forms(word, verb=not (_with_mi(word) and _verb_canonical(word) in self._plain_single), spoken=True)
 
     def _key(self, word: str) -> str:
         if _is_latin(word):
