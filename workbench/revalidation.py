@@ -25,6 +25,7 @@ not seen until the next write through it.
 """
 
 import hashlib
+import json
 import os
 import re
 import time
@@ -32,7 +33,7 @@ from collections.abc import Callable, Iterable
 from functools import wraps
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context, make_response, request, session
+from flask import Flask, current_app, g, has_app_context, make_response, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 from sqlalchemy import event
@@ -55,6 +56,7 @@ _WRITE = re.compile(r'\b(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM|TR
 _DIRTY = "workbench.revalidation.dirty"      # connection.info: a shown table was written in this transaction
 _PUBLISH = "workbench.revalidation.publish"  # connection.info: the store to bump once the commit is through
 _BUILD = "workbench.revalidation.build"
+_READ = "workbench_revalidation_read"  # g: the revisions a revalidated page read before its data
 
 
 def writes_shown_table(statement: str) -> bool:
@@ -202,6 +204,7 @@ def revalidated(scopes: Callable[..., Iterable[str]] | None = None, varies: Call
             # The revisions are read before the page reads its data: what it shows is at least that new.
             names = (DATA_SCOPE, *(scopes(**kwargs) if scopes else ()))
             revisions = [(scope, live.current(scope)) for scope in names]
+            g.setdefault(_READ, dict(revisions))
             extra = str(varies()) if varies else ""
             if not session.get("_flashes"):
                 etag = _reader_etag(revisions, extra)
@@ -218,6 +221,19 @@ def revalidated(scopes: Callable[..., Iterable[str]] | None = None, varies: Call
         return wrapper
 
     return decorate
+
+
+def computed_once(variant: str, produce: Callable[[], object]):
+    """``produce()`` (plain JSON data) computed once per revision of the organisation's data and ``variant``.
+
+    For figures that are the same for every reader the ``variant`` names (filters, day, language, the
+    teams seen): the dashboard's counts and charts, the Pareto. Kept with ``live.cached_rendering``
+    (Redis, or files). In a revalidated page the revision is the one its ETag was made of, read
+    before any data, so figures are never filed under a revision older than what they show.
+    """
+    revision = g.get(_READ, {}).get(DATA_SCOPE)
+    data, _etag = live.cached_rendering(DATA_SCOPE, variant, lambda: json.dumps(produce(), ensure_ascii=False).encode(), revision)
+    return json.loads(data)
 
 
 def init_app(app: Flask) -> None:

@@ -144,3 +144,25 @@ def test_printed_tables_repeat_their_headers_on_every_page(client, login, setup,
         body = re.search(rf'<table id="{table}">(.*?)</table>', page, re.S).group(1)
         assert re.match(r"\s*<thead><tr><th>", body) and "<th" not in body.split("</thead>", 1)[1], table
     assert '<td dir="auto"><a href="/projects/' in page
+
+
+def test_dashboard_page_figures_are_shared_only_by_readers_of_the_same_teams(app, setup, portfolio):
+    """The page's figures are computed once per data revision for readers who see the same teams: a reader of
+    another team never sees them, and an action added afterwards is shown at once."""
+    from tests.conftest import TEST_PASSWORD
+
+    def reader(user):
+        client = app.test_client()
+        assert client.post("/login", data={"email": user.email, "password": TEST_PASSWORD}).status_code == 302
+        return client
+
+    viewer, qm, outsider = reader(setup["viewer"]), reader(setup["qm"]), reader(setup["outsider"])
+    assert "HYPERLINK" in viewer.get("/dashboard").get_data(as_text=True)  # the overdue action, escaped
+    assert "HYPERLINK" not in outsider.get("/dashboard").get_data(as_text=True)
+    assert "HYPERLINK" in qm.get("/dashboard").get_data(as_text=True)
+    leader = reader(setup["leader"])
+    added = leader.post(f"/api/v1/projects/{portfolio['sales'].id}/actions",
+                        json={"title": "Call the courier", "type": "corrective", "owner_id": setup["member"].id, "due_date": "2026-03-02"})
+    assert added.status_code == 201
+    assert "Call the courier" in viewer.get("/dashboard").get_data(as_text=True)
+    assert "Call the courier" not in outsider.get("/dashboard").get_data(as_text=True)

@@ -1,6 +1,8 @@
 """Pages: Pareto charts, monthly trends, downloads, and themes that become projects."""
 
 
+import json
+
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -13,8 +15,8 @@ from workbench.complaint_import.charts import pareto_svg, trend_svg
 from workbench.complaint_import.labels import DIMENSION_LABELS, channel_label, name_maps
 from workbench.complaint_import.routes import _filters
 from workbench.extensions import db
-from workbench.i18n import date_input, is_persian, persian_digits
-from workbench.revalidation import revalidated
+from workbench.i18n import date_input, is_persian, page_language, persian_digits
+from workbench.revalidation import computed_once, revalidated
 from workbench.roles import MANAGERS
 from workbench.validation import InvalidInput
 
@@ -47,22 +49,32 @@ def _title(by: str, start, end) -> str:
 @revalidated()
 def analysis_page():
     by, start, end = _args()
-    bars = analysis.pareto(by, start, end)
-    names = _names(by)
-    trend = analysis.monthly(by, start, end)
-    links = {b["key"]: url_for("complaints.complaint_list", **analysis.drill_down(by, b["key"], start, end)) for b in bars}
+
+    def produce():
+        bars = analysis.pareto(by, start, end)
+        names = _names(by)
+        trend = analysis.monthly(by, start, end)
+        links = {b["key"]: url_for("complaints.complaint_list", **analysis.drill_down(by, b["key"], start, end)) for b in bars}
+        return {
+            "bars": bars, "names": names,
+            "pareto_chart": pareto_svg(bars, names, _title(by, start, end), _("cumulative %"), links, rtl=is_persian(), digits=persian_digits),
+            "trend_chart": trend_svg(trend["months"], trend["series"], names, _("Complaints per month"),
+                                     rtl=is_persian(), jalali=is_persian(), digits=persian_digits),
+        }
+
+    # The same for every reader (complaints are not kept per team): once per data revision, question and language.
+    shown = computed_once(json.dumps(["pareto", page_language().code, by, str(start), str(end)]), produce)
+    bars = shown["bars"]
     return render_template(
         "complaint_import/analysis.html",
         by=by,
         start=start,
         end=end,
         bars=bars,
-        names=names,
+        names=shown["names"],
         dimensions=DIMENSION_LABELS,
-        pareto_chart=Markup(pareto_svg(bars, names, _title(by, start, end), _("cumulative %"), links,
-                                        rtl=is_persian(), digits=persian_digits)),
-        trend_chart=Markup(trend_svg(trend["months"], trend["series"], names, _("Complaints per month"),
-                                     rtl=is_persian(), jalali=is_persian(), digits=persian_digits)),
+        pareto_chart=Markup(shown["pareto_chart"]),
+        trend_chart=Markup(shown["trend_chart"]),
         vital_few=[b for b in bars if b["cumulative_pct"] <= 80] or bars[:1],
         drill_down=analysis.drill_down,
     )
