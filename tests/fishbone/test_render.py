@@ -205,3 +205,34 @@ def test_bad_dot_gives_graphviz_message_and_the_next_drawing_is_whole():
     dot = render.to_dot(layout.fishbone_layout(_big_tree(causes=5), rtl=True))
     drawn = render.run_graphviz(dot, "svg")
     assert drawn.count(b"</svg>") == 1 and ET.fromstring(drawn).tag == SVG_NS + "svg"
+
+
+_EDGE = re.compile(r'<g id="edge\d+" class="edge">\n(?:<title>[^<]*</title>\n)?<path fill="none" stroke="([^"]+)"(?: stroke-width="([^"]+)")?'
+                   r'(?: stroke-dasharray="([^"]+)")? d="M([-0-9.]+),([-0-9.]+)[CL](?:.* )?([-0-9.]+),([-0-9.]+)"/>')
+
+
+def test_svg_lines_are_where_graphviz_draws_them(app, db, fishbone):
+    project, leader, diagram = fishbone
+    first = services.add_cause(diagram, leader, {"text": "Driver shortage انبار", "category_id": diagram.categories[0].id})
+    services.add_cause(diagram, leader, {"text": "Night shift", "category_id": diagram.categories[0].id, "parent_id": first.id})
+    services.add_whys(first, leader, ["No training budget", "Budget set in January"])
+    for n in range(12):
+        services.add_cause(diagram, leader, {"text": f"Late route {n}", "category_id": diagram.categories[n % 6].id})
+    db.session.commit()
+    with app.test_request_context():
+        for rtl in (False, True):
+            svg = render.draw(diagram, "svg", rtl=rtl).decode()
+            graph = render.tree.cause_tree(diagram, {})
+            drawn = layout.fishbone_layout(graph, rtl=rtl)
+            # graphviz drawing the same lines itself (as it does for PNG and PDF) is the reference.
+            reference = render.run_graphviz(render.to_dot(drawn, render.legend(), None), "svg").decode()
+            assert re.search(r"<svg[^>]*>", svg).group(0) == re.search(r"<svg[^>]*>", reference).group(0)  # same frame
+            ours, theirs = _EDGE.findall(svg), _EDGE.findall(reference)
+            assert len(ours) == len(theirs) == len(drawn.lines) and sum(1 for e in ours if e[2]) == 2  # the two whys dashed
+            for mine, graphviz in zip(ours, theirs, strict=True):
+                assert mine[:3] == (graphviz[0], graphviz[1] or "1", graphviz[2])
+                # graphviz stops a line at its invisible end points (under a point short): the same place.
+                assert all(abs(float(a) - float(b)) < 1 for a, b in zip(mine[3:], graphviz[3:], strict=True))
+            assert "lines_corner" not in svg and svg.index('class="edge"') < svg.index('class="node"')
+            assert [t.text for t in ET.fromstring(svg.encode()).iter(SVG_NS + "text")] == \
+                   [t.text for t in ET.fromstring(render._rtl_text(reference.encode())).iter(SVG_NS + "text")]

@@ -24,15 +24,18 @@ FORMATS = {"svg": "svg", "png": "png:cairo", "pdf": "pdf:cairo", "plain": "plain
 # Landscape paper in inches: the whole fish is scaled onto one page.
 PAPERS = {"a4": (297 / 25.4, 210 / 25.4), "a3": (420 / 25.4, 297 / 25.4)}
 INK = "#1d2430"
-STYLE = {
-    "spine": 'color="#14213d", penwidth=4',
-    "bone": 'color="#14213d", penwidth=2.2',
-    "connector": 'color="#5b6575", penwidth=0.9',
-    "open": 'color="#5b6575", penwidth=1',
-    "suspected": 'color="#b54708", penwidth=1.6',
-    "verified": 'color="#b42318", penwidth=2.6',
-    "why": 'color="#5b6575", penwidth=1, style=dashed',
+# Each kind of line: colour, width in points, dashed.
+LINES = {
+    "spine": ("#14213d", 4, False),
+    "bone": ("#14213d", 2.2, False),
+    "connector": ("#5b6575", 0.9, False),
+    "open": ("#5b6575", 1, False),
+    "suspected": ("#b54708", 1.6, False),
+    "verified": ("#b42318", 2.6, False),
+    "why": ("#5b6575", 1, True),
 }
+STYLE = {kind: f'color="{colour}", penwidth={width}' + (", style=dashed" if dashed else "")
+         for kind, (colour, width, dashed) in LINES.items()}
 
 
 class RenderError(RuntimeError):
@@ -96,8 +99,12 @@ def _legend_box(layout: geometry.Layout, legend: list[str]) -> geometry.Box:
     return geometry.Box("legend", "legend", [text], (left + right) / 2, bottom, w, h)
 
 
-def to_dot(layout: geometry.Layout, legend: list[str] | None = None, paper: str | None = None) -> str:
-    """The DOT source: every label pinned, every line an edge between two pinned points."""
+def to_dot(layout: geometry.Layout, legend: list[str] | None = None, paper: str | None = None, lines: bool = True) -> str:
+    """The DOT source: every label pinned, every line an edge between two pinned points.
+
+    Without ``lines`` (an SVG: ``_with_lines`` writes them in afterwards), two points at the corners
+    of the lines' extent frame the drawing as the lines would.
+    """
     out = [
         "digraph fishbone {",
         f'graph [splines=line, outputorder=edgesfirst, pad=0.3, bgcolor="white", fontname="{FONT}"];',
@@ -107,14 +114,63 @@ def to_dot(layout: geometry.Layout, legend: list[str] | None = None, paper: str 
     boxes = list(layout.boxes) + ([_legend_box(layout, legend)] if legend else [])
     for box in boxes:
         out.append(_node(box))
-    for index, ((x1, y1), (x2, y2), kind) in enumerate(layout.lines):
+    for index, ((x1, y1), (x2, y2), kind) in enumerate(layout.lines if lines else ()):
         out.append(f'p{index}a [shape=point, width=0.01, style=invis, pos="{x1:.1f},{y1:.1f}!"];')
         out.append(f'p{index}b [shape=point, width=0.01, style=invis, pos="{x2:.1f},{y2:.1f}!"];')
         out.append(f"p{index}a -> p{index}b [{STYLE[kind]}];")
+    if not lines and layout.lines:
+        # Drawn (transparent) so the SVG tells where graphviz put them: _with_lines takes them out again.
+        for name, (x, y) in zip(_CORNERS, _lines_extent(layout.lines), strict=True):
+            out.append(f'{name} [shape=point, width=0.01, color=transparent, id="{name}", pos="{x:.1f},{y:.1f}!"];')
     if paper in PAPERS and boxes:
         out.extend(_paper_frame(boxes, layout.lines, paper))
     out.append("}")
     return "\n".join(out)
+
+
+_CORNERS = ("lines_corner_a", "lines_corner_b")
+_CORNER = re.compile(rb'<g id="(lines_corner_[ab])" class="node">\n<title>[^<]*</title>\n'
+                     rb'<ellipse [^>]*cx="(-?[0-9.]+)" cy="(-?[0-9.]+)"[^>]*/>\n</g>\n')
+_BACKGROUND = re.compile(rb'(<g id="graph0" class="graph"[^>]*>\n<title>[^<]*</title>\n<polygon [^>]*/>\n)')
+
+
+def _lines_extent(lines: list) -> tuple[tuple[float, float], tuple[float, float]]:
+    xs = [round(p[0], 1) for line in lines for p in line[:2]]
+    ys = [round(p[1], 1) for line in lines for p in line[:2]]
+    return (min(xs), min(ys)), (max(xs), max(ys))
+
+
+def _with_lines(svg: bytes, lines: list) -> bytes | None:
+    """The SVG graphviz drew without the lines, with the lines written in (None if it cannot tell where).
+
+    graphviz draws a pinned line as two invisible nodes and an edge, which took 40% of its time for
+    a meeting's fishbone; here each is one ``<path>``, drawn before the labels as graphviz does
+    (``outputorder=edgesfirst``). graphviz moves the drawing so its corner is at the origin and turns
+    y down: one corner point, whose position is known, tells by how much.
+    """
+    found = {}
+    for name in _CORNERS:
+        # Found from the end (graphviz writes them after the labels): a regex over the whole SVG costs more.
+        start = svg.rfind(b'<g id="' + name.encode() + b'" class="node">')
+        corner = _CORNER.match(svg, start) if start >= 0 else None
+        if corner is None:
+            return None
+        comment = b"<!-- " + name.encode() + b" -->\n"
+        cut = start - len(comment) if start >= len(comment) and svg.startswith(comment, start - len(comment)) else start
+        found[name] = (float(corner.group(2)), float(corner.group(3)))
+        svg = svg[:cut] + svg[corner.end():]
+    background = _BACKGROUND.search(svg)
+    if background is None:
+        return None
+    (ax, ay), _far = _lines_extent(lines)
+    cx, cy = found[_CORNERS[0]]
+    paths = []
+    for index, ((x1, y1), (x2, y2), kind) in enumerate(lines):
+        colour, width, dashed = LINES[kind]
+        dash = ' stroke-dasharray="5,2"' if dashed else ""
+        paths.append(f'<g id="edge{index + 1}" class="edge">\n<path fill="none" stroke="{colour}" stroke-width="{width}"{dash} '
+                     f'd="M{x1 - ax + cx:.2f},{cy + ay - y1:.2f}L{x2 - ax + cx:.2f},{cy + ay - y2:.2f}"/>\n</g>\n')
+    return svg[:background.end()] + "".join(paths).encode() + svg[background.end():]
 
 
 def run_graphviz(dot: str, fmt: str) -> bytes:
@@ -298,8 +354,11 @@ def draw(diagram, fmt: str = "svg", rtl: bool = False, paper: str | None = None)
         if data.get("kind") == "cause" and data["status"] == "verified":
             data["text"] = mark_verified(data["text"])
     measure_lines(graph)
-    dot = to_dot(geometry.fishbone_layout(graph, rtl=rtl), legend(), paper if paper in PAPERS else None)
-    output = run_graphviz(dot, fmt)
+    layout = geometry.fishbone_layout(graph, rtl=rtl)
+    paper = paper if paper in PAPERS else None
+    output = _with_lines(run_graphviz(to_dot(layout, legend(), paper, lines=False), fmt), layout.lines) if fmt == "svg" else None
+    if output is None:
+        output = run_graphviz(to_dot(layout, legend(), paper), fmt)
     if fmt == "pdf" and paper in PAPERS:
         output = _exact_page(output, paper)
     if fmt == "svg":
