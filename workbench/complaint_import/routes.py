@@ -1,9 +1,12 @@
 """Pages: the complaint list, the review queue and labelling."""
 
+import json
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
+from sqlalchemy import func, select
 
 from workbench.complaint_import import bp, hooks, services, text_search
 from workbench.complaint_import.labels import channel_label, name_maps
@@ -11,9 +14,9 @@ from workbench.complaint_import.models import Complaint
 from workbench.complaint_import.review import review_page
 from workbench.extensions import db
 from workbench.formtools import commit_or_report
-from workbench.i18n import isolate, join_list
+from workbench.i18n import isolate, join_list, page_language
 from workbench.persistence import check_version
-from workbench.revalidation import revalidated
+from workbench.revalidation import computed_once, revalidated
 from workbench.validation import InvalidInput
 
 FILTERS = ("source", "owner", "category", "theme", "product", "channel", "reason", "from", "to", "q", "project")
@@ -40,8 +43,16 @@ def complaint_list():
         if linked is None:
             abort(404)
         stmt = stmt.where(Complaint.id.in_(linked))
-    page = db.paginate(stmt, per_page=50, error_out=False)
-    return render_template("complaint_import/list.html", page=page, args=args, sources=services.sources(), **_context())
+    page = db.paginate(stmt, per_page=50, error_out=False, count=False)
+    # How many match, and the names the list shows, are the same for everyone allowed to ask: counted once per
+    # data revision (a million complaints take longer to count than the page takes to draw).
+    page.total = computed_once(json.dumps(["complaint count", args]),
+                               lambda: db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())))
+    shown = computed_once(json.dumps(["complaint list names", page_language().code]),
+                          lambda: {"names": name_maps(), "owners": services.owner_keys(), "sources": services.sources()})
+    owners = {int(owner_id): key for owner_id, key in shown["owners"].items()}
+    return render_template("complaint_import/list.html", page=page, args=args, sources=shown["sources"],
+                           names=shown["names"], channel_label=channel_label, owners=owners)
 
 
 @bp.route("/complaints/search.json")
