@@ -223,6 +223,12 @@ def revalidated(scopes: Callable[..., Iterable[str]] | None = None, varies: Call
     return decorate
 
 
+def revision(scope: str) -> int:
+    """The revision of ``scope`` this request's revalidated page read for its ETag (read now when it read none)."""
+    read = g.get(_READ, {})
+    return read[scope] if scope in read else live.current(scope)
+
+
 def computed_once(variant: str, produce: Callable[[], object]):
     """``produce()`` (plain JSON data) computed once per revision of the organisation's data and ``variant``.
 

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from jinja2.utils import htmlsafe_json_dumps
 from sqlalchemy import select
 
-from workbench import audit, live
+from workbench import audit, live, revalidation
 from workbench.access import role_required
 from workbench.extensions import db
 from workbench.fmea import bp, checks, fields, people, places, services
@@ -164,7 +164,7 @@ def table(project_id: int | None = None, document_id: int | None = None):
         return redirect(url_for("fmea.table", project_id=place.project.id))
     document = place.document
     # Read before the rows: the page then holds data at least as new as this revision.
-    revision = live.current(place.live_scope)
+    revision = revalidation.revision(place.live_scope)  # the one its ETag was made of
     rows = services.with_actions(services.row_dicts(document))
     data = page_data(place, document, rows)
     data["live"] = {"url": live.watch_url(place.live_scope), "revision": revision}
