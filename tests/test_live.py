@@ -415,3 +415,26 @@ def test_in_a_voting_round_each_reader_of_a_change_sees_their_own_dots(store, ap
         assert mine["voting"]["mine"] == {str(cause["id"]): 1} and mine["voting"]["left"] == 2
         assert theirs["voting"]["mine"] == {} and theirs["voting"]["left"] == 3
         assert mine["categories"][0]["causes"][0]["votes"] == theirs["categories"][0]["causes"][0]["votes"] == 1
+
+
+def test_the_render_cache_folder_forgets_old_renderings_but_not_at_every_write(tmp_path, monkeypatch):
+    import os
+    import time
+    from pathlib import Path
+
+    revisions = live.DatabaseRevisions(str(tmp_path / "render-cache"))
+    revisions.cache_put("project:1:7:svg", b"<svg>old</svg>")  # the first write looks at the folder
+    day_old = time.time() - live.RENDER_TTL - 60
+    os.utime(revisions._path("project:1:7:svg"), (day_old, day_old))
+    looked = []
+    real_glob = Path.glob
+    monkeypatch.setattr(Path, "glob", lambda self, pattern: looked.append(pattern) or real_glob(self, pattern))
+    for n in range(20):  # a busy meeting: a drawing and an answer at every change
+        revisions.cache_put(f"project:1:{8 + n}:svg", b"<svg>new</svg>")
+    assert looked == [] and revisions.cache_get("project:1:7:svg") == b"<svg>old</svg>"
+    later = time.time() + live.DatabaseRevisions.SWEEP_EVERY + 1
+    monkeypatch.setattr(live.time, "time", lambda: later)
+    revisions.cache_put("project:1:28:svg", b"<svg>newest</svg>")
+    assert looked == ["*.bin"]
+    assert revisions.cache_get("project:1:7:svg") is None
+    assert revisions.cache_get("project:1:27:svg") == b"<svg>new</svg>" and revisions.cache_get("project:1:28:svg") == b"<svg>newest</svg>"

@@ -98,8 +98,11 @@ class DatabaseRevisions:
 
     bumps_in_transaction = True
 
+    SWEEP_EVERY = 600  # seconds between two looks for renderings older than RENDER_TTL
+
     def __init__(self, folder: str):
         self.folder = Path(folder)
+        self._swept = 0.0
 
     def current(self, scope: str) -> int:
         value = db.session.scalar(select(LiveRevision.revision).where(LiveRevision.scope == scope))
@@ -130,8 +133,13 @@ class DatabaseRevisions:
         self._forget_old()
 
     def _forget_old(self) -> None:
-        # Renderings of superseded revisions are never asked for again: keep the folder small.
-        limit = time.time() - RENDER_TTL
+        # Renderings of superseded revisions are never asked for again: keep the folder small. Not at
+        # every write: the folder holds a day of a meeting's renderings, thousands of files to look at.
+        now = time.time()
+        if now - self._swept < self.SWEEP_EVERY:
+            return
+        self._swept = now
+        limit = now - RENDER_TTL
         for old in self.folder.glob("*.bin"):
             try:
                 if old.stat().st_mtime < limit:
