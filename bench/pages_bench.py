@@ -125,12 +125,13 @@ def main() -> None:
         finally:
             subprocess.run(["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False)
     results["now"] = measure(ROOT, env, args.n)
-    print(f"{'page':<16}{'baseline ms':>12}{'SQL':>5}{'now ms':>9}{'SQL':>5}{'× baseline':>11}{'304 ms':>9}{'SQL':>5}")
+    print(f"{'page':<16}{'baseline ms':>12}{'SQL':>5}{'now ms':>9}{'SQL':>5}{'× baseline':>11}{'304 ms':>9}{'SQL':>5}{'× render':>11}")
     for key, now in results["now"].items():
         base = results.get("baseline", {}).get(key)
         before = f"{base['render']:12.2f}{base['sql']:5d}" if base else f"{'':12}{'':5}"
         ratio = f"{now['render'] / base['render']:11.2f}" if base else f"{'':11}"
-        again = f"{now['304']:9.2f}{now['304_sql']:5d}" if now["304"] is not None else f"{'—':>9}{'':5}"
+        again = (f"{now['304']:9.2f}{now['304_sql']:5d}{now['304'] / now['render']:11.2f}" if now["304"] is not None
+                 else f"{'—':>9}{'':5}{'':11}")
         print(f"{key:<16}{before}{now['render']:9.2f}{now['sql']:5d}{ratio}{again}")
     total = {k: sum(r["render"] for r in v.values()) for k, v in results.items()}
     if "baseline" in total:

@@ -206,13 +206,14 @@ def revalidated(scopes: Callable[..., Iterable[str]] | None = None, varies: Call
             revisions = [(scope, live.current(scope)) for scope in names]
             g.setdefault(_READ, dict(revisions))
             extra = str(varies()) if varies else ""
-            if not session.get("_flashes"):
-                etag = _reader_etag(revisions, extra)
-                if etag is not None and live.not_modified(etag):
-                    return "", 304, {"ETag": etag, "Cache-Control": "private, no-cache"}
+            csrf = session.get("csrf_token")
+            etag = _reader_etag(revisions, extra)
+            if etag is not None and not session.get("_flashes") and live.not_modified(etag):
+                return "", 304, {"ETag": etag, "Cache-Control": "private, no-cache"}
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200 and response.mimetype == "text/html" and not _flashes_shown():
-                etag = _reader_etag(revisions, extra)
+                if etag is None or session.get("csrf_token") != csrf:  # the page made the session's first CSRF token
+                    etag = _reader_etag(revisions, extra)
                 if etag is not None:
                     response.headers["ETag"] = etag
                     response.headers["Cache-Control"] = "private, no-cache"
