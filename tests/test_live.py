@@ -438,3 +438,23 @@ def test_the_render_cache_folder_forgets_old_renderings_but_not_at_every_write(t
     assert looked == ["*.bin"]
     assert revisions.cache_get("project:1:7:svg") is None
     assert revisions.cache_get("project:1:27:svg") == b"<svg>new</svg>" and revisions.cache_get("project:1:28:svg") == b"<svg>newest</svg>"
+
+
+def test_a_rendering_cache_keeps_one_slot_per_scope_and_variant_however_many_revisions(app, tmp_path, monkeypatch):
+    """A meeting makes a revision every few seconds: the cache holds the latest drawing of each scope and
+    variant, not one per revision (a day of those filled Redis)."""
+    revisions = live.DatabaseRevisions(str(tmp_path / "render-cache"))
+    with app.app_context():
+        monkeypatch.setitem(app.extensions, live.EXTENSION, revisions)
+        made = []
+        for revision in range(100, 160):
+            data, _etag = live.cached_rendering("project:9", "svg-rtl", lambda r=revision: made.append(r) or f"<svg>{r}</svg>".encode(), revision=revision)
+            assert data == f"<svg>{revision}</svg>".encode()
+            again, _etag = live.cached_rendering("project:9", "svg-rtl", lambda: made.append("again") or b"x", revision=revision)
+            assert again == data  # the second reader of a revision gets the bytes made once
+        live.cached_rendering("project:9", "svg-ltr", lambda: b"<svg>ltr</svg>", revision=159)
+        assert made == list(range(100, 160))
+        assert len(list((tmp_path / "render-cache").glob("*.bin"))) == 2  # one slot per variant
+        # A straggler asking for a superseded revision gets that revision's drawing, made again.
+        old, _etag = live.cached_rendering("project:9", "svg-rtl", lambda: b"<svg>100 again</svg>", revision=100)
+        assert old == b"<svg>100 again</svg>"

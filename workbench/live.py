@@ -15,8 +15,9 @@ also name a *kind* of page (``watch_url(scope, "fishbone", ...)``): its capabili
 ``answer_with`` what such a page needs, and a changed answer carries it, so a change costs the page
 one request (the poll), not a poll and then a reload of each part.
 
-``cached_rendering`` keeps renderings (SVG, PNG, ...) keyed by the revision: in Redis with
-``REDIS_URL``, else as files in ``instance/render-cache``. A changed answer that is the same for
+``cached_rendering`` keeps renderings (SVG, PNG, ...) of the revision they were made at, one per
+scope and variant (the latest made): in Redis with ``REDIS_URL``, else as files in
+``instance/render-cache``. A changed answer that is the same for
 every reader at a revision (a ``SharedAnswer``) is kept there too, whole and in each compressed
 form: the readers of one meeting get the same bytes, made once.
 """
@@ -294,24 +295,24 @@ def changes(token: str):
 def _shared_response(scope: str, revision: int, answer: SharedAnswer, headers: dict) -> Response | None:
     """The answer every reader gets at ``revision``, from the render cache (made once); None: it is personal."""
     revisions = store()
-    key = f"{scope}:{revision}:answer:{answer.variant}"
+    slot = f"{scope}:answer:{answer.variant}"
     encoding = static_files.accepted_encoding()
-    body = revisions.cache_get(f"{key}:{encoding}") if encoding else None
+    body = _cache_get(revisions, f"{slot}:{encoding}", revision) if encoding else None
     if body is None:
-        plain = revisions.cache_get(key)
+        plain = _cache_get(revisions, slot, revision)
         if plain is None:
             carried = answer.shared()
             # b"" files "readers get different answers at this revision" for the next reader too.
             plain = b"" if carried is None else json.dumps(
                 {"revision": revision, **carried}, ensure_ascii=False, separators=(",", ":")).encode()
-            revisions.cache_put(key, plain)
+            _cache_put(revisions, slot, revision, plain)
         if not plain:
             return None
         encoding = static_files.accepted_encoding(len(plain))
         if encoding is None:
             return Response(plain, 200, headers, mimetype="application/json")
         body = static_files.compressed(plain, encoding)
-        revisions.cache_put(f"{key}:{encoding}", body)
+        _cache_put(revisions, f"{slot}:{encoding}", revision, body)
     # As flask-compress marks what it compresses (it leaves an answer with a Content-Encoding alone).
     tagged = {**headers, "ETag": f'"{revision}:{encoding}"', "Content-Encoding": encoding, "Vary": "Accept-Encoding"}
     return Response(body, 200, tagged, mimetype="application/json")
@@ -330,13 +331,30 @@ def cached_rendering(scope: str, variant: str, produce: Callable[[], bytes], rev
     if revision is None:
         revision = current(scope)
     etag = _etag(scope, revision, variant)
-    key = f"{scope}:{revision}:{variant}"
+    slot = f"{scope}:{variant}"
     revisions = store()
-    data = revisions.cache_get(key)
+    data = _cache_get(revisions, slot, revision)
     if data is None:
         data = produce()
-        revisions.cache_put(key, data)
+        _cache_put(revisions, slot, revision, data)
     return data, etag
+
+
+# One slot per scope and variant holds the rendering of one revision, the latest one made: a superseded
+# revision is not asked for again (but by a straggler, which makes it again), so the cache stays as big as
+# the number of scopes and variants, not as the number of revisions (a meeting makes one every few seconds).
+
+
+def _cache_get(revisions, slot: str, revision: int) -> bytes | None:
+    value = revisions.cache_get(slot)
+    if value is None:
+        return None
+    head, _newline, data = value.partition(b"\n")
+    return data if head == str(revision).encode() else None
+
+
+def _cache_put(revisions, slot: str, revision: int, data: bytes) -> None:
+    revisions.cache_put(slot, str(revision).encode() + b"\n" + data)
 
 
 def etag_for(scope: str, variant: str, revision: int | None = None) -> str:
