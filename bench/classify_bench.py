@@ -1,8 +1,8 @@
 """Classification benchmark: coverage and accuracy of the shipped defaults on a labelled set.
 
-Reads three labelled sets, reported separately: ``bench/data/labelled_complaints.csv``,
-the later held-out set ``bench/data/heldout/heldout_complaints.csv`` and the small third set
-``bench/data/third/third_complaints.csv``
+Reads four labelled sets, reported separately: ``bench/data/labelled_complaints.csv``,
+the later held-out set ``bench/data/heldout/heldout_complaints.csv``, the small third set
+``bench/data/third/third_complaints.csv`` and the fourth set ``bench/data/fourth/fourth_complaints.csv``
 (all with columns id, language, industry, text, category, owner, clear;
 neither was used to write the shipped phrases) and, when present,
 ``bench/data/labelled_complaints_edge.csv`` (category/owner ``unclassifiable``
@@ -133,7 +133,8 @@ def main() -> int:
     parser.add_argument("--data", default=str(ROOT / "bench" / "data"))
     args = parser.parse_args()
     data = Path(args.data)
-    files = [f for f in (data / "labelled_complaints.csv", data / "heldout" / "heldout_complaints.csv", data / "third" / "third_complaints.csv") if f.exists()]
+    names = ("labelled_complaints.csv", "heldout/heldout_complaints.csv", "third/third_complaints.csv", "fourth/fourth_complaints.csv")
+    files = [data / name for name in names if (data / name).exists()]
     edge_file = data / "labelled_complaints_edge.csv"
     if not files:
         print(f"No labelled set under {data}: nothing to measure.")

@@ -1,5 +1,7 @@
 """Check the labelled complaint sets and print their counts as Markdown tables.
 
+Also checks the later sets (``heldout/``, ``third/``, ``fourth/``) when present.
+
 Usage: python bench/data/labelled_set.py   (exits 1 naming the file, row and
 column of the first problem found).  It reads the CSVs only; it never imports
 workbench, so the set stays independent of the rules and the model it judges.
@@ -16,6 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 MAIN = HERE / "labelled_complaints.csv"
 EDGE = HERE / "labelled_complaints_edge.csv"
+# Sets written later, each held out on its own and reported separately by the bench.
+LATER = (HERE / "heldout" / "heldout_complaints.csv", HERE / "third" / "third_complaints.csv", HERE / "fourth" / "fourth_complaints.csv")
 COLUMNS = ["id", "language", "industry", "text", "category", "owner", "clear"]
 LANGUAGES = ("fa", "en")
 INDUSTRIES = (
@@ -119,10 +123,11 @@ def summary(rows: list[dict[str, str]]) -> str:
 
 
 def main() -> int:
-    """Check both sets and print their counts."""
+    """Check the main, edge and later sets and print their counts."""
     try:
         rows = check(MAIN)
         edge = check(EDGE, edge=True)
+        later = [(path, check(path)) for path in LATER if path.exists()]
     except (OSError, ValueError) as error:
         print(error, file=sys.stderr)
         return 1
@@ -130,6 +135,10 @@ def main() -> int:
     print(summary(rows) + "\n")
     print(table(rows) + "\n")
     print(f"{EDGE.name}: {len(edge)} edge cases")
+    for path, later_rows in later:
+        print(f"\n{path.name}: {len(later_rows)} complaints\n")
+        print(summary(later_rows) + "\n")
+        print(table(later_rows))
     return 0
 
 

@@ -8,6 +8,7 @@ half-space (ZWNJ) and a leading ``@`` means the line was typed with Arabic
 ي/ك. Rows are shuffled with a fixed seed, so the file is reproducible.
 
     python bench/data/heldout/build.py
+    python bench/data/heldout/build.py fourth F   (bench/data/fourth/fourth_complaints.csv)
 """
 
 import csv
@@ -61,10 +62,13 @@ def build(sources: list[Path], out: Path, prefix: str) -> int:
     return len(rows)
 
 
-def main() -> int:
-    print(f"{build([HERE / 'source_fa.txt', HERE / 'source_en.txt'], HERE / 'heldout_complaints.csv', 'H')} rows written")
+def main(argv: list[str]) -> int:
+    """Build this folder's set, or with ``FOLDER PREFIX`` the sibling folder's ``FOLDER_complaints.csv``."""
+    folder, prefix = (argv[0], argv[1]) if len(argv) == 2 else ("heldout", "H")
+    where = HERE.parent / folder
+    print(f"{build([where / 'source_fa.txt', where / 'source_en.txt'], where / f'{folder}_complaints.csv', prefix)} rows written")
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
