@@ -129,7 +129,7 @@ def test_start_a_project_from_a_theme_links_its_complaints(client, login, db):
     assert project.team_id == team_id and project.title == theme.name
     listed = client.get(f"/complaints?project={project.id}").get_data(as_text=True)
     assert f"({theme.size})" in listed
-    assert f"Project: {theme.name}" in client.get("/complaints/themes").get_data(as_text=True)
+    assert f"Project: \u2068{theme.name}\u2069" in client.get("/complaints/themes").get_data(as_text=True)
 
 
 def test_the_demo_builds_themes_a_new_user_sees_with_their_owner_and_category_mix(client, login, db):

@@ -76,6 +76,15 @@ def test_a_later_import_and_theme_build_adds_the_new_complaints_of_the_projects_
     assert not _linked(db, project.id) & (set(late_new) | set(rude_new))
     page = client.get(f"/projects/{project.id}").get_data(as_text=True)
     assert "60 linked complaints (20 of them from later imports)" in page
+    # The team sees where its problem went, and the new theme's card says a project already works on it.
+    successor = db.session.get(Theme, _theme_of(db, cold_new[0]))
+    assert "replaced by a newer theme build" in page and f"now followed in: «\u2068{successor.name_in('en')[:40]}" in page
+    cards = client.get("/complaints/themes").get_data(as_text=True)
+    following = theme_link.following_themes(db.session.get(ImprovementProject, project.id))
+    assert successor in following and all(t.active for t in following)
+    assert cards.count("Project: \u2068Food arrives cold\u2069 (follows its problem into this theme)") == len(following)
+    assert "Project: Late parcels (follows" not in cards  # a closed project follows nothing
+    assert f'href="/projects/{project.id}"' in cards
     listed = client.get(f"/complaints?project={project.id}&per_page=100").get_data(as_text=True)
     assert "order 105" in listed and "tracking" not in listed
 

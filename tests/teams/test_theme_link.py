@@ -56,7 +56,7 @@ def test_start_from_a_theme_links_exactly_its_complaints_with_the_right_counts(c
     assert _linked(db, project.id) == _of_theme(db, theme.id) and len(_of_theme(db, theme.id)) == 8
     assert not _linked(db, project.id) & _of_theme(db, other.id)
     page = client.get(created.headers["Location"]).get_data(as_text=True)
-    assert "8 linked complaints" in page and "Theme: Food arrives cold" in page
+    assert "8 linked complaints" in page and "Theme: \u2068Food arrives cold" in page
     listed = client.get(f"/complaints?project={project.id}").get_data(as_text=True)
     assert "Food arrives cold 7" in listed and "Rude courier" not in listed
 

@@ -88,7 +88,10 @@ class ProjectComplaint(db.Model):
     """
 
     __tablename__ = "project_complaints"
-    __table_args__ = (Index("ix_project_complaints_complaint", "complaint_id"),)
+    __table_args__ = (
+        Index("ix_project_complaints_complaint", "complaint_id"),
+        Index("ix_project_complaints_theme", "theme_id", "project_id"),  # the projects a theme's card lists
+    )
 
     project_id: Mapped[int] = mapped_column(ForeignKey("projects.id", ondelete="CASCADE"), primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id", ondelete="CASCADE"), primary_key=True)

@@ -119,6 +119,21 @@ def linked_counts(project: ImprovementProject) -> tuple[int, int]:
     return int(total or 0), int(later or 0)
 
 
+def following_themes(project: ImprovementProject) -> list[Theme]:
+    """The current themes a later theme build let the project take in complaints from (not its first theme), biggest first."""
+    PC = ProjectComplaint
+    brought = select(PC.theme_id).where(PC.project_id == project.id, PC.theme_id.is_not(None)).distinct()
+    stmt = select(Theme).where(Theme.id.in_(brought), Theme.active)
+    if project.theme_id is not None:
+        stmt = stmt.where(Theme.id != project.theme_id)
+    return list(db.session.scalars(stmt.order_by(Theme.size.desc(), Theme.id)))
+
+
+def projects_following(theme_id: int):
+    """A select of the ids of the projects a theme build let take in the theme's complaints."""
+    return select(ProjectComplaint.project_id).where(ProjectComplaint.theme_id == theme_id).distinct()
+
+
 def linked_ids(project_id: int):
     """A select of the ids of the complaints linked to the project."""
     return select(ProjectComplaint.complaint_id).where(ProjectComplaint.project_id == project_id)
