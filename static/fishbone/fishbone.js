@@ -180,7 +180,10 @@
     button.addEventListener("click", function () {
       api("POST", projectUrl + "/vote-sessions", { votes_per_member: number.value }).then(function () { say(T.round_started); return load(); }).catch(reported);
     });
-    box.appendChild(number); box.appendChild(el("span", "", " " + T.votes_each + " ")); box.appendChild(button);
+    // The controls for a new round on their own line: next to "Your votes left: 3" a box holding 3 read as the same number.
+    var start = el("span", "fb-round-new");
+    start.appendChild(number); start.appendChild(el("span", "", " " + T.votes_each + " ")); start.appendChild(button);
+    box.appendChild(start);
   }
 
   function select(key) {
