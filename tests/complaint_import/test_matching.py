@@ -16,6 +16,9 @@ from workbench.complaint_import.textnorm import normalise
         ("سفارش\u00a0من", "سفارش من"),  # no-break space
         ("۱۲۳ و ١٢٣", "123 و 123"),  # Persian and Arabic-Indic digits
         ("  Late   DELIVERY ", "late delivery"),
+        ("مسئول مسؤول مسول", "مسول مسول مسول"),  # one word, three spellings of its hamza
+        ("سؤال رئیس", "سوال رییس"),
+        ("مأمور اجزاء", "مامور اجزا"),
         ("", ""),
     ],
 )

@@ -90,7 +90,8 @@ SHORT_STEM_SUFFIXES = frozenset(
 # shipped phrases: a loan "servicer" is not "service", a post "office" is not an "officer", "lately" is not "late",
 # "activity" on an account is not an "activated" line, a "manufacturer" is not "manufacturing", "missed" a payment
 # is not "missing", "unused" is not "unusable", "at this point" is not "points" on a mortgage, an "interesting" offer
-# is not "interest", being "connected" to an agent is not a "connection".
+# is not "interest", being "connected" to an agent is not a "connection", a loan "installment" is not an "installation",
+# a phone "charging" is not being "charged".
 OWN_KEYS = {
     "servicer": "servicer", "servicers": "servicer",
     "officer": "officer", "officers": "officer", "officially": "officially",
@@ -103,7 +104,30 @@ OWN_KEYS = {
     "interesting": "interesting", "interestingly": "interesting",
     "connection": "connection", "connections": "connection", "connectivity": "connection",
     "shocking": "shocking", "shockingly": "shocking",
+    # A phone "charging" is not a price "charged" or "charges"; a price phrase says it: "keep charging", "charging me".
+    "charging": "charging",
+    # "fine" is mostly "all right" ("the fridge is fine"); the money "fined", "fines" and "a fine" are phrases of their own.
+    "fined": "fined", "fines": "fines", "finely": "finely",
+    "interested": "interested",
+    "installment": "installment", "installments": "installment", "instalment": "installment", "instalments": "installment",
+    "appointed": "appointed",
+    "represent": "represent", "represents": "represent", "represented": "represent", "representing": "represent",
 }
+
+
+# Persian words that look like a shorter word with an ending but are words of their own, and keep their own
+# key (cut no further than this form): «خشم» (anger) is not «خش» + «م» (my scratch), «هنگام» (when) not «هنگ» (a
+# freeze), «قطعا» (surely) not «قطع» (cut off), «سالاد» not «سال», «خامه» (cream) not «خام» (raw), «پسته» not «پست»,
+# «میله» (a rod) not «می» + «له» (crushed). Found as ``OWN_KEYS`` were: a frequency list of Persian words run through
+# ``persian_forms`` against the shipped phrase words, every word whose shorter form means something else.
+PERSIAN_OWN_WORDS = frozenset(
+    "خشم موم ستم سهم سهام کدام تومان درمان دوام دوش بوم کوه چکش "
+    "هنگام هنگامی هنگامه قطعا سالاد باران بارون کلید مهمان مهمون حمله حملات اسمان اسمون درامد درامدی "
+    "شورا شورای شوراها شوراهای شورش شوروی ترکیه ترکمن جنسیت دیوانه دیوونه ماموریت خامه خامنه "
+    "کندن کندو پسته جویدن جویا جویای گراند گرانیت طعمه سودان سودا قطعیت کجای کجاش کجام صفات دربند فحشا قبضه "
+    "پایان پایانی پایانه لقمان علیه سیمان سیما سیمای فرمان فرمانده "
+    "میله میوه میدان میدون میزان میلیون میلیارد میهمان میمون میراث میان میانه".split()
+)
 
 
 def english_key(word: str) -> str:
@@ -120,7 +144,9 @@ def _is_number(word: str) -> bool:
 
 
 def _verb_canonical(word: str, shortest: int = 2) -> str:
-    """``نمیرسه`` → ``نرسه``, ``میده`` → ``ده`` (keeping words such as ``میز`` whole)."""
+    """``نمیرسه`` → ``نرسه``, ``میده`` → ``ده`` (keeping words such as ``میز`` and ``میله`` whole)."""
+    if word in PERSIAN_OWN_WORDS:
+        return word
     if word.startswith("نمی") and len(word) >= 3 + shortest:
         return "ن" + word[3:]
     if word.startswith("می") and len(word) >= 2 + shortest:
@@ -212,6 +238,8 @@ def spoken_verb(verb: str) -> list[str]:
 def persian_forms(word: str, verb: bool = True, spoken: bool = False) -> list[str]:
     """Candidate forms of a Persian word, most literal first (``verb=False``: keep a «می» prefix; ``spoken``: a
     written verb with «می»/«نمی» also as it is spoken, «نمی‌کند» as «نمیکنه», last)."""
+    if word in PERSIAN_OWN_WORDS:
+        return [word]
     base = _verb_canonical(word) if verb else word
     if spoken and base != word:
         return list(dict.fromkeys(persian_forms(word, verb) + spoken_verb(base)))
@@ -220,6 +248,8 @@ def persian_forms(word: str, verb: bool = True, spoken: bool = False) -> list[st
         if base.endswith(suffix) and len(base) - len(suffix) >= _STEM_MIN and (len(base) - len(suffix) > _STEM_MIN or suffix in SHORT_STEM_SUFFIXES):
             once = base[: -len(suffix)]
             forms.append(once)
+            if once in PERSIAN_OWN_WORDS:
+                continue
             for second in SUFFIXES:
                 if once.endswith(second) and len(once) - len(second) >= _STEM_MIN + 1:
                     forms.append(once[: -len(second)])
