@@ -29,3 +29,49 @@ def test_rules_classify_with_confidence(db, owners, text, owner, category):
 def test_no_match_has_no_label_and_zero_confidence(db, owners):
     ensure_defaults()
     assert Rules.from_db().predict("something odd", "owner") == (None, 0.0)
+
+
+TIE_RULES = [
+    ("category", "product_quality", "broke down", 2.0),
+    ("category", "product_quality", "missing", 1.0),
+    ("category", "warranty", "warranty claim", 2.0),
+    ("category", "delivery_speed", "parcel", 1.0),
+    ("category", "price", "overcharged", 1.0),
+    ("category", "delivery_speed", "shipping", 1.0),
+    ("owner", "quality", "were missing", 2.0),
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "owner", "reason"),
+    [
+        # A warranty complaint names the defect it is about: warranty wins the tie with product quality.
+        ("My washing machine broke down after a year and they refused the warranty claim", "warranty", "service", None),
+        # A defect phrase of quality's says the complaint is about the product, not the parcel.
+        ("The parcel came and two items were missing", "product_quality", "quality", None),
+        # Any other tie stays a tie.
+        ("I was overcharged for shipping", None, None, "conflict"),
+    ],
+)
+def test_tied_categories_are_decided_where_the_way_complaints_are_written_decides(text, category, owner, reason):
+    from workbench.complaint_import.classify import OwnerMatrix
+
+    matrix = OwnerMatrix({("product_quality", "", ""): "production", ("warranty", "", ""): "service", ("delivery_speed", "", ""): "service",
+                          ("price", "", ""): "sales"})
+    rules = Rules(TIE_RULES, matrix)
+    for label in (rules.label(normalise(text)), rules.labels([normalise(text)])[0]):
+        assert (label.category, label.owner, label.reason) == (category, owner, reason)
+        assert (label.category_confidence > 0) == (category is not None)
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("My washing machine broke down after a year and they refused the warranty claim", "warranty"),
+        ("یخچال تو دوره گارانتی خراب شد ولی تعمیرش نکردن", "warranty"),
+        ("The package was delivered with a dented lid", "product_quality"),
+    ],
+)
+def test_shipped_phrases_decide_such_ties(db, owners, text, category):
+    ensure_defaults()
+    assert Rules.from_db().label(normalise(text)).category == category

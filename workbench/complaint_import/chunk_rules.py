@@ -333,6 +333,8 @@ class ChunkScores:
     any_category: list[bool]
     override: list
     override_confidence: list[float]
+    tied: list  # per text, the categories that share the top weight (an empty set where one is ahead)
+    top: list[float]  # per text, the top category weight
 
 
 def chunk_scores(matchers: dict[str, PhraseMatcher], texts: list[str]) -> ChunkScores:
@@ -343,5 +345,20 @@ def chunk_scores(matchers: dict[str, PhraseMatcher], texts: list[str]) -> ChunkS
         summed, present, keys = scores(matchers[target], words, len(texts))
         index, confidence = best(summed, present)
         answers.append((np.array([*keys, None], dtype=object)[index].tolist(), confidence.tolist(), present.any(axis=1).tolist()))
+        if target == "category":
+            tied, top = _ties(summed, present, index, keys)
     (category, category_confidence, any_category), (override, override_confidence, _any) = answers
-    return ChunkScores(words, category, category_confidence, any_category, override, override_confidence)
+    return ChunkScores(words, category, category_confidence, any_category, override, override_confidence, tied, top)
+
+
+def _ties(summed: np.ndarray, present: np.ndarray, index: np.ndarray, keys: list[str]) -> tuple[list, list[float]]:
+    """Per text, the keys that share the top weight where ``best`` found a tie (else an empty set), and the top weight."""
+    texts = len(summed)
+    if not summed.shape[1]:
+        return [frozenset()] * texts, [0.0] * texts
+    weights = np.where(present, summed, -np.inf)
+    top = weights.max(axis=1)
+    tied: list = [frozenset()] * texts
+    for row in np.flatnonzero((index < 0) & present.any(axis=1)).tolist():
+        tied[row] = frozenset(keys[k] for k in np.flatnonzero(weights[row] == top[row]).tolist())
+    return tied, np.where(np.isfinite(top), top, 0.0).tolist()

@@ -90,6 +90,32 @@ def _negatable(value: tuple[str, float]) -> bool:
     return value[0] not in NOT_NEGATABLE
 
 
+REMEDY_CATEGORY = "warranty"
+
+
+def broken_tie(tied: frozenset, override: str | None, top: float) -> tuple[str | None, float]:
+    """The category of a text whose category phrases tie, where the way complaints are written decides it: a
+    warranty, return or refund complaint names the defect it is about ("failed after a year and the warranty claim
+    was denied"), so warranty wins a tie with product quality; a phrase that gives a defect to production or quality
+    ("arrived crushed", "items were missing") says the complaint is about the product itself. Otherwise none."""
+    if REMEDY_CATEGORY in tied and tied <= {REMEDY_CATEGORY, DEFECT_CATEGORY}:
+        category = REMEDY_CATEGORY
+    elif DEFECT_CATEGORY in tied and override in DEFECT_OWNERS:
+        category = DEFECT_CATEGORY
+    else:
+        return None, 0.0
+    return category, round(min(0.99, 0.5 * min(1.0, 0.5 + 0.25 * top)), 3)
+
+
+def _tied(scores: dict[str, float]) -> frozenset:
+    """The keys that share the top weight (empty when one key is ahead)."""
+    if len(scores) < 2:
+        return frozenset()
+    top = max(scores.values())
+    keys = frozenset(k for k, w in scores.items() if w == top)
+    return keys if len(keys) > 1 else frozenset()
+
+
 class OwnerMatrix:
     """Category (optionally product, channel) → process owner key; the most specific cell wins."""
 
@@ -172,6 +198,8 @@ class Rules:
             if reason is not None:
                 continue
             category, confidence = found.category[i], found.category_confidence[i]
+            if category is None and found.tied[i]:
+                category, confidence = broken_tie(found.tied[i], found.override[i], found.top[i])
             if category is None:
                 reason = "conflict" if found.any_category[i] else unmatched_reason(texts[i], found.words.of_text(i))
             owner = found.override[i]
@@ -193,10 +221,12 @@ class Rules:
 
     def _label(self, text_norm, scores, product=None, channel=None, words=None) -> Label:
         category, category_confidence = _confidence(scores["category"])
+        override, override_confidence = _confidence(scores["owner"])
+        if category is None and scores["category"]:
+            category, category_confidence = broken_tie(_tied(scores["category"]), override, max(scores["category"].values()))
         reason = None
         if category is None:
             reason = "conflict" if scores["category"] else unmatched_reason(text_norm, words)
-        override, override_confidence = _confidence(scores["owner"])
         if override in DEFECT_OWNERS and category not in (None, DEFECT_CATEGORY):
             override = None  # "instead of" in a delivery complaint does not make it quality's
         if override is not None:
