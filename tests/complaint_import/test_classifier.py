@@ -75,3 +75,24 @@ def test_tied_categories_are_decided_where_the_way_complaints_are_written_decide
 def test_shipped_phrases_decide_such_ties(db, owners, text, category):
     ensure_defaults()
     assert Rules.from_db().label(normalise(text)).category == category
+
+
+@pytest.mark.parametrize(
+    ("text", "category", "owner"),
+    [
+        # Phrases a domain expert lists for each industry, as customers write them.
+        ("Internet drops every night and the speed test shows 3 Mbps", "product_quality", "production"),
+        ("پیراهن از درز شکافت", "product_quality", "production"),
+        ("قرار بود پنجشنبه نصب کنن", "delivery_speed", "service"),
+        ("تاکنون هیچ پاسخی به نامه اینجانب داده نشده است", "responsiveness", "service"),
+        ("The collection agency is trying to collect a balance I paid in full last year", "price", "sales"),
+        # A defect that should have been caught before the customer got it is quality's.
+        ("The lamp was dead on arrival", "product_quality", "quality"),
+        ("شامپو تاریخ مصرف گذشته بود", "product_quality", "quality"),
+        ("گوشی که فرستادن آکبند نبود", "product_quality", "quality"),
+    ],
+)
+def test_shipped_phrases_of_each_industry(db, owners, text, category, owner):
+    ensure_defaults()
+    label = Rules.from_db().label(normalise(text))
+    assert (label.category, label.owner) == (category, owner)
