@@ -140,3 +140,19 @@ def test_a_number_placeholder_matches_numbers_in_digits_and_words():
 )
 def test_colloquial_plural_and_object_endings_come_off(text, word):
     assert PhraseMatcher([(word, "hit")]).find(normalise(text)) == [("hit",)]
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("I never recieved my order", "I never received my order"),
+        ("Costumer servise never called back", "Customer service never called back"),
+        ("I payed twice", "I paid twice"),
+        ("The warrantee was refused", "The warranty was refused"),
+        ("wrong colour, labour charge, service centre", "wrong color, labor charge, service center"),
+    ],
+)
+def test_common_misspellings_and_british_spellings_find_the_phrases_of_the_word_meant(written, meant):
+    matcher = PhraseMatcher([(meant, "found")])
+    assert matcher.find(normalise(written)) == [("found",)]
+    assert phrase_words(written) == phrase_words(meant)

@@ -130,8 +130,29 @@ PERSIAN_OWN_WORDS = frozenset(
 )
 
 
+# Misspellings customers make most often in complaints, and British spellings, read as the word they stand for
+# (in phrases and texts alike): "recieved" is "received", "payed" "paid", "costumer" "customer", "colour" "color".
+SPELLINGS = {
+    "recieve": "receive", "recieved": "received", "recieving": "receiving", "recived": "received", "receieved": "received",
+    "reciept": "receipt", "reciepts": "receipts", "payed": "paid", "costumer": "customer", "costumers": "customers",
+    "custmer": "customer", "cusomer": "customer", "servise": "service", "sevice": "service", "responce": "response",
+    "warrenty": "warranty", "warrantee": "warranty", "waranty": "warranty", "garantee": "guarantee", "guarentee": "guarantee",
+    "gaurantee": "guarantee", "refound": "refund", "reimbursment": "reimbursement", "replacment": "replacement",
+    "techinician": "technician", "technitian": "technician", "techician": "technician", "delivary": "delivery",
+    "delievered": "delivered", "deliverd": "delivered", "deliverey": "delivery", "arived": "arrived", "brocken": "broken",
+    "damged": "damaged", "damadged": "damaged", "expencive": "expensive", "expensiv": "expensive", "untill": "until",
+    "adress": "address", "cancelation": "cancellation", "defected": "defective",
+    "dissapointed": "disappointed", "dissapointing": "disappointing", "rediculous": "ridiculous",
+    "colour": "color", "colours": "colors", "labour": "labor", "behaviour": "behavior", "centre": "center",
+    "licence": "license", "honour": "honor", "mould": "mold", "mouldy": "moldy", "grey": "gray", "jewellery": "jewelry",
+    "tyre": "tire", "tyres": "tires", "programme": "program",
+}
+
+
 def english_key(word: str) -> str:
-    """The key of an English word: its Snowball stem, or its own key where that stem belongs to another word."""
+    """The key of an English word: its Snowball stem, or its own key where that stem belongs to another word (a common
+    misspelling or British spelling read as the word it stands for)."""
+    word = SPELLINGS.get(word, word)
     return OWN_KEYS.get(word) or _ENGLISH.stemWord(word)
 
 
