@@ -40,7 +40,7 @@ from workbench.models import utcnow
 CHUNK = 5000
 PREVIEW_ROWS = 10
 MAX_KEPT_ERRORS = 5000
-# Files this big are read in a second process (which also classifies every other chunk) while this one classifies and stores.
+# Files this big are read in a second process (which also classifies the chunks this one has no time for) while this one classifies and stores.
 PIPELINE_BYTES = 8 * 2**20
 
 __all__ = ["CHUNK", "ImportCancelled", "ImportOptions", "Outcome", "RowError", "content_hash", "run_import"]
@@ -99,7 +99,7 @@ class Chunk:
     changed: list[ComplaintRecord]
     last_row: int
     bytes_read: int
-    labelled: bool = False  # the classify step has run (in the reading process, for every other chunk of a big file)
+    labelled: bool = False  # the classify step has run (in the reading process, for a chunk the storing one had no time for)
 
     def __reduce__(self):
         # Sent to another process as plain tuples: pickling dataclass objects one by one costs twice as much.
@@ -137,10 +137,10 @@ class ComplaintSteps:
         self.classify = ClassifyStep()
         self.bytes_read = [0]
 
-    def prepared(self, label_every_other: bool = False) -> Iterator[Chunk]:
-        """Read -> check -> normalise: every chunk of the file, duplicates sorted out; with ``label_every_other``, every
-        second chunk is labelled too (the reading process takes half the classify step off the storing one)."""
-        for index, rows in enumerate(in_chunks(data_rows(self.path, self.layout, self.bytes_read), CHUNK)):
+    def prepared(self, label_here: Callable[[], bool] | None = None) -> Iterator[Chunk]:
+        """Read -> check -> normalise: every chunk of the file, duplicates sorted out; a chunk is labelled too when
+        ``label_here()`` says so (the reading process labels the chunks that the storing one has no time for)."""
+        for rows in in_chunks(data_rows(self.path, self.layout, self.bytes_read), CHUNK):
             new, changed = [], []
             for number, cells in rows:
                 record = self.check(number, cells)
@@ -150,7 +150,7 @@ class ComplaintSteps:
             for record, text_norm in zip(records, normalise_many([r.classified_text() for r in records]), strict=True):
                 record.text_norm = text_norm
             chunk = Chunk(new, changed, rows[-1][0], self.bytes_read[0])
-            if label_every_other and index % 2:
+            if label_here is not None and label_here():
                 self.label(chunk)
             yield chunk
 
@@ -225,9 +225,10 @@ def run_import(
     store = None if options.dry_run else ComplaintStore(source, options.job_id, utcnow(), estimated_rows=size // 100, stream=True)
     spool = Spool(store) if store is not None and options.spool else None
     tick = Progress(progress, cancelled)
-    # Big files: read, check and normalise in a second process while this one classifies and stores.
+    # Big files: read, check and normalise in a second process while this one classifies and stores; the second
+    # process also classifies each chunk that would otherwise wait for this one to finish storing the one before.
     if size >= PIPELINE_BYTES and pipeline.available():
-        chunks = pipeline.SecondProcess(lambda: steps.prepared(label_every_other=True), lambda: outcome)
+        chunks = pipeline.SecondProcess(lambda: steps.prepared(label_here=chunks.busy), lambda: outcome)
     else:
         chunks = steps.prepared()
     with no_gc_pauses():  # the steps make millions of small objects and no cycles

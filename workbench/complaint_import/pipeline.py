@@ -23,17 +23,29 @@ class SecondProcess:
 
     A failure in the child is raised again here: ``InvalidInput`` as itself,
     anything else as ``RuntimeError`` with its message.
+
+    ``busy()``, asked in the child, tells whether this process is still at
+    work on an item the child sent (it asks for the next one only when done):
+    work that either side may do is best done by the child then, which would
+    otherwise wait for this process to take its next item.
     """
 
     def __init__(self, items: Callable[[], Iterable], finish: Callable[[], object]):
         self.items = items
         self.finish = finish
         self.result = None
+        self.sent = 0  # counted in the child
+        self.taken = multiprocessing.get_context("fork").RawValue("q", 0)  # items this process finished with (shared memory)
+
+    def busy(self) -> bool:
+        """In the child: this process has not yet finished with every item sent to it."""
+        return self.taken.value < self.sent
 
     def _child(self, send_end) -> None:
         try:
             for item in self.items():
                 send_end.send(("item", item))
+                self.sent += 1
             send_end.send(("done", self.finish()))
         except InvalidInput as error:
             send_end.send(("invalid", error.errors))
@@ -48,14 +60,17 @@ class SecondProcess:
         worker = context.Process(target=self._child, args=(send_end,), name="complaint-import-reader")
         worker.start()
         send_end.close()
+        taken = 0
         try:
             while True:
+                self.taken.value = taken  # every item yielded so far is finished with: the caller asks for the next
                 try:
                     kind, value = receive_end.recv()
                 except EOFError:
                     raise RuntimeError("the import's reading process stopped unexpectedly") from None
                 if kind == "item":
                     yield value
+                    taken += 1
                 elif kind == "done":
                     self.result = value
                     return
