@@ -90,6 +90,8 @@ def test_shipped_phrases_decide_such_ties(db, owners, text, category):
         ("The lamp was dead on arrival", "product_quality", "quality"),
         ("شامپو تاریخ مصرف گذشته بود", "product_quality", "quality"),
         ("گوشی که فرستادن آکبند نبود", "product_quality", "quality"),
+        ("دفترچه راهنما تو کارتن نبود", "product_quality", "quality"),
+        ("The remote was missing from the box", "product_quality", "quality"),
     ],
 )
 def test_shipped_phrases_of_each_industry(db, owners, text, category, owner):
