@@ -37,7 +37,7 @@ from workbench.complaint_import.textnorm import normalise_many
 from workbench.extensions import db
 from workbench.models import utcnow
 
-CHUNK = 10000  # rows read, checked, labelled and stored together: a bigger chunk pays less per-chunk overhead (classifier set-up, statements), 10k rows are a few MB
+CHUNK = 5000
 PREVIEW_ROWS = 10
 MAX_KEPT_ERRORS = 5000
 # Files this big are read in a second process (which also classifies the chunks this one has no time for) while this one classifies and stores.
