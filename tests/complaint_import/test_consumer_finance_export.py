@@ -29,6 +29,12 @@ ROWS = [
     ("8412308", "Credit card", "Store credit card", "Fees or interest", "Charged too much interest", "", "price"),
     ("8412309", "Credit reporting or other personal consumer reports", "Credit reporting", "Incorrect information on your report",
      "Account status incorrect", NARRATIVE, "product_quality"),
+    # A lender charging the account, an exchange rate and advertised rates are what the consumer was charged.
+    ("8412310", "Credit card", "General-purpose credit card or charge card", "Problem with a lender or other company charging your account",
+     "Transaction was not authorized", "", "price"),
+    ("8412311", "Money transfer, virtual currency, or money service", "International money transfer", "Incorrect exchange rate", "", "", "price"),
+    ("8412312", "Credit card", "Store credit card", "Advertising and marketing, including promotional offers",
+     "Confusing or misleading advertising about the credit card", "", "price"),
 ]
 
 
@@ -39,8 +45,8 @@ def _export() -> str:
     for cid, product, sub_product, issue, sub_issue, narrative, _category in ROWS:
         consent = "Consent provided" if narrative else "Consent not provided"
         writer.writerow([
-            "2024-03-0" + cid[-1], product, sub_product, issue, sub_issue, narrative, "", "EXAMPLE BANK, N.A.", "FL", "331XX",
-            "", consent, "Web", "2024-03-0" + cid[-1], "In progress", "Yes", "N/A", cid,
+            f"2024-03-{int(cid[-2:]):02d}", product, sub_product, issue, sub_issue, narrative, "", "EXAMPLE BANK, N.A.", "FL", "331XX",
+            "", consent, "Web", f"2024-03-{int(cid[-2:]):02d}", "In progress", "Yes", "N/A", cid,
         ])
     return out.getvalue()
 
@@ -68,10 +74,10 @@ def test_every_row_imports_with_a_category_from_its_issue_or_narrative(write_fil
 def test_a_vague_narrative_is_classified_with_the_issue_picked(write_file, import_cli, stored):
     """A short or vague narrative is classified with the issue the consumer picked; the narrative stays as written."""
     content = _export().splitlines()
-    vague = "2024-03-10,Debt collection,Other debt,Communication tactics,Frequent or repeated calls,They keep doing this to me.,,X,TX,750XX,,Consent provided,Web,2024-03-10,Closed with explanation,Yes,N/A,8412310"
+    vague = "2024-03-10,Debt collection,Other debt,Communication tactics,Frequent or repeated calls,They keep doing this to me.,,X,TX,750XX,,Consent provided,Web,2024-03-10,Closed with explanation,Yes,N/A,8412320"
     result = import_cli(write_file("complaints.csv", "\n".join([*content, vague]) + "\n"), source="cfpb")
     assert result.exit_code == 0, result.output
-    complaint = {c.external_id: c for c in stored("cfpb")}["8412310"]
+    complaint = {c.external_id: c for c in stored("cfpb")}["8412320"]
     assert complaint.text == "They keep doing this to me."
     assert complaint.category == "responsiveness"
 
