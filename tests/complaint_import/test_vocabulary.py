@@ -228,3 +228,52 @@ def test_a_phrase_without_words_is_refused(db, owners, client, login, make_user)
     response = client.post("/complaints/rules", data={"target": "category", "key": "price", "phrase": "!!! ...", "weight": "1", "active": "y"})
     assert response.status_code == 400 and "Write a word or phrase." in response.get_data(as_text=True)
     assert len(db_rules()) == before
+
+
+def _rule(phrase: str, key: str) -> ClassificationRule:
+    from workbench.extensions import db
+
+    return db.session.scalar(select(ClassificationRule).where(ClassificationRule.phrase == phrase, ClassificationRule.key == key))
+
+
+def test_shipped_phrases_a_person_changed_switched_off_or_deleted_stay_so_when_industries_are_picked_again(db, owners, client, login, make_user):
+    ensure_defaults()
+    db.session.commit()
+    soggy, fees, cold = _rule("soggy", "product_quality"), _rule("fees", "price"), _rule("cold", "product_quality")
+    assert soggy.industry and fees.industry and cold.industry
+    login(make_user(role="quality_manager"))
+    client.post(f"/complaints/rules/{soggy.id}", data={"phrase": "squishy", "weight": "1", "active": "1", "version": str(soggy.version)})
+    client.post(f"/complaints/rules/{fees.id}", data={"phrase": "fees", "weight": str(fees.weight), "version": str(fees.version)})  # switched off
+    deleted = client.post(f"/complaints/rules/{cold.id}", data={"delete": "1", "version": str(cold.version)}, follow_redirects=True)
+    assert "will not bring it back" in deleted.get_data(as_text=True)
+    page = client.get("/complaints/setup").get_data(as_text=True)
+    assert "Bring the shipped phrases up to date" not in page  # nothing a person changed counts as out of date
+    client.post("/complaints/setup/industries", data={"industry": list(INDUSTRIES)})
+    db.session.expire_all()
+    assert _active("squishy") == {"product_quality"} and _rule("soggy", "product_quality") is None  # not added back
+    assert _rule("fees", "price").active is False
+    assert _rule("cold", "product_quality").active is False
+
+
+def test_after_an_upgrade_the_setup_page_offers_the_new_shipped_phrases_and_switches_off_retired_ones(db, owners, client, login, make_user):
+    ensure_defaults()
+    # As if this install was set up by an older version: one phrase shipped since is missing, one it had is no longer shipped.
+    db.session.delete(_rule("soggy", "product_quality"))
+    db.session.add(ClassificationRule(target="category", key="price", phrase="fine", weight=1.0, industry="common", shipped_as="fine"))
+    own = ClassificationRule(target="category", key="price", phrase="tip jar", weight=1.0)
+    db.session.add(own)
+    db.session.commit()
+    assert defaults.shipped_changes() == {"missing": 1, "retired": 1}
+    login(make_user(role="member"))
+    page = client.get("/complaints/setup").get_data(as_text=True)
+    assert "1 to add, 1 no longer shipped" in page and "Bring the shipped phrases up to date" not in page  # managers update
+    client.post("/logout")
+    login(make_user(role="admin"))
+    page = client.get("/complaints/setup?lang=fa").get_data(as_text=True)
+    assert "به‌روز کردن عبارت‌های آماده" in page
+    done = client.post("/complaints/setup/industries", data={"industry": list(INDUSTRIES)}, follow_redirects=True).get_data(as_text=True)
+    assert "Bring the shipped phrases up to date" not in done
+    db.session.expire_all()
+    assert _active("soggy") == {"product_quality"} and _active("fine") == set() and _active("tip jar") == {"price"}
+    assert defaults.shipped_changes() == {"missing": 0, "retired": 0}
+    assert Rules.from_db().label(normalise("the fries were soggy")).category == "product_quality"

@@ -4,7 +4,8 @@ The phrases are data, one YAML file per industry in ``vocabulary/`` (plus
 ``common.yaml``, loaded with any industry). An admin picks the industries;
 their phrases are copied into the rules table, where every phrase can be
 edited. Picking again adds what is missing and switches off shipped phrases of
-industries no longer picked; phrases people added are never touched.
+industries no longer picked (or no longer shipped); phrases people added, and
+shipped phrases a person changed or switched off, are never touched.
 """
 
 from functools import cache
@@ -81,8 +82,34 @@ def chosen_industries() -> list[str]:
     return [k for k in INDUSTRIES if k in picked]
 
 
+def _identity(rule: ClassificationRule) -> tuple[str, str, str]:
+    """The shipped phrase a row stands for (its phrase as shipped, though a person may have changed it since)."""
+    return (rule.target, rule.key, rule.shipped_as or rule.phrase)
+
+
+def _known(rules: list[ClassificationRule]) -> set[tuple[str, str, str]]:
+    """Every phrase the table holds, shipped or a person's, as shipped and as it reads now."""
+    return {_identity(r) for r in rules} | {(r.target, r.key, r.phrase) for r in rules}
+
+
+def shipped_changes(keys=None) -> dict[str, int]:
+    """How the shipped phrases of the picked industries differ from the table (after an upgrade of workbench):
+    ``missing`` shipped phrases the table does not hold, ``retired`` rows no longer shipped that still classify.
+    Rows a person changed or switched off (``held``) and a person's own phrases are not counted."""
+    wanted = shipped_rules(chosen_industries() if keys is None else keys)
+    rules = list(db.session.scalars(select(ClassificationRule)))
+    known = _known(rules)
+    return {
+        "missing": sum(1 for w in wanted if w not in known),
+        "retired": sum(1 for r in rules if r.industry and not r.held and r.active and _identity(r) not in wanted),
+    }
+
+
 def choose_industries(keys) -> dict[str, int]:
-    """Pick the industries whose phrases classify complaints; returns how many phrases were added and switched off."""
+    """Pick the industries whose phrases classify complaints; returns how many phrases were added and switched off.
+
+    Picking the same industries again brings the shipped phrases up to date (after an upgrade). A shipped
+    phrase a person changed or switched off (``held``) is left as it is, and never added back."""
     keys = [k.strip() for k in keys if k and k.strip()]
     unknown = [k for k in keys if k not in INDUSTRIES]
     if unknown or not keys:
@@ -94,20 +121,22 @@ def choose_industries(keys) -> dict[str, int]:
             row.active = key in keys
             db.session.add(row)
     wanted = shipped_rules(keys)
+    rules = list(db.session.scalars(select(ClassificationRule)))
     added = switched_off = 0
-    present = {}
-    for rule in db.session.scalars(select(ClassificationRule)):
-        present[(rule.target, rule.key, rule.phrase)] = rule
-        if rule.industry and (rule.target, rule.key, rule.phrase) not in wanted and rule.active:
+    for rule in rules:
+        if not rule.industry or rule.held:
+            continue
+        shipped = _identity(rule) in wanted
+        if not shipped and rule.active:
             rule.active = False
             switched_off += 1
-    for (target, key, phrase), (name, weight) in wanted.items():
-        rule = present.get((target, key, phrase))
-        if rule is None:
-            db.session.add(ClassificationRule(target=target, key=key, phrase=phrase, weight=weight, industry=name))
-            added += 1
-        elif rule.industry and not rule.active:
+        elif shipped and not rule.active:
             rule.active = True
+    known = _known(rules)
+    for (target, key, phrase), (name, weight) in wanted.items():
+        if (target, key, phrase) not in known:
+            db.session.add(ClassificationRule(target=target, key=key, phrase=phrase, weight=weight, industry=name, shipped_as=phrase))
+            added += 1
     db.session.flush()
     return {"added": added, "switched_off": switched_off}
 

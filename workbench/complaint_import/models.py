@@ -96,6 +96,9 @@ class ClassificationRule(TimestampMixin, Audited, db.Model):
     weight: Mapped[float] = mapped_column(default=1.0)
     active: Mapped[bool] = mapped_column(default=True)
     industry: Mapped[str | None] = mapped_column(String(40))  # shipped with this industry's vocabulary; None: added by a person
+    shipped_as: Mapped[str | None] = mapped_column(String(200))  # the phrase as shipped (a person may have changed ``phrase``)
+    # A person changed or switched off this shipped phrase: picking industries or updating the shipped phrases leaves it alone.
+    held: Mapped[bool] = mapped_column(default=False)
 
 
 class VocabularyIndustry(TimestampMixin, Audited, db.Model):

@@ -90,11 +90,14 @@ def rule_update(rule_id: int):
     with commit_or_report(on_conflict=phrase_conflict) as saved:
         check_version(rule, {"version": request.form.get("version"), "phrase": request.form.get("phrase")}, required=True)
         if delete:
-            db.session.delete(rule)
+            services.remove_rule(rule)
         else:
             services.save_rule(rule, rule.target, rule.key, request.form.get("phrase", rule.phrase), request.form.get("weight", rule.weight), bool(request.form.get("active")))
     if saved:
-        flash(_("Rule deleted.") if delete else _("Saved."), "info")
+        if delete and rule.industry:
+            flash(_("Shipped phrase switched off: updating the shipped phrases will not bring it back."), "info")
+        else:
+            flash(_("Rule deleted.") if delete else _("Saved."), "info")
     return redirect(url_for("complaints.rules"))
 
 

@@ -34,6 +34,7 @@ def setup():
         "complaint_import/setup.html",
         industries=industries,
         chosen=set(defaults.chosen_industries()),
+        changes=defaults.shipped_changes(),
         common_phrases=counts.get(defaults.COMMON, 0),
         own_phrases=counts.get(None, 0),
         cells=owner_matrix.cells(),

@@ -186,9 +186,28 @@ def save_rule(rule: ClassificationRule | None, target: str, key: str, phrase: st
     if rule is None:
         rule = ClassificationRule()
         db.session.add(rule)
+    elif rule.industry and (rule.phrase, rule.weight, rule.active) != (phrase, weight, active):
+        hold_shipped(rule)
     rule.target, rule.key, rule.phrase, rule.weight, rule.active = target, key, phrase, weight, active
     db.session.flush()
     return rule
+
+
+def hold_shipped(rule: ClassificationRule) -> None:
+    """A person changes a shipped phrase: remember what was shipped, and leave the row as they make it
+    (picking industries or updating the shipped phrases never switches it back or adds the original again)."""
+    rule.shipped_as = rule.shipped_as or rule.phrase
+    rule.held = True
+
+
+def remove_rule(rule: ClassificationRule) -> None:
+    """Delete a person's own phrase; a shipped one is switched off and held, so updating the shipped phrases
+    does not bring it back."""
+    if rule.industry:
+        hold_shipped(rule)
+        rule.active = False
+    else:
+        db.session.delete(rule)
 
 
 def counts_by_owner(since: date) -> list[tuple[str | None, int]]:
