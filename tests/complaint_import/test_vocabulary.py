@@ -253,6 +253,8 @@ def test_shipped_phrases_a_person_changed_switched_off_or_deleted_stay_so_when_i
     assert _active("squishy") == {"product_quality"} and _rule("soggy", "product_quality") is None  # not added back
     assert _rule("fees", "price").active is False
     assert _rule("cold", "product_quality").active is False
+    rules_page = client.get("/complaints/rules?q=squishy").get_data(as_text=True)
+    assert "changed; shipped as “<bdi>soggy</bdi>”" in rules_page
 
 
 def test_after_an_upgrade_the_setup_page_offers_the_new_shipped_phrases_and_switches_off_retired_ones(db, owners, client, login, make_user):
