@@ -186,7 +186,7 @@ def test_rule_weights_read_in_persian_digits_for_those_who_cannot_edit_them(clie
     client.post("/logout")
     login(make_user(role="member", locale="fa"))
     page = client.get("/complaints/rules?target=owner").get_data(as_text=True)
-    weights = re.findall(r'<td dir="auto">odd</td><td>([^<]*)</td>', page)
+    weights = re.findall(r'<td dir="auto">odd <span class="muted">\(افزوده‌ی خودتان\)</span></td><td>([^<]*)</td>', page)  # marked as theirs
     assert weights == ["۲٫۵"]  # a member reads the weight; not 2.5
     shipped = client.get("/complaints/rules").get_data(as_text=True)
     assert "<td>۳</td>" in shipped and not re.findall(r"<td>[0-9]+\.[0-9]</td>", shipped)  # «۳», not 3.0, on the shipped rules
