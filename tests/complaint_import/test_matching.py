@@ -156,3 +156,29 @@ def test_common_misspellings_and_british_spellings_find_the_phrases_of_the_word_
     matcher = PhraseMatcher([(meant, "found")])
     assert matcher.find(normalise(written)) == [("found",)]
     assert phrase_words(written) == phrase_words(meant)
+
+
+GAPPED = PhraseMatcher(
+    [("قرار بود بیاد", ("late", 2.0)), ("دیر رسید", ("late", 2.0)), ("delivered late", ("late", 2.0))],
+    negatable=lambda _value: True,
+    gap_value=lambda value: (value[0], value[1] / 2),
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("قرار بود بیاد", [(("late", 2.0),)]),
+        ("قرار بود دیروز بیاد", [(("late", 1.0),)]),  # a word in between: found, at the weight gap_value gives
+        ("غذا دیر بهم رسید", [(("late", 1.0),)]),
+        ("غذا دیر به دستم رسید", []),  # two words in between
+        ("قرار بود. دیروز بیاد", []),  # a sentence end in between
+        ("دیر؛ بعد رسید", []),
+        ("دیر\nرسید", [(("late", 2.0),)]),  # no word in between: the phrase as written
+        ("دیر نه رسید", []),  # a negation in between
+        ("دیر بهم رسید نبود", []),  # a negation after it
+        ("delivered two late", []),  # English phrases only as written
+    ],
+)
+def test_a_persian_phrase_is_found_with_a_word_in_between(text, found):
+    assert GAPPED.find(normalise(text)) == found

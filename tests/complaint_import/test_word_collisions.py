@@ -176,7 +176,8 @@ SHIPPED = [
     ("پیک لگد زد به در", None),  # was product quality («لگد», a kick = «لگ», lag)
     ("یخچال از دیروز صدای بلندی تولید میکند", "product_quality"),  # «میکند» also counted as «کند», slow
     ("The mortgage servicer never answered my letters", "responsiveness"),
-    ("اینترنت خیلی کند است", "delivery_speed"),
+    # «اینترنت کند» (slow internet, telecom product quality) with a word in between, heavier than «کند» alone.
+    ("اینترنت خیلی کند است", "product_quality"),
     ("کارمند باجه با خشم جواب داد", "responsiveness"),  # was a tie with product quality («خشم», anger = «خش», a scratch)
     ("Everything was fine until the fridge started leaking", "product_quality"),  # "fine" was a price phrase
     ("My phone stopped charging after a week", "product_quality"),  # "charging" was a price word

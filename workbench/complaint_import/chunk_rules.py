@@ -161,6 +161,7 @@ class MatcherTables:
             if pattern != BOUNDARY:
                 canonical.setdefault(pattern, (values, length))
         self.phrase_id = {pattern: i for i, pattern in enumerate(canonical)}
+        self.patterns = list(canonical)
         self.phrase_id[BOUNDARY] = -1
         self.keys: list[str] = []
         key_id: dict[str, int] = {}
@@ -227,8 +228,9 @@ def tables(matcher: PhraseMatcher) -> MatcherTables:
     return built
 
 
-def scores(matcher: PhraseMatcher, words: ChunkWords, texts: int) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """Per text and key: the summed weight of the distinct phrases found, whether the key was found at all, and the keys."""
+def scores(matcher: PhraseMatcher, words: ChunkWords, texts: int, texts_norm: list[str] | None = None) -> tuple[np.ndarray, np.ndarray, list[str]]:
+    """Per text and key: the summed weight of the distinct phrases found, whether the key was found at all, and the keys
+    (``texts_norm``: the texts themselves, to add the phrases found only with words in between, as ``find`` does)."""
     table = tables(matcher)
     width = len(table.keys)
     summed, present = np.zeros((texts, width)), np.zeros((texts, width), bool)
@@ -238,8 +240,41 @@ def scores(matcher: PhraseMatcher, words: ChunkWords, texts: int) -> tuple[np.nd
     keys = np.array(key_strings, dtype=object)[words.ids]
     joined = "".join(keys.tolist())
     hits = list(matcher._automaton.iter_long(joined))
-    if not hits:
-        return summed, present, table.keys
+    if hits:
+        exact = _exact_scores(table, words, key_strings, hits, summed, present)
+    else:
+        exact = np.zeros(0, np.intp), np.zeros(0, np.intp)
+    if texts_norm is not None:
+        _gapped_scores(table, words, key_strings, texts_norm, exact, summed, present)
+    return summed, present, table.keys
+
+
+def _gapped_scores(table: "MatcherTables", words: ChunkWords, key_strings: list[str], texts_norm: list[str], exact, summed, present) -> None:
+    """Add to ``summed`` and ``present`` the phrases ``PhraseMatcher.find_gapped`` finds in each text that may hold one."""
+    matcher = table.matcher
+    if not matcher._gapped:
+        return
+    starts = np.fromiter((k in matcher._gapped for k in key_strings), bool, len(key_strings))[words.ids]
+    rows = np.unique(words.row[starts]).tolist()
+    if not rows:
+        return
+    exact_rows, exact_phrases = exact
+    found: dict[int, set] = {}
+    for row, phrase in zip(exact_rows.tolist(), exact_phrases.tolist(), strict=True):
+        found.setdefault(row, set()).add(table.patterns[phrase])
+    column = {key: i for i, key in enumerate(table.keys)}
+    for row in rows:
+        start = words.ends[row - 1] + 1 if row else 0
+        text_keys = [key_strings[i] for i in words.ids[start : words.ends[row]].tolist()]
+        for values in matcher.find_gapped(texts_norm[row], text_keys, found.get(row, ())):
+            for key, weight in _max_per_key(values):
+                summed[row, column[key]] += weight
+                present[row, column[key]] = True
+
+
+def _exact_scores(table: "MatcherTables", words: ChunkWords, key_strings: list[str], hits: list, summed, present) -> tuple:
+    """Add the phrases found as written to ``summed`` and ``present``; the rows and phrase ids found."""
+    matcher, (texts, width) = table.matcher, summed.shape
     phrase = np.fromiter(map(table.phrase_id.__getitem__, map(_FIRST, map(_SECOND, hits))), np.intp, len(hits))
     found = phrase >= 0
     phrase, ends = phrase[found], np.fromiter(map(_FIRST, hits), np.intp, len(hits))[found]
@@ -264,9 +299,9 @@ def scores(matcher: PhraseMatcher, words: ChunkWords, texts: int) -> tuple[np.nd
     counts = table.counts[variant]
     position = np.repeat(table.pointers[variant] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
     cells = np.repeat(row, counts) * width + table.value_keys[position]
-    summed = np.bincount(cells, weights=table.weights[position], minlength=texts * width).reshape(texts, width)
-    present = (np.bincount(cells, minlength=texts * width) > 0).reshape(texts, width)
-    return summed, present, table.keys
+    summed[:] = np.bincount(cells, weights=table.weights[position], minlength=texts * width).reshape(texts, width)
+    present[:] = (np.bincount(cells, minlength=texts * width) > 0).reshape(texts, width)
+    return row, variant // 2
 
 
 def best(summed: np.ndarray, present: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -342,7 +377,7 @@ def chunk_scores(matchers: dict[str, PhraseMatcher], texts: list[str]) -> ChunkS
     words = chunk_words(texts)
     answers = []
     for target in ("category", "owner"):
-        summed, present, keys = scores(matchers[target], words, len(texts))
+        summed, present, keys = scores(matchers[target], words, len(texts), texts)
         index, confidence = best(summed, present)
         answers.append((np.array([*keys, None], dtype=object)[index].tolist(), confidence.tolist(), present.any(axis=1).tolist()))
         if target == "category":

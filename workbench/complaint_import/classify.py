@@ -90,6 +90,14 @@ def _negatable(value: tuple[str, float]) -> bool:
     return value[0] not in NOT_NEGATABLE
 
 
+# A phrase found with other words among its words ("delivered two days late") weighs 0.6 of the phrase as written (not half: a phrase of weight 2 would tie a one-word phrase of weight 1 inside it, «اینترنت خیلی کند»).
+GAP_WEIGHT = 0.6
+
+
+def _gap_value(value: tuple[str, float]) -> tuple[str, float]:
+    return value[0], value[1] * GAP_WEIGHT
+
+
 REMEDY_CATEGORY = "warranty"
 
 
@@ -151,7 +159,7 @@ class Rules:
         for target, key, phrase, weight in rules:
             if phrase and target in by_target:
                 by_target[target].append((phrase, (key, float(weight))))
-        self.matchers = {t: PhraseMatcher(items, negatable=_negatable) for t, items in by_target.items()}
+        self.matchers = {t: PhraseMatcher(items, negatable=_negatable, gap_value=_gap_value) for t, items in by_target.items()}
         self.matrix = matrix or OwnerMatrix({})
 
     @classmethod
