@@ -279,3 +279,15 @@ def test_after_an_upgrade_the_setup_page_offers_the_new_shipped_phrases_and_swit
     assert _active("soggy") == {"product_quality"} and _active("fine") == set() and _active("tip jar") == {"price"}
     assert defaults.shipped_changes() == {"missing": 0, "retired": 0}
     assert Rules.from_db().label(normalise("the fries were soggy")).category == "product_quality"
+
+
+def test_deleting_a_persons_own_phrase_removes_it(db, owners, client, login, make_user):
+    ensure_defaults()
+    own = ClassificationRule(target="category", key="price", phrase="tip jar", weight=1.0)
+    db.session.add(own)
+    db.session.commit()
+    login(make_user(role="quality_manager"))
+    page = client.post(f"/complaints/rules/{own.id}", data={"delete": "1", "version": str(own.version)}, follow_redirects=True)
+    assert page.status_code == 200 and "Rule deleted." in page.get_data(as_text=True)
+    db.session.expire_all()
+    assert _rule("tip jar", "price") is None

@@ -82,6 +82,7 @@ def rules():
 def rule_update(rule_id: int):
     rule = db.get_or_404(ClassificationRule, rule_id)
     delete = bool(request.form.get("delete"))
+    shipped = rule.industry is not None  # read before the commit: a person's own rule is gone after it
 
     def phrase_conflict(error: Conflict) -> None:
         # The list shows the rule as stored now; the refused phrase is named in the message.
@@ -94,7 +95,7 @@ def rule_update(rule_id: int):
         else:
             services.save_rule(rule, rule.target, rule.key, request.form.get("phrase", rule.phrase), request.form.get("weight", rule.weight), bool(request.form.get("active")))
     if saved:
-        if delete and rule.industry:
+        if delete and shipped:
             flash(_("Shipped phrase switched off: updating the shipped phrases will not bring it back."), "info")
         else:
             flash(_("Rule deleted.") if delete else _("Saved."), "info")
